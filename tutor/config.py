@@ -1,0 +1,140 @@
+"""The settings of one experiment, validated: every knob of `tutor run`, with its accepted range."""
+
+import math
+from typing import Any, Literal
+
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from tutor.errors import ConfigError
+from tutor.i18n import Lang, t
+
+Dataset = Literal["moons", "circles", "spiral", "xor", "blobs", "digits"]
+Activation = Literal["relu", "tanh", "sigmoid", "leaky_relu"]
+Optimizer = Literal["sgd", "momentum", "adam"]
+
+DATASETS: tuple[str, ...] = Dataset.__args__
+ACTIVATIONS: tuple[str, ...] = Activation.__args__
+OPTIMIZERS: tuple[str, ...] = Optimizer.__args__
+MAX_LAYERS, MAX_WIDTH = 8, 1024
+DIGITS_IMAGES = 1797
+
+
+class ExperimentConfig(BaseModel):
+    """One training run: data, network, optimiser and schedule. Same config, same run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dataset: Dataset = Field("moons", description="Which data set to learn.")
+    samples: int | None = Field(None, ge=8, le=100_000, description="Examples generated (None: 1000; digits: all 1797).")
+    noise: float = Field(0.2, ge=0, le=2, description="Standard deviation of the noise added to generated points.")
+    classes: int | None = Field(None, ge=2, le=10, description="Arms of the spiral or centres of the blobs.")
+    hidden: tuple[int, ...] = Field((32, 32), description="Width of each hidden layer, input to output.")
+    activation: Activation = Field("relu", description="Non-linearity after every hidden layer.")
+    optimizer: Optimizer = Field("adam", description="sgd, sgd with momentum, or adam (decoupled weight decay).")
+    lr: float = Field(0.01, gt=0, le=1000, description="Learning rate: the size of each step down the gradient.")
+    momentum: float = Field(0.9, ge=0, lt=1, description="Momentum coefficient of the momentum optimiser.")
+    weight_decay: float = Field(0.0, ge=0, le=1, description="L2 penalty on the weights.")
+    batch_size: int = Field(32, ge=1, le=100_000, description="Examples per weight update.")
+    epochs: int = Field(20, ge=1, le=10_000, description="Passes over the training set.")
+    val_fraction: float = Field(0.2, ge=0.05, le=0.9, description="Share of examples held out for validation.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the data, the initial weights and the shuffles.")
+    device: str = Field("auto", min_length=1, max_length=32, description="tinygrad device; auto picks its default.")
+
+    @field_validator("lr", "noise", "momentum", "weight_decay", "val_fraction", mode="before")
+    @classmethod
+    def _finite(cls, v: Any) -> Any:
+        if isinstance(v, (int, float)) and not math.isfinite(v):
+            raise ValueError("not a finite number")
+        return v
+
+    @field_validator("hidden", mode="before")
+    @classmethod
+    def _layers(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = parse_widths(v)
+        if len(v) > MAX_LAYERS or any(not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in v):
+            raise ValueError("bad layer widths")
+        return tuple(v)
+
+    @model_validator(mode="after")
+    def _dataset_limits(self) -> "ExperimentConfig":
+        if self.dataset == "digits" and self.samples is not None and self.samples > DIGITS_IMAGES:
+            raise ValueError("digits_samples")
+        return self
+
+    @property
+    def n_samples(self) -> int:
+        """Examples actually used: the explicit count, or the data set's default."""
+        return self.samples or (DIGITS_IMAGES if self.dataset == "digits" else 1000)
+
+    @property
+    def n_classes(self) -> int:
+        """Classes of the data set: 10 digits, `classes` for spiral and blobs, else 2."""
+        if self.dataset == "digits":
+            return 10
+        if self.dataset in ("spiral", "blobs"):
+            return self.classes or (2 if self.dataset == "spiral" else 3)
+        return 2
+
+    def changed(self, **changes: Any) -> "ExperimentConfig":
+        """A validated copy with some fields replaced."""
+        return make_config({**self.model_dump(), **changes})
+
+    def diff(self, other: "ExperimentConfig") -> dict[str, tuple[Any, Any]]:
+        """Fields whose values differ: name -> (self's, other's)."""
+        a, b = self.model_dump(), other.model_dump()
+        return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+
+def parse_widths(text: str) -> tuple[int, ...]:
+    """'32,32' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises ValueError on anything else."""
+    text = text.strip().lower()
+    if text in ("", "none", "0", "[]"):
+        return ()
+    parts = text.strip("[]()").replace(" ", "").split(",")
+    if not all(p.isdigit() for p in parts):
+        raise ValueError("bad layer widths")
+    return tuple(int(p) for p in parts)
+
+
+def accepted(field: str, lang: Lang = "en") -> str:
+    """The accepted range of a field, in words ("must be > 0 and ≤ 1000")."""
+    if field == "hidden":
+        return t("config.range.hidden", lang, layers=MAX_LAYERS, width=MAX_WIDTH)
+    if field == "device":
+        return t("config.range.device", lang)
+    info = ExperimentConfig.model_fields[field]
+    choices = getattr(info.annotation, "__args__", None)
+    if choices and all(isinstance(c, str) for c in choices):
+        return t("config.range.choice", lang, choices=", ".join(choices))
+    bound = {type(m): m for m in info.metadata}
+    lo = f"> {_num(bound[Gt].gt)}" if Gt in bound else f"≥ {_num(bound[Ge].ge)}"
+    hi = f"< {_num(bound[Lt].lt)}" if Lt in bound else f"≤ {_num(bound[Le].le)}"
+    key = "config.range.int" if info.annotation in (int, int | None) else "config.range.number"
+    return t(key, lang, lo=lo, hi=hi)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
+    """Validate raw values into a config; a ConfigError names the first bad flag, its value and the range."""
+    try:
+        return ExperimentConfig(**values)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        if first.get("msg", "").endswith("digits_samples"):
+            raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"), max=DIGITS_IMAGES)) from None
+        if field not in ExperimentConfig.model_fields:
+            raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
+        value = values.get(field)
+        shown = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
+        raise ConfigError(f"{flag(field)} {shown}: {accepted(field, lang)}") from None
+
+
+def flag(field: str) -> str:
+    """The command-line flag of a config field."""
+    return "--" + field.replace("_", "-")
