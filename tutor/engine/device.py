@@ -1,0 +1,44 @@
+"""Choosing the tinygrad device, with a clear word when it cannot be used (above all: no clang)."""
+
+import shutil
+from functools import cache
+
+from tinygrad import Device
+
+from tutor.errors import DeviceError
+from tutor.i18n import Lang, t
+
+
+def resolve(name: str, lang: Lang = "en") -> str:
+    """The canonical tinygrad device for `name` ('auto': tinygrad's default); DeviceError if unusable."""
+    if name.lower() == "auto":
+        try:
+            return _default()
+        except RuntimeError:
+            raise DeviceError(t("device.no_clang" if not has_clang() else "device.none", lang)) from None
+    canonical = name.upper()
+    if canonical.split(":")[0] not in Device._devices:
+        known = ", ".join(sorted(d for d in Device._devices if d not in ("DISK", "NPY", "TINYFS", "PYTHON", "NULL")))
+        raise DeviceError(t("device.unknown", lang, device=name, known=known))
+    if canonical.startswith("CPU") and not has_clang():
+        raise DeviceError(t("device.no_clang", lang))
+    try:
+        return _open(canonical)
+    except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DeviceError(t("device.unavailable", lang, device=name, reason=reason)) from None
+
+
+def has_clang() -> bool:
+    """tinygrad's CPU backend compiles every kernel, even its own worker programs, with clang."""
+    return shutil.which("clang") is not None
+
+
+@cache
+def _default() -> str:
+    return _open(Device.DEFAULT)
+
+
+@cache
+def _open(canonical: str) -> str:
+    return Device[canonical].device

@@ -1,0 +1,99 @@
+"""A multilayer perceptron whose parameters are views of one flat buffer, stacked over trials.
+
+All weights of a network live in one row of `theta` (trials, parameters): the optimiser updates the
+whole network in one fused kernel, and several networks of the same shape train as one.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from tinygrad import Tensor
+
+from tutor.config import ExperimentConfig
+
+# An activation's derivative below this share of its peak counts as "dead" (no gradient flows).
+# As a bound on the pre-activation z: relu/leaky: z <= 0; tanh: |z| > atanh(sqrt(0.99)); sigmoid: |z| > 6.
+SATURATION_Z = {"tanh": 2.994, "sigmoid": 5.99}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each layer's weights and biases sit in the flat parameter vector."""
+
+    sizes: tuple[int, ...]  # input, hidden..., output
+
+    @property
+    def layers(self) -> list[tuple[int, int, int]]:
+        """(offset, fan_in, fan_out) of each layer; its weights come first, then its biases."""
+        out, offset = [], 0
+        for a, b in zip(self.sizes[:-1], self.sizes[1:]):
+            out.append((offset, a, b))
+            offset += a * b + b
+        return out
+
+    @property
+    def n_params(self) -> int:
+        offset, a, b = self.layers[-1]
+        return offset + a * b + b
+
+    def segments(self) -> np.ndarray:
+        """A (parameters, layers) 0/1 matrix: multiplying squared gradients by it sums them per layer."""
+        s = np.zeros((self.n_params, len(self.layers)), np.float32)
+        for k, (offset, a, b) in enumerate(self.layers):
+            s[offset : offset + a * b + b, k] = 1
+        return s
+
+    def init(self, activation: str, r: np.random.Generator) -> np.ndarray:
+        """Fresh parameters: He-normal weights for the ReLU family, Glorot for tanh/sigmoid; zero biases."""
+        theta = np.zeros(self.n_params, np.float32)
+        for offset, a, b in self.layers:
+            scale = np.sqrt(2 / a) if activation in ("relu", "leaky_relu") else np.sqrt(2 / (a + b))
+            theta[offset : offset + a * b] = r.normal(0, scale, a * b)
+        return theta
+
+
+def layout_of(cfg: ExperimentConfig, n_features: int) -> Layout:
+    return Layout((n_features, *cfg.hidden, cfg.n_classes))
+
+
+def activate(z: Tensor, activation: str) -> Tensor:
+    match activation:
+        case "relu":
+            return z.relu()
+        case "leaky_relu":
+            return z.leaky_relu(0.01)
+        case "tanh":
+            return z.tanh()
+        case "sigmoid":
+            return z.sigmoid()
+    raise AssertionError(activation)
+
+
+def forward(theta: Tensor, x: Tensor, layout: Layout, activation: str) -> tuple[Tensor, list[Tensor]]:
+    """Logits (trials, examples, classes) and the pre-activations of every hidden layer."""
+    trials, h, hidden = theta.shape[0], x, []
+    for k, (offset, a, b) in enumerate(layout.layers):
+        w = theta[:, offset : offset + a * b].reshape(trials, a, b)
+        bias = theta[:, offset + a * b : offset + a * b + b].reshape(trials, 1, b)
+        z = h @ w + bias
+        if k == len(layout.layers) - 1:
+            return z, hidden
+        hidden.append(z)
+        h = activate(z, activation)
+    raise AssertionError("a network has at least one layer")
+
+
+def cross_entropy(logits: Tensor, y: Tensor, n_classes: int) -> Tensor:
+    """Per-example softmax cross-entropy (trials, examples)."""
+    return -(logits.log_softmax(-1) * y.one_hot(n_classes).unsqueeze(0)).sum(-1)
+
+
+def dead_units(hidden: list[Tensor], activation: str) -> Tensor:
+    """Per trial, how many hidden units pass (almost) no gradient on any of the given examples."""
+    if not hidden:
+        return Tensor.zeros(1)
+    if activation in ("relu", "leaky_relu"):
+        dead = [(z.max(axis=1) <= 0) for z in hidden]
+    else:
+        dead = [(z.abs().min(axis=1) > SATURATION_Z[activation]) for z in hidden]
+    return Tensor.cat(*dead, dim=-1).float().sum(-1)

@@ -1,0 +1,302 @@
+"""The training loop: one run, or several runs of one shape trained together as one batched model.
+
+Each epoch shuffles the training set once on the host and sends it to the device as one tensor; every
+step is one call of a captured TinyJit that picks its mini-batch by a bound Variable, updates all
+parameters in one fused expression and writes its statistics (loss, gradient norms, update size) into
+an epoch buffer. The host reads that buffer once per epoch, so steps never wait on each other.
+"""
+
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+from tinygrad import Tensor, TinyJit, Variable, dtypes
+from tinygrad.device import Buffer
+
+from tutor.config import ExperimentConfig
+from tutor.data import Split, load, rng
+from tutor.engine import jitcache
+from tutor.engine.device import resolve
+from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of
+from tutor.engine.optim import family, hyperparameters, update
+
+Status = Literal["completed", "diverged", "cancelled"]
+# A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
+# class), or when the weights' root mean square has grown past this (they start below ~1).
+MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
+
+_lock = threading.Lock()  # tinygrad keeps global state: one training at a time per process
+
+
+class Metrics(BaseModel):
+    """Loss and accuracy of the whole training and validation sets at one moment."""
+
+    model_config = ConfigDict(ser_json_inf_nan="null")
+
+    train_loss: float | None
+    val_loss: float | None
+    train_acc: float | None
+    val_acc: float | None
+
+
+class Epoch(Metrics):
+    """What one epoch did: the contract's history row, plus per-layer gradient norms."""
+
+    epoch: int
+    step: int  # updates so far
+    grad_norm: float | None  # mean over the epoch's steps of the whole gradient's L2 norm
+    update_ratio: float | None  # mean over steps of |step| / |weights|
+    dead_fraction: float  # hidden units passing (almost) no gradient on any training example
+    layer_grad_norms: list[float | None]  # mean gradient norm of each layer, input to output
+
+
+class Divergence(BaseModel):
+    epoch: int
+    step: int
+    reason: Literal["nan", "loss", "weights"]
+
+
+class RunResult(BaseModel):
+    """A finished (or diverged, or cancelled) run: everything a diagnosis or a chart needs."""
+
+    model_config = ConfigDict(ser_json_inf_nan="null")
+
+    config: ExperimentConfig
+    status: Status
+    init: Metrics
+    history: list[Epoch]
+    step_losses: list[float | None]
+    diverged_at: Divergence | None = None
+    steps_per_epoch: int
+    batch_size_used: int
+    n_train: int
+    n_val: int
+    n_params: int
+    device: str
+    seconds: float
+
+
+def train(
+    cfg: ExperimentConfig,
+    on_epoch: Callable[[Epoch], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RunResult:
+    """Train one config; `on_epoch` sees each epoch as it ends, `should_stop` is polled between steps."""
+    return train_batch([cfg], on_epoch and (lambda _, e: on_epoch(e)), should_stop)[0]
+
+
+def batch_key(cfg: ExperimentConfig) -> tuple:
+    """Configs with equal keys share data and network shape, so they can train as one batched model."""
+    return (cfg.dataset, cfg.n_samples, cfg.noise, cfg.n_classes, cfg.hidden, cfg.activation,
+            family(cfg.optimizer), cfg.batch_size, cfg.val_fraction, cfg.seed, cfg.device)
+
+
+def train_batch(
+    cfgs: Sequence[ExperimentConfig],
+    on_epoch: Callable[[int, Epoch], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[RunResult]:
+    """Train configs of one `batch_key` together; results equal those of each config trained alone."""
+    if len({batch_key(c) for c in cfgs}) != 1:
+        raise ValueError("train_batch needs configs that share a batch_key")
+    with _lock:
+        return _Batch(list(cfgs)).run(on_epoch, should_stop or (lambda: False))
+
+
+class _Batch:
+    """The device state of `trials` networks of one shape, and the captured steps that train them."""
+
+    def __init__(self, cfgs: list[ExperimentConfig]) -> None:
+        self.start = time.perf_counter()
+        self.cfgs, cfg = cfgs, cfgs[0]
+        self.device = resolve(cfg.device)
+        self.data: Split = load(cfg)
+        self.layout: Layout = layout_of(cfg, self.data.n_features)
+        self.n_train, self.n_val = len(self.data.y_train), len(self.data.y_val)
+        self.batch = min(cfg.batch_size, self.n_train)
+        self.steps = math.ceil(self.n_train / self.batch)
+        self.rows = max(self.steps, 2)  # a Variable needs a range of at least two values
+        self.kind = family(cfg.optimizer)
+        trials, n_params = len(cfgs), self.layout.n_params
+
+        theta = np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs])
+        self.theta = self._tensor(theta)
+        self.theta.requires_grad = True
+        self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
+        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0] for c in cfgs]
+        self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken
+        self.segments = self._tensor(self.layout.segments())
+        self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
+        self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
+        self.examples = self._tensor(_with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
+                                                  np.concatenate([self.data.y_train, self.data.y_val])))
+        self.i = Variable("step", 0, self.rows - 1)
+        self.shuffle = rng(cfg.seed, "shuffle")
+
+        shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
+        self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
+                                       lambda: (*self._scratch(), self.batches, self.segments, self.stats, self.i.bind(0)))
+        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
+
+    def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
+        return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
+
+    # -- the two captured functions ------------------------------------------------------------
+
+    def _step(self, theta, state, hp, batches, segments, stats, i) -> Tensor:
+        rows = batches.shrink(((i * self.batch, (i + 1) * self.batch), None))
+        x, y = rows[:, :-1], rows[:, -1].cast(dtypes.int32)
+        logits, _ = forward(theta, x, self.layout, self.cfgs[0].activation)
+        loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
+        loss.sum().backward()
+        grad, theta.grad = theta.grad, None
+        t = hp[:, 3:4] + 1
+        delta = update(self.kind, theta, grad, state[0], state[1], t, hp)
+        norm = lambda a: (a * a).sum(-1, keepdim=True).sqrt()  # noqa: E731
+        row = Tensor.cat(loss.unsqueeze(-1), norm(delta), norm(theta.detach()), ((grad * grad) @ segments).sqrt(), dim=-1)
+        stats[i].assign(row)
+        hp[:, 3:4].assign(t)
+        theta.assign(theta.detach() - delta)
+        return stats.realize(theta, state, hp)
+
+    def _evaluate(self, theta, examples) -> Tensor:
+        logits, hidden = forward(theta, examples[:, :-1], self.layout, self.cfgs[0].activation)
+        y = examples[:, -1].cast(dtypes.int32)
+        losses = cross_entropy(logits, y, self.data.n_classes)
+        right = (logits.argmax(-1) == y.unsqueeze(0)).float()
+        n = self.n_train
+        units = max(1, sum(self.layout.sizes[1:-1]))
+        dead = dead_units([z[:, :n] for z in hidden], self.cfgs[0].activation) / units
+        parts = [losses[:, :n].mean(-1), right[:, :n].mean(-1), losses[:, n:].mean(-1), right[:, n:].mean(-1)]
+        return Tensor.stack(*parts, dead.expand(theta.shape[0]), dim=-1).realize()
+
+    def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
+        """Copies of the trained state, for warming up a new capture without touching the real one."""
+        theta, state, hp = (self._tensor(a.numpy()) for a in (self.theta, self.state, self.hp))
+        theta.requires_grad = True
+        return theta, state, hp
+
+    def _captured(self, key: str, fn: Callable, warmup_args: Callable[[], tuple]) -> TinyJit:
+        """The captured JIT for `key`; a new one runs twice on `warmup_args` first (TinyJit runs the
+        first call eagerly and captures the second), so every real step of every run goes through
+        the same compiled graph; then it is cached."""
+        jit, ready = jitcache.get(key, fn)
+        if not ready:
+            args = warmup_args()
+            for _ in range(2):
+                jit(*args)
+            jitcache.put(key, jit)
+        return jit
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def epoch_order(self) -> np.ndarray:
+        """Each training example once, in a fresh order, padded from the next shuffle to whole batches."""
+        need, parts = self.rows * self.batch, []
+        while sum(map(len, parts)) < need:
+            parts.append(self.shuffle.permutation(self.n_train))
+        return np.concatenate(parts)[:need]
+
+    def stepper(self) -> Callable[[int], None]:
+        """A function running step `i` of an epoch. The first call goes through TinyJit, which checks
+        every input against the capture; later ones replay the captured graph on the same buffers."""
+        inputs = (self.theta, self.state, self.hp, self.batches, self.segments, self.stats)
+        checked = False
+
+        def step(i: int) -> None:
+            nonlocal checked
+            if not checked:
+                self.step_jit(*inputs, self.i.bind(i))
+                checked = True
+            else:
+                captured(buffers, {"step": i})
+
+        captured, buffers = self.step_jit.captured, [t.uop.base for t in inputs]
+        return step
+
+    def evaluate(self) -> np.ndarray:
+        return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
+
+    def run(self, on_epoch, should_stop) -> list[RunResult]:
+        trials = range(len(self.cfgs))
+        init = [_metrics(row) for row in self.evaluate()]
+        history: list[list[Epoch]] = [[] for _ in trials]
+        losses: list[list[float | None]] = [[] for _ in trials]
+        status: list[Status | None] = [None] * len(self.cfgs)
+        diverged: list[Divergence | None] = [None] * len(self.cfgs)
+        weight_rms_scale = 1 / math.sqrt(self.layout.n_params)
+        advance = self.stepper()
+        for epoch in range(1, max(c.epochs for c in self.cfgs) + 1):
+            order = self.epoch_order()
+            _upload(self.batches, _with_labels(self.data.x_train[order], self.data.y_train[order]))
+            done_steps = 0
+            for i in range(self.steps):
+                if should_stop():
+                    break
+                advance(i)
+                done_steps += 1
+            stats = self.stats.numpy()[:done_steps].astype(np.float64)
+            metrics = self.evaluate()
+            for j in trials:
+                if status[j] is not None:
+                    continue
+                s = stats[:, j]
+                bad = ~np.isfinite(s[:, 0]) | (s[:, 0] > MAX_LOSS) | (s[:, 2] * weight_rms_scale > MAX_WEIGHT_RMS)
+                cut = int(np.argmax(bad)) + 1 if bad.any() else len(s)
+                s = s[:cut]
+                losses[j].extend(_finite(x) for x in s[:, 0])
+                step = (epoch - 1) * self.steps + cut
+                if cut:
+                    history[j].append(_epoch(epoch, step, s, metrics[j]))
+                    if on_epoch:
+                        on_epoch(j, history[j][-1])
+                if bad.any():
+                    reason = "nan" if not np.isfinite(s[-1, 0]) else "loss" if s[-1, 0] > MAX_LOSS else "weights"
+                    status[j], diverged[j] = "diverged", Divergence(epoch=epoch, step=step, reason=reason)
+                elif done_steps < self.steps:
+                    status[j] = "cancelled"
+                elif epoch == self.cfgs[j].epochs:
+                    status[j] = "completed"
+            if all(s is not None for s in status):
+                break
+        seconds = time.perf_counter() - self.start
+        return [
+            RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j], step_losses=losses[j],
+                      diverged_at=diverged[j], steps_per_epoch=self.steps, batch_size_used=self.batch,
+                      n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
+                      seconds=round(seconds, 3))
+            for j, c in enumerate(self.cfgs)
+        ]
+
+
+def _with_labels(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Features and label in one float32 array: one device buffer, one JIT input."""
+    return np.concatenate([x, y[:, None]], axis=1).astype(np.float32)
+
+
+def _upload(t: Tensor, a: np.ndarray) -> None:
+    """Overwrite a realized device tensor in place (no new buffer, no graph)."""
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    t.uop.buffer.copy_from(Buffer("PYTHON", a.size, dtypes.float32, opaque=memoryview(a).cast("B")))
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _metrics(row: np.ndarray) -> Metrics:
+    return Metrics(train_loss=_finite(row[0]), train_acc=_finite(row[1]), val_loss=_finite(row[2]), val_acc=_finite(row[3]))
+
+
+def _epoch(epoch: int, step: int, s: np.ndarray, row: np.ndarray) -> Epoch:
+    """An epoch's record from its step statistics (loss, |step|, |weights|, layer grad norms...)."""
+    with np.errstate(all="ignore"):
+        grad = np.sqrt((s[:, 3:] ** 2).sum(-1))
+        ratio = s[:, 1] / np.maximum(s[:, 2], 1e-12)
+        return Epoch(epoch=epoch, step=step, **_metrics(row).model_dump(), grad_norm=_finite(grad.mean()),
+                     update_ratio=_finite(ratio.mean()), dead_fraction=float(np.nan_to_num(row[4])),
+                     layer_grad_norms=[_finite(x) for x in s[:, 3:].mean(0)])
