@@ -41,10 +41,10 @@ class ExperimentConfig(BaseModel):
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed of the data, the initial weights and the shuffles.")
     device: str = Field("auto", min_length=1, max_length=32, description="tinygrad device; auto picks its default.")
 
-    @field_validator("lr", "noise", "momentum", "weight_decay", "val_fraction", mode="before")
+    @field_validator("lr", "noise", "momentum", "weight_decay", "val_fraction")
     @classmethod
-    def _finite(cls, v: Any) -> Any:
-        if isinstance(v, (int, float)) and not math.isfinite(v):
+    def _finite(cls, v: float) -> float:
+        if not math.isfinite(v):
             raise ValueError("not a finite number")
         return v
 
@@ -53,7 +53,7 @@ class ExperimentConfig(BaseModel):
     def _layers(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = parse_widths(v)
-        if len(v) > MAX_LAYERS or any(not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in v):
+        if not isinstance(v, (list, tuple)) or len(v) > MAX_LAYERS or any(not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in v):
             raise ValueError("bad layer widths")
         return tuple(v)
 

@@ -127,8 +127,8 @@ class _Batch:
         self.theta = self._tensor(theta)
         self.theta.requires_grad = True
         self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
-        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0] for c in cfgs]
-        self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken
+        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
+        self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken, 1 until diverged
         self.segments = self._tensor(self.layout.segments())
         self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
         self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
@@ -154,12 +154,16 @@ class _Batch:
         loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
         loss.sum().backward()
         grad, theta.grad = theta.grad, None
-        t = hp[:, 3:4] + 1
-        delta = update(self.kind, theta, grad, state[0], state[1], t, hp)
         norm = lambda a: (a * a).sum(-1, keepdim=True).sqrt()  # noqa: E731
-        row = Tensor.cat(loss.unsqueeze(-1), norm(delta), norm(theta.detach()), ((grad * grad) @ segments).sqrt(), dim=-1)
+        weights = norm(theta.detach())
+        # a trial that diverges stops here: its weights freeze as they were when it blew up
+        ok = (loss.unsqueeze(-1) < MAX_LOSS) & (weights < MAX_WEIGHT_RMS * self.layout.n_params**0.5)
+        alive = hp[:, 4:5] * ok.float()
+        t = hp[:, 3:4] + alive
+        delta = (alive > 0).where(update(self.kind, theta, grad, state[0], state[1], t.maximum(1), hp), 0)
+        row = Tensor.cat(loss.unsqueeze(-1), norm(delta), weights, ((grad * grad) @ segments).sqrt(), dim=-1)
         stats[i].assign(row)
-        hp[:, 3:4].assign(t)
+        hp[:, 3:5].assign(Tensor.cat(t, alive, dim=-1))
         theta.assign(theta.detach() - delta)
         return stats.realize(theta, state, hp)
 
@@ -285,7 +289,8 @@ def _upload(t: Tensor, a: np.ndarray) -> None:
 
 
 def _finite(x: float) -> float | None:
-    return float(x) if math.isfinite(x) else None
+    """A float for JSON: six significant digits (float32 carries no more), None if not finite."""
+    return float(f"{x:.6g}") if math.isfinite(x) else None
 
 
 def _metrics(row: np.ndarray) -> Metrics:

@@ -1,0 +1,62 @@
+"""The store keeps every run, and a process killed mid-write leaves every earlier run readable."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from tutor.config import ExperimentConfig
+from tutor.engine import train
+from tutor.store import Store
+
+
+def test_runs_round_trip_per_student(isolated_home):
+    store = Store()
+    run = train(ExperimentConfig(epochs=2))
+    a = store.add_run("ana", run, [{"code": "healthy"}])
+    store.add_run("bea", run, [])
+    assert [r.id for r in store.runs("ana")] == [a]
+    stored = store.run(a)
+    assert stored.result["history"] == run.model_dump(mode="json")["history"]
+    assert stored.diagnoses == [{"code": "healthy"}] and stored.status == "completed"
+    assert len(store.runs()) == 2
+
+
+def test_state_is_per_student_and_survives_reopening(isolated_home):
+    Store().set_state("ana", "dialogue", {"lr": 0.1})
+    Store().set_state("ana", "dialogue", {"lr": 0.2})
+    assert Store().get_state("ana", "dialogue") == {"lr": 0.2}
+    assert Store().get_state("bea", "dialogue", "none") == "none"
+
+
+WRITER = textwrap.dedent("""
+    import sys, itertools
+    from pydantic import BaseModel
+    from tutor.store import Store
+    class Fake(BaseModel):
+        config: dict
+        status: str
+        history: list
+    store = Store()
+    big = [{"epoch": i, "val_loss": 0.5} for i in range(2000)]
+    for i in itertools.count():
+        store.add_run("ana", Fake(config={"lr": i}, status="completed", history=big), [])
+        if i == 20:
+            print("ready", flush=True)
+""")
+
+
+def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
+    writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert writer.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    store = Store()
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    runs = store.runs("ana", limit=10**6)
+    assert len(runs) > 20
+    assert sorted(r.result["config"]["lr"] for r in runs) == list(range(len(runs)))
+    assert all(len(r.result["history"]) == 2000 for r in runs)

@@ -1,0 +1,116 @@
+"""SQLite storage (WAL) of every run, every student's progress and conversation state.
+
+One file under `TUTOR_HOME` serves one student or a whole class: each write is one short
+transaction, so a process killed at any moment leaves every earlier row intact.
+"""
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel
+
+from tutor.errors import StoreError
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    created REAL NOT NULL,
+    status TEXT NOT NULL,
+    config TEXT NOT NULL,      -- ExperimentConfig as JSON
+    result TEXT NOT NULL,      -- RunResult as JSON: history, step losses, timings
+    diagnoses TEXT NOT NULL    -- list of diagnoses as JSON
+);
+CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student, id);
+CREATE TABLE IF NOT EXISTS state (
+    student TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,       -- any JSON document
+    updated REAL NOT NULL,
+    PRIMARY KEY (student, key)
+);
+"""
+
+
+def home() -> Path:
+    """The data folder: `TUTOR_HOME`, else the user's data directory."""
+    return Path(os.environ.get("TUTOR_HOME") or platformdirs.user_data_dir("tutor"))
+
+
+class StoredRun(BaseModel):
+    """A run as stored: its id and owner around the engine's result and the diagnoses."""
+
+    id: int
+    student: str
+    created: float
+    status: str
+    result: dict[str, Any]
+    diagnoses: list[dict[str, Any]]
+
+
+class Store:
+    """The database of one data folder. Cheap to open; one per process or per student session."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or home() / "tutor.db"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: written by a newer tutor (schema {version} > {SCHEMA_VERSION})")
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(f"{self.path}: {err}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]]) -> int:
+        """Store a finished run; returns its id."""
+        doc = result.model_dump(mode="json")
+        cur = self.db.execute(
+            "INSERT INTO runs (student, created, status, config, result, diagnoses) VALUES (?, ?, ?, ?, ?, ?)",
+            (student, time.time(), doc["status"], json.dumps(doc["config"]), json.dumps(doc), json.dumps(diagnoses)),
+        )
+        return int(cur.lastrowid)
+
+    def runs(self, student: str | None = None, limit: int = 100) -> list[StoredRun]:
+        """The newest runs first, of one student or of everyone."""
+        where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
+        rows = self.db.execute(
+            f"SELECT id, student, created, status, result, diagnoses FROM runs {where} ORDER BY id DESC LIMIT ?", args
+        )
+        return [_stored(row) for row in rows]
+
+    def run(self, run_id: int) -> StoredRun | None:
+        row = self.db.execute(
+            "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
+        ).fetchone()
+        return _stored(row) if row else None
+
+    def get_state(self, student: str, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_state(self, student: str, key: str, value: Any) -> None:
+        self.db.execute(
+            "INSERT INTO state (student, key, value, updated) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (student, key) DO UPDATE SET value = excluded.value, updated = excluded.updated",
+            (student, key, json.dumps(value), time.time()),
+        )
+
+
+def _stored(row: tuple) -> StoredRun:
+    run_id, student, created, status, result, diagnoses = row
+    return StoredRun(id=run_id, student=student, created=created, status=status,
+                     result=json.loads(result), diagnoses=json.loads(diagnoses))
