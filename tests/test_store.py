@@ -60,3 +60,19 @@ def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
     assert len(runs) > 20
     assert sorted(r.result["config"]["lr"] for r in runs) == list(range(len(runs)))
     assert all(len(r.result["history"]) == 2000 for r in runs)
+
+
+def test_progress_and_mastery_count_first_tries(isolated_home):
+    from tutor.progress import GradedItem, mastery, steps_done
+
+    store = Store()
+    store.record("ana", "lr", 1, "done")
+    store.record("ana", "lr", 2, "quiz", "b", False)
+    store.record("ana", "lr", 2, "quiz", "a", True)  # a second try does not raise mastery
+    store.record("ana", "lr", 3, "predict", "diverges", True)
+    items = [GradedItem("lr", 2, ("lr",)), GradedItem("lr", 3, ("lr", "training")), GradedItem("bs", 1, ("batch_size",))]
+    m = mastery(store, "ana", items)
+    assert (m["lr"].right_first, m["lr"].attempted, m["lr"].items) == (1, 2, 2) and m["lr"].score == 0.5
+    assert m["training"].score == 1.0 and m["batch_size"].score == 0.0
+    assert steps_done(store, "ana") == {"lr": {1, 2, 3}}
+    assert store.students() == ["ana"]

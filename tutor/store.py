@@ -28,6 +28,17 @@ CREATE TABLE IF NOT EXISTS runs (
     diagnoses TEXT NOT NULL    -- list of diagnoses as JSON
 );
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student, id);
+CREATE TABLE IF NOT EXISTS progress (
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    created REAL NOT NULL,
+    lesson TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    kind TEXT NOT NULL,        -- done | quiz | predict
+    answer TEXT,               -- what the student chose or typed
+    correct INTEGER            -- 1 right, 0 wrong, NULL for steps merely done
+);
+CREATE INDEX IF NOT EXISTS progress_by_student ON progress (student, lesson, step);
 CREATE TABLE IF NOT EXISTS state (
     student TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -97,6 +108,26 @@ class Store:
             "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
         return _stored(row) if row else None
+
+    def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
+               correct: bool | None = None) -> None:
+        """One step of progress: a step done, a quiz answered, a prediction graded."""
+        self.db.execute(
+            "INSERT INTO progress (student, created, lesson, step, kind, answer, correct) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (student, time.time(), lesson, step, kind, answer, None if correct is None else int(correct)),
+        )
+
+    def progress(self, student: str) -> list[dict[str, Any]]:
+        """Every progress event of a student, oldest first."""
+        rows = self.db.execute(
+            "SELECT lesson, step, kind, answer, correct, created FROM progress WHERE student = ? ORDER BY id", (student,)
+        )
+        return [dict(zip(("lesson", "step", "kind", "answer", "correct", "created"), row)) for row in rows]
+
+    def students(self) -> list[str]:
+        """Everyone with a run, progress or state, alphabetically."""
+        rows = self.db.execute("SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
+        return sorted(r[0] for r in rows)
 
     def get_state(self, student: str, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()

@@ -1,0 +1,53 @@
+"""A student's progress through the course: steps done, answers graded, mastery per topic."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tutor.store import Store
+
+
+@dataclass(frozen=True)
+class GradedItem:
+    """A quiz or prediction of the course, and the topics of its lesson."""
+
+    lesson: str
+    step: int
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mastery:
+    """Of a topic's graded items, how many the student got right on the first try."""
+
+    topic: str
+    right_first: int
+    attempted: int
+    items: int
+
+    @property
+    def score(self) -> float:
+        """0 to 1: right first tries over all the topic's items, so unseen items count as not yet mastered."""
+        return self.right_first / self.items if self.items else 0.0
+
+
+def mastery(store: Store, student: str, items: Iterable[GradedItem]) -> dict[str, Mastery]:
+    """Mastery per topic from the student's first answer to each graded item."""
+    first: dict[tuple[str, int], bool] = {}
+    for event in store.progress(student):
+        if event["kind"] in ("quiz", "predict") and event["correct"] is not None:
+            first.setdefault((event["lesson"], event["step"]), bool(event["correct"]))
+    tally: dict[str, list[int]] = {}
+    for item in items:
+        answer = first.get((item.lesson, item.step))
+        for topic in item.topics:
+            right, attempted, total = tally.setdefault(topic, [0, 0, 0])
+            tally[topic] = [right + bool(answer), attempted + (answer is not None), total + 1]
+    return {topic: Mastery(topic, *counts) for topic, counts in sorted(tally.items())}
+
+
+def steps_done(store: Store, student: str) -> dict[str, set[int]]:
+    """Per lesson, the steps the student has finished."""
+    done: dict[str, set[int]] = {}
+    for event in store.progress(student):
+        done.setdefault(event["lesson"], set()).add(event["step"])
+    return done
