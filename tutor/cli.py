@@ -41,11 +41,24 @@ def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
 def build_parser() -> Parser:
     root = Parser(prog="tutor", description="A terminal tutor for training neural networks and tuning them.")
     root.add_argument("--lang", choices=LANGS, help="language of every message (default: your locale)")
+    root.add_argument("--lessons", metavar="DIR", action="append", default=[], help="a folder of extra lessons")
     sub = root.add_subparsers(dest="command", parser_class=Parser)
     run = sub.add_parser("run", help="train one network and explain how it went")
     add_config_flags(run)
     run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     run.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
+
+    ask = sub.add_parser("ask", help="one turn of the conversation: a question, a what-if, a command")
+    ask.add_argument("text", nargs="+", help='what the student says, e.g. "¿y si el learning rate fuera 10?"')
+    ask.add_argument("--no-run", action="store_true", help="only parse: say what would be done")
+    ask.add_argument("--json", action="store_true", help='print {"intent", "reply", "run"} as JSON')
+    ask.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="answer in this language")
+
+    lessons = sub.add_parser("lessons", help="list, show or check lessons")
+    lessons.add_argument("--json", action="store_true", help="list as JSON")
+    lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="only lessons in this language")
+    lessons.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
+    lessons.add_argument("target", nargs="?", help="a lesson id (show) or a folder (check)")
     return root
 
 
@@ -55,11 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return cmd_run(args, lang)
+        if args.command == "ask":
+            return cmd_ask(args, lang)
+        if args.command == "lessons":
+            return cmd_lessons(args, lang)
         build_parser().print_help()
         return 0
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `tutor ... | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as err:  # the last guard: one line, never a traceback, unless asked for
         if os.environ.get("TUTOR_DEBUG"):
             raise
@@ -94,3 +114,58 @@ def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
 def run_json(result: Any, diagnoses: list[dict], run_id: int) -> dict:
     """The `tutor run --json` document of DESIGN.md, with the engine's extra fields."""
     return {"id": run_id, **result.model_dump(mode="json"), "diagnoses": diagnoses}
+
+
+def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
+    from tutor.dialogue import Tutor
+    from tutor.store import Store
+
+    tutor = Tutor(Store(), student_id(), lang=getattr(args, "lang", None))
+    reply = tutor.handle(" ".join(args.text), run=not args.no_run)
+    if args.json:
+        run = run_json(reply.run, [d.model_dump(mode="json") for d in reply.diagnoses], reply.run_id) if reply.run else None
+        doc = {"intent": reply.intent.model_dump(mode="json"), "reply": reply.text, "run": run,
+               "suggestion": reply.suggestion, "lang": reply.lang}
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        print(reply.text)
+    return 0
+
+
+def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
+    from pathlib import Path
+
+    from tutor.lessons import check, list_json, load_lessons, render
+
+    if args.action == "check":
+        if not args.target or not Path(args.target).is_dir():
+            raise TutorError(t("lessons.no_folder", lang, folder=args.target or ""))
+        errors = check(Path(args.target))
+        for line in errors:
+            print(line, file=sys.stderr)
+        print(t("lessons.checked", lang, folder=args.target, errors=len(errors)))
+        return 1 if errors else 0
+    course = load_lessons([Path(d) for d in args.lessons])
+    for line in course.errors:
+        print(line, file=sys.stderr)
+    only = getattr(args, "lang", None)
+    if args.action == "show":
+        lesson = course.get(args.target or "", only or lang)
+        if lesson is None:
+            raise TutorError(t("lessons.unknown", lang, id=args.target or ""))
+        print(render(lesson))
+        return 0
+    listing = list_json(course, only)
+    if args.json:
+        print(json.dumps(listing, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("id", "lang", "title", "topics", "steps"):
+        table.add_column(t(f"lessons.col.{column}", lang))
+    for item in listing["lessons"]:
+        table.add_row(item["id"], item["lang"], item["title"], ", ".join(item["topics"]), str(item["steps"]))
+    Console(highlight=False).print(table)
+    return 0

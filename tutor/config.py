@@ -16,7 +16,7 @@ Optimizer = Literal["sgd", "momentum", "adam"]
 DATASETS: tuple[str, ...] = Dataset.__args__
 ACTIVATIONS: tuple[str, ...] = Activation.__args__
 OPTIMIZERS: tuple[str, ...] = Optimizer.__args__
-MAX_LAYERS, MAX_WIDTH = 8, 1024
+MAX_LAYERS, MAX_WIDTH = 16, 1024
 DIGITS_IMAGES = 1797
 
 

@@ -10,14 +10,15 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 import platformdirs
-from importlib.metadata import version
-
 from tinygrad import TinyJit
 
-_loaded: dict[str, TinyJit] = {}  # compiled programs, like tinygrad's own kernel cache: process-wide
+_loaded: dict[str, TinyJit] = {}
+# what a captured step computes depends on this code too: a change to it invalidates the cache
+_SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in ("model.py", "optim.py", "training.py")))  # compiled programs, like tinygrad's own kernel cache: process-wide
 
 
 def cache_dir() -> Path:
@@ -27,7 +28,7 @@ def cache_dir() -> Path:
 
 def key_of(*parts: object) -> str:
     """A file-safe key for a shape, tied to the tinygrad version that compiled it."""
-    return hashlib.sha256(repr((version("tinygrad"), *parts)).encode()).hexdigest()[:24]
+    return hashlib.sha256(repr((version("tinygrad"), _SOURCE.hexdigest(), *parts)).encode()).hexdigest()[:24]
 
 
 def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from tinygrad import Tensor, TinyJit, Variable, dtypes
 from tinygrad.device import Buffer
+from tinygrad.engine.jit import JitError
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
@@ -185,15 +186,21 @@ class _Batch:
         return theta, state, hp
 
     def _captured(self, key: str, fn: Callable, warmup_args: Callable[[], tuple]) -> TinyJit:
-        """The captured JIT for `key`; a new one runs twice on `warmup_args` first (TinyJit runs the
-        first call eagerly and captures the second), so every real step of every run goes through
-        the same compiled graph; then it is cached."""
+        """The captured JIT for `key`. A cached one is first checked on `warmup_args`; a new one runs
+        twice on them (TinyJit runs the first call eagerly and captures the second), so every real
+        step of every run goes through the same compiled graph; then it is cached."""
         jit, ready = jitcache.get(key, fn)
-        if not ready:
-            args = warmup_args()
-            for _ in range(2):
-                jit(*args)
-            jitcache.put(key, jit)
+        if ready:
+            try:
+                jit(*warmup_args())
+                return jit
+            except JitError:  # captured by other code, or for other inputs: capture it again
+                jitcache.forget(key)
+                jit = TinyJit(fn)
+        args = warmup_args()
+        for _ in range(2):
+            jit(*args)
+        jitcache.put(key, jit)
         return jit
 
     # -- the loop ------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Lessons as plain text for `tutor lessons show`, and the list for `tutor lessons --json`."""
+
+import textwrap
+from typing import Any
+
+from tutor.config import ExperimentConfig, flag
+from tutor.i18n import LANGS, Lang
+from tutor.lessons.model import Course, Experiment, Lesson, Predict, Prose, Quiz, Step, Sweep, WhatIf
+from tutor.lessons.parse import WIKILINK
+
+WIDTH = 78
+LABELS: dict[str, dict[str, str]] = {
+    "es": {
+        "experiment": "▶ Experimento", "watch": "Observa", "predict": "? Predice", "quiz": "? Pregunta",
+        "number": "Responde con un número.", "whatif": "¿Y si…? Elige una pregunta con su número:",
+        "sweep": "⚙ Búsqueda {method}, {trials} pruebas", "runs": "Se comprueba con",
+        "grid": "en rejilla", "random": "aleatoria", "bayes": "bayesiana",
+    },
+    "en": {
+        "experiment": "▶ Experiment", "watch": "Watch", "predict": "? Predict", "quiz": "? Question",
+        "number": "Answer with a number.", "whatif": "What if…? Pick a question by its number:",
+        "sweep": "⚙ {method} search, {trials} trials", "runs": "Checked with",
+        "grid": "Grid", "random": "Random", "bayes": "Bayesian",
+    },
+}
+
+
+def list_json(course: Course, lang: Lang | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`{"lessons": [{"id", "lang", "title", "topics", "steps"}]}`, by language then teaching order."""
+    return {"lessons": [
+        {"id": x.id, "lang": x.lang, "title": x.title, "topics": list(x.topics), "steps": len(x.steps)}
+        for lg in LANGS if lang in (None, lg) for x in course.in_lang(lg)
+    ]}
+
+
+def render(lesson: Lesson) -> str:
+    """The whole lesson as Markdown-like text: steps numbered, blocks as commands and questions."""
+    labels = LABELS[lesson.lang]
+    out = [f"# {lesson.title}"]
+    if lesson.intro:
+        out.append(_links(lesson.intro))
+    single = len(lesson.steps) == 1 and lesson.steps[0].title == lesson.title
+    for n, step in enumerate(lesson.steps, 1):
+        if not single:
+            out.append(f"## {n}. {step.title}")
+        out += [_item(item, step, labels) for item in step.items]
+    return "\n\n".join(out) + "\n"
+
+
+def _item(item: Any, step: Step, labels: dict[str, str]) -> str:
+    match item:
+        case Prose():
+            return _links(item.text)
+        case Experiment():
+            return "\n".join([labels["experiment"], _command(["tutor", "run", *config_args(item.config)]),
+                              *_para(labels["watch"], item.watch)])
+        case Predict():
+            lines = [*_para(labels["predict"], item.question, ""), *_choices(c.text for c in item.choices)]
+            if item.experiment not in step.blocks:
+                lines += [f"  {labels['runs']}:", _command(["tutor", "run", *config_args(item.experiment.config)])]
+            return "\n".join(lines)
+        case Quiz():
+            extra = _choices(c.text for c in item.choices) if item.choices else [f"  {labels['number']}"]
+            return "\n".join([*_para(labels["quiz"], item.question, ""), *extra])
+        case WhatIf():
+            return "\n".join([labels["whatif"], *(f"  {n}. {q}" for n, q in enumerate(item.questions, 1))])
+        case Sweep():
+            head = labels["sweep"].format(method=labels[item.method], trials=item.n_trials)
+            return "\n".join([head, _command(sweep_args(item)), *_para(labels["watch"], item.watch)])
+    raise AssertionError(item)
+
+
+def config_args(cfg: ExperimentConfig) -> list[str]:
+    """The `tutor run` flags of the fields a config sets explicitly."""
+    return [a for name in ExperimentConfig.model_fields if name in cfg.model_fields_set
+            for a in (flag(name), _value(getattr(cfg, name)))]
+
+
+def sweep_args(sweep: Sweep) -> list[str]:
+    """The `tutor sweep` command line of a sweep block."""
+    args = ["tutor", "sweep", *config_args(sweep.base)]
+    if sweep.method == "grid":
+        args += [a for f, vs in sweep.grid.items() for a in ("--grid", f"{f}=" + ",".join(_value(v, "-") for v in vs))]
+    else:
+        args += [f"--{sweep.method}", str(sweep.trials)]
+        args += [a for f, spec in sweep.space.items() for a in ("--space", f"{f}={spec}")]
+    return args + (["--budget", _value(sweep.budget)] if sweep.budget else [])
+
+
+def _value(v: Any, sep: str = ",") -> str:
+    """A value as a command-line argument; layer widths joined by `sep`."""
+    if isinstance(v, (tuple, list)):
+        return sep.join(map(str, v)) or "none"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _command(args: list[str]) -> str:
+    """A shell command wrapped with backslashes, never between a flag and its value."""
+    units: list[str] = []
+    for arg in args:
+        if units and units[-1].startswith("--") and " " not in units[-1] and not arg.startswith("--"):
+            units[-1] += f" {arg}"
+        else:
+            units.append(arg)
+    lines = [f"  $ {units[0]}"]
+    for unit in units[1:]:
+        if len(lines[-1]) + len(unit) + 3 > WIDTH:
+            lines[-1] += " \\"
+            lines.append(f"      {unit}")
+        else:
+            lines[-1] += f" {unit}"
+    return "\n".join(lines)
+
+
+def _para(label: str, text: str, indent: str = "  ") -> list[str]:
+    """`label: text` wrapped to the width; nothing if there is no text."""
+    if not text:
+        return []
+    return textwrap.wrap(f"{label}: {' '.join(text.split())}", WIDTH, initial_indent=indent, subsequent_indent="  ")
+
+
+def _choices(texts: Any) -> list[str]:
+    return [f"  {chr(ord('a') + n)}) {t}" for n, t in enumerate(texts)]
+
+
+def _links(text: str) -> str:
+    """[[target|alias]] -> alias, [[target]] -> target."""
+    return WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
