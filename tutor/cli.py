@@ -13,6 +13,8 @@ from typing import Any, NoReturn
 from tutor.config import ExperimentConfig, flag, make_config
 from tutor.errors import TutorError
 from tutor.i18n import LANGS, Lang, default_lang, t
+from tutor.tune.cli import COMMANDS as TUNE_COMMANDS
+from tutor.tune.cli import add_parsers, run_command
 
 
 class Parser(argparse.ArgumentParser):
@@ -54,6 +56,8 @@ def build_parser() -> Parser:
     ask.add_argument("--json", action="store_true", help='print {"intent", "reply", "run"} as JSON')
     ask.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="answer in this language")
 
+    add_parsers(sub)
+
     lessons = sub.add_parser("lessons", help="list, show or check lessons")
     lessons.add_argument("--json", action="store_true", help="list as JSON")
     lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="only lessons in this language")
@@ -62,8 +66,28 @@ def build_parser() -> Parser:
     return root
 
 
+def attach_values(argv: list[str]) -> list[str]:
+    """`--lr -1e-3` -> `--lr=-1e-3`: argparse would take a value starting with '-' for a flag."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        takes_value = out and out[-1].startswith("--") and "=" not in out[-1] and out[-1] not in FLAGS_WITHOUT_VALUE
+        if takes_value and arg.startswith("-") and not arg.startswith("--"):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
+FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(attach_values(list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
     lang: Lang = args.lang or default_lang()
     try:
         if args.command == "run":
@@ -72,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_ask(args, lang)
         if args.command == "lessons":
             return cmd_lessons(args, lang)
+        if args.command in TUNE_COMMANDS:
+            return run_command(args, lang)
         build_parser().print_help()
         return 0
     except TutorError as err:
@@ -90,10 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.diagnose import explain
     from tutor.engine import train
-    from tutor.store import Store
+    from tutor.engine.device import resolve
     from tutor.report import RunPrinter
+    from tutor.store import Store
 
     cfg = config_from(args, lang)
+    resolve(cfg.device, lang)
     store = Store()
     printer = None if args.json else RunPrinter(cfg, lang)
     stop = threading.Event()

@@ -131,8 +131,14 @@ def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
         if field not in ExperimentConfig.model_fields:
             raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
         value = values.get(field)
-        shown = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else value
-        raise ConfigError(f"{flag(field)} {shown}: {accepted(field, lang)}") from None
+        raise ConfigError(f"{flag(field)} {shown(value)}: {accepted(field, lang)}") from None
+
+
+def shown(value: Any) -> str:
+    """A value as the user typed it, on one short line (control characters escaped)."""
+    text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
+    text = text if text.isprintable() else repr(text)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def flag(field: str) -> str:

@@ -1,0 +1,78 @@
+"""`tutor sweep` and `tutor lr-find` as tutor.cli will call them: exit codes, one-line errors, JSON, tables."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tutor.cli import Parser
+from tutor.errors import TutorError
+from tutor.i18n import LANGS
+from tutor.store import Store
+from tutor.tune.cli import add_parsers, run_command
+
+SMALL = ["--samples", "200", "--hidden", "16", "--epochs", "3"]
+
+
+def invoke(*argv: str) -> int:
+    """What tutor.cli.main does for these commands: parse, run, a TutorError is one line and exit 2."""
+    root = Parser(prog="tutor")
+    root.add_argument("--lang", choices=LANGS)
+    add_parsers(root.add_subparsers(dest="command", parser_class=Parser))
+    try:
+        args = root.parse_args(argv)
+        return run_command(args, args.lang or "en")
+    except TutorError as err:
+        print(f"tutor: {err}", file=sys.stderr)
+        return 2
+    except SystemExit as done:
+        return int(done.code)
+
+
+@pytest.mark.parametrize("args", [
+    ["--grid", "foo=1"], ["--grid", "lr="], ["--grid", "lr=abc"], ["--space", "lr=log:1:0.1", "--random", "5"],
+    ["--space", "lr=log:0:1", "--bayes", "3"], ["--random", "3"], ["--grid", "lr=1", "--random", "3"],
+    ["--random", "x", "--space", "lr=log:1e-3:1"], ["--random", "0", "--space", "lr=log:1e-3:1"], [],
+    ["--grid", "lr=0.1", "--budget", "-1"], ["--grid", "lr=0.1", "--lr", "-1"], ["--grid", "lr=0.1\nx"],
+    ["--grid", "lr=" + ",".join(map(str, range(1, 102))), "seed=" + ",".join(map(str, range(100)))],
+])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_bad_specs_exit_2_with_one_line(capsys, args, lang):
+    assert invoke("--lang", lang, "sweep", *args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and err.startswith("tutor")
+
+
+def test_grid_json_follows_the_contract_and_stores_every_trial(capsys, isolated_home):
+    assert invoke("sweep", *SMALL, "--grid", "lr=0.001,0.01,0.1", "weight_decay=0,0.01", "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"base", "method", "trials", "best", "importances", "edge_warning", "seconds"} <= set(doc)
+    assert set(doc["trials"][0]) >= {"config", "status", "val_loss", "val_acc", "epochs_run", "pruned"}
+    assert [t["val_loss"] for t in doc["trials"]] == sorted(t["val_loss"] for t in doc["trials"])
+    assert doc["best"] == doc["trials"][0] and doc["edge_warning"] == "lr" and doc["base"]["epochs"] == 3
+    assert len(Store(isolated_home / "tutor.db").runs(student="test")) == 6
+
+
+def test_human_output_has_table_best_importances_plots_and_edge(capsys):
+    assert invoke("--lang", "en", "sweep", *SMALL, "--grid", "lr=0.001,0.01,0.1", "weight_decay=0,0.01") == 0
+    out = capsys.readouterr().out
+    for part in ("val loss", "Best: lr=0.1", "tutor run", "Importance", "val loss against lr (log scale)",
+                 "upper edge"):
+        assert part in out, part
+    assert any("\u2800" < ch <= "\u28ff" for ch in out)
+
+
+def test_lr_find_json(capsys):
+    assert invoke("lr-find", "--optimizer", "adam", "--json") == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc["suggestions"]) == {"valley", "steepest", "min_div_10"}
+    assert len(doc["lrs"]) == len(doc["losses"]) and len(doc["explanation"]) == 2
+    assert 1e-3 <= doc["suggestions"]["valley"] <= 1e-1
+
+
+def test_the_parsers_load_light_and_the_package_without_the_ui():
+    code = ("import sys; import tutor.tune.cli; light = not {'optuna', 'tinygrad'} & set(sys.modules); "
+            "import tutor.tune.sweep, tutor.tune.lrfind, tutor.tune.report; print(light, 'textual' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]

@@ -1,0 +1,163 @@
+"""Searches and range tests for a terminal: a live progress line, then a table, plots and advice."""
+
+import shutil
+import sys
+import time
+from typing import Any
+
+from optuna.distributions import IntDistribution
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tutor.config import ExperimentConfig, flag
+from tutor.i18n import Lang, t
+from tutor.report import BAR, describe, fmt
+from tutor.tune.lrfind import END, START, LRFind, explain
+from tutor.tune.plot import scatter
+from tutor.tune.space import Param, Space
+from tutor.tune.sweep import Method, SweepResult, Trial
+
+ROWS = 20  # trials shown in the table; the rest are summarised in one line
+
+
+def value(v: Any) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def describe_param(p: Param) -> str:
+    """'lr ∈ {0.001, 0.01}' for a grid or a choice, 'lr ~ log[0.0001, 1]' for a range."""
+    d = p.distribution
+    if p.grid or not p.numeric:
+        return f"{p.field} ∈ {{{', '.join(value(v) for v in (p.grid or d.choices))}}}"
+    kind = "log" if p.log else "int" if isinstance(d, IntDistribution) else "float"
+    return f"{p.field} ~ {kind}[{value(d.low)}, {value(d.high)}]"
+
+
+def command(cfg: ExperimentConfig) -> str:
+    """The `tutor run` line that repeats a config (flags only where it differs from the defaults)."""
+    return " ".join(["tutor run", *(f"{flag(k)} {_arg(v)}" for k, (_, v) in ExperimentConfig().diff(cfg).items())])
+
+
+def _arg(v: Any) -> str:
+    if isinstance(v, tuple):
+        return ",".join(map(str, v)) or "none"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+class SweepPrinter:
+    """A search as it runs (a progress line on stderr, terminals only), then its summary on stdout."""
+
+    def __init__(self, space: Space, method: Method, planned: int, lang: Lang) -> None:
+        self.space, self.planned, self.lang = space, planned, lang
+        self.live, self.start, self.done, self.best = sys.stderr.isatty(), time.perf_counter(), 0, None
+        self.out = Console(highlight=False)
+        self.out.print(escape(describe(space.base, lang)))
+        self.out.print(t("tune.header", lang, method=t(f"tune.name.{method}", lang), trials=planned,
+                         space=escape("; ".join(describe_param(p) for p in space.params))))
+
+    def trial(self, trial: Trial, planned: int) -> None:
+        self.done += 1
+        if trial.status == "completed" and trial.val_loss is not None:
+            if self.best is None or trial.val_loss < self.best.val_loss:
+                self.best = trial
+        if not self.live:
+            return
+        filled = round(self.done / planned * BAR)
+        best = self.best and f"{fmt(self.best.val_loss)} ({_params(self.best)})"
+        line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
+                 best=best or "—", seconds=f"{time.perf_counter() - self.start:.1f}")
+        sys.stderr.write("\r" + line[: shutil.get_terminal_size().columns - 1] + "\x1b[K")
+        sys.stderr.flush()
+
+    def summary(self, result: SweepResult) -> None:
+        if self.live:
+            sys.stderr.write("\r\x1b[K")
+        lang, out = self.lang, self.out
+        out.print(self._table(result))
+        if result.best:
+            b = result.best
+            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fmt(b.val_loss), acc=fmt(b.val_acc, 2),
+                        run=b.run_id))
+            out.print(f"  → {t('run.try', lang)}: {escape(command(b.config))}")
+        else:
+            out.print(t("tune.no_best", lang))
+        if result.importances:
+            out.print(f"\n[bold]{t('tune.importances', lang)}[/bold]")
+            for field, share in result.importances.items():
+                filled = round(share * BAR)
+                out.print(f"  {field:<14} {'█' * filled}{'░' * (BAR - filled)} {share:.2f}")
+        self._plots(result)
+        if result.edge:
+            e = result.edge
+            out.print("\n[yellow]⚠ " + t(f"tune.edge.{e.side}", lang, field=e.field, value=value(e.value),
+                                         low=value(e.low), high=value(e.high)) + "[/yellow]")
+        if result.stopped:
+            out.print("\n" + t(f"tune.stopped.{result.stopped}", lang, done=len(result.trials), planned=self.planned))
+        ids = [tr.run_id for tr in result.trials]
+        out.print(t("tune.done", lang, trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+                    first=min(ids, default="—"), last=max(ids, default="—")))
+
+    def _table(self, result: SweepResult) -> Table:
+        table = Table(box=None, header_style="bold")
+        fields = [p.field for p in self.space.params]
+        for name in ("#", *fields):
+            table.add_column(name, justify="right")
+        for key in ("tune.col.status", "run.col.val_loss", "run.col.val_acc", "tune.col.epochs"):
+            table.add_column(t(key, self.lang), justify="right")
+        ranked = result.ranked()
+        for tr in ranked[:ROWS]:
+            status = t(f"tune.status.{tr.status}", self.lang)
+            style = "bold green" if result.best and tr.number == result.best.number else None
+            table.add_row(str(tr.number + 1), *(escape(value(tr.params[f])) for f in fields), status, fmt(tr.val_loss),
+                          fmt(tr.val_acc, 2), str(tr.epochs_run), style=style)
+        if len(ranked) > ROWS:
+            table.caption = t("tune.more", self.lang, more=len(ranked) - ROWS)
+        return table
+
+    def _plots(self, result: SweepResult) -> None:
+        done = [tr for tr in result.trials if tr.status == "completed" and tr.val_loss is not None]
+        if len(done) < 2:
+            return
+        for p in self.space.params:
+            if p.distribution.single():
+                continue
+            ys, d = [tr.val_loss for tr in done], p.distribution
+            if p.numeric:
+                ticks = sorted(p.grid) if 2 < len(p.grid) <= 6 else (d.low, d.high)
+                lines = scatter([tr.params[p.field] for tr in done], ys, log_x=p.log, x_range=(d.low, d.high),
+                                ticks=ticks)
+            else:
+                categories = [value(c) for c in (p.grid or d.choices)]
+                lines = scatter([value(tr.params[p.field]) for tr in done], ys, categories=categories)
+            title = t("tune.plot_log" if p.log else "tune.plot", self.lang, field=p.field)
+            self.out.print(f"\n[bold]{title}[/bold]")
+            for line in lines:
+                self.out.print(line, markup=False)
+
+
+def _params(trial: Trial) -> str:
+    return " ".join(f"{k}={value(v)}" for k, v in trial.params.items())
+
+
+def print_lrfind(result: LRFind, lang: Lang) -> None:
+    """The range test: its curve with the three suggestions marked, what they mean, and the next run."""
+    out, cfg, s = Console(highlight=False), result.config, result.suggestions
+    net = "-".join(map(str, ("in", *cfg.hidden, cfg.n_classes)))
+    out.print(t("tune.lrfind.header", lang, dataset=cfg.dataset, net=net, optimizer=cfg.optimizer,
+                batch=cfg.batch_size, steps=len(result.lrs)))
+    out.print(f"\n[bold]{t('tune.lrfind.plot', lang)}[/bold]")
+    readings = (("v", "valley", s.valley), ("s", "steepest", s.steepest), ("m", "min_div_10", s.min_div_10))
+    shown = slice(0, max(len(result.lrs) - 5, 2))  # as fastai's plot: the last points only show the blow-up
+    for line in scatter(result.lrs[shown], result.losses[shown], log_x=True, x_range=(START, END),
+                        ticks=(1e-6, 1e-4, 1e-2, 1), marks=[(lr, letter) for letter, _, lr in readings]):
+        out.print(line, markup=False)
+    table = Table(box=None, header_style="bold")
+    for key in ("tune.lrfind.col.name", "tune.lrfind.col.lr", "tune.lrfind.col.meaning"):
+        table.add_column(t(key, lang))
+    for letter, name, lr in readings:
+        table.add_row(f"{letter} {name}", f"{lr:.2g}", t(f"tune.lrfind.meaning.{name}", lang))
+    out.print(table)
+    for line in explain(result, lang):
+        out.print("• " + escape(line))
+    out.print(f"  → {t('run.try', lang)}: {escape(command(cfg.changed(lr=s.valley)))}")

@@ -1,0 +1,319 @@
+"""Hyperparameter searches: grid, random and Bayesian (Optuna's TPE with median pruning).
+
+Grid and random searches know every trial up front, so trials sharing a `batch_key` train together as
+one batched model (`train_batch`), in chunks of up to 16 padded to a power of two so that a few
+captured steps serve every search; chunks of different shapes run in worker processes. A Bayesian
+search runs one trial at a time so that each result informs the next suggestion.
+Every trial is stored as a run, with its diagnoses. A budget stops launching trials; a stop request keeps finished ones.
+"""
+
+import math
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, Literal
+
+import optuna
+from optuna.importance import PedAnovaImportanceEvaluator
+from optuna.trial import TrialState, create_trial
+from pydantic import BaseModel, ConfigDict
+
+from tutor.config import ExperimentConfig
+from tutor.diagnose import explain
+from tutor.engine import Epoch, RunResult, batch_key, train, train_batch
+from tutor.store import Store
+from tutor.tune.space import Space
+
+Method = Literal["grid", "random", "bayes"]
+TrialStatus = Literal["completed", "diverged", "pruned", "cancelled"]
+MAX_BATCH = 16  # trials per batched model; chunks are padded to 1, 2, 4, 8 or 16
+EDGE = 0.05  # a sampled best within this share of its range (log scale for log) from an end is at the edge
+
+
+class Trial(BaseModel):
+    """One tried config and how it ended; `val_loss` is that of its last epoch."""
+
+    model_config = ConfigDict(ser_json_inf_nan="null")
+
+    number: int
+    params: dict[str, Any]
+    config: ExperimentConfig
+    status: TrialStatus
+    val_loss: float | None
+    val_acc: float | None
+    epochs_run: int
+    pruned: bool
+    run_id: int | None
+
+
+class Edge(BaseModel):
+    """The best value of a numeric parameter at an end of the range searched."""
+
+    field: str
+    side: Literal["low", "high"]
+    value: float
+    low: float
+    high: float
+
+
+class SweepResult(BaseModel):
+    base: ExperimentConfig
+    method: Method
+    trials: list[Trial]
+    best: Trial | None
+    importances: dict[str, float]
+    edge: Edge | None
+    stopped: Literal["budget", "interrupted"] | None
+    seconds: float
+
+    def ranked(self) -> list[Trial]:
+        """Trials by validation loss, those without one last."""
+        return sorted(self.trials, key=lambda tr: (tr.val_loss is None, tr.val_loss or 0.0, tr.number))
+
+    def to_json(self) -> dict[str, Any]:
+        """DESIGN.md's `tutor sweep --json` document (trials ranked, each with its params and run id)."""
+        doc = self.model_dump(mode="json")
+        trials = {tr["number"]: tr for tr in doc["trials"]}
+        return {"base": doc["base"], "method": self.method, "trials": [trials[tr.number] for tr in self.ranked()],
+                "best": doc["best"], "importances": self.importances, "edge_warning": self.edge and self.edge.field,
+                "stopped": self.stopped, "seconds": self.seconds}
+
+
+class _Control:
+    """When to stop launching trials (budget, request) and whether running ones must stop too."""
+
+    def __init__(self, budget: float | None, should_stop: Callable[[], bool] | None) -> None:
+        self.start, self.budget, self.requested = time.perf_counter(), budget, should_stop or (lambda: False)
+        self.stopped: Literal["budget", "interrupted"] | None = None
+        self.launched = False
+
+    def interrupt(self) -> None:
+        self.stopped = "interrupted"
+
+    def halt(self) -> bool:
+        """Running trials must stop (a request or Ctrl+C)."""
+        if self.stopped != "interrupted" and self.requested():
+            self.interrupt()
+        return self.stopped == "interrupted"
+
+    def may_launch(self) -> bool:
+        """Whether to start another trial (or chunk): the first always starts, the budget stops the rest."""
+        if self.halt():
+            return False
+        if self.launched and self.budget is not None and time.perf_counter() - self.start >= self.budget:
+            self.stopped = "budget"
+        self.launched = self.launched or self.stopped is None
+        return self.stopped is None
+
+
+def sweep(
+    space: Space,
+    method: Method,
+    n_trials: int = 0,
+    *,
+    budget: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_trial: Callable[[Trial, int], None] | None = None,
+    store: Store | None = None,
+    student: str = "",
+    workers: int | None = None,
+) -> SweepResult:
+    """Run a search over `space` (n_trials for random and bayes); `on_trial(trial, planned)` sees each
+    trial as it ends. Ctrl+C (KeyboardInterrupt) or `should_stop` ends it early, keeping finished trials."""
+    control = _Control(budget, should_stop)
+    store = store or Store()
+    points = space.points() if method == "grid" else []
+    planned = len(points) or n_trials
+    trials: list[Trial] = []
+
+    def record(number: int, params: dict[str, Any], run: RunResult, pruned: bool = False) -> None:
+        status = "pruned" if pruned else run.status
+        last = run.history[-1] if run.history else None
+        run_id = store.add_run(student, run, [d.model_dump(mode="json") for d in explain(run, space.lang)])
+        trial = Trial(number=number, params=params, config=run.config, status=status, val_loss=last and last.val_loss,
+                      val_acc=last and last.val_acc, epochs_run=len(run.history), pruned=pruned, run_id=run_id)
+        trials.append(trial)
+        if on_trial:
+            on_trial(trial, planned)
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        if method == "bayes":
+            _bayes(space, n_trials, control, record)
+        else:
+            points = points or _random_points(space, n_trials)
+            _batched(space, points, control, record, workers or os.cpu_count() or 1)
+    except KeyboardInterrupt:
+        control.interrupt()
+    trials.sort(key=lambda tr: tr.number)
+    done = [tr for tr in trials if tr.status == "completed" and tr.val_loss is not None]
+    best = min(done, key=lambda tr: tr.val_loss) if done else None
+    found = importances(space, done)
+    return SweepResult(base=space.base, method=method, trials=trials, best=best, importances=found,
+                       edge=edge(space, best, found), stopped=control.stopped,
+                       seconds=round(time.perf_counter() - control.start, 3))
+
+
+def _random_points(space: Space, n: int) -> list[dict[str, Any]]:
+    """n points drawn by Optuna's RandomSampler, seeded by the base config's seed."""
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=space.base.seed))
+    return [study.ask(space.distributions()).params for _ in range(n)]
+
+
+# -- grid and random: batched chunks, in this process or in workers ---------------------------------
+
+
+Chunk = list[tuple[int, dict[str, Any], ExperimentConfig]]
+
+
+def chunks(space: Space, points: list[dict[str, Any]]) -> list[Chunk]:
+    """Trials grouped by batch_key (in order of first appearance), cut into chunks of MAX_BATCH."""
+    groups: dict[tuple, Chunk] = {}
+    for number, params in enumerate(points):
+        cfg = space.config(params)
+        groups.setdefault(batch_key(cfg), []).append((number, params, cfg))
+    return [g[i : i + MAX_BATCH] for g in groups.values() for i in range(0, len(g), MAX_BATCH)]
+
+
+def padded(cfgs: list[ExperimentConfig]) -> list[ExperimentConfig]:
+    """The configs plus copies of the last, up to a power of two: five sizes of capture serve all chunks."""
+    return cfgs + cfgs[-1:] * (2 ** math.ceil(math.log2(len(cfgs))) - len(cfgs))
+
+
+def _batched(space: Space, points: list[dict[str, Any]], control: _Control, record: Callable, workers: int) -> None:
+    todo = chunks(space, points)
+
+    def keep(chunk: Chunk, runs: list[RunResult]) -> None:
+        for (number, params, _), run in zip(chunk, runs):  # runs beyond the chunk are padding
+            record(number, params, run)
+
+    if workers < 2 or len({batch_key(c[0][2]) for c in todo}) < 2:
+        for chunk in todo:
+            if not control.may_launch():
+                return
+            keep(chunk, train_batch(padded([c for _, _, c in chunk]), should_stop=control.halt))
+        return
+    _in_workers(todo, control, keep, min(workers, len(todo)))
+
+
+def _in_workers(todo: list[Chunk], control: _Control, keep: Callable, workers: int) -> None:
+    """Chunks in worker processes (tinygrad's state is per process), at most `workers` at a time, so
+    that a budget or a stop request holds back the rest."""
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["tutor.engine.training"])  # imported once, before workers fork
+    stop = ctx.Event()
+    queue, running = iter(todo), dict[Future, Chunk]()
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(stop,)) as pool:
+        try:
+            while True:
+                try:
+                    while len(running) < workers and control.may_launch() and (chunk := next(queue, None)):
+                        running[pool.submit(_train_chunk, padded([c for _, _, c in chunk]))] = chunk
+                    if not running:
+                        return
+                    finished, _ = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        keep(running.pop(future), future.result())
+                    if control.halt():
+                        stop.set()
+                except KeyboardInterrupt:  # collect what the workers, told to stop, send back
+                    control.interrupt()
+                    stop.set()
+        finally:
+            stop.set()  # on an error too: no worker trains on while the pool shuts down
+
+
+_stop_event: Any = None
+
+
+def _worker_init(stop: Any) -> None:
+    """Workers leave Ctrl+C to the parent, which tells them through `stop`."""
+    global _stop_event
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop_event = stop
+
+
+def _train_chunk(cfgs: list[ExperimentConfig]) -> list[RunResult]:
+    return train_batch(cfgs, should_stop=_stop_event.is_set)
+
+
+# -- bayes: one trial at a time, TPE suggestions, median pruning -------------------------------------
+
+
+def _bayes(space: Space, n: int, control: _Control, record: Callable) -> None:
+    sampler = optuna.samplers.TPESampler(seed=space.base.seed, n_startup_trials=max(2, min(10, n // 3)))
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=max(2, min(5, n // 4)), n_warmup_steps=2)
+    study = optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+    for number in range(n):
+        if not control.may_launch():
+            return
+        trial = study.ask(space.distributions())
+        pruned = False
+
+        def report(e: Epoch) -> None:
+            nonlocal pruned
+            if e.val_loss is not None:
+                trial.report(e.val_loss, e.epoch)
+                pruned = pruned or trial.should_prune()
+
+        run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or control.halt())
+        last = run.history[-1].val_loss if run.history else None
+        pruned = pruned and run.status == "cancelled"  # a prune after the last epoch cut nothing short
+        if pruned:
+            study.tell(trial, state=TrialState.PRUNED)
+        elif run.status == "completed" and last is not None:
+            study.tell(trial, last)
+        elif run.status == "diverged":  # worse than any trained model: TPE learns to avoid the region
+            losses = [e.val_loss for e in run.history if e.val_loss is not None]
+            study.tell(trial, max([math.log(run.config.n_classes) * 2, *losses]))
+        else:
+            study.tell(trial, state=TrialState.FAIL)
+        record(number, trial.params, run, pruned)
+
+
+# -- what the finished trials say -------------------------------------------------------------------
+
+
+def importances(space: Space, done: list[Trial]) -> dict[str, float]:
+    """Optuna's parameter importances over completed trials, from a study rebuilt from them: PED-ANOVA
+    (Optuna's default; fANOVA would need scikit-learn), its top set holding at least two trials."""
+    dists = {p.field: p.distribution for p in space.params if not p.distribution.single()}
+    if len(done) < 2 or not dists:
+        return {}
+    study = optuna.create_study(direction="minimize")
+    study.add_trials([create_trial(params={k: tr.params[k] for k in dists}, distributions=dists, value=tr.val_loss)
+                      for tr in done])
+    evaluator = PedAnovaImportanceEvaluator(target_quantile=min(0.5, max(0.1, 2 / len(done))))
+    try:
+        found = optuna.importance.get_param_importances(study, evaluator=evaluator)
+    except (RuntimeError, ValueError, ZeroDivisionError):
+        return {}
+    return {k: round(v, 3) for k, v in found.items() if math.isfinite(v)}
+
+
+def edge(space: Space, best: Trial | None, found: dict[str, float]) -> Edge | None:
+    """The tuning playbook's check: a best value at the edge of its range suggests the optimum lies
+    beyond it. A grid's best counts when it is its smallest or largest point (of three or more);
+    a sampled one within EDGE of an end. Among several, the most important parameter is named."""
+    if best is None:
+        return None
+    edges = []
+    for p in space.params:
+        d = p.distribution
+        if not p.numeric or d.single():
+            continue
+        v = best.params[p.field]
+        if p.grid:
+            side = None if len(p.grid) < 3 else "low" if v == d.low else "high" if v == d.high else None
+        else:
+            scale = math.log if p.log else float
+            at = (scale(v) - scale(d.low)) / (scale(d.high) - scale(d.low))
+            side = "low" if at <= EDGE else "high" if at >= 1 - EDGE else None
+        if side:
+            edges.append(Edge(field=p.field, side=side, value=v, low=d.low, high=d.high))
+    return max(edges, key=lambda e: found.get(e.field, 0.0), default=None)
