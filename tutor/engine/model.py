@@ -36,13 +36,6 @@ class Layout:
         offset, a, b = self.layers[-1]
         return offset + a * b + b
 
-    def segments(self) -> np.ndarray:
-        """A (parameters, layers) 0/1 matrix: multiplying squared gradients by it sums them per layer."""
-        s = np.zeros((self.n_params, len(self.layers)), np.float32)
-        for k, (offset, a, b) in enumerate(self.layers):
-            s[offset : offset + a * b + b, k] = 1
-        return s
-
     def init(self, activation: str, r: np.random.Generator) -> np.ndarray:
         """Fresh parameters: He-normal weights for the ReLU family, Glorot for tanh/sigmoid; zero biases."""
         theta = np.zeros(self.n_params, np.float32)
@@ -69,14 +62,21 @@ def activate(z: Tensor, activation: str) -> Tensor:
     raise AssertionError(activation)
 
 
-def forward(theta: Tensor, x: Tensor, layout: Layout, activation: str) -> tuple[Tensor, list[Tensor]]:
+def views(theta: Tensor, layout: Layout) -> list[Tensor]:
+    """Each layer's weights (trials, in, out) and biases (trials, 1, out), in the flat order."""
+    trials, out = theta.shape[0], []
+    for offset, a, b in layout.layers:
+        out.append(theta[:, offset : offset + a * b].reshape(trials, a, b))
+        out.append(theta[:, offset + a * b : offset + a * b + b].reshape(trials, 1, b))
+    return out
+
+
+def forward(params: list[Tensor], x: Tensor, activation: str) -> tuple[Tensor, list[Tensor]]:
     """Logits (trials, examples, classes) and the pre-activations of every hidden layer."""
-    trials, h, hidden = theta.shape[0], x, []
-    for k, (offset, a, b) in enumerate(layout.layers):
-        w = theta[:, offset : offset + a * b].reshape(trials, a, b)
-        bias = theta[:, offset + a * b : offset + a * b + b].reshape(trials, 1, b)
-        z = h @ w + bias
-        if k == len(layout.layers) - 1:
+    h, hidden = x, []
+    for k in range(0, len(params), 2):
+        z = h @ params[k] + params[k + 1]
+        if k == len(params) - 2:
             return z, hidden
         hidden.append(z)
         h = activate(z, activation)

@@ -22,7 +22,7 @@ from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
 from tutor.engine import jitcache
 from tutor.engine.device import resolve
-from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of
+from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
 
 Status = Literal["completed", "diverged", "cancelled"]
@@ -126,11 +126,9 @@ class _Batch:
 
         theta = np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs])
         self.theta = self._tensor(theta)
-        self.theta.requires_grad = True
         self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
         hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
         self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken, 1 until diverged
-        self.segments = self._tensor(self.layout.segments())
         self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
         self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
         self.examples = self._tensor(_with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
@@ -140,7 +138,7 @@ class _Batch:
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
-                                       lambda: (*self._scratch(), self.batches, self.segments, self.stats, self.i.bind(0)))
+                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
         self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
@@ -148,13 +146,18 @@ class _Batch:
 
     # -- the two captured functions ------------------------------------------------------------
 
-    def _step(self, theta, state, hp, batches, segments, stats, i) -> Tensor:
+    def _step(self, theta, state, hp, batches, stats, i) -> Tensor:
         rows = batches.shrink(((i * self.batch, (i + 1) * self.batch), None))
         x, y = rows[:, :-1], rows[:, -1].cast(dtypes.int32)
-        logits, _ = forward(theta, x, self.layout, self.cfgs[0].activation)
+        params = views(theta, self.layout)
+        logits, _ = forward(params, x, self.cfgs[0].activation)
         loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
-        loss.sum().backward()
-        grad, theta.grad = theta.grad, None
+        # the gradient of each layer on its own, then one flat copy: asking for the flat buffer's
+        # gradient directly fuses every layer's into one kernel that loops over all of them
+        trials = theta.shape[0]
+        grads = [g.reshape(trials, -1).contiguous() for g in loss.sum().gradient(*params)]
+        grad = Tensor.cat(*grads, dim=1)
+        layer_sq = Tensor.stack(*[(w * w).sum(-1) + (b * b).sum(-1) for w, b in zip(grads[::2], grads[1::2])], dim=-1)
         norm = lambda a: (a * a).sum(-1, keepdim=True).sqrt()  # noqa: E731
         weights = norm(theta.detach())
         # a trial that diverges stops here: its weights freeze as they were when it blew up
@@ -162,14 +165,14 @@ class _Batch:
         alive = hp[:, 4:5] * ok.float()
         t = hp[:, 3:4] + alive
         delta = (alive > 0).where(update(self.kind, theta, grad, state[0], state[1], t.maximum(1), hp), 0)
-        row = Tensor.cat(loss.unsqueeze(-1), norm(delta), weights, ((grad * grad) @ segments).sqrt(), dim=-1)
+        row = Tensor.cat(loss.unsqueeze(-1), norm(delta), weights, layer_sq.sqrt(), dim=-1)
         stats[i].assign(row)
         hp[:, 3:5].assign(Tensor.cat(t, alive, dim=-1))
         theta.assign(theta.detach() - delta)
         return stats.realize(theta, state, hp)
 
     def _evaluate(self, theta, examples) -> Tensor:
-        logits, hidden = forward(theta, examples[:, :-1], self.layout, self.cfgs[0].activation)
+        logits, hidden = forward(views(theta, self.layout), examples[:, :-1], self.cfgs[0].activation)
         y = examples[:, -1].cast(dtypes.int32)
         losses = cross_entropy(logits, y, self.data.n_classes)
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
@@ -182,7 +185,6 @@ class _Batch:
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
         """Copies of the trained state, for warming up a new capture without touching the real one."""
         theta, state, hp = (self._tensor(a.numpy()) for a in (self.theta, self.state, self.hp))
-        theta.requires_grad = True
         return theta, state, hp
 
     def _captured(self, key: str, fn: Callable, warmup_args: Callable[[], tuple]) -> TinyJit:
@@ -215,7 +217,7 @@ class _Batch:
     def stepper(self) -> Callable[[int], None]:
         """A function running step `i` of an epoch. The first call goes through TinyJit, which checks
         every input against the capture; later ones replay the captured graph on the same buffers."""
-        inputs = (self.theta, self.state, self.hp, self.batches, self.segments, self.stats)
+        inputs = (self.theta, self.state, self.hp, self.batches, self.stats)
         checked = False
 
         def step(i: int) -> None:

@@ -20,7 +20,7 @@ from tutor.config import ExperimentConfig
 from tutor.data import load, rng
 from tutor.engine import jitcache
 from tutor.engine.device import resolve
-from tutor.engine.model import cross_entropy, forward, layout_of
+from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
 from tutor.i18n import Lang, t
 
@@ -60,7 +60,7 @@ def lr_find(cfg: ExperimentConfig, steps: int = STEPS) -> LRFind:
     kind, batch = family(cfg.optimizer), min(cfg.batch_size, len(data.y_train))
 
     def step(theta: Tensor, m: Tensor, v: Tensor, x: Tensor, y: Tensor, hp: Tensor, t: Tensor) -> Tensor:
-        logits, _ = forward(theta, x, layout, cfg.activation)
+        logits, _ = forward(views(theta, layout), x, cfg.activation)
         loss = cross_entropy(logits, y, data.n_classes).mean()
         loss.backward()
         grad, theta.grad = theta.grad, None
