@@ -145,7 +145,7 @@ def run_json(result: Any, diagnoses: list[dict], run_id: int) -> dict:
 
 
 def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.dialogue import Tutor
+    from tutor.dialogue.tutor import Tutor
     from tutor.store import Store
 
     tutor = Tutor(Store(), student_id(), lang=getattr(args, "lang", None))

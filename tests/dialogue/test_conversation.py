@@ -1,0 +1,92 @@
+"""Scripted conversations through the real Tutor, engine and rule engine, in both languages."""
+
+import json
+
+import pytest
+
+from tutor.cli import main
+from tutor.dialogue.tutor import Tutor
+from tutor.store import Store
+
+SMALL = {"samples": 300, "epochs": 6}  # one network shape for every turn: one JIT capture
+
+
+@pytest.fixture
+def tutor(isolated_home):
+    t = Tutor(Store(), "ana")
+    t.config = t.config.changed(**SMALL)
+    return t
+
+
+SCRIPTS = {
+    "en": ["what if the learning rate were 10?", "why?", "halve it", "halve it", "compare", "reset"],
+    "es": ["¿y si el learning rate fuera 10?", "¿por qué?", "a la mitad", "otra vez a la mitad", "compara", "reinicia"],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_diverge_why_halve_compare_reset(tutor, lang):
+    first, why, half, quarter, comparison, reset = (tutor.handle(text) for text in SCRIPTS[lang])
+    assert first.lang == lang and first.run.config.lr == 10
+    assert first.run.status == "diverged" and first.diagnoses[0].code == "diverged"
+    assert "10" in first.text and first.suggestion
+    assert why.intent.kind == "why" and why.diagnoses[0].code == "diverged" and why.text
+    assert half.run.config.lr == 5 and half.comparison is not None
+    assert quarter.run.config.lr == 2.5 and "5" in quarter.comparison.message
+    assert comparison.intent.kind == "compare" and comparison.comparison.changes["lr"] == [5, 2.5]
+    assert reset.intent.kind == "reset" and tutor.config.lr == 0.01 and tutor.run_ids == []
+
+
+def test_out_of_range_is_refused_with_the_range_not_clamped(tutor):
+    reply = tutor.handle("what if the learning rate were 5000?")
+    assert reply.run is None and "1000" in reply.text and tutor.config.lr == 0.01
+
+
+def test_a_field_without_a_value_asks_which(tutor):
+    reply = tutor.handle("cambia el learning rate")
+    assert reply.intent.kind in ("clarify", "unknown") and reply.run is None
+
+
+def test_layers_and_width_edit_the_hidden_layers(tutor):
+    from tutor.dialogue.tutor import apply
+    from tutor.dialogue.intent import Change
+
+    cfg = tutor.config
+    assert apply(cfg, {"layers": Change(op="add", value=-1)}, "en").hidden == (32,)
+    assert apply(cfg, {"width": Change(op="mul", value=2)}, "en").hidden == (64, 64)
+    assert apply(cfg, {"hidden": Change(op="add", value=[8])}, "en").hidden == (32, 32, 8)
+    assert apply(cfg, {"batch_size": Change(op="mul", value=0.5)}, "en").batch_size == 16
+
+
+def test_state_survives_between_processes(isolated_home, capsys):
+    assert main(["ask", "--json", "--", "4 épocas y 300 ejemplos"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--json", "--", "lr 0.05"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["run"]["config"]["lr"] == 0.05 and first["intent"]["kind"] == "what_if"
+    assert main(["ask", "--json", "--lang", "en", "--", "double it"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["run"]["config"]["lr"] == 0.1 and second["run"]["config"]["epochs"] == 4
+    assert main(["ask", "--json", "--", "compare"]) == 0
+    assert json.loads(capsys.readouterr().out)["intent"]["kind"] == "compare"
+
+
+def test_no_run_only_parses(isolated_home, capsys):
+    assert main(["ask", "--no-run", "--json", "--", "batch de 4"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["run"] is None and doc["intent"]["changes"] == {"batch_size": {"op": "set", "value": 4}}
+    assert Store().runs() == []
+
+
+def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
+    tutor.handle("go to the lesson on the learning rate")
+    lesson = tutor.lesson()
+    assert lesson is not None and "lr" in lesson.topics
+    from tutor.lessons import Predict
+
+    index = next(i for i, s in enumerate(lesson.steps) if any(isinstance(b, Predict) for b in s.blocks))
+    tutor.step = index
+    reply = tutor.handle("a")
+    assert reply.run is not None and reply.text.split()[0] in ("Right!", "Not", "¡Correcto!", "No")
+    events = Store().progress("ana")
+    assert events[-1]["kind"] == "predict" and events[-1]["correct"] in (0, 1)
