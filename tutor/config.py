@@ -61,6 +61,8 @@ class ExperimentConfig(BaseModel):
     def _dataset_limits(self) -> "ExperimentConfig":
         if self.dataset == "digits" and self.samples is not None and self.samples > DIGITS_IMAGES:
             raise ValueError("digits_samples")
+        if self.n_samples < 4 * self.n_classes:
+            raise ValueError("too_few_samples")
         return self
 
     @property
@@ -128,6 +130,9 @@ def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
         field = str(first["loc"][0]) if first["loc"] else ""
         if first.get("msg", "").endswith("digits_samples"):
             raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"), max=DIGITS_IMAGES)) from None
+        if first.get("msg", "").endswith("too_few_samples"):
+            classes = values.get("classes") or (10 if values.get("dataset") == "digits" else 3)
+            raise ConfigError(t("config.too_few_samples", lang, value=values.get("samples"), min=4 * int(classes))) from None
         if field not in ExperimentConfig.model_fields:
             raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
         value = values.get(field)

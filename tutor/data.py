@@ -103,11 +103,11 @@ def generate(cfg: ExperimentConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def stratified(y: np.ndarray, fraction: float, r: np.random.Generator) -> np.ndarray:
-    """Sorted indices of about `fraction` of each class (at least one per class present)."""
+    """Sorted indices of about `fraction` of each class: at least one, and never all of a class."""
     picked = []
     for c in np.unique(y):
         members = r.permutation(np.flatnonzero(y == c))
-        picked.append(members[: max(1, round(fraction * len(members)))])
+        picked.append(members[: min(max(1, round(fraction * len(members))), len(members) - 1)])
     return np.sort(np.concatenate(picked))
 
 

@@ -93,14 +93,15 @@ class Tutor:
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
         comparison = compare(previous, result, self.lang) if previous else None
-        top = diagnoses[0]
-        parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang))]
-        parts.append(comparison.message if comparison else "")
-        parts.append(top.message)
-        if top.suggestion:
-            parts.append(t("dialogue.suggest", self.lang, change=shown(top.suggestion)))
+        suggestion = diagnoses[0].suggestion if diagnoses else None  # none for a run cancelled at once
+        parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang)),
+                 comparison.message if comparison else "", diagnoses[0].message if diagnoses else ""]
+        if result.status == "cancelled":
+            parts.append(t("dialogue.cancelled", self.lang, epochs=len(result.history)))
+        if suggestion:
+            parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
         return Reply(text="\n\n".join(p for p in parts if p), intent=intent, lang=self.lang, run=result, run_id=run_id,
-                     diagnoses=diagnoses, comparison=comparison, suggestion=top.suggestion or None)
+                     diagnoses=diagnoses, comparison=comparison, suggestion=suggestion or None)
 
     def last_run(self, back: int = 1) -> RunResult | None:
         """The run made `back` turns ago in this conversation (1: the latest)."""
@@ -137,9 +138,9 @@ class Tutor:
         if run is None:
             return self._reply(intent, "dialogue.no_run")
         diagnoses = explain(run, self.lang)
-        text = "\n\n".join(f"• {d.message}" for d in diagnoses)
+        text = "\n\n".join(f"• {d.message}" for d in diagnoses) or t("dialogue.no_run", self.lang)
         return Reply(text=text, intent=intent, lang=self.lang, diagnoses=diagnoses,
-                     suggestion=diagnoses[0].suggestion or None)
+                     suggestion=diagnoses[0].suggestion if diagnoses else None)
 
     def _on_compare(self, intent: Intent, *_) -> Reply:
         a, b = self.last_run(2), self.last_run(1)
@@ -152,8 +153,8 @@ class Tutor:
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.hint_first")
-        top = explain(run, self.lang)[0]
-        if not top.suggestion:
+        top = next(iter(explain(run, self.lang)), None)
+        if top is None or not top.suggestion:
             return self._reply(intent, "dialogue.hint_healthy")
         return Reply(text=t("dialogue.suggest", self.lang, change=shown(top.suggestion)), intent=intent,
                      lang=self.lang, suggestion=top.suggestion)

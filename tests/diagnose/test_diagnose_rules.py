@@ -1,0 +1,161 @@
+"""Each rule on a synthetic history built by hand: what it fires on, what it quotes, what it proposes."""
+
+import math
+
+import pytest
+
+from tutor.diagnose import explain
+from tutor.engine import Divergence
+
+
+def decay(a: float, b: float, n: int) -> list[float]:
+    """n losses falling exponentially from a to b."""
+    return [a * (b / a) ** (i / max(n - 1, 1)) for i in range(n)]
+
+
+def line(a: float, b: float, n: int) -> list[float]:
+    return [a + (b - a) * i / max(n - 1, 1) for i in range(n)]
+
+
+def codes(run) -> list[str]:
+    return [d.code for d in explain(run, "en")]
+
+
+def only(run, code: str):
+    found = explain(run, "en")
+    assert [d.code for d in found] == [code], [(d.code, d.message) for d in found]
+    return found[0]
+
+
+def test_a_smooth_run_near_the_reference_is_exactly_healthy(run_of):
+    d = only(run_of(decay(0.6, 0.02, 30)), "healthy")
+    assert d.suggestion == {"lr": 0.03}  # look for the edge: three times the lr
+    assert "0.72" in d.message and "98%" in d.message
+
+
+def test_divergence_is_the_whole_story(run_of):
+    run = run_of([0.6, 50.0], train_acc=0.5, diverged_at=Divergence(epoch=2, step=50, reason="loss"),
+                 optimizer="sgd", lr=50)
+    d = only(run, "diverged")
+    assert d.confidence == 1.0 and d.suggestion == {"lr": 5.0}
+    assert d.evidence["diverged_epoch"] == 2 and d.evidence["diverged_step"] == 50
+    assert "playbook" in d.message and "50" in d.message
+
+
+def test_a_whole_set_loss_that_climbs_back_means_the_lr_is_too_high(run_of):
+    losses = decay(0.7, 0.3, 12) + [0.6, 0.45, 0.62, 0.5, 0.58, 0.52, 0.6, 0.55]
+    found = explain(run_of(losses, train_acc=0.7, optimizer="sgd", lr=2.0), "en")
+    high = next(d for d in found if d.code == "lr_too_high")
+    assert high.evidence["rise_epoch"] == 15 and high.evidence["thresholds"] == {"max_rise": 0.1}
+    assert high.suggestion == {"lr": 0.2}
+    assert "lr_too_low" not in [d.code for d in found] and "underfitting" not in [d.code for d in found]
+
+
+def test_huge_first_steps_mean_the_lr_is_too_high(run_of):
+    run = run_of([0.69] * 10, train_acc=0.5, update_ratio=[0.3] + [2e-3] * 9, lr=1.0)
+    assert codes(run)[0] == "lr_too_high"
+    assert "underfitting" not in codes(run)
+
+
+def test_tiny_steps_mean_the_lr_is_too_low_and_the_fix_aims_at_the_1e3_rule(run_of):
+    run = run_of(line(0.72, 0.719, 15), train_acc=0.5, update_ratio=1e-7, optimizer="sgd", lr=1e-6)
+    d = only(run, "lr_too_low")
+    assert d.suggestion == {"lr": 0.01}  # 1e-6 × min(1e-3 / 1e-7, 1e4)
+    assert d.evidence["update_ratio_early"] == 1e-7 and d.evidence["thresholds"] == {"update_ratio_early": 1e-4}
+    assert "0.001" in d.message
+
+
+def test_small_steps_that_never_added_up_mean_the_lr_is_a_little_low(run_of):
+    losses = decay(0.6, 0.3, 10) + [0.3 - 1e-4 * i for i in range(10)]
+    d = only(run_of(losses, train_acc=0.85, update_ratio=2e-4, lr=1e-4), "lr_too_low")
+    assert d.evidence["path_length"] == 0.1 and d.suggestion == {"lr": 5e-4}  # ×5 brings 2e-4 to 1e-3
+
+
+def test_a_flat_loss_with_healthy_steps_is_underfitting_even_after_a_short_path(run_of):
+    d = only(run_of([0.693] * 10, train_acc=0.5, update_ratio=3e-3, hidden=()), "underfitting")
+    assert d.suggestion == {"hidden": (32,)} and "50%" in d.message
+
+
+def test_a_curve_still_falling_at_the_end_wants_more_epochs(run_of):
+    d = only(run_of(line(0.7, 0.45, 10), train_acc=0.75), "too_few_epochs")
+    assert d.suggestion == {"epochs": 30}
+    assert d.evidence["recent_share"] > 0.1
+
+
+def test_two_epochs_are_too_few_to_judge(run_of):
+    d = only(run_of([0.6, 0.59], train_acc=0.7), "too_few_epochs")
+    assert d.evidence["epochs_run"] == 2 and d.suggestion == {"epochs": 10}
+
+
+def test_validation_loss_rising_while_training_loss_falls_is_overfitting(run_of):
+    train = decay(0.6, 1e-4, 100)
+    val = decay(0.6, 0.2, 20) + line(0.2, 0.6, 81)[1:]
+    d = only(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
+    assert d.evidence["best_epoch"] == 20 and d.suggestion == {"weight_decay": 0.01}
+    assert "20" in d.message and "early stopping" in d.message
+
+
+def test_a_memorised_training_set_is_overfitting_even_if_val_loss_still_falls(run_of):
+    d = only(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), train_acc=1.0, val_acc=0.95,
+                    optimizer="momentum", lr=0.05), "overfitting")
+    assert d.suggestion == {"weight_decay": 5e-4}
+
+
+def test_a_flat_loss_far_below_the_reference_is_underfitting(run_of):
+    losses = decay(0.6, 0.3, 10) + [0.3 - 1e-4 * i for i in range(40)]
+    d = only(run_of(losses, train_acc=0.85, hidden=(3,)), "underfitting")
+    assert d.suggestion == {"hidden": (32,)}
+    assert "85%" in d.message and "98%" in d.message
+
+
+def test_a_loss_creeping_down_after_plenty_of_healthy_steps_is_underfitting_too(run_of):
+    found = codes(run_of(line(0.72, 0.62, 50), train_acc=0.62, update_ratio=4e-3, hidden=(3,)))
+    assert "underfitting" in found and "too_few_epochs" in found
+
+
+def test_batch_of_one_with_an_unstable_loss(run_of):
+    found = codes(run_of([0.69, 0.69, 0.85, 0.7], train_acc=0.5, batch_size=1,
+                         optimizer="sgd", lr=0.8))
+    assert "batch_too_small" in found and "lr_too_high" in found and "batch_too_large" not in found
+
+
+def test_one_update_per_epoch_is_a_batch_too_large(run_of):
+    run = run_of(line(0.78, 0.59, 15), train_acc=0.6, batch_size=800, optimizer="sgd", lr=0.1)
+    d = next(d for d in explain(run, "en") if d.code == "batch_too_large")
+    assert d.suggestion == {"batch_size": 32}
+    assert "25 updates per epoch" in d.message
+
+
+def test_a_fading_gradient_in_a_deep_sigmoid_stack_is_vanishing(run_of):
+    grads = [10.0 ** -k for k in range(7, -1, -1)] + [0.3]
+    d = only(run_of([0.693] * 15, train_acc=0.5, layer_grads=grads, dead=0.0, hidden=(32,) * 8,
+                    activation="sigmoid", optimizer="sgd", lr=0.1), "vanishing_gradients")
+    assert d.suggestion == {"activation": "relu"}
+    assert d.evidence["grad_ratio"] < 1e-2
+
+
+def test_dead_relus_explain_a_stuck_network_and_silence_vanishing(run_of):
+    d = only(run_of([0.69] * 15, train_acc=0.5, dead=0.8, layer_grads=(0.0, 0.0, 0.4)), "dead_relu")
+    assert d.suggestion == {"activation": "leaky_relu"} and "80%" in d.message
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_message_quotes_at_least_two_numbers(run_of, lang):
+    runs = [run_of(decay(0.6, 0.02, 30)), run_of([0.69] * 15, train_acc=0.5, dead=0.8),
+            run_of(line(0.72, 0.719, 15), train_acc=0.5, update_ratio=1e-7, lr=1e-6)]
+    for run in runs:
+        for d in explain(run, lang):
+            numbers = [x for x in d.message.replace("%", " ").split() if any(c.isdigit() for c in x)]
+            assert len(numbers) >= 2, d.message
+
+
+def test_a_run_cancelled_before_its_first_epoch_has_nothing_to_diagnose(run_of):
+    run = run_of([0.5]).model_copy(update={"history": [], "step_losses": [], "status": "cancelled"})
+    assert explain(run, "en") == []
+
+
+def test_contract_shape(run_of):
+    d = explain(run_of(decay(0.6, 0.02, 30)), "es")[0]
+    dumped = d.model_dump()
+    assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion"}
+    assert 0 < dumped["confidence"] <= 1 and math.isfinite(dumped["confidence"])

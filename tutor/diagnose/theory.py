@@ -1,0 +1,88 @@
+"""The rules of thumb behind the diagnoses, with where each comes from.
+
+Every threshold a rule crosses is named here, so a diagnosis can quote it. Losses are compared in
+units of the chance loss ln(classes) unless said otherwise, so one threshold fits 2 or 10 classes.
+"""
+
+import math
+
+from tutor.diagnose.signals import MIN_EPOCHS_FOR_TREND, Signals
+
+# Karpathy, CS231n "Neural Networks Part 3": one update should change the weights by about 1e-3 of
+# their size. Ten times below, the weights barely move; a hundred times above, one step rewrites a
+# tenth of the network and throws it out of the region where the gradient was measured.
+UPDATE_RATIO_GOOD = 1e-3
+UPDATE_RATIO_LOW = 1e-4
+UPDATE_RATIO_HIGH = 1e-1
+
+# The descent lemma: with a learning rate below 2/L (L, the curvature) every gradient step lowers
+# the loss. The loss on the whole training set climbing back by a tenth of the chance loss cannot be
+# mini-batch noise: the steps overshoot (Google's tuning playbook: instability above the best lr).
+LOSS_RISE = 0.1
+
+# A loss curve that has flattened gains almost nothing in its last third; one that still gives a
+# tenth of all its progress there, and at least 2% of the chance loss, has more to give. Whether a
+# curve has flattened can only be read from a curve: with fewer epochs than this, it is too early.
+STILL_FALLING_SHARE = 0.1
+STILL_FALLING_DROP = 0.02
+MIN_EPOCHS_TO_JUDGE = MIN_EPOCHS_FOR_TREND
+
+# Steps add up: once their sizes sum to the weights' own size, the optimiser has had room to move
+# anywhere near its start. Steps below the ~1e-3 rule that never got that far mean a crawl (the lr);
+# steps of healthy size whose loss has flattened, or not even halved after that far, mean the model.
+PATH_LENGTH_ENOUGH = 1.0
+PROGRESS_SLOW = 0.5
+
+# Accuracy short of the k-NN reference by this much (or by two standard errors of the reference on
+# this many validation examples, if larger) is a real shortfall: high bias (Ng, "bias and variance").
+ACC_MARGIN = 0.05
+SE_FACTOR = 2.0
+
+# Overfitting (Prechelt, "Early stopping, but when?"): the gap between validation and training loss
+# widening by 0.1 nats after the best epoch (the model gives the right class ~10% less probability on
+# unseen examples), with the training loss still falling; or a memorised training set: training loss
+# under a tenth of the validation loss and a gap of at least 0.05 nats (Zhang et al., 2017).
+GAP_GROWTH = 0.1
+MEMORISED_RATIO = 0.1
+MEMORISED_GAP = 0.05
+
+# Each sigmoid layer multiplies the backward signal by its derivative, at most 1/4 (tanh: at most 1,
+# far less when saturated), so deep stacks fade (Hochreiter 1991; Glorot & Bengio 2010). A first
+# layer getting a hundredth of the last layer's gradient learns a hundred times slower.
+VANISHING_RATIO = 1e-2
+MIN_DEPTH_VANISHING = 3
+
+# More than half of the ReLU units never firing on any training example (Lu et al., "Dying ReLU").
+DEAD_FRACTION = 0.5
+
+# Gradient noise shrinks as 1/sqrt(batch): at 8 it is twice that of the usual 32, at 1 nearly six
+# times; the lr that batch can bear shrinks with it (Goyal et al. 2017, linear scaling rule).
+SMALL_BATCH = 8
+USUAL_BATCH = 32
+
+# An epoch of 4 updates or fewer: progress is counted in updates, not epochs (Masters & Luschi 2018).
+FEW_STEPS_PER_EPOCH = 4
+
+
+def acc_margin(s: Signals) -> float:
+    """The accuracy shortfall against the reference that is more than measurement noise."""
+    return max(ACC_MARGIN, SE_FACTOR * s.reference_se)
+
+
+def short_of_reference(s: Signals) -> bool:
+    """Training accuracy clearly below what the k-NN reference reaches on the same data."""
+    return s.train_deficit is not None and s.train_deficit > acc_margin(s)
+
+
+def still_falling(s: Signals) -> bool:
+    """The training loss was still going down at the end of the run."""
+    return (s.recent_drop is not None and s.recent_drop >= STILL_FALLING_DROP
+            and s.recent_share is not None and s.recent_share >= STILL_FALLING_SHARE)
+
+
+def strength(value: float | None, threshold: float, saturation: float) -> float:
+    """0 at the threshold, 1 at saturation, on a log scale (either direction); clipped to [0, 1]."""
+    if value is None or value <= 0 or threshold <= 0 or saturation <= 0 or threshold == saturation:
+        return 0.0
+    x = math.log(value / threshold) / math.log(saturation / threshold)
+    return min(1.0, max(0.0, x))
