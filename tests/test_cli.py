@@ -61,3 +61,28 @@ def test_malformed_values_never_train_and_never_trace(capsys, flag, value):
     code = main(["run", flag, value, "--epochs", "0"])  # epochs 0 is itself invalid: nothing ever trains
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_lessons_list_json_has_seven_per_language_and_every_topic():
+    doc = json.loads(tutor("lessons", "--json").stdout)
+    langs = [item["lang"] for item in doc["lessons"]]
+    assert langs.count("es") >= 7 and langs.count("en") >= 7
+    assert {"training", "lr", "batch_size", "epochs", "architecture", "tuning"} <= {
+        topic for item in doc["lessons"] for topic in item["topics"]}
+
+
+def test_lessons_show_and_check(tmp_path):
+    shown = tutor("--lang", "en", "lessons", "show", "learning-rate")
+    assert shown.returncode == 0 and "learning rate" in shown.stdout.lower()
+    bad = tmp_path / "mine"
+    bad.mkdir()
+    (bad / "broken.md").write_text("---\nid: [unclosed\n---\n# Broken\n")
+    checked = tutor("lessons", "check", str(bad))
+    assert checked.returncode == 1 and "broken.md:" in checked.stderr
+    assert tutor("lessons", "check", str(tmp_path / "missing")).returncode == 2
+
+
+def test_teacher_lessons_join_the_list(tmp_path):
+    (tmp_path / "extra.md").write_text("---\nid: extra-note\nlang: es\n---\n# Nota del profe\n\nTexto.\n")
+    doc = json.loads(tutor("--lessons", str(tmp_path), "lessons", "--json").stdout)
+    assert "extra-note" in {item["id"] for item in doc["lessons"]}

@@ -78,9 +78,9 @@ class Tutor:
 
     def understand(self, text: str) -> Intent:
         """The parse of `text`; "halve it" refers to the setting changed last."""
-        intent = parse(text)
+        intent = parse(text, default_lang=self.lang)
         if intent.kind in ("unknown", "repeat") and len(self.last_fields) == 1:
-            again = parse(f"{text} {self.last_fields[0]}")
+            again = parse(f"{text} {self.last_fields[0]}", default_lang=self.lang)
             if again.kind == "what_if" and list(again.changes) == self.last_fields:
                 return again.model_copy(update={"lang": intent.lang})
         return intent

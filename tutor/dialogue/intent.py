@@ -1,0 +1,53 @@
+"""What one message asks for, as the conversation layer and `tutor ask --json` see it."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from tutor.i18n import Lang
+
+Kind = Literal["what_if", "why", "compare", "next", "back", "repeat", "hint", "help", "answer", "goto",
+               "reset", "clarify", "unknown", "sweep", "lr_find"]
+FieldName = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer",
+                    "momentum", "weight_decay", "dataset", "samples", "noise"]
+Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
+Scalar = int | float | str
+
+
+class Change(BaseModel):
+    """One edit of a config field: set it, multiply it, or add to it.
+
+    `hidden` takes a list of widths; `add` on `hidden` appends those layers ("añade una capa de 64").
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    op: Literal["set", "mul", "add"]
+    value: Scalar | list[int]
+
+
+class Search(BaseModel):
+    """A hyperparameter search the student asked for (also the alternatives of a comparison)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: Literal["grid", "random", "bayes"] | None = None  # None: the student did not say
+    trials: int | None = None
+    fields: list[FieldName] = []  # fields to search, in the order named
+    values: dict[FieldName, list[Scalar]] = {}  # candidates listed explicitly ("lr 0.1, 0.01 y 0.001")
+    bounds: dict[FieldName, tuple[float, float]] = {}  # "between 1e-4 and 1"
+
+
+class Intent(BaseModel):
+    """The parse of one message. `fields`: for clarify, the fields named without a value; for reset, the
+    fields to restore (empty: all); for what_if, fields named without a value next to the changes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Kind
+    changes: dict[FieldName, Change] = {}
+    topic: Topic | None = None
+    lang: Lang = "es"
+    fields: list[FieldName] = []
+    answer: Scalar | None = None
+    search: Search | None = None

@@ -1,0 +1,338 @@
+"""The words the parser knows, in Spanish and English, each tagged with what it can mean.
+
+Phrases are written naturally (accents, capitals); `PHRASES` holds them folded like messages are.
+A phrase may carry several tags ("momentum" names a field and an optimizer; "a" is the Spanish "to"
+and the English "one"): the grammar in `slots` and `parse` picks the reading that fits.
+"""
+
+from typing import Any, NamedTuple
+
+from tutor.dialogue.numbers import NUMBER_WORDS, Num
+from tutor.dialogue.text import fold
+
+
+class Tag(NamedTuple):
+    """One meaning of a phrase: `type` says which table it comes from, `value`/`extra` its details."""
+
+    type: str
+    value: Any = None
+    extra: Any = None
+
+
+# field: (English, Spanish, either) synonyms, "|"-separated
+FIELDS = {
+    "lr": ("learning rates | step size",
+           "tasa de aprendizaje | tasa | ratio de aprendizaje | razón de aprendizaje | ritmo de aprendizaje | "
+           "velocidad de aprendizaje | coeficiente de aprendizaje | tamaño del paso | tamaño de paso",
+           "lr | eta | η | learning rate | learningrate"),
+    "batch_size": ("batches | minibatch size | batch sizes",
+                   "lote | tamaño de lote | tamaño del lote | tamaño de batch | tamaño del batch | "
+                   "tamaño de los lotes | minilote | tamaño de minibatch | tamaño del minibatch",
+                   "bs | batch | batch size | batchsize | minibatch | mini batch"),
+    "epochs": ("epoch | epochs | training epochs", "época | épocas | pasada | pasadas", ""),
+    "hidden": ("hidden | hidden sizes | hidden widths | layer sizes | layer widths | architecture",
+               "oculta | ocultas | tamaños de capa | tamaños de las capas | anchos de capa | arquitectura", ""),
+    "layers": ("layer | layers | hidden layer | hidden layers | depth", "capa | capas | capa oculta | "
+               "capas ocultas | profundidad", ""),
+    "width": ("width | neuron | neurons | unit | units | node | nodes | hidden units | hidden neurons | "
+              "hidden size | layer size | layer width | wide",
+              "ancho | anchura | neurona | neuronas | unidad | unidades | nodo | nodos | tamaño de capa | "
+              "tamaño de la capa | unidades ocultas | neuronas ocultas", ""),
+    "activation": ("activation | activations | activation function | nonlinearity | non linearity",
+                   "activación | función de activación | funciones de activación | no linealidad", ""),
+    "optimizer": ("optimizer | optimiser | optimization algorithm",
+                  "optimizador | algoritmo de optimización | método de optimización", ""),
+    "weight_decay": ("weight decay | weightdecay | l2 | l2 regularization | l2 penalty | regularization",
+                     "decaimiento de pesos | decaimiento de los pesos | decaimiento del peso | regularización | "
+                     "regularización l2 | penalización l2", "wd"),
+    "dataset": ("data set | datasets", "conjunto de datos | set de datos | juego de datos", "dataset"),
+    "samples": ("sample | samples | example | examples | data point | data points | datapoint | datapoints | "
+                "point | points | observation | observations | instance | instances | dataset size",
+                "muestra | muestras | ejemplo | ejemplos | punto | puntos | observación | observaciones | "
+                "instancia | instancias | tamaño del dataset | tamaño del conjunto de datos", ""),
+    "noise": ("noise | noise level | noisiness", "ruido | nivel de ruido", ""),
+}
+
+# (field, value): (English, Spanish, either)
+OPTIONS = {
+    ("activation", "relu"): ("rectified linear | rectified linear unit", "rectificador", "relu | relus"),
+    ("activation", "tanh"): ("hyperbolic tangent", "tangente hiperbólica | tangente", "tanh"),
+    ("activation", "sigmoid"): ("sigmoid | sigmoids | logistic | logistic function",
+                                "sigmoide | sigmoidea | sigmoidal | logística | función logística", ""),
+    ("activation", "leaky_relu"): ("", "", "leaky relu | leakyrelu | lrelu | leaky"),
+    ("optimizer", "sgd"): ("plain sgd | vanilla sgd | gradient descent | stochastic gradient descent",
+                           "sgd puro | sgd simple | sgd normal | descenso de gradiente | descenso del gradiente | "
+                           "descenso por gradiente | descenso de gradiente estocástico", "sgd"),
+    ("optimizer", "momentum"): ("sgd with momentum | momentum sgd | sgd momentum | momentum optimizer | heavy ball",
+                                "sgd con momentum | optimizador momentum | optimizador de momentum", ""),
+    ("optimizer", "adam"): ("", "", "adam | adamw"),
+    ("dataset", "moons"): ("moons | two moons | half moons", "lunas | medias lunas | dos lunas", ""),
+    ("dataset", "circles"): ("circles | rings | concentric circles", "círculos | anillos | círculos concéntricos", ""),
+    ("dataset", "spiral"): ("spiral | spirals", "espiral | espirales", ""),
+    ("dataset", "xor"): ("", "", "xor"),
+    ("dataset", "blobs"): ("blobs | gaussian blobs | clusters", "manchas | cúmulos", ""),
+    ("dataset", "digits"): ("digits | handwritten digits | mnist", "dígitos", ""),
+}
+
+# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change" and
+# "whatis" are parts of a kind, combined in `parse`)
+KINDS = {
+    "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
+            "the reason | "
+            "cause | caused | what caused | what made | whats wrong | what is wrong | what does that mean | "
+            "what does this mean",
+            "por qué | por qué no | porque | cómo es que | qué pasó | qué ha pasado | qué falló | qué salió mal | "
+            "explica | "
+            "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe"),
+    "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long",
+               "qué es | qué son | qué hace | para qué sirve | cuál es | cuáles son | cuántas | cuántos | "
+               "cuánto | cuánta"),
+    "compare": ("compare | comparison | compared | versus | vs | difference | differences | better than | "
+                "worse than | which was better | which is better | which one was better | side by side | against | "
+                "is better | is it better | which is best",
+                "compara | comparar | compárame | compárala | compáralo | compáralas | compáralos | comparemos | "
+                "comparación | diferencia | diferencias | "
+                "mejor que | peor que | cuál fue mejor | cuál es mejor | cuál funcionó mejor | frente a | contra | "
+                "es mejor | qué es mejor"),
+    "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
+             "next lesson | lets go | lets continue | ok | okay | got it | done | ready | skip | what now | now what | "
+             "whats next | what next",
+             "siguiente | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
+             "avanza | avanzar | avancemos | siguiente paso | siguiente lección | próximo | próximo paso | "
+             "vamos | vale | listo | entendido | de acuerdo | salta | saltar | y ahora qué | ahora qué | qué sigue"),
+    "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
+             "atrás | vuelve | volver | volvamos | regresa | regresar | regresemos | retrocede | retroceder | "
+             "anterior | paso anterior | deshacer | deshaz"),
+    "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
+               "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
+               "dont understand",
+               "repite | repetir | repítelo | repítemelo | otra vez | de nuevo | nuevamente | una vez más | "
+               "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo"),
+    "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
+             "what do i do now | what should i do | what should i try",
+             "pista | ayudita | una ayuda | dame una pista | estoy atascado | estoy atascada | atascado | "
+             "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo"),
+    "help": ("help | what can you do | what can i do | what can i ask | what can i say | commands | "
+             "how does this work | how do i use this | instructions | usage | manual | menu | options",
+             "ayuda | ayúdame | qué puedes hacer | qué puedo hacer | qué puedo preguntar | qué puedo decir | "
+             "qué sabes hacer | comandos | cómo funciona esto | cómo funciona | cómo se usa | instrucciones | "
+             "menú | opciones"),
+    "reset": ("reset | restart | start over | start again | begin again | from scratch | from the beginning | "
+              "defaults | default | default values | default settings | back to defaults | back to default | "
+              "discard the changes | discard changes | undo all changes | clear the changes",
+              "reinicia | reiniciar | reinicio | resetea | resetear | empieza de nuevo | empezar de nuevo | "
+              "volver a empezar | vuelve a empezar | desde cero | de cero | desde el principio | por defecto | "
+              "valores por defecto | predeterminados | valores iniciales | restaura | restaurar | restablece | "
+              "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo"),
+    "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | vamos a la | llévame a | llévame | "
+             "muéstrame | pasa a la | salta a"),
+    "teach": ("teach me | teach | i want to learn | learn about | tell me about | i want to know about",
+              "enséñame | quiero aprender | aprender sobre | háblame de | háblame sobre | cuéntame sobre | "
+              "cuéntame de | quiero saber sobre"),
+    "lesson": ("lesson | lessons | chapter | topic | module", "lección | lecciones | capítulo | tema | módulo"),
+    "whatif": ("what if | what about | how about | what happens if | what would happen if | what will happen if | "
+               "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
+               "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
+               "pruebo | "
+               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando"),
+    "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
+               "pon | ponle | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | configura | "
+               "entrena"),
+    "answer": ("answer | my answer | the answer is | i think | i guess | i predict | my prediction | my guess | "
+               "option | choice", "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
+               "mi predicción | opción | diría que"),
+}
+
+# topics of lessons, beyond the fields (which name their own topic, see FIELD_TOPIC)
+TOPICS = {
+    "training": ("training | basics | gradient descent | loss | backprop | backpropagation | optimization | "
+                 "overfitting | underfitting | generalization | convergence",
+                 "entrenamiento | entrenar | fundamentos | lo básico | descenso de gradiente | "
+                 "descenso del gradiente | "
+                 "pérdida | retropropagación | optimización | sobreajuste | generalización | convergencia"),
+    "architecture": ("architecture | network | neural network | model | mlp | topology",
+                     "arquitectura | red | red neuronal | modelo | topología"),
+    "tuning": ("tuning | hyperparameter | hyperparameters | hyperparameter search | hyperparameter tuning | "
+               "hyperparameter optimization | tune",
+               "ajuste | ajuste de hiperparámetros | hiperparámetro | hiperparámetros | búsqueda de hiperparámetros | "
+               "afinado | afinar | afinación | optimización de hiperparámetros"),
+}
+FIELD_TOPIC = {"lr": "lr", "batch_size": "batch_size", "epochs": "epochs", "hidden": "architecture",
+               "layers": "architecture", "width": "architecture", "activation": "architecture"}
+
+SEARCH = {
+    "grid": ("grid | grid search | grid sweep", "rejilla | cuadrícula | malla | búsqueda en grid | "
+             "búsqueda en rejilla | búsqueda en cuadrícula | búsqueda de grid | búsqueda en malla"),
+    "random": ("random search | random | randomly | random sweep", "búsqueda aleatoria | aleatoria | aleatorio | "
+               "aleatorias | al azar | búsqueda al azar"),
+    "bayes": ("bayesian | bayes | bayesian optimization | bayesian search | optuna | tpe",
+              "bayesiana | bayesiano | optimización bayesiana | búsqueda bayesiana"),
+    None: ("sweep | search | hyperparameter search | tune | tuning | optimize | optimise | explore | scan",
+           "barrido | barre | búsqueda | explora | tunea | afina | optimiza | optimizar | búsqueda de hiperparámetros"),
+}
+
+# (tag, English, Spanish, either): operators, prepositions, connectives and other grammar words
+GRAMMAR: list[tuple[Tag, str, str, str]] = [
+    (Tag("mul", 2), "double | doubled | twice", "duplica | duplicar | duplícalo | dobla | doblar | el doble | "
+     "al doble | doble", ""),
+    (Tag("mul", 3), "triple | tripled | thrice", "triplica | triplicar | el triple | al triple | triple", ""),
+    (Tag("mul", 4), "quadruple | quadrupled", "cuadruplica | cuadruplicar | el cuádruple | cuádruple", ""),
+    (Tag("mul", 0.5), "halve | halved | half | in half | by half", "a la mitad | la mitad | mitad | por la mitad", ""),
+    (Tag("mul", 0.25), "a quarter | quarter", "la cuarta parte | un cuarto", ""),
+    (Tag("times"), "times | x | fold | by a factor of | a factor of | factor", "veces | por un factor de | "
+     "un factor de | factor", "*"),
+    (Tag("order", 1), "an order of magnitude | one order of magnitude", "un orden de magnitud", ""),
+    (Tag("order"), "orders of magnitude | order of magnitude", "órdenes de magnitud | orden de magnitud", ""),
+    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido", "/"),
+    (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado", ""),
+    (Tag("dir", 1, "verb"), "increase | increased | raise | raised | boost | bump | bump up | turn up | scale up | "
+     "crank up | push up | grow | enlarge | extend | lengthen", "aumenta | aumentar | auméntalo | incrementa | "
+     "incrementar | sube | subir | súbelo | súbele | eleva | elevar | amplía | ampliar | agranda | agrandar | "
+     "alarga", ""),
+    (Tag("dir", 1, "adj"), "bigger | larger | higher | greater | big | large | high | huge | longer",
+     "mayor | más grande | más grandes | más alto | más alta | grande | grandes | alto | alta | enorme | "
+     "más largo | más larga", ""),
+    (Tag("dir", 1, "qty"), "more | extra | additional | another | further", "más | extra | adicional | "
+     "adicionales | otra | otro | otras | otros", ""),
+    (Tag("dir", -1, "verb"), "decrease | decreased | reduce | reduced | lower | lowered | cut | shrink | "
+     "bring down | scale down | turn down", "disminuye | disminuir | reduce | reducir | redúcelo | baja | "
+     "bajar | bájalo | bájale | recorta | recortar | achica | achicar | rebaja", ""),
+    (Tag("dir", -1, "adj"), "smaller | small | low | tiny | shorter", "menor | más pequeño | más pequeña | "
+     "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
+     "bajo", ""),
+    (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
+    (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
+     "sumar | súmale | mete | meter", ""),
+    (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
+     "quita | quitar | quítale | elimina | eliminar | saca | sacar | borra | borrar | resta | restar | réstale", ""),
+    (Tag("prep", "set"), "to | is | was | were | be | equal | equals | equal to | at | set to | become",
+     "a | es | sea | fuera | fuese | era | sería | igual a | hasta | quede en", "= | :"),
+    (Tag("prep", "of"), "of", "de | del", ""),
+    (Tag("prep", "by"), "by", "en | por | entre", ""),
+    (Tag("pct"), "percent | per cent", "por ciento", "%"),
+    (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of",
+     "sin | no | nunca | ningún | ninguna | en vez de | en lugar de", ""),
+    (Tag("each"), "each | every | per | per each", "cada | por | por cada | en cada", ""),
+    (Tag("sep"), "and | also | then | plus | but | as well as", "y | e | también | luego | después | pero | además",
+     ", | ; | . | ! | ? | ¿ | ¡ | &"),
+    (Tag("with"), "with | for | using | during | optimize with | optimise with",
+     "con | para | durante | usando | optimiza con", ""),
+    (Tag("bound", "between"), "between", "entre", ""),
+    (Tag("when"), "after | before | at epoch | since", "después de | antes de | tras | desde la época", ""),
+    (Tag("bound", "from"), "from", "desde | de", ""),
+    (Tag("trials"), "trial | trials | run | runs | configuration | configurations | config | configs | experiment | "
+     "experiments | evaluation | evaluations | candidates | combinations", "prueba | pruebas | intento | intentos | "
+     "ensayo | ensayos | ejecución | ejecuciones | corrida | corridas | configuración | configuraciones | "
+     "experimento | experimentos | candidatos | combinaciones", ""),
+    (Tag("find"), "find | look for | search for | figure out | determine | pick | choose",
+     "busca | buscar | búscame | encuentra | encontrar | encuéntrame | halla | hallar | elige | elegir | "
+     "determina", ""),
+    (Tag("good"), "good | best | optimal | ideal | right | better", "buen | bueno | buena | mejor | el mejor | "
+     "óptimo | óptima | ideal | adecuado | adecuada | correcto", ""),
+    (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
+     "learning rate range test", "buscador de learning rate | buscador de lr | test de rango", ""),
+    (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
+     "qué es | debería | debo", "? | ¿"),
+    (Tag("outcome"), "diverge | diverges | will diverge | explode | explodes | blow up | overfit | overfits | "
+     "underfit | underfits | converge | converges | improve | improves | gets worse | worse | plateau | stall | "
+     "oscillate | oscillates | nan | go up | goes up | went up | go down | goes down | went down | "
+     "stays the same | accuracy | "
+     "val loss | validation loss", "diverge | divergir | diverja | explota | sobreajusta | subajuste | converge | "
+     "mejora | empeora | peor | se estanca | estanca | oscila | igual | lo mismo | precisión | exactitud | error", ""),
+    (Tag("yesno", "yes"), "yes | yeah | yep | sure", "sí | si | claro | por supuesto", ""),
+    (Tag("yesno", "no"), "nope", "", "no"),
+    (Tag("yesno", "true"), "true", "verdadero | cierto", ""),
+    (Tag("yesno", "false"), "false", "falso", ""),
+    (Tag("num", Num(words=0.5, fraction=True)), "a half | one half", "medio | media", ""),
+    (Tag("num", Num(words=1 / 3, fraction=True)), "a third | one third", "un tercio | una tercera parte", ""),
+    (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
+    (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
+    (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
+     "single | new | value | value of | number of | amount of | size of | total | in total | current | "
+     "for example | instead | so | ok so | the same", "el | la | los | las | lo | le | este | esta | estos | "
+     "estas | ese | esa | eso | mi | mis | su | sus | tu | ahora | por favor | porfa | solo | sola | solamente | "
+     "única | nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
+     "total | en total | actual | por ejemplo | entonces", ""),
+    (Tag("word"), "i | you | me | we | us | do | does | did | can | could | would | should | will | have | has | "
+     "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "
+     "see | happen | happens | happened | there | here | than | very | really | too | much | many | some | any | "
+     "all | im | dont | didnt | doesnt | cant | wont | isnt | later | moment | matter | other | after | before | "
+     "where | thing | things | first | second | still | well | hello | hi | thanks | thank you",
+     "yo | tú | me | te | se | nos | les | que | para | como | cuando | donde | si | hay | está | están | son | "
+     "fue | ser | hacer | tiene | tengo | quiero | puedo | puedes | necesito | muy | mucho | muchos | mucha | "
+     "muchas | poco | pocos | todo | todos | algo | nada | ya | aún | todavía | pasa | pasó | qué | cuál | "
+     "pero | aquí | ahí | esto | hola | gracias | bien | mal | capaz | momento | tiempo | cosas | mismo | "
+     "misma | sobre", ""),
+]
+
+
+# phrases with two meanings at once: "deeper" names the layers and asks for more of them;
+# "momentum" alone is a field, or the optimizer when no value comes with it
+COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
+    ("momentum", "", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
+    ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum", "", (Tag("field", "momentum"),)),
+    ("deeper", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("más profunda | más profundo", "es", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
+    ("más ancha | más ancho", "es", (Tag("field", "width"), Tag("dir", 1, "adj"))),
+    ("narrower", "en", (Tag("field", "width"), Tag("dir", -1, "adj"))),
+    ("más estrecha | más estrecho", "es", (Tag("field", "width"), Tag("dir", -1, "adj"))),
+    ("train longer | train for longer | longer training", "en", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
+    ("entrena más tiempo | entrenar más tiempo | más tiempo", "es", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
+    ("train less | shorter training", "en", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),
+    ("entrena menos tiempo", "es", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),
+    ("noiseless | noise free | clean data", "en", (Tag("field", "noise"), Tag("neg"))),
+]
+
+
+def _entries():
+    """Every (phrase, lang, tag) of the tables above."""
+    for field, names in FIELDS.items():
+        yield from _split(names, Tag("field", field))
+    for (field, value), names in OPTIONS.items():
+        yield from _split(names, Tag("option", (field, value)))
+    for kind, (en, es) in KINDS.items():
+        yield from _split((en, es, ""), Tag("kind", kind))
+    for topic, (en, es) in TOPICS.items():
+        yield from _split((en, es, ""), Tag("topic", topic))
+    for method, (en, es) in SEARCH.items():
+        yield from _split((en, es, ""), Tag("search", method))
+    for tag, en, es, either in GRAMMAR:
+        yield from _split((en, es, either), tag)
+    for names, lang, tags in COMPOUNDS:
+        for tag in tags:
+            yield from _split(tuple(names if lang == column else "" for column in ("en", "es", "")), tag)
+
+
+def _split(names: tuple[str, ...], tag: Tag):
+    """(phrase, lang, tag) for each "|"-separated phrase of the (English, Spanish, either) columns."""
+    for lang, text in zip(("en", "es", ""), names):
+        for phrase in text.split("|"):
+            if phrase.strip():
+                yield tuple(fold(phrase).split()), lang, tag
+
+
+def _index() -> dict[tuple[str, ...], tuple[tuple[Tag, str], ...]]:
+    """Folded phrase -> its (tag, lang) meanings."""
+    index: dict[tuple[str, ...], list[tuple[Tag, str]]] = {}
+    for phrase, lang, tag in _entries():
+        if (tag, lang) not in index.setdefault(phrase, []):
+            index[phrase].append((tag, lang))
+    return {phrase: tuple(tags) for phrase, tags in index.items()}
+
+
+PHRASES = _index()
+LONGEST = max(len(p) for p in PHRASES)
+VOCABULARY = {w for p in PHRASES for w in p} | NUMBER_WORDS
+# words worth correcting when misspelt: names of fields, options, kinds, topics and operators
+KEYWORDS = {w for p, tags in PHRASES.items() for w in p if len(w) >= 5 and w not in NUMBER_WORDS
+            and any(t.type in ("field", "option", "kind", "topic", "search", "mul", "dir", "add") for t, _ in tags)}
+
+
+def lookup(words: list[str], i: int) -> tuple[int, tuple[tuple[Tag, str], ...]]:
+    """The longest phrase starting at words[i]: (its length, its (tag, lang) pairs); (0, ()) if none."""
+    for n in range(min(LONGEST, len(words) - i), 0, -1):
+        tags = PHRASES.get(tuple(words[i:i + n]))
+        if tags:
+            return n, tags
+    return 0, ()

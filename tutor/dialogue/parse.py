@@ -1,0 +1,151 @@
+"""`parse`: a student's message, in Spanish or English, to an Intent. Rules only: no model, no network.
+
+The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
+fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
+goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes) > compare >
+sweep / lr_find > what_if (any change) > clarify (a change asked without its value) > reset, hint,
+help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...") > answer > clarify
+(a field named alone) > answer (a predicted outcome) > unknown.
+"""
+
+from tutor.dialogue.intent import Change, Intent, Scalar, Search
+from tutor.dialogue.lexicon import FIELD_TOPIC
+from tutor.dialogue.scan import Item, scan
+from tutor.dialogue.slots import Slots, read_slots
+from tutor.dialogue.text import MAX_CHARS
+from tutor.i18n import Lang
+
+__all__ = ["Change", "Intent", "Search", "parse"]
+
+NAVIGATION = ("reset", "hint", "help", "repeat", "back", "next")
+SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
+CHOICES = set("abcdef")
+
+
+def parse(text: str, default_lang: Lang = "es") -> Intent:
+    """The intent of one message; `default_lang` when nothing in it tells the language."""
+    items = scan(text)
+    lang = _language(text, items, default_lang)
+    slots = read_slots(items, lang, searching=any(it.has("search", "find", "lrfind") for it in items))
+    markers = {t.value for it in items for t in it.tags if t.type == "kind"}  # an item may mark several
+    kind = _kind(items, markers, slots)
+    found: dict = {}
+    if kind in ("what_if", "compare", "sweep"):
+        found.update(changes=slots.changes, fields=slots.missing)
+    if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
+        found["search"] = _search(items, slots, kind)
+    if kind == "clarify":
+        found["fields"] = slots.missing
+    if kind == "reset":
+        found["fields"] = slots.named
+    if kind in ("goto", "why", "help"):
+        found["topic"] = _topic(items, goto=kind == "goto")
+    if kind == "answer":
+        bare = _bare_answer(items, lang)
+        found["answer"] = bare if bare is not None else " ".join(text.split())[:500]
+    return Intent(kind=kind, lang=lang, **found)
+
+
+def _has(items: list[Item], kind: str) -> bool:
+    return any(it.has(kind) for it in items)
+
+
+def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
+    """The kind of message, by the precedence in the module docstring."""
+    topic = _topic(items, goto=True)
+    asks_change = bool(markers & {"whatif", "change"}) or _has(items, "dir") or _has(items, "add")
+    if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
+        return "goto"
+    if "why" in markers and not (slots.changes and markers & {"whatif", "change"}):
+        return "why"
+    if "compare" in markers:
+        return "compare"
+    search = _search_kind(items, markers, slots)
+    if search:
+        return search
+    if slots.changes:
+        return "what_if"
+    if slots.missing and asks_change:
+        return "clarify"
+    for kind in NAVIGATION:
+        if kind in markers:
+            return kind
+    if "goto" in markers and topic:
+        return "goto"
+    if "whatis" in markers and topic:
+        return "why"
+    if "answer" in markers or _bare_answer(items) is not None:
+        return "answer"
+    if slots.missing:
+        return "clarify"
+    if _has(items, "outcome") and not any(it.field for it in items):
+        return "answer"
+    return "unknown"
+
+
+def _search_kind(items: list[Item], markers: set[str], slots: Slots) -> str | None:
+    """sweep or lr_find when a search is asked for (or alternatives listed); else None."""
+    methods = {t.value for it in items for t in it.tags if t.type == "search"}
+    explicit = methods - {None}
+    about = bool(markers & {"whatis", "teach", "lesson"})
+    lesson = bool(markers & {"teach", "lesson"})
+    finding = _has(items, "find") or (_has(items, "good") and _has(items, "question") and not lesson)
+    open_fields = slots.missing + list(slots.values) + list(slots.bounds)
+    if _has(items, "lrfind"):
+        return "lr_find"
+    if explicit or (methods and not about) or (finding and open_fields):
+        only_lr = open_fields == ["lr"] and not (slots.values or slots.bounds)
+        return "lr_find" if only_lr and finding and not explicit and slots.trials is None else "sweep"
+    if slots.values or slots.bounds:  # "¿relu o tanh?" compares; "lr 0.1, 0.01 y 0.001" sweeps
+        return "compare" if _has(items, "question") or _has(items, "good") else "sweep"
+    return None
+
+
+def _search(items: list[Item], slots: Slots, kind: str) -> Search:
+    methods = [t.value for it in items for t in it.tags if t.type == "search" and t.value]
+    method = methods[0] if methods else ("grid" if slots.values and kind == "sweep" else None)
+    fields = [f for f in slots.named if f in slots.missing or f in slots.values or f in slots.bounds]
+    return Search(method=method, trials=slots.trials, fields=fields or (["lr"] if kind == "lr_find" else []),
+                  values=slots.values, bounds=slots.bounds)
+
+
+def _topic(items: list[Item], goto: bool) -> str | None:
+    """The lesson topic named; for goto, the first one after the last goto/teach/lesson word."""
+    start = 0
+    if goto:
+        marks = [k for k, it in enumerate(items) if it.marker in ("goto", "teach", "lesson")]
+        start = marks[-1] if marks else 0
+    for item in items[start:] + items[:start]:
+        topic = item.get("topic")
+        if topic:
+            return topic.value
+        if item.field:
+            return FIELD_TOPIC.get(item.field, "training")
+    return None
+
+
+def _language(text: str, items: list[Item], default: Lang) -> Lang:
+    """Spanish or English by the words that only one of them uses; `default` on a tie."""
+    es = sum(it.lang == "es" for it in items) + bool(SPANISH_MARKS & set(text[:MAX_CHARS]))
+    en = sum(it.lang == "en" for it in items)
+    return "es" if es > en else "en" if en > es else default
+
+
+def _bare_answer(items: list[Item], lang: Lang = "es") -> Scalar | None:
+    """A lone choice letter, number or yes/no ("b", "la c", "my answer is 3", "sí"), else None."""
+    rest = [it for it in items if not _around_answer(it)]
+    if len(rest) != 1:
+        return None
+    item = rest[0]
+    if item.text in CHOICES:
+        return item.text
+    if item.num is not None and not item.num.weak:
+        return item.num.scalar(lang=lang)
+    yesno = item.get("yesno")
+    return yesno.value if yesno else None
+
+
+def _around_answer(item: Item) -> bool:
+    """Words that only frame an answer: "la", "es", "my answer is", punctuation."""
+    return (item.has("filler") or item.text in ",.;:!?¿¡" or item.marker == "answer"
+            or (item.has("prep") and item.text not in CHOICES))

@@ -1,0 +1,388 @@
+"""Which value goes with which field: the changes a message asks for.
+
+A message is cut into clauses at "," "y" "and"... In a clause every field mention is a target. A
+number goes to the field right before it ("lr 0.1", "batch de 4") unless it heads a countable noun
+("40 epochs", "2 layers", "8 neuronas"); operators ("double", "a la mitad", "10 times smaller",
+"divide ... by", "5 more") go to the nearest field. Each field then turns its items into one Change.
+"""
+
+from dataclasses import dataclass, field
+
+from tutor.dialogue.intent import Change, Scalar
+from tutor.dialogue.lexicon import Tag
+from tutor.dialogue.numbers import Num, Number
+from tutor.dialogue.scan import COUNTABLE, Item
+from tutor.i18n import Lang
+
+INTEGER = {"batch_size", "epochs", "samples", "layers", "width", "trials"}
+ZEROABLE = {"noise", "weight_decay", "momentum"}  # "sin ruido", "without weight decay" -> 0
+SHAPES = {"hidden", "layers", "width"}  # a list of numbers for these is the widths of the layers
+VALUES = ("num", "list", "range")
+OPERATORS = ("mul", "times", "order", "div", "mult", "dir", "add", "pct", "neg")
+CARRIED = ("mul", "div", "mult", "add")  # "double the lr and the epochs": the 2nd clause inherits
+VERBS = ("change", "whatif")
+AFTER = ("prep", "filler", "dir")  # may stand between a field and its number: "batch size of 64"
+BEFORE = ("filler", "dir")  # may stand between a number and its noun: "5 more epochs"
+MAX_REPEAT = 100  # "3 layers of 64" is spelt out as [64, 64, 64] up to this many layers
+
+Result = Change | list[Scalar] | tuple[float, float] | None  # a change, alternatives, bounds, nothing
+
+
+@dataclass
+class Slots:
+    """What a message sets: changes, fields named without a value, alternatives, search sizes."""
+
+    changes: dict[str, Change] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    values: dict[str, list[Scalar]] = field(default_factory=dict)
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    moves: dict[str, Change] = field(default_factory=dict)  # "from 0.01 to 0.1" outside a search: set 0.1
+    named: list[str] = field(default_factory=list)
+    trials: int | None = None
+
+
+def read_slots(items: list[Item], lang: Lang, searching: bool = False) -> Slots:
+    """The slots of a message, clause by clause, then the named options (tanh, adam, moons...).
+    When `searching`, "momentum" alone is the field to search, and "from 1 to 10" are bounds."""
+    slots = Slots()
+    carried: list[Item] = []
+    last = ""
+    for clause in _clauses(items):
+        carried, last = _read_clause(clause, slots, lang, carried, last, searching)
+    _read_options(items, slots)
+    if not searching:
+        for name, change in slots.moves.items():  # "cambia el lr de 0,01 a 0,1": set it to 0.1
+            slots.changes.setdefault(name, change)
+            slots.bounds.pop(name)
+    slots.missing = [f for f in slots.missing if f not in slots.changes and f not in slots.values]
+    return slots
+
+
+def _clauses(items: list[Item]) -> list[list[Item]]:
+    clauses: list[list[Item]] = [[]]
+    for item in items:
+        if item.has("sep"):
+            clauses.append([])
+        else:
+            clauses[-1].append(item)
+    return [c for c in clauses if c]
+
+
+def _is_verb(item: Item) -> bool:
+    return item.has(*CARRIED) or item.marker in VERBS
+
+
+def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Item],
+                 last: str, searching: bool) -> tuple[list[Item], str]:
+    """Fill `slots` from one clause; return the operators the next clause may inherit and the last
+    field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
+    if carried and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
+        clause = carried + clause
+    targets = _targets(clause)
+    correction = not targets and bool(last) and any(_strong_value(it) for it in clause)
+    if correction:
+        clause, targets = [Item(last, (Tag("field", last),)), *clause], {0: last}
+    bags = _attach(clause, targets)
+    per_field: dict[str, list[int]] = {}
+    for t, name in targets.items():
+        per_field.setdefault(name, []).extend(bags[t])
+    _split_layer_widths(clause, targets, per_field)
+    mentions = {name: min((t for t in targets if targets[t] == name), default=0) for name in per_field}
+    results = {name: _build(name, sorted(ks), clause, lang, mentions[name]) for name, ks in per_field.items()}
+    _compose_hidden(results)
+    for t, name in targets.items():
+        if name != "trials" and name not in slots.named:
+            slots.named.append(name)
+        if results.get(name) is None and name != "trials" and not _satisfied(clause, t, bags, results):
+            _unvalued(clause, t, slots, searching)
+    for name, result in results.items():
+        _record(slots, name, result, correction, _spans(clause, per_field.get(name, [])))
+    named = [name for name in targets.values() if name != "trials"]
+    return [it for it in clause if it.has(*CARRIED) and not it.has(*VALUES)], named[-1] if named else last
+
+
+def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]:
+    """For each target, the positions of the values and operators that belong to it."""
+    bags: dict[int, list[int]] = {t: [] for t in targets}
+    for k, item in enumerate(clause):
+        if item.has(*VALUES):
+            owner = _value_owner(clause, k, targets, bags)
+        elif item.has(*OPERATORS):
+            owner = min(targets, key=lambda t: (abs(t - k), t < k), default=None)
+        else:
+            continue
+        if owner is not None:
+            bags[owner].append(k)
+    return bags
+
+
+def _unvalued(clause: list[Item], t: int, slots: Slots, searching: bool) -> None:
+    """A field named without a value: missing, unless it is also an option ("usa momentum",
+    "switch the optimizer to momentum"; but "increase the momentum" asks for a value)."""
+    weak = clause[t].get("weak_option")
+    others = clause[:t] + clause[t + 1:]
+    as_option = any(it.field == weak.value[0] for it in others) if weak else False  # "optimizer ... momentum"
+    if weak and not searching and (as_option or not any(it.has("dir", "add") or it.marker == "change"
+                                                        for it in others)):
+        slots.changes.setdefault(weak.value[0], Change(op="set", value=weak.value[1]))
+    elif clause[t].field not in slots.missing:
+        slots.missing.append(clause[t].field)
+
+
+def _record(slots: Slots, name: str, result: Result, correction: bool, move: bool) -> None:
+    """Keep one field's result; a correction ("…, no, 0.2") replaces what an earlier clause set."""
+    if name == "trials":
+        slots.trials = _count(result)
+    elif isinstance(result, Change) and correction:
+        slots.changes[name] = result
+        slots.values.pop(name, None)
+    elif isinstance(result, Change):
+        _add_change(slots, name, result)
+    elif isinstance(result, list):
+        slots.values[name] = result
+    elif isinstance(result, tuple):
+        slots.bounds[name] = result
+        if move:
+            slots.moves[name] = Change(op="set", value=result[1])
+
+
+def _spans(clause: list[Item], ks: list[int]) -> bool:
+    """True when the field's range is a move ("from 10 to 50"), not bounds ("between 10 and 50")."""
+    return any(clause[k].get("range").extra == "from" for k in ks if clause[k].has("range"))
+
+
+def _add_change(slots: Slots, name: str, change: Change) -> None:
+    """Record a change; a second, different value set for the same field makes alternatives."""
+    before = slots.changes.get(name)
+    if name in slots.values and change.op == "set" and not isinstance(change.value, list):
+        slots.values[name].append(change.value)
+    elif before and before != change and before.op == change.op == "set" and not isinstance(change.value, list):
+        del slots.changes[name]
+        slots.values[name] = [before.value, change.value]
+    else:
+        slots.changes[name] = change
+
+
+def _targets(clause: list[Item]) -> dict[int, str]:
+    """Positions of field mentions (and of "trials" nouns); "per layer" is no mention of layers."""
+    targets = {}
+    for k, item in enumerate(clause):
+        if item.field == "layers" and k and clause[k - 1].has("each"):
+            continue
+        if item.field or item.has("trials"):
+            targets[k] = item.field or "trials"
+    return targets
+
+
+def _gap(clause: list[Item], a: int, b: int, allowed: tuple[str, ...]) -> bool:
+    """True when every item strictly between a and b is one of the `allowed` kinds of glue."""
+    return all(it.has(*allowed) and not _strong_value(it) for it in clause[a + 1:b])
+
+
+def _strong_value(item: Item) -> bool:
+    return item.has("list", "range") or (item.num is not None and not item.num.weak)
+
+
+def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict[int, list[int]]) -> int | None:
+    """The target a number (list, range) belongs to, or None."""
+    prev = max((t for t in targets if t < k), default=None)
+    nxt = min((t for t in targets if t > k), default=None)
+    heads = nxt is not None and targets[nxt] in COUNTABLE | {"trials"} and _gap(clause, k, nxt, BEFORE)
+    if k and clause[k - 1].has("when"):  # "after 5 epochs" tells a time, asks no change
+        return None
+    if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"
+        return nxt if heads and targets[nxt] != "trials" else None
+    follows = prev is not None and _gap(clause, prev, k, AFTER) and (
+        targets[prev] != "trials" or _prep(clause, k) == "set")
+    if follows and prev is not None:
+        taken = any(_strong_value(clause[j]) for j in bags[prev])
+        if not (heads and (taken or (targets[prev], targets.get(nxt)) == ("layers", "width"))):
+            return prev
+    if heads:
+        return nxt
+    if prev is not None and targets[prev] != "trials":
+        return prev
+    return nxt if nxt is not None and targets[nxt] != "trials" else None
+
+
+def _prep(clause: list[Item], k: int) -> str | None:
+    """The preposition right before item k, fillers skipped: "set", "of" or "by"."""
+    for item in reversed(clause[:k]):
+        prep = item.get("prep")
+        if prep:
+            return prep.value
+        if not item.has("filler"):
+            return None
+    return None
+
+
+def _split_layer_widths(clause: list[Item], targets: dict[int, str], per_field: dict[str, list[int]]) -> None:
+    """In "two layers of 64", 64 is a width: numbers after "layers of" move to `width`."""
+    mention = next((t for t, name in targets.items() if name == "layers"), None)
+    if mention is None:
+        return
+    widths = [k for k in per_field["layers"] if k > mention and clause[k].num is not None
+              and _prep(clause, k) == "of"]
+    if widths and "width" not in per_field:
+        per_field["layers"] = [k for k in per_field["layers"] if k not in widths]
+        per_field["width"] = widths
+
+
+def _compose_hidden(results: dict[str, Result]) -> None:
+    """A count of layers and a width in one clause make `hidden`: "two layers of 64" -> [64, 64];
+    a list of widths for `layers` or `width` is `hidden` too ("capas de 64, 32")."""
+    for name in ("layers", "width"):
+        result = results.get(name)
+        if isinstance(result, Change) and isinstance(result.value, list):
+            results["hidden"], results[name] = result, None
+    layers, width = results.get("layers"), results.get("width")
+    if not (isinstance(layers, Change) and isinstance(width, Change) and width.op == "set"):
+        return
+    count, w = layers.value, width.value
+    if layers.op in ("set", "add") and isinstance(count, int) and 1 <= count <= MAX_REPEAT and isinstance(w, int):
+        results["hidden"] = Change(op=layers.op, value=[w] * count)
+        del results["layers"], results["width"]
+
+
+def _satisfied(clause: list[Item], t: int, bags: dict[int, list[int]], results: dict[str, Result]) -> bool:
+    """A mention that needs no value of its own: "sgd with momentum", the "layers" of "capas de 64",
+    the unit of "batch of 64 examples"."""
+    name = clause[t].field
+    if clause[t].has("option"):
+        return True
+    if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPES - {name}):
+        return True
+    return not bags[t] and t > 0 and _strong_value(clause[t - 1])
+
+
+def _count(result: Result) -> int | None:
+    if isinstance(result, Change) and result.op == "set" and isinstance(result.value, int) and result.value > 0:
+        return result.value
+    return None
+
+
+def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: int) -> Result:
+    """One field's change from the items attached to it (`mention`: where the field is named)."""
+    items = [clause[k] for k in ks]
+    integer = name in INTEGER
+    ranges = [it.get("range").value for it in items if it.has("range")]
+    if ranges:
+        lo, hi = (n.scalar(integer, lang) for n in ranges[0])
+        return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
+    lists = [it.get("list").value for it in items if it.has("list")]
+    if lists:
+        return _alternatives(name, lists[0], integer, lang)
+    nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
+    nums = [(k, n) for k, n in nums if not n.weak] or nums
+    ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}
+    if not nums:
+        return _without_number(name, ops)
+    if name == "hidden":
+        widths = nums[0][1].widths()
+        return Change(op="set", value=widths) if widths is not None else None
+    readable = [(k, n, v) for k, n in nums if (v := n.scalar(integer, lang)) is not None]  # not "1e999"
+    if not readable:
+        return _alternatives(name, [n for _, n in nums], integer, lang)
+    k, num, value = readable[0]
+    scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
+    if any(v != value for _, _, v in readable) and not scaled:
+        return [v for _, _, v in readable]
+    return _with_number(name, value, num, _prep(clause, k), ops, after_field=k > mention)
+
+
+def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
+    """ "double", "in half", "an order of magnitude smaller", "sin ruido", "remove a layer"."""
+    mul, order, direction = ops["mul"], ops["order"], ops["dir"]
+    if order and order.value is not None:
+        return _mul(10 ** order.value, direction.value if direction else 1)
+    if mul:  # "cut in half"; "increase by half" is a rise by half
+        up = direction is not None and direction.value > 0 and direction.extra == "verb" and mul.value < 1
+        return Change(op="mul", value=1 + mul.value if up else mul.value)
+    if ops["neg"] and name in ZEROABLE:
+        return Change(op="set", value=0)
+    if ops["neg"] and name in SHAPES:
+        return Change(op="set", value=[])
+    if ops["add"] and name == "layers":
+        return Change(op="add", value=ops["add"].value)
+    return None
+
+
+def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict[str, Tag | None],
+                 after_field: bool) -> Result:
+    """A number with what surrounds it: "10 times smaller", "by 10", "5 more", "to 50", "+5", "20%"."""
+    mul, direction, add = ops["mul"], ops["dir"], ops["add"]
+    sign = direction.value if direction else 1
+    if ops["order"]:
+        return _mul(10.0 ** max(-300, min(300, value)), sign)
+    if ops["times"]:
+        return _mul(value, sign)
+    if ops["div"]:
+        return _mul(value, -1)
+    if ops["mult"]:
+        return Change(op="mul", value=value)
+    if ops["pct"]:
+        if add or direction:
+            return Change(op="mul", value=round(1 + (add or direction).value * value / 100, 12))
+        return Change(op="set", value=value / 100)
+    if mul and prep != "set":
+        return Change(op="mul", value=mul.value)
+    if prep == "set":
+        return Change(op="set", value=value)
+    if add and name in ZEROABLE and after_field and add.value > 0:  # "add noise 0.3": noise is usually off
+        return Change(op="set", value=value)
+    if add:
+        return Change(op="add", value=add.value * value)
+    if num.signed:
+        return Change(op="add", value=value)
+    if direction and direction.extra == "qty":
+        return Change(op="add", value=sign * value)
+    if direction and prep == "by":  # "increase by 10"; "by a third" is a share
+        return Change(op="mul", value=1 + sign * value) if num.fraction else Change(op="add", value=sign * value)
+    return Change(op="set", value=value)
+
+
+def _mul(factor: Number, sign: int) -> Result:
+    """Multiply by `factor`, or divide by it when the direction is down ("10 times smaller")."""
+    if sign < 0:
+        return Change(op="mul", value=1 / factor) if factor else None
+    return Change(op="mul", value=factor)
+
+
+def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang) -> Result:
+    """Several numbers for one field: widths of the layers, or values to try."""
+    if name in SHAPES:
+        widths = [w for n in nums for w in (n.widths() or [])]
+        return Change(op="set", value=widths) if widths else None
+    values = [n.scalar(integer, lang) for n in nums]
+    if all(v is not None for v in values):
+        return values
+    widths = [w for n in nums for w in (n.widths() or [])]  # "batch 32,64": a literal list
+    return widths if len(widths) > 1 else None
+
+
+def _read_options(items: list[Item], slots: Slots) -> None:
+    """Named options set their field ("switch to tanh"); two for one field are alternatives."""
+    chosen: dict[str, list[str]] = {}
+    for k, item in enumerate(items):
+        option = item.get("option")
+        if option and not _negated(items, k):
+            name, value = option.value
+            if value not in chosen.setdefault(name, []):
+                chosen[name].append(value)
+            if name not in slots.named:
+                slots.named.append(name)
+    for name, values in chosen.items():
+        if len(values) == 1:
+            slots.changes[name] = Change(op="set", value=values[0])
+        else:
+            slots.values[name] = list(values)
+
+
+def _negated(items: list[Item], k: int) -> bool:
+    """ "no uses adam", "sin adam": a negation shortly before, in the same clause."""
+    for item in reversed(items[max(0, k - 3):k]):
+        if item.has("sep"):
+            return False
+        if item.has("neg"):
+            return True
+    return False

@@ -1,0 +1,75 @@
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje") and plurals of known words.
+
+Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
+probes instead of a comparison with every keyword.
+"""
+
+from functools import lru_cache
+from itertools import combinations
+
+from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
+
+MAX_WORD = 16  # longer words are left as they are
+
+
+def _allowed(keyword: str) -> int:
+    """Edits tolerated in a keyword: one from five letters, two from nine."""
+    return 2 if len(keyword) >= 9 else 1
+
+
+def _deletes(word: str, edits: int) -> set[str]:
+    return {"".join(c for k, c in enumerate(word) if k not in gone)
+            for n in range(edits + 1) for gone in combinations(range(len(word)), n)}
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbours as one edit (optimal string alignment)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def _build_index() -> dict[str, set[str]]:
+    index: dict[str, set[str]] = {}
+    for keyword in KEYWORDS:
+        for variant in _deletes(keyword, _allowed(keyword)):
+            index.setdefault(variant, set()).add(keyword)
+    return index
+
+
+_INDEX = _build_index()
+_SINGLE_WORDS = {p[0] for p in PHRASES if len(p) == 1}
+
+
+def singular(word: str) -> str | None:
+    """The singular of a plural the lexicon only knows in the singular ("lotes" -> "lote")."""
+    for suffix in ("s", "es"):
+        if word.endswith(suffix) and word[: -len(suffix)] in _SINGLE_WORDS:
+            return word[: -len(suffix)]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def correct(word: str) -> str:
+    """The known word meant by `word`: itself, its singular, or the nearest keyword within reach."""
+    if word in VOCABULARY or not word.isalpha():
+        return word
+    if singular(word):
+        return singular(word)
+    if not 5 <= len(word) <= MAX_WORD:
+        return word
+    candidates = {k for variant in _deletes(word, 2) for k in _INDEX.get(variant, ())}
+    scored = sorted((_distance(word, k), k) for k in candidates if _plausible(word, k))
+    return scored[0][1] if scored and scored[0][0] <= _allowed(scored[0][1]) else word
+
+
+def _plausible(word: str, keyword: str) -> bool:
+    """Short keywords only match with the same first and last letters ("epocs" yes, "match" no)."""
+    return len(keyword) > 6 or (word[0] == keyword[0] and word[-1] == keyword[-1])
