@@ -90,3 +90,16 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
     assert reply.run is not None and reply.text.split()[0] in ("Right!", "Not", "¡Correcto!", "No")
     events = Store().progress("ana")
     assert events[-1]["kind"] == "predict" and events[-1]["correct"] in (0, 1)
+
+
+def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
+    reply = tutor.handle("haz una búsqueda en grid del learning rate con 0.001, 0.01 y 0.1")
+    assert reply.intent.kind == "sweep" and "grid" in reply.text
+    assert len(Store().runs("ana")) == 3
+    assert reply.suggestion is None or set(reply.suggestion) <= {"lr"}
+
+
+def test_next_records_the_step_as_done(tutor):
+    tutor.handle("go to the lesson on epochs")
+    tutor.handle("next")
+    assert [e["kind"] for e in Store().progress("ana")] == ["done"] and tutor.step == 1

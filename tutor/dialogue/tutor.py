@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig, accepted, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
+from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult, train
 from tutor.errors import ConfigError
@@ -20,6 +21,7 @@ from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
 from tutor.store import Store
 
 STATE_KEY = "dialogue"
+SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 DEFAULT_WIDTH = 32
 
 
@@ -215,6 +217,45 @@ class Tutor:
         lesson = self.lesson()
         return lesson.steps[self.step] if lesson and 0 <= self.step < len(lesson.steps) else None
 
+    def _on_sweep(self, intent: Intent, _on_epoch, should_stop) -> Reply:
+        from tutor.tune.space import from_request
+        from tutor.tune.sweep import sweep
+
+        ask = intent.search or Search()
+        method = ask.method or ("grid" if ask.values else "random")
+        try:
+            space = from_request(method, ask.fields, ask.values, ask.bounds, self.config, self.lang)
+        except ConfigError as err:
+            return Reply(text=str(err), intent=intent, lang=self.lang)
+        result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
+                       store=self.store, student=self.student)
+        if result.best is None:
+            return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
+        best = result.best
+        ranked = ", ".join(f"{k} {v:.0%}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
+        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+                   params=shown(best.params), loss=f"{best.val_loss:.3f}", acc=f"{(best.val_acc or 0):.0%}")]
+        if ranked:
+            parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
+        if result.edge:
+            parts.append(t("dialogue.search.edge", self.lang, field=result.edge.field, value=f"{result.edge.value:g}"))
+        suggestion = {k: v for k, v in best.config.model_dump().items() if v != getattr(self.config, k)}
+        if suggestion:
+            parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
+        self.run_ids = [*self.run_ids, *(tr.run_id for tr in result.trials if tr.run_id is not None)][-50:]
+        return Reply(text="\n\n".join(parts), intent=intent, lang=self.lang, suggestion=suggestion or None)
+
+    def _on_lr_find(self, intent: Intent, *_) -> Reply:
+        from tutor.tune.lrfind import explain as explain_lr_find
+        from tutor.tune.lrfind import lr_find
+
+        result = lr_find(self.config)
+        s = result.suggestions
+        head = t("dialogue.search.lr_find", self.lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
+                 min_div_10=f"{s.min_div_10:.2g}")
+        text = "\n\n".join([head, *explain_lr_find(result, self.lang)])
+        return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(f"{s.valley:.2g}")})
+
     # lessons: goto a topic, next and back through the steps, answers to quizzes
 
     def lesson(self) -> Lesson | None:
@@ -240,6 +281,7 @@ class Tutor:
     def _on_next(self, intent: Intent, *_) -> Reply:
         if self.lesson() is None:
             return self._on_goto(intent)
+        self.store.record(self.student, self.lesson_id or "", self.step, "done")
         self.step += 1
         return self._show_step(intent)
 

@@ -245,3 +245,34 @@ def _error(key: str, lang: Lang, **values: object) -> SpecError:
     clean = {k: "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in v)
              if isinstance(v, str) else v for k, v in values.items()}
     return SpecError(t(f"tune.spec.{key}", lang, **clean))
+
+
+# What a search over a field tries when the student names the field but no values.
+DEFAULT_GRID = {"lr": "0.0001,0.001,0.01,0.1,1", "batch_size": "8,32,128", "epochs": "10,20,40",
+                "width": "8,32,128", "layers": "1,2,3", "momentum": "0,0.5,0.9", "weight_decay": "0,0.0001,0.01",
+                "activation": "relu,tanh,sigmoid,leaky_relu", "optimizer": "sgd,momentum,adam", "noise": "0,0.2,0.4"}
+DEFAULT_SPACE = {"lr": "log:1e-4:1", "batch_size": "int:4:256", "epochs": "int:5:60", "width": "int:4:256",
+                 "layers": "int:1:4", "momentum": "float:0:0.99", "weight_decay": "log:1e-6:0.1",
+                 "activation": "choice:relu,tanh,sigmoid,leaky_relu", "optimizer": "choice:sgd,momentum,adam",
+                 "noise": "float:0:1"}
+
+
+def from_request(method: str, fields: Sequence[str], values: dict[str, Sequence[Any]],
+                 bounds: dict[str, tuple[float, float]], base: ExperimentConfig, lang: Lang = "en") -> Space:
+    """The space of a search asked in words: listed values, bounds, or each field's usual range."""
+    fields = list(dict.fromkeys([*fields, *values, *bounds])) or ["lr"]
+    if method == "grid":
+        items = [f"{f}={','.join(map(str, values[f]))}" if f in values else f"{f}={DEFAULT_GRID.get(f, '')}"
+                 for f in fields]
+        return parse_grid(items, base, lang)
+    items = []
+    for f in fields:
+        if f in bounds:
+            lo, hi = bounds[f]
+            kind = DEFAULT_SPACE.get(f, "float:").split(":")[0]
+            items.append(f"{f}={kind}:{lo}:{hi}")
+        elif f in values:
+            items.append(f"{f}=choice:{','.join(map(str, values[f]))}")
+        else:
+            items.append(f"{f}={DEFAULT_SPACE.get(f, '')}")
+    return parse_space(items, base, lang)
