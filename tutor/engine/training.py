@@ -30,7 +30,7 @@ Status = Literal["completed", "diverged", "cancelled"]
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
 
-_lock = threading.Lock()  # tinygrad keeps global state: one training at a time per process
+TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
 
 
 class Metrics(BaseModel):
@@ -105,7 +105,7 @@ def train_batch(
     """Train configs of one `batch_key` together; results equal those of each config trained alone."""
     if len({batch_key(c) for c in cfgs}) != 1:
         raise ValueError("train_batch needs configs that share a batch_key")
-    with _lock:
+    with TRAINING_LOCK:
         return _Batch(list(cfgs)).run(on_epoch, should_stop or (lambda: False))
 
 

@@ -22,6 +22,7 @@ from tutor.engine import jitcache
 from tutor.engine.device import resolve
 from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
+from tutor.engine.training import TRAINING_LOCK
 from tutor.i18n import Lang, t
 
 START, END, STEPS = 1e-7, 10.0, 100
@@ -54,6 +55,11 @@ class LRFind(BaseModel):
 
 def lr_find(cfg: ExperimentConfig, steps: int = STEPS) -> LRFind:
     """Run the range test on `cfg`'s data, network and optimiser (its lr is ignored)."""
+    with TRAINING_LOCK:
+        return _range_test(cfg, steps)
+
+
+def _range_test(cfg: ExperimentConfig, steps: int) -> LRFind:
     device = resolve(cfg.device)
     data = load(cfg)
     layout = layout_of(cfg, data.n_features)
