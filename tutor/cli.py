@@ -41,7 +41,8 @@ def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
 
 
 def build_parser() -> Parser:
-    root = Parser(prog="tutor", description="A terminal tutor for training neural networks and tuning them.")
+    root = Parser(prog="tutor", description="A terminal tutor for training neural networks and tuning them. "
+                                            "With no command it opens the tutor app.")
     root.add_argument("--lang", choices=LANGS, help="language of every message (default: your locale)")
     root.add_argument("--lessons", metavar="DIR", action="append", default=[], help="a folder of extra lessons")
     sub = root.add_subparsers(dest="command", parser_class=Parser)
@@ -98,8 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_lessons(args, lang)
         if args.command in TUNE_COMMANDS:
             return run_command(args, lang)
-        build_parser().print_help()
-        return 0
+        from pathlib import Path
+
+        from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual
+
+        return run_app(lang, [Path(d) for d in args.lessons])
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2

@@ -1,0 +1,57 @@
+"""Write SVG screenshots of the main screens to assets/screenshots/ (run by hand, from the repository root):
+
+    python tests/ui/make_screenshots.py
+"""
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+os.environ["TUTOR_HOME"] = tempfile.mkdtemp(prefix="tutor-shots-")
+
+from pilot_tools import say  # noqa: E402
+
+from tutor.i18n import Lang  # noqa: E402
+from tutor.store import Store  # noqa: E402
+from tutor.ui.app import TutorApp  # noqa: E402
+
+OUT = Path(__file__).parents[2] / "assets" / "screenshots"
+ASK = {"en": ("what if the learning rate were 50?", "divide the learning rate by 100", "compare"),
+       "es": ("¿y si la tasa de aprendizaje fuera 50?", "divide la tasa de aprendizaje entre 100", "compara")}
+
+
+async def shoot(lang: Lang, size: tuple[int, int]) -> None:
+    tag = f"{lang}-{size[0]}x{size[1]}"
+    app = TutorApp(Store(Path(os.environ["TUTOR_HOME"]) / f"{tag}.db"), "demo", lang)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{tag}-lesson.svg", str(OUT))
+        diverge, fix, compare = ASK[lang]
+        await say(pilot, diverge)
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{tag}-run.svg", str(OUT))
+        await say(pilot, fix)
+        await say(pilot, compare)
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{tag}-conversation.svg", str(OUT))
+        await pilot.press("f3", "space", "up", "space")
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{tag}-runs.svg", str(OUT))
+        await pilot.press("escape", "f1")
+        await pilot.pause(0.2)
+        app.save_screenshot(f"{tag}-help.svg", str(OUT))
+        await pilot.press("escape", "ctrl+q")
+
+
+async def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for lang, size in (("en", (80, 24)), ("es", (80, 24)), ("en", (120, 40)), ("es", (120, 40))):
+        await shoot(lang, size)
+    print("\n".join(sorted(p.name for p in OUT.glob("*.svg"))))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,94 @@
+"""The conversation end to end at 80×24: a what-if that diverges, explained with its numbers, a fix,
+a comparison and quitting; the same in Spanish; cancelling and quitting in the middle of a run."""
+
+import asyncio
+
+import pytest
+from pilot_tools import say, screen_text, settle
+
+from tutor.dialogue.tutor import Tutor
+
+FLOWS = {
+    "en": ("what if the learning rate were 50?", "halve the learning rate", "compare", "blew up", "Evidence"),
+    "es": ("¿y si la tasa de aprendizaje fuera 50?", "reduce a la mitad la tasa de aprendizaje", "compara", "explotó",
+           "Evidencia"),
+}
+
+
+async def wait_for_epochs(app, n: int, timeout: float = 30.0) -> None:
+    for _ in range(int(timeout / 0.01)):
+        if len(app.main.panel.history) >= n:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {n} epochs drawn")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+async def test_what_if_diverges_is_explained_fixed_and_compared(make_app, store, monkeypatch, lang):
+    ask, halve, compare, blew_up, evidence = FLOWS[lang]
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = app.tutor.course.in_lang(lang)[0]
+        assert first.title in screen_text(app)
+
+        drawn: list[int] = []
+        panel = app.main.panel
+        add_epoch = panel.add_epoch
+        monkeypatch.setattr(panel, "add_epoch", lambda e: (drawn.append(e.epoch), add_epoch(e)))
+        await say(pilot, ask)
+        assert drawn == [1]  # the epoch it blew up in reached the panel while the worker ran
+        assert app.main.has_class("-show-run")  # at 80 columns the run panel took the screen
+        shown = screen_text(app)
+        assert "● diverged" in shown and f"{evidence}: diverged_epoch 1" in shown
+        assert "lr 50" in shown and "ctrl+r" in shown
+        reply = str(app.main.talk.children[-1].render())
+        assert blew_up in reply and "0.6" in reply  # the loss it started from, quoted
+
+        await say(pilot, halve)
+        assert app.tutor.config.lr == 25
+        await say(pilot, compare)
+        assert not app.main.has_class("-show-run")  # a reply without a run shows the conversation
+        assert "50 → 25" in screen_text(app)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    assert [r.status for r in store.runs("ana")] == ["diverged", "diverged"]
+
+
+async def test_escape_cancels_the_run_and_typing_stays_live(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "what if I train 2000 epochs?", wait=False)
+        await wait_for_epochs(app, 3)
+        await pilot.press("w", "h", "y")
+        assert app.main.busy is not None and app.main.query_one("#prompt").value == "why"
+        assert "/2000" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "cancelled ·" in screen_text(app)
+    [run] = store.runs("ana")
+    assert run.status == "cancelled" and 3 <= len(run.result["history"]) < 2000
+
+
+async def test_quitting_mid_run_stores_the_run_and_the_state(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "what if I train 2000 epochs?", wait=False)
+        await wait_for_epochs(app, 2)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+    [run] = store.runs("ana")
+    assert run.status == "cancelled"
+    assert Tutor(store, "ana").run_ids == [run.id]
+
+
+async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "what if I train 50 epochs?", wait=False)
+        await wait_for_epochs(app, 1)
+        await say(pilot, "halve the learning rate", wait=False)
+        assert app.main.busy is not None and len(app.main.jobs) == 1
+        await settle(pilot)
+    newest, first = store.runs("ana")
+    assert (first.result["config"]["lr"], newest.result["config"]["lr"]) == (0.01, 0.005)

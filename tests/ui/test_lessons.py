@@ -1,0 +1,110 @@
+"""Lesson steps in the app: quizzes by number key or typed, a prediction graded by its run, the
+step's experiment, what-if questions by number, Enter to go on; progress resumes; F4 switches language."""
+
+from pilot_tools import say, screen_text, settle
+
+from tutor.dialogue.tutor import Tutor
+
+
+def answers(store, kind: str) -> list[tuple[int, str, int]]:
+    return [(e["step"], e["answer"], e["correct"]) for e in store.progress("ana") if e["kind"] == kind]
+
+
+async def test_a_lesson_from_first_step_to_the_end(make_app, store, sample_course):
+    app = make_app("en", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Sample basics" in screen_text(app)
+        assert "Choose with 1–2" in screen_text(app)
+
+        await pilot.press("1")  # the wrong choice of the quiz
+        assert "Not quite" in screen_text(app) or "Not exactly" in screen_text(app)
+        assert "How much is 2 + 2?" in screen_text(app)
+        await say(pilot, "4")  # the numeric quiz takes a typed number
+        assert answers(store, "quiz") == [(0, "The learning rate", 0), (0, "4", 1)]
+
+        await pilot.press("enter")
+        assert "Step 2 of 4 · A bet" in screen_text(app)
+        await pilot.press("3")  # "it blows up": the run will show otherwise
+        await settle(pilot)
+        [(step, answer, correct)] = answers(store, "predict")
+        assert (step, answer, correct) == (1, "It blows up", 0)
+        await pilot.press("f2")
+        shown = screen_text(app)
+        assert "✓ Trained" in shown and "What if…?" in shown
+
+        await pilot.press("1")  # the what-if question, asked by its number
+        await settle(pilot)
+        assert app.tutor.config.lr == 50 and store.runs("ana")[0].status == "diverged"
+
+        await pilot.press("f2", "enter")
+        assert "Step 3 of 4 · On your own" in screen_text(app)
+        assert "Enter ▶ train" in screen_text(app)
+        await pilot.press("enter")  # trains the step's experiment
+        await settle(pilot)
+        assert store.runs("ana")[0].result["config"]["epochs"] == 3
+
+        await pilot.press("f2", "enter")
+        assert "Step 4 of 4 · The end" in screen_text(app)
+        await pilot.press("enter")
+        assert "finished every lesson" in screen_text(app)
+    assert [e["step"] for e in store.progress("ana") if e["kind"] == "done"] == [0, 1, 2, 3]
+
+
+async def test_a_prediction_can_be_typed_by_letter(make_app, store, sample_course):
+    tutor = Tutor(store, "ana", "en", sample_course)
+    tutor.lesson_id, tutor.step = "basics", 1
+    tutor.save()
+    app = make_app("en", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await say(pilot, "b")  # a typed answer to the prediction, by letter
+        [(_, answer, _)] = answers(store, "predict")
+        assert answer == "It barely moves"
+        assert app.main.flow.gate is None and len(store.runs("ana")) == 1
+
+
+async def test_progress_and_runs_resume_in_a_new_session(make_app, store, sample_course):
+    app = make_app("en", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await say(pilot, "4")
+        await pilot.press("enter")
+        await say(pilot, "what if the learning rate were 50?")
+        await pilot.press("ctrl+q")
+    again = make_app("en", sample_course)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = screen_text(again)
+        assert "Welcome back" in shown and "Step 2 of 4 · A bet" in shown
+        assert again.main.panel.result is not None and again.main.panel.result.status == "diverged"
+        await pilot.press("ctrl+r")  # the stored diagnosis's suggestion is still one key away
+        await settle(pilot)
+        assert again.tutor.config.lr == 5
+
+
+async def test_f4_switches_the_language_of_everything(make_app, sample_course):
+    app = make_app("es", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Lo básico de prueba" in screen_text(app) and "f1 Ayuda" in screen_text(app)
+        await pilot.press("f4")
+        shown = screen_text(app)
+        assert app.tutor.lang == "en" and "Sample basics" in shown
+        assert "f1 Help" in shown and "EN · ready" in shown
+        await say(pilot, "help")
+        assert "You can ask me" in screen_text(app)
+        await pilot.press("f4")
+        assert app.tutor.lang == "es" and "f1 Ayuda" in screen_text(app)
+
+
+async def test_the_language_chosen_with_f4_is_kept_for_the_next_session(make_app, sample_course):
+    app = make_app("es", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await say(pilot, "¿por qué?")  # typing Spanish does not flip the app back
+        assert app.tutor.lang == "en"
+    again = make_app(None, sample_course)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.tutor.lang == "en" and "f1 Help" in screen_text(again)

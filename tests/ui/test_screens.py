@@ -1,0 +1,104 @@
+"""The main screens as text at 80×24 and 120×40: what is on them, side by side or switched by key,
+nothing hidden behind something else; the runs view, help and the command palette."""
+
+import pytest
+from pilot_tools import say, screen_lines, screen_text, settle
+
+from tutor.dialogue.tutor import Tutor
+from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.runs import RunsScreen
+from tutor.ui.widgets.chart import LineChart
+from tutor.ui.widgets.datamap import DataMap
+
+FOOTER = ("f1 Help", "f3 Runs", "f4 Español", "^p palette")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_start_screen(make_app, size):
+    app = make_app("en")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert len(lines) == size[1] and all(len(line) <= size[0] for line in lines)
+        assert lines[0].startswith(" tutor · What training a network means · 1/")
+        assert all(key in lines[-1] for key in FOOTER)
+        text = screen_text(app)
+        assert "Hi! I am your neural network tutor" in text and "What training a network means" in text
+        talk, run = app.main.query_one("#talk"), app.main.query_one("#run")
+        if size[0] < 120:
+            assert not run.display and "f2 Panel" in lines[-1]
+        else:
+            assert run.display and talk.region.right <= run.region.x  # side by side, not overlapping
+            assert "f2 Panel" not in lines[-1] and "Run: none yet" in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_run_panel_after_a_diverged_run(make_app, size):
+    app = make_app("en")
+    async with app.run_test(size=size) as pilot:
+        await say(pilot, "what if the learning rate were 50?")
+        text = screen_text(app)
+        for expected in ("adam lr 50", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● diverged 100%",
+                         "Evidence: diverged_epoch 1", "ctrl+r ▶ try lr 5"):
+            assert expected in text, expected
+        panel = app.main.panel
+        assert panel.region.bottom <= app.main.query_one("#prompt").region.y  # all of it above the input
+        assert panel.max_scroll_y == 0  # and none of it scrolled out of sight
+        if size[0] < 120:
+            await pilot.press("f2")
+            assert not panel.display and "I trained with lr 50." in screen_text(app)
+            await pilot.press("f2")
+            assert panel.display
+
+
+async def test_runs_view_compares_two_runs(make_app, store):
+    tutor = Tutor(store, "ana", "en")
+    for message in ("what if the learning rate were 50?", "divide the learning rate by 100"):
+        tutor.handle(message)
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        assert isinstance(app.screen, RunsScreen)
+        text = screen_text(app)
+        assert "moons 32,32 adam" in text and "lr 50→0.5" in text and "Mark two runs" in text
+        assert "#2 · moons · 1000 examples" in text  # the highlighted run in full
+        assert len(app.screen.query_one(DataMap).points) == 800  # the training points of moons
+        await pilot.press("space", "up", "space")
+        text = screen_text(app)
+        assert "A train" in text and "B val" in text and "A #1 · B #2:" in text
+        assert "50 → 0.5" in text
+        assert len(app.screen.query_one("#runs-chart", LineChart).series) == 4
+        await pilot.press("escape")
+        assert app.screen is app.main
+
+
+async def test_help_screen_and_command_palette(make_app, sample_course):
+    app = make_app("en", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Help" in text and "F2: conversation ↔ run panel" in text
+        await pilot.press("escape")
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Go on with the lesson", "Show my runs", "Switch to Spanish", "Lesson: Sample basics"} <= set(titles)
+        await pilot.press("enter", "2", "enter")  # into step 2
+        titles["Lesson: Sample basics"].callback()
+        await pilot.pause()
+        assert app.tutor.step == 0
+        await pilot.press("ctrl+p")
+        await pilot.press(*"lesson")
+        await pilot.pause()
+        assert "Lesson: Sample basics" in screen_text(app)
+
+
+async def test_escape_is_offered_only_while_training(make_app):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "esc Cancel" not in screen_lines(app)[-1]
+        await say(pilot, "what if I train 2000 epochs?", wait=False)
+        await pilot.pause()
+        assert "esc Cancel" in screen_lines(app)[-1]
+        app.main.action_cancel()
+        await settle(pilot)

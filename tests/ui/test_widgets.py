@@ -1,0 +1,114 @@
+"""The app's parts on their own: the braille chart, the data map, the step cursor, number formats."""
+
+import numpy as np
+from textual.app import App, ComposeResult
+
+from tutor.config import ExperimentConfig
+from tutor.lessons import Experiment, Predict, Quiz, WhatIf
+from tutor.lessons.model import Prose
+from tutor.ui.flow import StepFlow
+from tutor.ui.jobs import intent_for
+from tutor.ui.text import config_diff, num, pct
+from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
+from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
+from tutor.ui.widgets.datamap import BACKGROUND, PALETTE, DataMap
+
+
+class Harness(App):
+    def __init__(self, *widgets) -> None:
+        super().__init__()
+        self.widgets = widgets
+
+    def compose(self) -> ComposeResult:
+        yield from self.widgets
+
+
+def test_chart_scales():
+    chart = LineChart("loss")
+    chart.plot([Series("train", [0.7, 0.5, 0.3], "red")])
+    lo, hi, log = chart.scale()
+    assert not log and 0 <= lo < 0.3 and hi > 0.7  # a loss axis never dips below zero
+    chart.plot([Series("train", [0.6, 5e6, None], "red")])
+    assert chart.scale()[2]  # six orders of magnitude: a log axis
+    chart = LineChart("acc", y_range=(0, 1))
+    chart.plot([Series("val", [0.5, 2.0], "red")])
+    assert chart.scale() == (0, 1, False)
+
+
+def test_chart_legend_wraps_instead_of_cutting():
+    chart = LineChart("loss")
+    chart.plot([Series(name, [1.0], "red") for name in ("A train", "A val", "B train", "B val")])
+    lines = chart.legend(30, log=False)
+    assert len(lines) > 1 and all(line.cell_len <= 30 for line in lines)
+    assert "B val" in "".join(line.plain for line in lines)
+
+
+async def test_chart_draws_dots_and_axis():
+    chart = LineChart("loss")
+    app = Harness(chart)
+    async with app.run_test(size=(40, 10)):
+        chart.plot([Series("val", [1.0, None, 0.5, 0.25], "red")], x_max=3)
+        text = chart.render().plain.splitlines()
+        assert len(text) == 8 and text[0].startswith("loss")
+        assert text[-1].split()[-1] == "3"  # epochs 0..3 along the bottom
+        dots = [c for line in text[1:-1] for c in line if ord(c) > BRAILLE]
+        assert dots  # the curve, broken where a value is missing
+
+
+def test_data_map_colours_points_and_regions():
+    points = np.array([[0.0, 0.0], [1.0, 1.0]])
+    labels = np.array([0, 1])
+    shown = DataMap()
+    shown.show(points, labels)
+    grid = shown.pixels(10, 10)
+    assert grid[-1][0] == PALETTE[0] and grid[0][-1] == PALETTE[1]  # bottom left, top right
+    assert grid[0][0] == BACKGROUND
+    shown.show(points, labels, classify=lambda xy: (xy[:, 0] > 0.5).astype(int))
+    grid = shown.pixels(10, 10)
+    assert grid[0][0] != BACKGROUND and grid[0][0] != grid[5][9]  # regions of both classes, dimmed
+
+
+def test_step_flow_stops_at_each_gate(sample_course):
+    lesson = sample_course.get("basics", "en")
+    flow = StepFlow(lesson, 0)
+    shown = flow.reveal()
+    assert [type(i) for i in shown] == [Prose, Quiz] and flow.gate is flow.menu and flow.options() == 2
+    flow.settle()
+    assert [type(i) for i in flow.reveal()] == [Quiz] and flow.options() == 0  # numeric: no menu
+    flow.settle()
+    assert flow.reveal() == [] and flow.finished
+
+    flow = StepFlow(lesson, 1)
+    [predict] = flow.reveal()
+    assert isinstance(predict, Predict) and flow.options() == 3
+    flow.settle(ran=predict.experiment.config)
+    shown = flow.reveal()
+    assert [type(i) for i in shown] == [Experiment, WhatIf]  # the predicted experiment has run: no gate
+    assert flow.gate is None and flow.options() == 1 and flow.finished
+
+
+def test_numbers_and_diffs_read_well():
+    assert [num(x) for x in (0.6931, 25.0, 1839.4, 9.4e6, 1e-4, None, float("nan"), (32, 32))] == [
+        "0.693", "25", "1839", "9.4e+06", "0.0001", "—", "—", "32,32"]
+    assert pct(0.975) == "98%" and pct(None) == "—"
+    base = ExperimentConfig()
+    assert config_diff(base, base.changed(lr=0.1, batch_size=8)) == "lr 0.01→0.1 · batch_size 32→8"
+    assert config_diff(None, base) == "moons 32,32 adam lr 0.01"
+
+
+def test_launched_runs_name_what_changed():
+    base = ExperimentConfig()
+    intent = intent_for(base, base.changed(lr=5, hidden=(16,), seed=3), "en")
+    assert intent.kind == "what_if" and set(intent.changes) == {"lr", "hidden"}  # seed is no dialogue field
+    assert intent.changes["hidden"].value == [16]
+
+
+async def test_the_conversation_keeps_the_newest_turns():
+    talk = Conversation()
+    app = Harness(talk)
+    async with app.run_test(size=(40, 10)) as pilot:
+        for n in range(MAX_TURNS + 5):
+            talk.add(Said(f"turn {n}"))
+        await pilot.pause()
+        assert len(talk.children) == MAX_TURNS
+        assert str(talk.children[-1].render()) == f"turn {MAX_TURNS + 4}"

@@ -1,0 +1,1 @@
+"""The Textual app: a guided conversation, a live run panel and a runs view over `tutor.dialogue.Tutor`."""

@@ -1,0 +1,114 @@
+"""`TutorApp`: one student's tutor in the terminal; `run_app` starts it as `tutor` with no arguments does.
+
+The app holds no module-level state: its store, student and course come in as arguments, so one
+process per SSH session (or a test) can run its own.
+"""
+
+from collections.abc import Iterable, Sequence
+from functools import partial
+from multiprocessing import resource_tracker
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from tutor.dialogue.tutor import STATE_KEY, Tutor
+from tutor.i18n import Lang, default_lang
+from tutor.lessons import Course, load_lessons
+from tutor.store import Store
+from tutor.ui.keys import LocalizedBindings, localized
+from tutor.ui.screens.help import HelpScreen
+from tutor.ui.screens.main import MainScreen
+from tutor.ui.screens.runs import RunsScreen
+from tutor.ui.text import ui
+
+
+class TutorApp(LocalizedBindings, App[int]):
+    """The conversation, the live run panel, the runs view and help, for one student."""
+
+    CSS_PATH = Path(__file__).parent / "tutor.tcss"  # absolute: subclasses live elsewhere
+    TITLE = "tutor"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        *localized("f1", "help", "help"),
+        *localized("f3", "runs", "runs"),
+        *localized("f4", "switch_lang", "lang"),
+        *localized("ctrl+q", "quit", "quit", show=False, priority=True),
+    ]
+
+    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
+        """`lang` None: the language the student last used (else Spanish); F4 switches it for good."""
+        super().__init__()
+        # tinygrad compiles in a process pool, whose start needs a real stderr to pass to the resource
+        # tracker; inside the app stderr is Textual's capture (fileno -1), so start the tracker now.
+        resource_tracker.ensure_running()
+        self.store, self.student = store, student
+        self.tutor = Tutor(store, student, lang, course)
+        self.tutor.fixed_lang = self.tutor.lang  # one language at a time, whatever the student types in
+        self.main = MainScreen(self.tutor)
+
+    @property
+    def lang(self) -> Lang:
+        return self.tutor.lang
+
+    def get_default_screen(self) -> Screen:
+        return self.main
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        lang, main = self.lang, self.main
+        for name, action in (("next", main.action_continue), ("runs", self.action_runs), ("help", self.action_help),
+                             ("lang", self.action_switch_lang), ("panel", main.action_toggle_panel),
+                             ("suggest", main.action_run_suggestion), ("cancel", main.action_cancel)):
+            yield SystemCommand(ui(f"cmd.{name}", lang), ui(f"cmd.{name}_help", lang), action)
+        for lesson in self.tutor.course.in_lang(lang):
+            yield SystemCommand(ui("cmd.lesson", lang, title=lesson.title), ui("cmd.lesson_help", lang),
+                                partial(main.open_lesson, lesson.id))
+
+    def can(self, action: str) -> bool | None:
+        if action == "switch_lang":
+            return self.main.busy is None or None
+        return True
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.lang))
+
+    def action_runs(self) -> None:
+        if isinstance(self.screen, RunsScreen):
+            self.pop_screen()
+        elif self.screen is self.main:
+            self.push_screen(RunsScreen(self.tutor))
+
+    def action_switch_lang(self) -> None:
+        """Spanish ↔ English: labels, footer and the current step, from now on."""
+        if self.main.busy is not None:
+            return
+        new: Lang = "en" if self.lang == "es" else "es"
+        self.tutor.fixed_lang = self.tutor.lang = new
+        self.tutor.save()
+        if self.screen is not self.main:
+            self.pop_screen()
+        self.main.say(ui("switched", new), "note")
+        self.main.show_step()
+        self.refresh_bindings()
+
+    async def action_quit(self) -> None:
+        """Quit, first stopping a run so that it is stored (as cancelled) and nothing is lost."""
+        await self.main.stop_training()
+        self.exit(0)
+
+
+def run_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
+    """Open the app for the student of this process (`TUTOR_STUDENT`, else the login name).
+
+    `lang` None: the language the student last used, else the locale's.
+    """
+    from tutor.cli import student_id
+
+    store, student = Store(), student_id()
+    if lang is None and store.get_state(student, STATE_KEY) is None:
+        lang = default_lang()
+    app = TutorApp(store, student, lang, load_lessons(lessons_dirs))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,133 @@
+"""The run panel: the config being trained, its progress, live loss and accuracy curves, the diagnosis."""
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+
+from tutor.config import ExperimentConfig
+from tutor.diagnose import Diagnosis
+from tutor.engine import Epoch, Metrics, RunResult
+from tutor.i18n import Lang, t
+from tutor.report import describe
+from tutor.ui.text import evidence, num, pct, ui, values
+from tutor.ui.widgets.chart import LineChart, Series
+
+TRAIN, VAL = "#61afef", "#e5c07b"
+REDRAW_EVERY = 0.1  # seconds: epochs can come faster than that; drawing each would starve the keyboard
+SEVERITY = {"healthy": "$success", "diverged": "$error", "lr_too_high": "$error"}
+
+
+def curve(history: Sequence[Epoch], key: str, init: Metrics | None = None) -> list[float | None]:
+    """One metric by epoch, epoch 0 being the network before training (if `init` is known)."""
+    points: list[float | None] = [getattr(init, key) if init else None]
+    for e in history:
+        points += [None] * (e.epoch - len(points)) + [getattr(e, key)]
+    return points
+
+
+class RunPanel(VerticalScroll):
+    """One run at a time, live while it trains and complete once it ends."""
+
+    def __init__(self, lang: Lang, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lang = lang
+        self.config: ExperimentConfig | None = None
+        self.history: list[Epoch] = []
+        self.init: Metrics | None = None
+        self.result: RunResult | None = None
+        self.diagnoses: list[Diagnosis] = []
+        self.suggestion: dict[str, Any] | None = None
+        self.first_epoch_at = 0.0
+        self.redraw_due = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="run-config")
+        with Horizontal(id="run-progress"):
+            yield ProgressBar(show_eta=False, show_percentage=False, id="run-bar")
+            yield Static(id="run-epoch")
+        with Horizontal(id="run-charts"):
+            yield LineChart(id="loss-chart")
+            yield LineChart(id="acc-chart", y_range=(0.0, 1.0))
+        yield Static(id="run-diagnosis")
+
+    def on_mount(self) -> None:
+        self.redraw()
+
+    def start(self, cfg: ExperimentConfig | None) -> None:
+        """A new run of `cfg` (None: not known yet) is starting; its first epoch may wait for a JIT capture."""
+        self.config, self.history, self.init, self.result = cfg, [], None, None
+        self.diagnoses, self.suggestion = [], None
+        self.query_one("#run-bar", ProgressBar).update(total=cfg.epochs if cfg else None, progress=0)
+        self.redraw()
+
+    def add_epoch(self, epoch: Epoch) -> None:
+        if not self.history:
+            self.first_epoch_at = time.perf_counter()
+        self.history.append(epoch)
+        if not self.redraw_due:
+            self.redraw_due = True
+            self.set_timer(REDRAW_EVERY, self.redraw)
+
+    def show(self, result: RunResult, diagnoses: list[Diagnosis], suggestion: dict[str, Any] | None) -> None:
+        """A finished run, its history complete, with its diagnoses."""
+        self.config, self.history, self.init, self.result = result.config, list(result.history), result.init, result
+        self.diagnoses, self.suggestion = diagnoses, suggestion
+        done = result.history[-1].epoch if result.history else 0
+        self.query_one("#run-bar", ProgressBar).update(total=result.config.epochs, progress=done)
+        self.redraw()
+
+    def redraw(self) -> None:
+        self.redraw_due = False
+        lang, cfg = self.lang, self.config
+        if self.history:
+            self.query_one("#run-bar", ProgressBar).update(progress=self.history[-1].epoch)
+        what = describe(cfg, lang) if cfg else ui("panel.empty", lang)
+        title = (ui("panel.title", lang) + " ", "bold $accent")
+        self.query_one("#run-config", Static).update(Content.assemble(title, what))
+        self.query_one("#run-epoch", Static).update(self.progress_text())
+        x_max = cfg.epochs if cfg else None
+        history, init = self.history, self.init
+        loss = [Series(ui("panel.train", lang), curve(history, "train_loss", init), TRAIN),
+                Series(ui("panel.val", lang), curve(history, "val_loss", init), VAL)]
+        acc = [Series(ui("panel.train", lang), curve(history, "train_acc", init), TRAIN),
+               Series(ui("panel.val", lang), curve(history, "val_acc", init), VAL)]
+        self.query_one("#loss-chart", LineChart).plot(loss, x_max, ui("panel.loss", lang))
+        self.query_one("#acc-chart", LineChart).plot(acc, x_max, ui("panel.acc", lang))
+        self.query_one("#run-diagnosis", Static).update(self.diagnosis_text())
+
+    def progress_text(self) -> str:
+        cfg, lang = self.config, self.lang
+        if cfg is None:
+            return ""
+        if self.result is not None:
+            status = t(f"run.status.{self.result.status}", lang)
+            return ui("panel.ended", lang, status=status, epoch=len(self.history), epochs=cfg.epochs,
+                      seconds=f"{self.result.train_seconds:.2f}")
+        if not self.history:
+            return ui("panel.preparing", lang)
+        done = self.history[-1].epoch
+        per_epoch = (time.perf_counter() - self.first_epoch_at) / max(done - 1, 1)
+        last = self.history[-1]
+        return ui("panel.epoch", lang, epoch=done, epochs=cfg.epochs, eta=f"{per_epoch * (cfg.epochs - done):.1f}",
+                  loss=num(last.val_loss), acc=pct(last.val_acc))
+
+    def diagnosis_text(self) -> Content:
+        if not self.diagnoses:
+            return Content("")
+        top, *others = self.diagnoses
+        headline = top.message.split(". ")[0].rstrip(".") + "."  # the rest is in the conversation
+        colour = SEVERITY.get(top.code, "$warning")
+        parts: list[str | tuple[str, str]] = [
+            (f"● {top.code}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}\n",
+            (ui("panel.evidence", self.lang) + ": ", "bold"), (evidence(top.evidence), "italic")]
+        if self.suggestion:
+            parts += ["\n", (ui("panel.suggestion", self.lang, change=values(self.suggestion)), "bold $accent")]
+        if others:
+            also = ", ".join(f"{d.code} ({pct(d.confidence)})" for d in others)
+            parts += ["\n", (ui("panel.also", self.lang, codes=also), "dim")]
+        return Content.assemble(*parts)
