@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual
 
-        return run_app(lang, [Path(d) for d in args.lessons])
+        return run_app(args.lang, [Path(d) for d in args.lessons])
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2
