@@ -58,3 +58,13 @@ def _logits(theta, x, sizes, activation):
         if k < len(sizes) - 2:
             h = np.tanh(h) if activation == "tanh" else np.maximum(h, 0)
     return h - h.max(1, keepdims=True)
+
+
+def test_kept_weights_reproduce_the_runs_accuracy():
+    from tutor.engine.model import predict
+
+    cfg = ExperimentConfig(samples=300, epochs=6)
+    run = train(cfg)
+    data = load(cfg)
+    guess = predict(layout_of(cfg, 2), cfg.activation, np.asarray(run.params), data.x_val)
+    assert (guess == data.y_val).mean() == pytest.approx(run.history[-1].val_acc, abs=0.01)

@@ -97,3 +97,15 @@ def dead_units(hidden: list[Tensor], activation: str) -> Tensor:
     else:
         dead = [(z.abs().min(axis=1) > SATURATION_Z[activation]) for z in hidden]
     return Tensor.cat(*dead, dim=-1).float().sum(-1)
+
+
+def predict(layout: Layout, activation: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The class a trained network picks for each row of `x`, in NumPy (for pictures, not training)."""
+    h, offset = np.asarray(x, np.float64), 0
+    act = {"relu": lambda z: np.maximum(z, 0), "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+           "tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
+    for k, (offset, a, b) in enumerate(layout.layers):
+        h = h @ theta[offset : offset + a * b].reshape(a, b) + theta[offset + a * b : offset + a * b + b]
+        if k < len(layout.layers) - 1:
+            h = act(h)
+    return h.argmax(-1)

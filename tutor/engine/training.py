@@ -29,6 +29,7 @@ Status = Literal["completed", "diverged", "cancelled"]
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
+MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
 
 TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
 
@@ -78,6 +79,7 @@ class RunResult(BaseModel):
     n_val: int
     n_params: int
     device: str
+    params: list[float] | None = None  # the trained weights, flat, when the network is small enough
     seconds: float  # the whole call, a first capture of the network's shape included
     train_seconds: float  # the epochs alone
 
@@ -279,11 +281,13 @@ class _Batch:
             if all(s is not None for s in status):
                 break
         now = time.perf_counter()
+        weights = self.theta.numpy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
         return [
             RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j], step_losses=losses[j],
                       diverged_at=diverged[j], steps_per_epoch=self.steps, batch_size_used=self.batch,
                       n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
-                      seconds=round(now - self.start, 3), train_seconds=round(now - started, 3))
+                      params=_kept(weights, j), seconds=round(now - self.start, 3),
+                      train_seconds=round(now - started, 3))
             for j, c in enumerate(self.cfgs)
         ]
 
@@ -302,6 +306,12 @@ def _upload(t: Tensor, a: np.ndarray) -> None:
 def _finite(x: float) -> float | None:
     """A float for JSON: six significant digits (float32 carries no more), None if not finite."""
     return float(f"{x:.6g}") if math.isfinite(x) else None
+
+
+def _kept(weights: np.ndarray | None, trial: int) -> list[float] | None:
+    if weights is None or not np.isfinite(weights[trial]).all():
+        return None
+    return [float(f"{w:.7g}") for w in weights[trial]]
 
 
 def _metrics(row: np.ndarray) -> Metrics:

@@ -1,5 +1,6 @@
 """The runs view: this conversation's runs in a table; one run, or two marked ones, drawn below."""
 
+import numpy as np
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -10,6 +11,7 @@ from tutor.data import load
 from tutor.diagnose import compare
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import RunResult
+from tutor.engine.model import layout_of, predict
 from tutor.i18n import t
 from tutor.report import describe
 from tutor.ui.keys import LocalizedBindings, localized
@@ -119,10 +121,12 @@ class RunsScreen(LocalizedBindings, Screen):
         self.draw_data(run)
 
     def draw_data(self, run: RunResult) -> None:
-        """The run's data set, if it is 2-D (the boundary waits for the engine to return the weights)."""
+        """The run's data set, if it is 2-D, over the regions its trained network assigns to each class."""
         split = load(run.config)
         shown = split.n_features == 2
         self.query_one("#runs-data").display = shown
         if shown:
-            self.query_one(DataMap).show(split.x_train, split.y_train)
+            layout, params = layout_of(run.config, 2), run.params
+            classify = (lambda xy: predict(layout, run.config.activation, np.asarray(params), xy)) if params else None
+            self.query_one(DataMap).show(split.x_train, split.y_train, classify)
             self.query_one("#runs-map-note", Static).update(ui("runs.map", self.lang, dataset=run.config.dataset))
