@@ -103,3 +103,10 @@ def test_next_records_the_step_as_done(tutor):
     tutor.handle("go to the lesson on epochs")
     tutor.handle("next")
     assert [e["kind"] for e in Store().progress("ana")] == ["done"] and tutor.step == 1
+
+
+def test_no_run_never_trains_whatever_the_kind(isolated_home, capsys):
+    for text in ("haz una búsqueda en grid del learning rate", "find a good learning rate", "lr 0.3"):
+        assert main(["ask", "--no-run", "--json", "--", text]) == 0
+        assert json.loads(capsys.readouterr().out)["run"] is None
+    assert Store().runs() == []

@@ -21,6 +21,7 @@ from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
 from tutor.store import Store
 
 STATE_KEY = "dialogue"
+TRAINS = ("what_if", "sweep", "lr_find", "answer")  # kinds that train: `run=False` only plans them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 DEFAULT_WIDTH = 32
 
@@ -72,7 +73,7 @@ class Tutor:
         intent = self.understand(text)
         self.lang = self.fixed_lang or intent.lang
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
-        reply = handler(intent, on_epoch, should_stop) if run or intent.kind != "what_if" else self._plan(intent)
+        reply = handler(intent, on_epoch, should_stop) if run or intent.kind not in TRAINS else self._plan(intent)
         if intent.kind != "repeat":
             self.last_text = reply.text
         self.save()
@@ -121,6 +122,8 @@ class Tutor:
         return apply(self.config, intent.changes, self.lang)
 
     def _plan(self, intent: Intent) -> Reply:
+        if intent.kind != "what_if":
+            return self._reply(intent, "dialogue.would_run", what=intent.kind)
         try:
             cfg = self._changed(intent)
         except ConfigError as err:
