@@ -97,6 +97,9 @@ def _headline(changes: dict[str, list[Any]], m: dict[str, list[Any]], lang: Lang
     (sa, sb), (da, db) = m["status"], m["diverged_epoch"]
     if sa != sb:
         return t("diagnose.compare.outcome", lang, cause=cause, a=_status(sa, da, lang), b=_status(sb, db, lang))
+    if sa == "diverged":  # losses of blown-up runs are not worth ranking: when it blew up is the news
+        (ua, ub) = m["total_updates"]
+        return t("diagnose.compare.both_diverged", lang, cause=cause, a=da, b=db, updates_a=ua, updates_b=ub)
     la, lb = m["best_val_loss"]
     return t("diagnose.compare.loss", lang, cause=cause, a=num(la), b=num(lb), verdict=_verdict(la, lb, lang))
 
