@@ -11,7 +11,7 @@ from tutor.ui.app import TutorApp
 from tutor.ui.widgets.prompt import PromptInput
 
 _TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>')
-CELL_WIDTH = 12.2  # pixels per column in Textual's SVG export
+CELL_WIDTH, LINE_HEIGHT = 12.2, 24.4  # pixels per column and per row in Textual's SVG export
 
 
 def screen_lines(app: TutorApp) -> list[str]:
@@ -19,8 +19,11 @@ def screen_lines(app: TutorApp) -> list[str]:
     rows: dict[float, list[tuple[float, str]]] = {}
     for x, y, text in _TEXT.findall(app.export_screenshot()):
         rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    lines = []
+    lines: list[str] = []
+    top = min(rows, default=0.0)
     for y in sorted(rows):
+        while len(lines) < round((y - top) / LINE_HEIGHT):  # a row with no text at all is still a row
+            lines.append("")
         line = ""
         for x, text in sorted(rows[y]):
             line = line.ljust(round(x / CELL_WIDTH)) + text
