@@ -149,3 +149,11 @@ def shown(value: Any) -> str:
 def flag(field: str) -> str:
     """The command-line flag of a config field."""
     return "--" + field.replace("_", "-")
+
+
+def argument(value: Any, sep: str = ",") -> str:
+    """A config value as its command-line argument: layer widths joined by `sep` (none: no hidden
+    layer), floats in their shortest form."""
+    if isinstance(value, (tuple, list)):
+        return sep.join(map(str, value)) or "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)

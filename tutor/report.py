@@ -6,7 +6,7 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from tutor.config import ExperimentConfig
+from tutor.config import ExperimentConfig, argument, flag
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang, t
 
@@ -65,12 +65,8 @@ class RunPrinter:
         for d in diagnoses:
             self.out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
             if d.get("suggestion"):
-                tried = " ".join(f"--{k.replace('_', '-')} {_flag_value(v)}" for k, v in d["suggestion"].items())
+                tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
                 self.out.print(f"  → {t('run.try', self.lang)}: tutor run ... {tried}")
-
-
-def _flag_value(v: object) -> str:
-    return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def sampled(history: list[Epoch], rows: int) -> list[Epoch]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tutor.config import ExperimentConfig, accepted, make_config
+from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
@@ -358,7 +358,5 @@ def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
 
 
 def shown(values: dict[str, Any]) -> str:
-    def one(v: Any) -> str:
-        return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else f"{v:g}" if isinstance(v, float) else str(v)
-
-    return ", ".join(f"{k} {one(v)}" for k, v in values.items())
+    """'lr 0.05, hidden 32,32': settings as the student would type them."""
+    return ", ".join(f"{k} {argument(v)}" for k, v in values.items())

@@ -3,7 +3,7 @@
 import textwrap
 from typing import Any
 
-from tutor.config import ExperimentConfig, flag
+from tutor.config import ExperimentConfig, argument, flag
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import Course, Experiment, Lesson, Predict, Prose, Quiz, Step, Sweep, WhatIf
 from tutor.lessons.parse import WIKILINK
@@ -73,25 +73,18 @@ def _item(item: Any, step: Step, labels: dict[str, str]) -> str:
 def config_args(cfg: ExperimentConfig) -> list[str]:
     """The `tutor run` flags of the fields a config sets explicitly."""
     return [a for name in ExperimentConfig.model_fields if name in cfg.model_fields_set
-            for a in (flag(name), _value(getattr(cfg, name)))]
+            for a in (flag(name), argument(getattr(cfg, name)))]
 
 
 def sweep_args(sweep: Sweep) -> list[str]:
     """The `tutor sweep` command line of a sweep block."""
     args = ["tutor", "sweep", *config_args(sweep.base)]
     if sweep.method == "grid":
-        args += [a for f, vs in sweep.grid.items() for a in ("--grid", f"{f}=" + ",".join(_value(v, "-") for v in vs))]
+        args += [a for f, vs in sweep.grid.items() for a in ("--grid", f"{f}=" + ",".join(argument(v, "-") for v in vs))]
     else:
         args += [f"--{sweep.method}", str(sweep.trials)]
         args += [a for f, spec in sweep.space.items() for a in ("--space", f"{f}={spec}")]
-    return args + (["--budget", _value(sweep.budget)] if sweep.budget else [])
-
-
-def _value(v: Any, sep: str = ",") -> str:
-    """A value as a command-line argument; layer widths joined by `sep`."""
-    if isinstance(v, (tuple, list)):
-        return sep.join(map(str, v)) or "none"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return args + (["--budget", argument(sweep.budget)] if sweep.budget else [])
 
 
 def _command(args: list[str]) -> str:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tutor.config import ExperimentConfig, flag
+from tutor.config import ExperimentConfig, argument, flag
 from tutor.i18n import Lang, t
 from tutor.report import BAR, describe, fmt
 from tutor.tune.lrfind import END, START, LRFind, explain
@@ -36,13 +36,7 @@ def describe_param(p: Param) -> str:
 
 def command(cfg: ExperimentConfig) -> str:
     """The `tutor run` line that repeats a config (flags only where it differs from the defaults)."""
-    return " ".join(["tutor run", *(f"{flag(k)} {_arg(v)}" for k, (_, v) in ExperimentConfig().diff(cfg).items())])
-
-
-def _arg(v: Any) -> str:
-    if isinstance(v, tuple):
-        return ",".join(map(str, v)) or "none"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return " ".join(["tutor run", *(f"{flag(k)} {argument(v)}" for k, (_, v) in ExperimentConfig().diff(cfg).items())])
 
 
 class SweepPrinter:
