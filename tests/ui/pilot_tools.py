@@ -36,6 +36,16 @@ def screen_text(app: TutorApp) -> str:
     return "\n".join(" ".join(line.split()) for line in screen_lines(app))
 
 
+async def showing(pilot: Pilot, text: str, timeout: float = 5.0) -> bool:
+    """Whether `text` comes on screen within `timeout` seconds (a loaded machine repaints late)."""
+    deadline = time.monotonic() + timeout
+    while text not in screen_text(pilot.app):
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
 async def settle(pilot: Pilot, timeout: float = 60.0) -> None:
     """Wait until no turn is training or queued, and the screen has caught up."""
     app = pilot.app

@@ -4,7 +4,7 @@ a comparison and quitting; the same in Spanish; cancelling and quitting in the m
 import asyncio
 
 import pytest
-from pilot_tools import say, screen_text, settle
+from pilot_tools import say, screen_text, settle, showing
 
 from tutor.dialogue.tutor import Tutor
 
@@ -49,7 +49,7 @@ async def test_what_if_diverges_is_explained_fixed_and_compared(make_app, store,
         assert app.tutor.config.lr == 25
         await say(pilot, compare)
         assert not app.main.has_class("-show-run")  # a reply without a run shows the conversation
-        assert "50 → 25" in screen_text(app)
+        assert await showing(pilot, "50 → 25")
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     assert [r.status for r in store.runs("ana")] == ["diverged", "diverged"]
@@ -62,10 +62,10 @@ async def test_escape_cancels_the_run_and_typing_stays_live(make_app, store):
         await wait_for_epochs(app, 3)
         await pilot.press("w", "h", "y")
         assert app.main.busy is not None and app.main.query_one("#prompt").value == "why"
-        assert "/2000" in screen_text(app)
+        assert await showing(pilot, "/2000")
         await pilot.press("escape")
         await settle(pilot)
-        assert "cancelled ·" in screen_text(app)
+        assert await showing(pilot, "cancelled ·")
     [run] = store.runs("ana")
     assert run.status == "cancelled" and 3 <= len(run.result["history"]) < 2000
 
