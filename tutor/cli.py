@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from tutor.classroom import cli as classroom
 from tutor.config import ExperimentConfig, flag, make_config
 from tutor.errors import TutorError
 from tutor.i18n import LANGS, Lang, default_lang, t
@@ -64,6 +65,7 @@ def build_parser() -> Parser:
     lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="only lessons in this language")
     lessons.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
     lessons.add_argument("target", nargs="?", help="a lesson id (show) or a folder (check)")
+    classroom.add_parsers(sub)
     return root
 
 
@@ -81,7 +83,7 @@ def attach_values(argv: list[str]) -> list[str]:
     return out
 
 
-FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help"}
+FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher", "--public"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_lessons(args, lang)
         if args.command in TUNE_COMMANDS:
             return run_command(args, lang)
+        if args.command in classroom.COMMANDS:
+            return classroom.run_command(args, lang)
         from pathlib import Path
 
         from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual

@@ -1,6 +1,7 @@
 """Message catalogues: every string a student sees exists in Spanish and English.
 
-Catalogues are flat TOML tables (`es.toml`, `en.toml`) keyed by dotted names; `t()` formats one.
+Catalogues are TOML tables keyed by dotted names: `es.toml` and `en.toml`, plus one file per area
+(`classroom.es.toml`, ...) merged in; a key defined twice is an error. `t()` formats one message.
 """
 
 import locale
@@ -18,8 +19,14 @@ _HERE = Path(__file__).parent
 @cache
 def catalogue(lang: Lang) -> dict[str, str]:
     """All messages of one language, flattened to dotted keys."""
-    with open(_HERE / f"{lang}.toml", "rb") as f:
-        return dict(_flatten(tomllib.load(f)))
+    messages: dict[str, str] = {}
+    for path in [_HERE / f"{lang}.toml", *sorted(_HERE.glob(f"*.{lang}.toml"))]:
+        with open(path, "rb") as f:
+            for key, value in _flatten(tomllib.load(f)):
+                if key in messages:
+                    raise KeyError(f"{path.name}: message {key!r} is defined twice")
+                messages[key] = value
+    return messages
 
 
 def _flatten(table: dict, prefix: str = ""):

@@ -1,0 +1,136 @@
+"""The roster: names, keys, password hashes, the YAML file and its error messages."""
+
+import re
+import stat
+
+import asyncssh
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from tutor.classroom import roster as rosters
+from tutor.classroom.roster import Roster, User, check_password, hash_password, load, save
+from tutor.errors import ConfigError
+
+
+def public_key(comment: str = "ana@laptop") -> str:
+    return asyncssh.generate_private_key("ssh-ed25519", comment=comment).export_public_key().decode().strip()
+
+
+@given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}", fullmatch=True))
+def test_unix_like_names_are_kept_in_lower_case(name):
+    assert User(name=name).name == name.lower()
+
+
+@given(st.text(max_size=40))
+def test_a_name_is_accepted_exactly_when_it_looks_like_a_unix_login(name):
+    ok = name.isascii() and re.fullmatch(r"[a-z_][a-z0-9_.-]{0,31}", name.lower()) is not None
+    try:
+        User(name=name)
+    except ValidationError as err:
+        assert not ok and err.errors()[0]["type"] == "bad_name"
+    else:
+        assert ok
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.text(min_size=1, max_size=30))
+def test_password_hash_round_trip(password):
+    hashed = hash_password(password)
+    assert re.fullmatch(r"scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}", hashed)
+    assert check_password(password, hashed) and not check_password(password + "x", hashed)
+    assert hash_password(password) != hashed  # a fresh salt every time
+
+
+def test_hashes_with_unaffordable_parameters_are_refused():
+    salt_and_hash = hash_password("secret-1").split("$", 4)[4]
+    with pytest.raises(ValidationError, match="bad_password"):
+        User(name="ana", password=f"scrypt$1073741824$8$1${salt_and_hash}")
+    with pytest.raises(ValidationError, match="bad_password"):
+        User(name="ana", password="hunter22")
+
+
+def test_verify_knows_only_the_right_password_of_a_known_user():
+    roster = Roster(users=[User(name="ana", password=hash_password("correct horse")),
+                           User(name="bob", keys=[public_key()])])
+    assert roster.verify("ana", "correct horse")
+    assert not roster.verify("ana", "wrong horse")
+    assert not roster.verify("Ana", "correct horse")  # lookups are exact, as SSH sends the name
+    assert not roster.verify("nobody", "correct horse")
+    assert not roster.verify("bob", "")  # keys only
+
+
+def test_unknown_users_cost_one_scrypt_like_known_ones(monkeypatch):
+    calls = []
+    real = rosters._scrypt
+    monkeypatch.setattr(rosters, "_scrypt", lambda *a, **k: calls.append(a[2:5]) or real(*a, **k))
+    roster = Roster(users=[User(name="ana", password=hash_password("correct horse")),
+                           User(name="bob", keys=[public_key()])])
+    calls.clear()
+    for name in ("ana", "bob", "nobody"):
+        roster.verify(name, "guess")
+    assert calls == [(2**14, 8, 1)] * 3
+
+
+def test_keys_are_validated_and_joined_for_asyncssh():
+    key = public_key()
+    user = User(name="ana", keys=[key, f"  {key}  "])  # the same key twice counts once
+    assert user.keys == (key,)
+    roster = Roster(users=[user])
+    assert roster.authorized_keys("ana") == key + "\n" and roster.authorized_keys("nobody") == ""
+    asyncssh.import_authorized_keys(roster.authorized_keys("ana"))
+    for bad in ("ssh-ed25519 AAAAnope", "restrict " + key, key + "\nssh-ed25519 AAAA", ""):
+        with pytest.raises(ValidationError, match="bad_key"):
+            User(name="ana", keys=[bad])
+    with pytest.raises(ValidationError, match="private_key"):
+        User(name="ana", keys=["-----BEGIN OPENSSH PRIVATE KEY-----"])
+
+
+def test_names_are_unique():
+    with pytest.raises(ValidationError, match="duplicate_name"):
+        Roster(users=[User(name="ana", password=None), User(name="ANA")])
+    roster = Roster().put(User(name="ana")).put(User(name="bob")).put(User(name="ana", role="teacher"))
+    assert [(u.name, u.role) for u in roster.users] == [("ana", "teacher"), ("bob", "student")]
+    assert [u.name for u in roster.without("ana").users] == ["bob"]
+
+
+def test_save_and_load_round_trip_privately(tmp_path):
+    path = tmp_path / "data" / "roster.yaml"
+    assert load(path) == Roster()  # no file: nobody
+    bob = User(name="bob", role="teacher", password=hash_password("s3cret-pass"))
+    roster = Roster(users=[User(name="ana", keys=[public_key()]), bob])
+    save(roster, path)
+    assert load(path) == roster
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["roster.yaml"]  # no temporary file left
+    save(roster.without("ana"), path)
+    assert [u.name for u in load(path).users] == ["bob"]
+
+
+def test_a_hand_written_roster_loads(tmp_path):
+    key = public_key()
+    path = tmp_path / "roster.yaml"
+    path.write_text(f"users:\n  - name: Ana\n    keys: {key}\n  - name: luis\n    keys:\n")
+    roster = load(path)
+    assert roster.user("ana").keys == (key,) and roster.user("luis").keys == () and roster.user("Ana") is None
+
+
+@pytest.mark.parametrize("text, where", [
+    ("users:\n  - name: ana\n    keys: [\n", ":4: "),
+    ("users:\n  - name: ana\n    keys:\n      - ssh-ed25519 AAAAnope\n",
+     ":4: users[0].keys[0]: 'ssh-ed25519 AAAAnope'"),
+    ("users:\n  - name: ana\n  - name: bob\n    role: admin\n", ":4: users[1].role: 'admin'"),
+    ("users:\n  - name: ana\n  - name: ANA\n", ":3: users[1].name: 'ana'"),
+    ("users:\n  - name: ana\n    passwd: x\n", ":3: users[0].passwd: "),
+    ("users:\n  - name: ana\n    password: hunter22\n", ":3: users[0].password: "),
+    ("users:\n  - name: a b\n", ":2: users[0].name: 'a b'"),
+    ("- ana\n", ":1: "),
+])
+def test_bad_files_are_reported_with_file_line_and_key(tmp_path, text, where):
+    path = tmp_path / "roster.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load(path, "en")
+    assert str(err.value).startswith(f"{path}{where}"), str(err.value)
+    assert "\n" not in str(err.value)

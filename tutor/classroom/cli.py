@@ -1,0 +1,242 @@
+"""`tutor class` (the roster, the class export, the teacher's view) and `tutor serve`, plugged into tutor.cli.
+
+Light at import: the roster (asyncssh), the store and the server load only when a command runs.
+"""
+
+import argparse
+import datetime
+import getpass
+import ipaddress
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tutor.errors import ConfigError, TutorError
+from tutor.i18n import LANGS, Lang, t
+
+COMMANDS = {"class", "serve"}
+SERVE_FLAGS = {"port": "--port", "idle_timeout": "--idle-timeout", "slots": "--slots", "max_queued": "--max-queued"}
+
+
+def add_parsers(sub: Any) -> None:
+    """Add `class` (with its actions) and `serve` to the subparsers of `tutor`."""
+    room = sub.add_parser("class", help="the class: its roster, its export, and (with no action) the teacher's view")
+    actions = room.add_subparsers(dest="action", parser_class=type(room))
+    add = actions.add_parser("add-student", help="add someone to the roster, or update them")
+    add.add_argument("name", help="login name, like a unix login: ana, j.perez, ...")
+    add.add_argument("--key", metavar="FILE", action="append", default=[], type=Path,
+                     help="an OpenSSH public key file (e.g. their id_ed25519.pub); repeat for more")
+    add.add_argument("--password", action="store_true",
+                     help="set a password: asked twice, or read from standard input when it is not a terminal")
+    add.add_argument("--teacher", action="store_true", help="a teacher: also gets the class view")
+    remove = actions.add_parser("remove-student", help="take someone off the roster")
+    remove.add_argument("name")
+    listing = actions.add_parser("list", help="who is on the roster")
+    listing.add_argument("--json", action="store_true", help="print one JSON object")
+    export = actions.add_parser("export", help="every student's progress as CSV")
+    export.add_argument("file", nargs="?", help="where to write (default: class-YYYY-MM-DD.csv; -: standard output)")
+    for p in (add, remove, listing):
+        p.add_argument("--roster", metavar="FILE", type=Path, help="the roster file (default: DATA/roster.yaml)")
+    serve = sub.add_parser("serve", help="the classroom: an SSH server where each student gets their own tutor")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--public", action="store_true", help="allow listening on an address other than loopback")
+    serve.add_argument("--port", default="2222", help="TCP port (default: 2222)")
+    serve.add_argument("--roster", metavar="FILE", type=Path, help="the roster file (default: DATA/roster.yaml)")
+    serve.add_argument("--idle-timeout", metavar="MINUTES", default="30",
+                       help="close a session after this many minutes without input (default: 30)")
+    serve.add_argument("--slots", metavar="N", help="trainings at once across the class (default: the CPU cores)")
+    serve.add_argument("--max-queued", metavar="N", default="2",
+                       help="trainings one student may have waiting or running (default: 2)")
+    for p in (room, add, remove, listing, export, serve):
+        p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
+
+
+def run_command(args: argparse.Namespace, lang: Lang) -> int:
+    """Run `tutor class ...` or `tutor serve`; a TutorError reaches the caller (exit 2)."""
+    if args.command == "serve":
+        return _serve(args, lang)
+    if args.action is None:
+        from tutor.ui.teacher import run_class_app
+
+        return run_class_app(lang, [Path(d) for d in args.lessons])
+    if args.action == "export":
+        return _export(args.file, [Path(d) for d in args.lessons], lang)
+    from tutor.classroom import roster as rosters
+
+    path = args.roster or rosters.default_path()
+    roster = rosters.load(path, lang)
+    if args.action == "list":
+        return _list(roster, path, args.json, lang)
+    if args.action == "remove-student":
+        if roster.user(args.name.lower()) is None:
+            raise TutorError(t("classroom.cli.unknown_user", lang, name=args.name, roster=path))
+        rosters.save(roster.without(args.name.lower()), path)
+        print(t("classroom.cli.removed", lang, name=args.name.lower(), roster=path))
+        return 0
+    return _add(roster, path, args, lang)
+
+
+def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
+    """Add a user, or update one: new keys join the old ones, a new password replaces the old one, and
+    the role becomes teacher with --teacher, else stays (remove and add again to make a teacher a student)."""
+    from pydantic import ValidationError
+
+    from tutor.classroom.roster import User, explain, hash_password, save
+
+    old = roster.user(args.name.lower())
+    if old is None and not (args.key or args.password):
+        raise ConfigError(t("classroom.cli.needs_credential", lang, name=args.name))
+    keys = [line for file in args.key for line in _read_keys(file, lang)]
+    try:
+        user = User(name=args.name, role="teacher" if args.teacher else (old.role if old else "student"),
+                    keys=[*(old.keys if old else ()), *keys], password=old.password if old else None)
+    except ValidationError as err:
+        raise ConfigError(explain(err, lang)[1]) from None
+    if args.password:
+        user = user.model_copy(update={"password": hash_password(_ask_password(user.name, lang))})
+    save(roster.put(user), path)
+    role = t(f"classroom.cli.role.{user.role}", lang)
+    print(t("classroom.cli.added" if old is None else "classroom.cli.updated", lang, name=user.name, role=role,
+            keys=len(user.keys), password=t(f"classroom.cli.{'yes' if user.password else 'no'}", lang), roster=path))
+    return 0
+
+
+def _read_keys(file: Path, lang: Lang) -> list[str]:
+    """The public key lines of an OpenSSH key file (blank lines and # comments skipped); errors name file:line."""
+    from pydantic_core import PydanticCustomError
+
+    from tutor.classroom.roster import check_key
+    from tutor.config import shown
+
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"--key {file}: {err.strerror if isinstance(err, OSError) else err}") from None
+    keys = []
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            check_key(line)
+        except PydanticCustomError as err:
+            message = t(f"classroom.roster.error.{err.type}", lang, value=shown(line))
+            raise ConfigError(f"{file}:{number}: {message}") from None
+        keys.append(line)
+    if not keys:
+        raise ConfigError(t("classroom.cli.no_keys", lang, file=file))
+    return keys
+
+
+def _ask_password(name: str, lang: Lang) -> str:
+    """A new password: typed twice without echo at a terminal, else the first line of standard input."""
+    from tutor.classroom.roster import MIN_PASSWORD
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(t("classroom.cli.password_prompt", lang, name=name))
+        if getpass.getpass(t("classroom.cli.password_again", lang)) != password:
+            raise ConfigError(t("classroom.cli.password_mismatch", lang))
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD:
+        raise ConfigError(t("classroom.cli.password_short", lang, min=MIN_PASSWORD))
+    return password
+
+
+def _list(roster: Any, path: Path, as_json: bool, lang: Lang) -> int:
+    rows = [{"name": u.name, "role": u.role, "keys": len(u.keys), "password": u.password is not None}
+            for u in roster.users]
+    if as_json:
+        print(json.dumps({"roster": str(path), "users": rows}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(t("classroom.cli.empty", lang, roster=path))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("name", "role", "keys", "password"):
+        table.add_column(t(f"classroom.cli.col.{column}", lang))
+    for row in rows:
+        table.add_row(row["name"], t(f"classroom.cli.role.{row['role']}", lang), str(row["keys"]),
+                      t(f"classroom.cli.{'yes' if row['password'] else 'no'}", lang))
+    Console(highlight=False).print(table)
+    return 0
+
+
+def _export(file: str | None, lessons_dirs: list[Path], lang: Lang) -> int:
+    from tutor.classroom.board import export_csv
+    from tutor.lessons import load_lessons
+    from tutor.store import Store
+
+    store, course = Store(), load_lessons(lessons_dirs)
+    if file == "-":
+        export_csv(store, course, sys.stdout)
+        return 0
+    target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
+    try:
+        export_csv(store, course, target)
+    except OSError as err:
+        raise TutorError(f"{target}: {err.strerror or err}") from None
+    print(t("classroom.cli.exported", lang, file=target))
+    return 0
+
+
+def _serve(args: argparse.Namespace, lang: Lang) -> int:
+    """Check the flags and the roster, then run the server until ctrl+c."""
+    from pydantic import ValidationError
+
+    from tutor.classroom import roster as rosters
+    from tutor.classroom.options import ServeOptions
+    from tutor.config import shown
+    from tutor.store import home
+
+    if not (args.public or _loopback(args.host)):
+        raise ConfigError(t("classroom.serve.not_loopback", lang, host=shown(args.host)))
+    values: dict[str, Any] = {"port": args.port, "slots": args.slots or str(_cores()), "max_queued": args.max_queued}
+    try:
+        values["idle_timeout"] = float(args.idle_timeout) * 60
+    except ValueError:
+        raise ConfigError(f"--idle-timeout {shown(args.idle_timeout)}: {_accepted('idle_timeout', lang)}") from None
+    roster = args.roster or rosters.default_path()
+    try:
+        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, **values)
+    except ValidationError as err:
+        field = str(err.errors()[0]["loc"][0])
+        typed = args.idle_timeout if field == "idle_timeout" else values[field]
+        raise ConfigError(f"{SERVE_FLAGS[field]} {shown(typed)}: {_accepted(field, lang)}") from None
+    if not rosters.load(roster, lang).users:
+        print(t("classroom.serve.empty_roster", lang, roster=roster), file=sys.stderr)
+    from tutor.classroom.server import serve
+
+    return serve(opts)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _accepted(field: str, lang: Lang) -> str:
+    """The accepted range of a `tutor serve` flag, in the flag's unit (minutes for --idle-timeout)."""
+    from annotated_types import Ge, Gt, Le
+
+    from tutor.classroom.options import ServeOptions
+
+    scale = 60 if field == "idle_timeout" else 1
+    bound = {type(m): m for m in ServeOptions.model_fields[field].metadata}
+    lo = f"> {bound[Gt].gt / scale:g}" if Gt in bound else f"≥ {bound[Ge].ge / scale:g}"
+    hi = f"≤ {bound[Le].le / scale:g}"
+    key = "config.range.int" if ServeOptions.model_fields[field].annotation is int else "config.range.number"
+    return t(key, lang, lo=lo, hi=hi)

@@ -1,0 +1,262 @@
+"""Who may log in to `tutor serve`: the roster, a YAML file of users with their keys and password hashes.
+
+    users:
+      - name: ana                 # a unix-like login, kept in lower case
+        role: student             # or teacher
+        keys: [ssh-ed25519 AAAAC3Nza... ana@laptop]   # OpenSSH public key lines
+        password: scrypt$16384$8$1$<salt>$<hash>       # never the password itself
+
+Passwords are hashed with scrypt (random 16-byte salt) and compared in constant time; checking an
+unknown user costs the same as checking a known one, so timing does not tell who is enrolled.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import asyncssh
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from tutor.config import shown
+from tutor.errors import ConfigError
+from tutor.i18n import Lang, t
+from tutor.store import home
+
+NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**14, 8, 1, 16, 32
+MIN_PASSWORD = 8
+_HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
+
+
+def default_path() -> Path:
+    """`roster.yaml` in the data folder (`TUTOR_HOME`)."""
+    return home() / "roster.yaml"
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$N$r$p$<salt b64>$<hash b64>` of `password` with a fresh random salt."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)])
+
+
+def check_password(password: str, hashed: str) -> bool:
+    """Whether `password` matches `hashed` (a `hash_password` string), compared in constant time."""
+    n, r, p, salt, digest = _parse_hash(hashed)
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p, len(digest)), digest)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, size: int = HASH_BYTES) -> bytes:
+    secret = password.encode("utf-8", "surrogatepass")
+    return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p) + 2**20, dklen=size)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _parse_hash(hashed: str) -> tuple[int, int, int, bytes, bytes]:
+    """The parameters, salt and digest of a hash string; ValueError unless well formed and affordable."""
+    match = _HASH.fullmatch(hashed)
+    if not match:
+        raise ValueError("not an scrypt hash")
+    n, r, p = (int(g) for g in match.groups()[:3])
+    if not (n & (n - 1) == 0 and 2**10 <= n <= 2**17 and 1 <= r <= 16 and 1 <= p <= 4):
+        raise ValueError("scrypt parameters out of range")
+    salt, digest = base64.b64decode(match[4], validate=True), base64.b64decode(match[5], validate=True)
+    if len(salt) < 8 or len(digest) < 16:
+        raise ValueError("salt or hash too short")
+    return n, r, p, salt, digest
+
+
+# What unknown users and users without a password are checked against, to spend the same time;
+# no password hashes to all zeros.
+_DUMMY = "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(bytes(SALT_BYTES)),
+                   _b64(bytes(HASH_BYTES))])
+
+
+class User(BaseModel):
+    """One person who may log in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Login: like a unix login (`[a-z_][a-z0-9_.-]{0,31}`); given in any case, "
+                                   "kept in lower case, and looked up exactly (`ssh Ana@host` is not ana).")
+    role: Literal["student", "teacher"] = Field("student", description="Teachers also get the class view.")
+    keys: tuple[str, ...] = Field((), description="OpenSSH public key lines (`ssh-ed25519 AAAA... comment`).")
+    password: str | None = Field(None, description="A `hash_password` string; None: keys only.")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, v: Any) -> Any:
+        if isinstance(v, str) and not (v.isascii() and NAME.fullmatch(v.lower())):
+            raise PydanticCustomError("bad_name", "bad name {value}", {"value": v})
+        return v.lower() if isinstance(v, str) else v
+
+    @field_validator("keys", mode="before")
+    @classmethod
+    def _keys(cls, v: Any) -> Any:
+        return () if v is None else [v] if isinstance(v, str) else v
+
+    @field_validator("keys")
+    @classmethod
+    def _valid_keys(cls, keys: tuple[str, ...]) -> tuple[str, ...]:
+        lines = [k.strip() for k in keys]
+        for i, line in enumerate(lines):
+            try:
+                check_key(line)
+            except PydanticCustomError as err:
+                raise PydanticCustomError(err.type, err.message_template, {**(err.context or {}), "index": i}) from None
+        return tuple(dict.fromkeys(lines))
+
+    @field_validator("password")
+    @classmethod
+    def _hashed(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                _parse_hash(v)
+            except ValueError:
+                raise PydanticCustomError("bad_password", "not a password hash") from None
+        return v
+
+
+def check_key(line: str) -> None:
+    """Raise a `bad_key` (or `private_key`) error unless `line` is one OpenSSH public key line."""
+    if "PRIVATE KEY" in line:
+        raise PydanticCustomError("private_key", "a private key")
+    try:
+        if "\n" in line or not line:
+            raise ValueError
+        asyncssh.import_public_key(line)
+    except (ValueError, asyncssh.KeyImportError):
+        raise PydanticCustomError("bad_key", "not an OpenSSH public key {value}", {"value": line}) from None
+
+
+class Roster(BaseModel):
+    """Everyone who may log in, names unique. Lookups are exact: names are lower case, as SSH sends them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    users: tuple[User, ...] = ()
+
+    @field_validator("users", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return () if v is None else v
+
+    @field_validator("users")
+    @classmethod
+    def _unique(cls, users: tuple[User, ...]) -> tuple[User, ...]:
+        seen: set[str] = set()
+        for i, user in enumerate(users):
+            if user.name in seen:
+                raise PydanticCustomError("duplicate_name", "duplicate name {value}", {"value": user.name, "index": i})
+            seen.add(user.name)
+        return users
+
+    def user(self, name: str) -> User | None:
+        return next((u for u in self.users if u.name == name), None)
+
+    def authorized_keys(self, name: str) -> str:
+        """The user's key lines, one per line, for `asyncssh.import_authorized_keys`; '' if none."""
+        user = self.user(name)
+        return "".join(f"{key}\n" for key in user.keys) if user else ""
+
+    def verify(self, name: str, password: str) -> bool:
+        """Whether `name` may log in with `password`; one scrypt either way, so timing tells nothing."""
+        user = self.user(name)
+        known = user is not None and user.password is not None
+        matches = check_password(password, user.password if known else _DUMMY)
+        return known and matches
+
+    def put(self, user: User) -> "Roster":
+        """A roster with `user` added, or replacing the user of the same name."""
+        if self.user(user.name) is None:
+            return Roster(users=[*self.users, user])
+        return Roster(users=[user if u.name == user.name else u for u in self.users])
+
+    def without(self, name: str) -> "Roster":
+        return Roster(users=[u for u in self.users if u.name != name])
+
+
+def load(path: Path, lang: Lang = "en") -> Roster:
+    """The roster in `path`; a missing file is an empty roster. A ConfigError names the file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Roster()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: {err}") from None
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(err, "problem", None) or err
+        raise ConfigError(f"{where}: {t('classroom.roster.yaml', lang, problem=problem)}") from None
+    try:
+        return Roster.model_validate(data or {})
+    except ValidationError as err:
+        loc, message = explain(err, lang)
+        where = _where(loc)
+        raise ConfigError(f"{path}:{_line(tree, loc)}: {where + ': ' if where else ''}{message}") from None
+
+
+def explain(err: ValidationError, lang: Lang) -> tuple[tuple[str | int, ...], str]:
+    """The place (keys and indices) and the translated message of the first problem in `err`."""
+    first = err.errors()[0]
+    kind, ctx, loc = first["type"], first.get("ctx") or {}, tuple(first["loc"])
+    if "index" in ctx:  # a problem found by a validator of the whole list: point at the item
+        loc = (*loc, ctx["index"], *(("name",) if kind == "duplicate_name" else ()))
+    if kind in ("bad_name", "bad_key", "private_key", "bad_password", "duplicate_name", "extra_forbidden",
+                "missing", "literal_error", "model_type", "tuple_type"):
+        return loc, t(f"classroom.roster.error.{kind}", lang, value=shown(ctx.get("value", first.get("input", ""))))
+    return loc, t("classroom.roster.error.invalid", lang, detail=first["msg"])
+
+
+def _where(loc: tuple[str | int, ...]) -> str:
+    """('users', 2, 'keys', 0) -> 'users[2].keys[0]'."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
+def _line(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
+    """The 1-based line of the YAML node at `loc`, or of its nearest existing parent."""
+    line = node.start_mark.line + 1 if node else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def save(roster: Roster, path: Path) -> None:
+    """Write `roster` to `path` atomically (a temporary file renamed over it), readable by the owner only."""
+    users = [{"name": u.name, "role": u.role, "keys": list(u.keys), "password": u.password} for u in roster.users]
+    text = "# tutor serve's roster: edit it, or use `tutor class add-student` / `remove-student`.\n"
+    text += yaml.safe_dump({"users": users}, sort_keys=False, allow_unicode=True, width=1000)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
