@@ -16,7 +16,8 @@ from pydantic import BaseModel
 
 from tutor.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -46,6 +47,14 @@ CREATE TABLE IF NOT EXISTS state (
     updated REAL NOT NULL,
     PRIMARY KEY (student, key)
 );
+CREATE TABLE IF NOT EXISTS sessions (  -- SSH sessions of `tutor serve`
+    id INTEGER PRIMARY KEY,
+    student TEXT NOT NULL,
+    started REAL NOT NULL,
+    ended REAL,                -- NULL while connected
+    address TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_open ON sessions (ended, student);
 """
 
 
@@ -127,7 +136,22 @@ class Store:
     def students(self) -> list[str]:
         """Everyone with a run, progress or state, alphabetically."""
         rows = self.db.execute("SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
-        return sorted(r[0] for r in rows)
+        return sorted(r[0] for r in rows if not r[0].startswith("@"))
+
+    def open_session(self, student: str, address: str | None = None) -> int:
+        """A student connected; returns the session's id for `close_session`."""
+        cur = self.db.execute("INSERT INTO sessions (student, started, address) VALUES (?, ?, ?)",
+                              (student, time.time(), address))
+        return int(cur.lastrowid)
+
+    def close_session(self, session: int | None = None) -> None:
+        """A student left; with no id, every open session (a server starting after a crash)."""
+        where, args = ("AND id = ?", (session,)) if session is not None else ("", ())
+        self.db.execute(f"UPDATE sessions SET ended = ? WHERE ended IS NULL {where}", (time.time(), *args))
+
+    def connected(self) -> set[str]:
+        """The students with an open session now."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT student FROM sessions WHERE ended IS NULL")}
 
     def get_state(self, student: str, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()

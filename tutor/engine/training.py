@@ -7,7 +7,6 @@ an epoch buffer. The host reads that buffer once per epoch, so steps never wait 
 """
 
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Literal
@@ -22,6 +21,7 @@ from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
 from tutor.engine import jitcache
 from tutor.engine.device import resolve
+from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
 
@@ -30,9 +30,6 @@ Status = Literal["completed", "diverged", "cancelled"]
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
-
-TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
-
 
 class Metrics(BaseModel):
     """Loss and accuracy of the whole training and validation sets at one moment."""
@@ -104,11 +101,15 @@ def train_batch(
     on_epoch: Callable[[int, Epoch], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> list[RunResult]:
-    """Train configs of one `batch_key` together; results equal those of each config trained alone."""
+    """Train configs of one `batch_key` together; results equal those of each config trained alone.
+
+    Training waits for its turn (`gate.turn`); a stop while waiting gives runs cancelled before epoch 1.
+    """
     if len({batch_key(c) for c in cfgs}) != 1:
         raise ValueError("train_batch needs configs that share a batch_key")
-    with TRAINING_LOCK:
-        return _Batch(list(cfgs)).run(on_epoch, should_stop or (lambda: False))
+    should_stop = should_stop or (lambda: False)
+    with turn(should_stop) as granted:
+        return _Batch(list(cfgs)).run(on_epoch, should_stop if granted else lambda: True)
 
 
 class _Batch:

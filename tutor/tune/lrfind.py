@@ -22,7 +22,7 @@ from tutor.engine import jitcache
 from tutor.engine.device import resolve
 from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
-from tutor.engine.training import TRAINING_LOCK
+from tutor.engine.gate import turn
 from tutor.i18n import Lang, t
 
 START, END, STEPS = 1e-7, 10.0, 100
@@ -55,7 +55,7 @@ class LRFind(BaseModel):
 
 def lr_find(cfg: ExperimentConfig, steps: int = STEPS) -> LRFind:
     """Run the range test on `cfg`'s data, network and optimiser (its lr is ignored)."""
-    with TRAINING_LOCK:
+    with turn():
         return _range_test(cfg, steps)
 
 

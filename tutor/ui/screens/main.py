@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerError, WorkerState
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
 from tutor.dialogue.tutor import Reply, Tutor, apply
-from tutor.engine import Epoch, RunResult
+from tutor.engine import Epoch, RunResult, gate
 from tutor.errors import TutorError
 from tutor.i18n import Lang
 from tutor.lessons import Predict, Quiz, WhatIf
@@ -52,6 +52,11 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     @dataclass
     class EpochDone(Message):
         epoch: Epoch
+
+    @dataclass
+    class Queued(Message):
+        place: int
+        of: int
 
     @dataclass
     class JobDone(Message):
@@ -203,6 +208,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
     def run_job(self, job: Job, stop: threading.Event) -> None:
         """In the worker thread: the turn, its epochs and its end posted to the screen in order."""
+        gate.listener.set(gate.Listener(self.lang, lambda place, of: self.post_message(self.Queued(place, of))))
         reply = job.call(lambda epoch: self.post_message(self.EpochDone(epoch)), stop.is_set)
         self.tutor.save()
         self.post_message(self.JobDone(job, reply))
@@ -216,6 +222,11 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.panel.start(None)
             self.show_view(True)
         self.panel.add_epoch(event.epoch)
+
+    @on(Queued)
+    def queued(self, event: Queued) -> None:
+        if self.busy is not None:
+            self.panel.queued(event.place, event.of)
 
     @on(JobDone)
     def job_done(self, event: JobDone) -> None:

@@ -44,6 +44,7 @@ class RunPanel(VerticalScroll):
         self.suggestion: dict[str, Any] | None = None
         self.first_epoch_at = 0.0
         self.redraw_due = False
+        self.place: tuple[int, int] | None = None  # (place, of) while waiting in the class queue
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-config")
@@ -61,9 +62,14 @@ class RunPanel(VerticalScroll):
     def start(self, cfg: ExperimentConfig | None) -> None:
         """A new run of `cfg` (None: not known yet) is starting; its first epoch may wait for a JIT capture."""
         self.config, self.history, self.init, self.result = cfg, [], None, None
-        self.diagnoses, self.suggestion = [], None
+        self.diagnoses, self.suggestion, self.place = [], None, None
         self.query_one("#run-bar", ProgressBar).update(total=cfg.epochs if cfg else None, progress=0)
         self.redraw()
+
+    def queued(self, place: int, of: int) -> None:
+        """The run waits in the class queue at `place` of `of` (place 0: its turn has come)."""
+        self.place = (place, of) if place else None
+        self.query_one("#run-epoch", Static).update(self.progress_text())
 
     def add_epoch(self, epoch: Epoch) -> None:
         if not self.history:
@@ -109,7 +115,7 @@ class RunPanel(VerticalScroll):
             return ui("panel.ended", lang, status=status, epoch=len(self.history), epochs=cfg.epochs,
                       seconds=f"{self.result.train_seconds:.2f}")
         if not self.history:
-            return ui("panel.preparing", lang)
+            return t("queue.place", lang, place=self.place[0], of=self.place[1]) if self.place else ui("panel.preparing", lang)
         done = self.history[-1].epoch
         per_epoch = (time.perf_counter() - self.first_epoch_at) / max(done - 1, 1)
         last = self.history[-1]

@@ -1,0 +1,139 @@
+"""The class's training queue: slots, fairness, limits and cancelling, with the real client (`gate.turn`)."""
+
+import asyncio
+import json
+import threading
+
+import pytest
+
+from tutor.classroom.queue import TrainingQueue
+from tutor.engine import gate, train
+from tutor.config import make_config
+
+
+class Client:
+    """One raw queue connection, as `gate` makes it."""
+
+    async def open(self, path: str) -> "Client":
+        self.reader, self.writer = await asyncio.open_unix_connection(path)
+        return self
+
+    async def next(self) -> dict:
+        return json.loads(await asyncio.wait_for(self.reader.readline(), 5))
+
+    async def until(self, key: str) -> dict:
+        while key not in (message := await self.next()):
+            pass
+        return message
+
+    async def leave(self) -> None:
+        self.writer.close()
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def queue(tmp_path):
+    """A queue with 1 slot and 2 turns a student; connections belong to the names in `queue.who`, in order."""
+    who: list[str] = []
+    q = TrainingQueue(slots=1, max_queued=2, owner=lambda pid: who.pop(0) if who else None)
+    q.who = who
+    q.path = str(tmp_path / "q.sock")
+    server = await asyncio.start_unix_server(q.handle, path=q.path)
+    yield q
+    server.close()
+
+
+async def connect(q: TrainingQueue, student: str) -> Client:
+    q.who.append(student)
+    client = await Client().open(q.path)
+    await asyncio.sleep(0.05)
+    return client
+
+
+async def test_a_slot_goes_to_the_next_in_line_when_its_holder_leaves(queue):
+    ana = await connect(queue, "ana")
+    assert await ana.next() == {"go": True}
+    ben = await connect(queue, "ben")
+    assert await ben.next() == {"place": 1, "of": 1}
+    await ana.leave()
+    assert await ben.until("go") == {"go": True}
+
+
+async def test_a_student_who_spams_runs_cannot_pass_the_others(queue):
+    ana1 = await connect(queue, "ana")
+    await ana1.next()
+    ana2 = await connect(queue, "ana")  # ana's second run waits...
+    ben = await connect(queue, "ben")  # ...and ben, arriving later, is served first
+    assert (await ben.until("place"))["place"] == 1
+    ana3 = await connect(queue, "ana")
+    assert await ana3.next() == {"full": 2}  # two turns a student at most
+    await ana1.leave()
+    assert await ben.until("go") == {"go": True}
+    await ben.leave()
+    assert await ana2.until("go") == {"go": True}
+
+
+async def test_leaving_the_queue_while_waiting_frees_the_place(queue):
+    ana = await connect(queue, "ana")
+    await ana.next()
+    ben, cleo = await connect(queue, "ben"), await connect(queue, "cleo")
+    assert (await cleo.until("place"))["place"] == 2
+    await ben.leave()
+    assert await cleo.next() == {"place": 1, "of": 1}
+    assert queue.holding("ben") == 0
+
+
+async def test_an_unknown_process_gets_nothing(queue):
+    stranger = await Client().open(queue.path)  # `who` is empty: not a session of the server
+    assert await stranger.reader.read() == b""
+
+
+async def test_training_waits_its_turn_tells_its_place_and_can_be_cancelled(queue, monkeypatch):
+    monkeypatch.setenv("TUTOR_QUEUE", queue.path)
+    holder = await connect(queue, "ana")
+    await holder.next()
+    places: list[tuple[int, int]] = []
+    stop = threading.Event()
+    cfg = make_config({"epochs": 2, "samples": 100}, "en")
+
+    def student_run():
+        gate.listener.set(gate.Listener("en", lambda place, of: places.append((place, of))))
+        return train(cfg, should_stop=stop.is_set)
+
+    queue.who.append("ben")
+    waiting = asyncio.ensure_future(asyncio.to_thread(student_run))
+    for _ in range(100):
+        if places:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.2)
+    assert places == [(1, 1)] and not waiting.done()
+    stop.set()  # cancelled while waiting: no training, a cancelled run
+    result = await waiting
+    assert result.status == "cancelled" and result.history == []
+
+    queue.who.append("ben")
+    stop.clear()
+    places.clear()
+    running = asyncio.ensure_future(asyncio.to_thread(student_run))
+    await asyncio.sleep(0.3)
+    await holder.leave()
+    result = await running
+    assert result.status == "completed" and places[-1] == (0, 0)
+    assert queue.running == [] and queue.waiting == []
+
+
+async def test_a_full_queue_is_a_clear_error(queue, monkeypatch):
+    monkeypatch.setenv("TUTOR_QUEUE", queue.path)
+    first, second = await connect(queue, "ana"), await connect(queue, "ana")
+
+    def third_run() -> None:
+        gate.listener.set(gate.Listener("en", lambda place, of: None))
+        with gate.turn():
+            pass
+
+    queue.who.append("ana")
+    with pytest.raises(gate.QueueFull, match="2 trainings in the class queue"):
+        await asyncio.to_thread(third_run)
+    await first.leave()
+    await second.leave()

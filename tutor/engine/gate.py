@@ -1,0 +1,95 @@
+"""Where training waits its turn: one training at a time per process, and in a classroom one of the
+server's slots.
+
+Under `tutor serve` every student's app is a child process with `TUTOR_QUEUE` naming the server's
+queue socket. A turn there is one connection: the server answers with the place in the queue as it
+changes, then `go`; closing the connection gives the slot back (or leaves the queue), so a session
+that dies frees its slot at once. Without `TUTOR_QUEUE` a turn is only the process lock.
+
+Protocol, one JSON object per line from the server: {"place": n, "of": m} while waiting,
+{"go": true} when the slot is ours, {"full": limit} when this student already has `limit` runs queued.
+"""
+
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from tutor.errors import TutorError
+from tutor.i18n import Lang, t
+
+TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
+POLL_SECONDS = 0.1
+
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Who hears this thread's place in the class queue: `tell(place, of)`, place 0 when the run starts."""
+
+    lang: Lang
+    tell: Callable[[int, int], None]
+
+
+listener: ContextVar[Listener] = ContextVar("listener", default=Listener("es", lambda place, of: None))
+
+log = logging.getLogger(__name__)
+
+
+class QueueFull(TutorError):
+    """This student already has as many runs waiting as the class allows."""
+
+
+@contextmanager
+def turn(should_stop: Callable[[], bool] = lambda: False) -> Iterator[bool]:
+    """Hold the training slot; yields False if `should_stop` said stop while waiting in the queue."""
+    path = os.environ.get("TUTOR_QUEUE")
+    with _class_slot(path, should_stop) if path else _granted() as granted, TRAINING_LOCK:
+        yield granted
+
+
+@contextmanager
+def _granted() -> Iterator[bool]:
+    yield True
+
+
+@contextmanager
+def _class_slot(path: str, should_stop: Callable[[], bool]) -> Iterator[bool]:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError as err:  # the server is gone: training alone beats not training
+        log.warning("class queue %s unreachable (%s); training without it", path, err)
+        sock.close()
+        yield True
+        return
+    with sock:
+        yield _wait(sock, should_stop, listener.get())
+
+
+def _wait(sock: socket.socket, should_stop: Callable[[], bool], who: Listener) -> bool:
+    """Read the server's lines until `go` (True) or until told to stop (False)."""
+    sock.settimeout(POLL_SECONDS)
+    pending = b""
+    while True:
+        if should_stop():
+            return False
+        try:
+            chunk = sock.recv(4096)
+        except TimeoutError:
+            continue
+        if not chunk:  # the server closed the queue: go on alone
+            return True
+        *lines, pending = (pending + chunk).split(b"\n")
+        for message in map(json.loads, lines):
+            if "full" in message:
+                raise QueueFull(t("queue.full", who.lang, limit=message["full"]))
+            if message.get("go"):
+                who.tell(0, 0)
+                return True
+            who.tell(message["place"], message["of"])
