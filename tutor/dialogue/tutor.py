@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
@@ -119,7 +120,37 @@ class Tutor:
         return Reply(text=t(key, self.lang, **values), intent=intent, lang=self.lang)
 
     def _changed(self, intent: Intent) -> ExperimentConfig:
-        return apply(self.config, intent.changes, self.lang)
+        """The config with the message's changes, and the class exercise's locked settings: changing one is refused."""
+        cfg = apply(self.config, intent.changes, self.lang)
+        exercise = current_exercise(self.store)
+        if exercise is None:
+            return cfg
+        named = {"hidden" if f in ("width", "layers") else f for f in intent.changes}
+        for field in exercise.broken(cfg.model_dump(mode="json")):
+            if field in named:
+                raise ConfigError(t("teacher.exercise.locked", self.lang, field=field_name(field, self.lang),
+                                    value=argument(exercise.locked[field])))
+        return exercise.lock(cfg)
+
+    def _locked(self, cfg: ExperimentConfig) -> ExperimentConfig:
+        """`cfg` with the class exercise's locked settings, if the teacher set an exercise."""
+        exercise = current_exercise(self.store)
+        return exercise.lock(cfg) if exercise else cfg
+
+    def exercise_text(self) -> str:
+        """The class exercise, if the teacher set one, and this student's place on its leaderboard."""
+        exercise = current_exercise(self.store)
+        if exercise is None:
+            return t("teacher.exercise.none", self.lang)
+        board = leaderboard(self.store, exercise)
+        mine = next((entry for entry in board if entry.student == self.student), None)
+        if mine is None:
+            place = t("teacher.exercise.unplaced", self.lang, of=len(board))
+        else:
+            place = t("teacher.exercise.place", self.lang, place=mine.place, of=len(board), params=mine.n_params,
+                      metric=t(f"run.col.{exercise.metric}", self.lang), value=exercise.shown(mine.value),
+                      run=mine.run_id)
+        return f"{t('teacher.exercise_line', self.lang, exercise=exercise.describe(self.lang))}\n\n{place}"
 
     def _plan(self, intent: Intent) -> Reply:
         if intent.kind != "what_if":
@@ -227,7 +258,7 @@ class Tutor:
         ask = intent.search or Search()
         method = ask.method or ("grid" if ask.values else "random")
         try:
-            space = from_request(method, ask.fields, ask.values, ask.bounds, self.config, self.lang)
+            space = from_request(method, ask.fields, ask.values, ask.bounds, self._locked(self.config), self.lang)
         except ConfigError as err:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
@@ -252,7 +283,7 @@ class Tutor:
         from tutor.tune.lrfind import explain as explain_lr_find
         from tutor.tune.lrfind import lr_find
 
-        result = lr_find(self.config)
+        result = lr_find(self._locked(self.config))
         s = result.suggestions
         head = t("dialogue.search.lr_find", self.lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
                  min_div_10=f"{s.min_div_10:.2g}")

@@ -6,13 +6,13 @@ Textual's labels are fixed per binding, so each key is bound once per language t
 
 from textual.binding import Binding
 
-from tutor.i18n import LANGS
-from tutor.ui.text import ui
+from tutor.i18n import LANGS, t
 
 
-def localized(key: str, action: str, label: str, *, show: bool = True, priority: bool = False) -> list[Binding]:
-    """`key` runs `action` in every language, labelled `ui.key.<label>` in each."""
-    return [Binding(key, f"in('{lang}', '{action}')", ui(f"key.{label}", lang), show=show, priority=priority)
+def localized(key: str, action: str, label: str, *, show: bool = True, priority: bool = False,
+              labels: str = "ui.key") -> list[Binding]:
+    """`key` runs `action` in every language, labelled `<labels>.<label>` in each."""
+    return [Binding(key, f"in('{lang}', '{action}')", t(f"{labels}.{label}", lang), show=show, priority=priority)
             for lang in LANGS]
 
 

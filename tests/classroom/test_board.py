@@ -1,0 +1,91 @@
+"""The teacher's board over a real store: a row per student, the class's common diagnoses, the CSV export."""
+
+import csv
+import io
+
+import pytest
+from trained_runs import add, trained
+
+from tutor.classroom.board import class_rows, common_diagnoses, course_topics, export_csv, graded_items
+from tutor.classroom.exercise import Exercise, set_exercise
+from tutor.lessons import load_lessons
+from tutor.store import Store
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_lessons()
+
+
+@pytest.fixture
+def store(isolated_home) -> Store:
+    return Store()
+
+
+def test_a_row_per_student(store, course):
+    lr_item = next(item for item in graded_items(course) if item.lesson == "learning-rate")
+    store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1, "lang": "en"})
+    store.open_session("ana")
+    add(store, "ana", "healthy")
+    add(store, "ana", "lr50")
+    store.record("ana", "learning-rate", lr_item.step, "predict", "a", True)
+    store.record("ana", "learning-rate", lr_item.step, "predict", "b", False)
+    add(store, "bob", "spiral4")
+    carl = store.open_session("carl")  # connected, nothing done yet
+    set_exercise(store, Exercise(title="x"))  # class-wide state is nobody's row
+
+    ana, bob, carl_row = class_rows(store, course)
+    assert (ana.student, ana.connected, ana.lesson, ana.step, ana.steps) == ("ana", True, "learning-rate", 1, 3)
+    assert (ana.runs, ana.last_status, ana.last_diagnosis, ana.right, ana.wrong) == (2, "diverged", "diverged", 1, 1)
+    assert list(ana.mastery) == course_topics(course)
+    assert ana.mastery["lr"].right_first == 1 and ana.mastery["lr"].attempted == 1  # the first answer counts
+    assert (bob.connected, bob.lesson, bob.step, bob.runs, bob.last_status) == (False, None, None, 1, "completed")
+    assert bob.last_diagnosis == "batch_too_large"
+    assert (carl_row.student, carl_row.connected, carl_row.runs, carl_row.last_status) == ("carl", True, 0, None)
+    store.close_session(carl)
+    assert [row.student for row in class_rows(store, course)] == ["ana", "bob"]
+
+
+def test_common_diagnoses_count_students_and_name_the_bound(store):
+    add(store, "ana", "lr50")
+    add(store, "ana", "lr50")  # ana counts once
+    add(store, "ana", "healthy")  # healthy is not a problem
+    add(store, "bob", "lr5")
+    add(store, "carl", "healthy")
+    store.add_run("carl", trained("healthy"), [{"code": "overfitting"}])
+    common = common_diagnoses(store, "en")
+    assert [(c.code, c.students) for c in common] == [("diverged", ("ana", "bob")), ("overfitting", ("carl",))]
+    assert [c.text for c in common] == ["2 students: diverged at lr ≥ 5", "1 student: overfitting"]
+    assert [c.text for c in common_diagnoses(store, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
+                                                                 "1 alumno: sobreajuste"]
+
+
+def test_common_diagnoses_bounds_per_setting(store):
+    add(store, "ana", "spiral4")  # batch 32 of 80 examples, 2 epochs: batch too large, too few epochs
+    add(store, "bob", "spiral16")
+    texts = {c.code: c.text for c in common_diagnoses(store, "en", limit=2)}
+    assert texts == {"batch_too_large": "2 students: batch too large at batch_size ≥ 32",
+                     "too_few_epochs": "2 students: too few epochs at epochs ≤ 2"}
+    assert common_diagnoses(store, "en", limit=1)[0].code == "batch_too_large"  # ties: by code
+    assert common_diagnoses(Store(), "en") == common_diagnoses(store, "en")  # another connection sees the same
+
+
+def test_export_csv(store, course, tmp_path):
+    store.set_state("ana", "dialogue", {"lesson": "training", "step": 0})
+    add(store, "ana", "lr50")
+    add(store, "bob", "healthy")
+    out = io.StringIO()
+    export_csv(store, course, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    topics = course_topics(course)
+    assert list(rows[0]) == ["student", "connected", "lesson", "step", "steps", "runs", "last_status",
+                             "last_diagnosis", "predictions_right", "predictions_wrong",
+                             *(f"mastery_{topic}" for topic in topics)]
+    assert topics == ["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
+    ana, bob = rows
+    assert [ana[k] for k in ("student", "connected", "lesson", "step", "steps")] == ["ana", "0", "training", "1", "2"]
+    assert [ana[k] for k in ("runs", "last_status", "last_diagnosis", "mastery_lr")] == ["1", "diverged", "diverged",
+                                                                                          "0.00"]
+    assert (bob["lesson"], bob["step"], bob["last_diagnosis"]) == ("", "", "healthy")
+    export_csv(store, course, tmp_path / "class.csv")
+    assert (tmp_path / "class.csv").read_bytes().decode("utf-8") == out.getvalue()

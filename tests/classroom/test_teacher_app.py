@@ -1,0 +1,130 @@
+"""The teacher's view with Pilot: the live class table, a student's runs, the exercise form, the export."""
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input
+from trained_runs import add
+
+from tutor.classroom.exercise import Exercise, current_exercise
+from tutor.lessons import load_lessons
+from tutor.store import Store
+from tutor.ui.teacher import ClassApp
+from tutor.ui.teacher.exercise import ExerciseScreen
+from tutor.ui.teacher.student import StudentScreen
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # pilot_tools, shared with the student app's tests
+from pilot_tools import screen_lines, screen_text, showing  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def course():
+    return load_lessons()
+
+
+@pytest.fixture
+def store(isolated_home) -> Store:
+    return Store()
+
+
+def cell(app: ClassApp, student: str, column: str) -> str:
+    return app.screen.query_one("#class-table", DataTable).get_cell(student, column).plain
+
+
+async def until(pilot, check, timeout: float) -> None:
+    """Wait until `check()` holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "not in time"
+        await pilot.pause(0.05)
+
+
+async def test_a_new_run_shows_within_two_seconds(store, course):
+    add(store, "ana", "healthy")
+    add(store, "bob", "spiral4")
+    app = ClassApp(store, "en", course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5)
+        table = app.screen.query_one("#class-table", DataTable)
+        table.move_cursor(row=1)  # on bob
+        other = Store()  # another student's process: its own connection
+        add(other, "ana", "lr50")
+        await until(pilot, lambda: cell(app, "ana", "runs") == "2" and cell(app, "ana", "last") == "✗ diverged", 2)
+        assert table.cursor_row == 1  # updated in place
+        assert await showing(pilot, "1 student: diverged at lr ≥ 50")
+        other.open_session("carl")
+        await until(pilot, lambda: table.row_count == 3, 2)
+        assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "connected: 1")
+
+
+async def test_the_table_fits_80_by_24(store, course):
+    store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1})
+    add(store, "ana", "lr5")
+    app = ClassApp(store, "en", course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await showing(pilot, "Most common diagnoses")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        assert lines[0].strip() == "Class · students: 1 · connected: 0"
+        assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
+        assert lines[3].split()[:6] == ["ana", "learning-…", "2/3", "1", "✗", "diverged"]
+        assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+
+
+async def test_enter_opens_a_students_runs(store, course):
+    store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 0})
+    add(store, "ana", "healthy")
+    add(store, "ana", "lr50")
+    app = ClassApp(store, "es", course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "2", 5)
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudentScreen)
+        assert await showing(pilot, "Ejecuciones de ana")
+        text = screen_text(app)
+        assert "lección learning-rate, paso 1 de 3 · 2 ejecuciones" in text and "divergió" in text
+        assert app.screen.query_one("#runs-table", DataTable).row_count == 2
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StudentScreen)
+
+
+async def test_set_and_clear_the_exercise(store, course):
+    add(store, "ana", "spiral4")
+    add(store, "bob", "healthy")
+    app = ClassApp(store, "en", course)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, ExerciseScreen)
+        assert await showing(pilot, "No exercise set")
+        await pilot.press(*"Tiny net", "tab", "tab")  # title, then past the metric to the target
+        threshold = app.screen.query_one("#exercise-threshold", Input)
+        assert threshold.has_focus
+        threshold.value = "0,3"
+        await pilot.press("tab", *"dataset=moon")
+        await pilot.press("enter")
+        assert await showing(pilot, "--dataset moon")  # refused, named
+        assert current_exercise(store) is None
+        fixed = app.screen.query_one("#exercise-fixed", Input)
+        fixed.value = "dataset=spiral"
+        await pilot.press("ctrl+s")
+        assert current_exercise(store) == Exercise(title="Tiny net", threshold=0.3, locked={"dataset": "spiral"})
+        assert await showing(pilot, "Exercise: Tiny net: reach val acc ≥ 30%")
+        board = app.screen.query_one("#exercise-board", DataTable)
+        assert board.row_count == 1 and board.get_row("ana")[:3] == ["1", "ana", "22"]
+        await pilot.press("ctrl+r")
+        assert current_exercise(store) is None
+        await pilot.press("escape")
+        assert await showing(pilot, "No exercise set: press e")
+
+
+async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    add(store, "ana", "healthy")
+    app = ClassApp(store, "es", course)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("x")
+        [written] = tmp_path.glob("class-*.csv")
+        assert written.read_text(encoding="utf-8").startswith("student,connected,lesson")
+        assert await showing(pilot, "Progreso de la clase guardado en")

@@ -1,0 +1,139 @@
+"""The teacher's exercise: reach a target with the smallest network, some settings fixed; its leaderboard.
+
+The exercise is class-wide state (`store.set_state(CLASS, "exercise", ...)`), so every student's
+process sees it at once; the leaderboard is read from the runs, so it needs no bookkeeping.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tutor.config import ExperimentConfig, argument, make_config
+from tutor.diagnose.explain import num, pct
+from tutor.errors import ConfigError
+from tutor.i18n import Lang, t
+from tutor.store import CLASS, Store
+
+EXERCISE_KEY = "exercise"
+METRICS = {"val_acc": "≥", "val_loss": "≤"}  # how each metric meets its target
+
+
+class Exercise(BaseModel):
+    """Reach `metric` ≥ `threshold` (≤ for a loss) at the last epoch of a completed run, with the fewest
+    parameters, keeping the `locked` settings at their values."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field("", max_length=80)
+    metric: Literal["val_acc", "val_loss"] = "val_acc"
+    threshold: float = 0.9
+    locked: dict[str, Any] = {}  # config fields fixed to values, in their stored (JSON) form: {"dataset": "spiral"}
+
+    @field_validator("locked")
+    @classmethod
+    def _fixed(cls, locked: dict[str, Any]) -> dict[str, Any]:
+        return fixed(locked)
+
+    def met(self, value: float | None) -> bool:
+        """Whether a run's metric reaches the target."""
+        if value is None:
+            return False
+        return value >= self.threshold if self.metric == "val_acc" else value <= self.threshold
+
+    def broken(self, config: dict[str, Any]) -> list[str]:
+        """The locked fields that a config (in JSON form) sets to other values."""
+        return [field for field, value in self.locked.items() if config.get(field) != value]
+
+    def lock(self, cfg: ExperimentConfig) -> ExperimentConfig:
+        """`cfg` with the locked fields at their fixed values."""
+        return cfg.changed(**self.locked) if self.locked else cfg
+
+    def shown(self, value: float) -> str:
+        """A value of the metric as the board shows it: accuracy in percent, loss as a number."""
+        return pct(value) if self.metric == "val_acc" else num(value)
+
+    def describe(self, lang: Lang) -> str:
+        """'Smallest net: reach val acc ≥ 90% with as few parameters as possible · fixed: dataset spiral'."""
+        goal = t("teacher.exercise.goal", lang, metric=t(f"run.col.{self.metric}", lang),
+                 op=METRICS[self.metric], threshold=self.shown(self.threshold))
+        parts = [f"{self.title}: {goal}" if self.title else goal]
+        if self.locked:
+            parts.append(t("teacher.exercise.fixed", lang, settings=settings(self.locked)))
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A student's place on the leaderboard, with the run that earns it."""
+
+    place: int
+    student: str
+    run_id: int
+    n_params: int
+    value: float  # the exercise's metric at the run's last epoch
+
+
+def fixed(locked: dict[str, Any], lang: Lang = "en") -> dict[str, Any]:
+    """Locked settings validated and in their stored (JSON) form; a ConfigError names the first bad one."""
+    values = make_config(locked, lang).model_dump(mode="json")
+    return {field: values[field] for field in locked}
+
+
+def parse_locked(text: str, lang: Lang = "en") -> dict[str, Any]:
+    """'dataset=spiral samples=500 hidden=8,8' -> the settings it fixes, validated."""
+    pairs: dict[str, str] = {}
+    for part in text.replace(";", " ").split():
+        name, _, value = part.partition("=")
+        if not name or not value:
+            raise ConfigError(t("teacher.form.bad_lock", lang, part=part))
+        pairs[name.removeprefix("--").replace("-", "_")] = value
+    return fixed(pairs, lang)
+
+
+def locked_text(locked: dict[str, Any]) -> str:
+    """The settings as `parse_locked` reads them: 'dataset=spiral hidden=8,8'."""
+    return " ".join(f"{field}={argument(value)}" for field, value in locked.items())
+
+
+def settings(values: dict[str, Any]) -> str:
+    """'dataset spiral, hidden 8,8': settings as the student would type them."""
+    return ", ".join(f"{field} {argument(value)}" for field, value in values.items())
+
+
+def current_exercise(store: Store) -> Exercise | None:
+    """The exercise the teacher set, if any."""
+    doc = store.get_state(CLASS, EXERCISE_KEY)
+    return Exercise.model_validate(doc) if doc else None
+
+
+def set_exercise(store: Store, exercise: Exercise | None) -> None:
+    """Set the class's exercise, or clear it with None."""
+    store.set_state(CLASS, EXERCISE_KEY, exercise.model_dump(mode="json") if exercise else None)
+
+
+def leaderboard(store: Store, exercise: Exercise) -> list[Entry]:
+    """Each student's best qualifying run (completed, on target, locked settings kept), ranked by fewest
+    parameters, then the better metric, then the earlier run."""
+    sign = -1 if exercise.metric == "val_acc" else 1  # higher accuracy, lower loss ranks first
+    best: dict[str, tuple[int, float, int]] = {}
+    for run_id, student, n_params, value in _qualifying(store, exercise):
+        if exercise.met(value):
+            key = (n_params, sign * value, run_id)
+            best[student] = min(best.get(student, key), key)
+    ranked = sorted(best.items(), key=lambda kv: kv[1])
+    return [Entry(place, student, run_id, n_params, sign * signed)
+            for place, (student, (n_params, signed, run_id)) in enumerate(ranked, 1)]
+
+
+def _qualifying(store: Store, exercise: Exercise) -> sqlite3.Cursor:
+    """(id, student, n_params, metric at the last epoch) of the completed runs that keep the locked
+    settings, filtered and read inside SQLite (a run's result is large; its config is compared field by field)."""
+    last = f"'$.history[' || (json_array_length(result, '$.history') - 1) || '].{exercise.metric}'"
+    where = "".join(" AND json_extract(config, ?) IS json_extract(?, '$')" for _ in exercise.locked)
+    args = [arg for field, value in exercise.locked.items() for arg in (f"$.{field}", json.dumps(value))]
+    return store.db.execute(
+        f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
+        f"FROM runs WHERE status = 'completed'{where}", args)

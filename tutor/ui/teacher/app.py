@@ -1,0 +1,41 @@
+"""`ClassApp`: the teacher's live view of the class; `run_class_app` starts it as `tutor class` does.
+
+It only reads the store the students' apps write (runs, progress, state, sessions), and writes one
+thing: the class exercise.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual.app import App
+from textual.screen import Screen
+
+from tutor.i18n import Lang, default_lang
+from tutor.lessons import Course, load_lessons
+from tutor.store import Store
+from tutor.ui.keys import LocalizedBindings
+from tutor.ui.teacher.class_screen import ClassScreen
+
+UI = Path(__file__).parent.parent
+
+
+class ClassApp(LocalizedBindings, App[int]):
+    """The class table, a student's runs, and the exercise with its leaderboard, in one language."""
+
+    CSS_PATH = [UI / "tutor.tcss", Path(__file__).parent / "teacher.tcss"]  # the runs view's styles, and ours
+    TITLE = "tutor class"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    def __init__(self, store: Store, lang: Lang, course: Course) -> None:
+        super().__init__()
+        self.store, self.lang, self.course = store, lang, course
+
+    def get_default_screen(self) -> Screen:
+        return ClassScreen(self.store, self.lang, self.course)
+
+
+def run_class_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
+    """Open the teacher's view on the store of `TUTOR_HOME`; `lang` None: the locale's."""
+    app = ClassApp(Store(), lang or default_lang(), load_lessons(lessons_dirs))
+    app.run()
+    return app.return_code or 0

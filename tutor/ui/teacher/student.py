@@ -1,0 +1,41 @@
+"""One student, read-only: where they are in the course, their mastery, and their runs with curves."""
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tutor.classroom.board import StudentRow, run_ids
+from tutor.dialogue.tutor import Tutor
+from tutor.i18n import Lang, t
+from tutor.lessons import Course
+from tutor.store import Store
+from tutor.ui.screens.runs import RunsScreen
+from tutor.ui.text import pct
+
+
+class StudentScreen(RunsScreen):
+    """The student's runs view (table, curves, data, comparison of two) over all their runs, under a summary
+    of their progress. The student's Tutor is only read, never saved."""
+
+    def __init__(self, store: Store, row: StudentRow, lang: Lang, course: Course) -> None:
+        tutor = Tutor(store, row.student, lang, course)
+        tutor.run_ids = run_ids(store, row.student)
+        super().__init__(tutor)
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        yield Static(summary(self.row, self.lang), id="student-summary")
+        yield from super().compose()
+
+    def on_mount(self) -> None:  # Textual also runs RunsScreen.on_mount, which fills the table
+        self.query_one("#runs-title", Static).update(t("teacher.student.title", self.lang, student=self.row.student))
+
+
+def summary(row: StudentRow, lang: Lang) -> str:
+    """Two lines: connection, lesson and step, runs and predictions; then mastery per topic."""
+    where = (t("teacher.student.where", lang, lesson=row.lesson, step=(row.step or 0) + 1, steps=row.steps)
+             if row.lesson else t("teacher.student.nowhere", lang))
+    connected = t("teacher.student.connected" if row.connected else "teacher.student.away", lang)
+    head = t("teacher.student.summary", lang, student=row.student, connected=connected, where=where, runs=row.runs,
+             right=row.right, wrong=row.wrong)
+    topics = " · ".join(f"{topic} {pct(m.score)}" for topic, m in row.mastery.items()) or "—"
+    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics)}"
