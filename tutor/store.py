@@ -144,10 +144,13 @@ class Store:
                               (student, time.time(), address))
         return int(cur.lastrowid)
 
-    def close_session(self, session: int | None = None) -> None:
-        """A student left; with no id, every open session (a server starting after a crash)."""
-        where, args = ("AND id = ?", (session,)) if session is not None else ("", ())
-        self.db.execute(f"UPDATE sessions SET ended = ? WHERE ended IS NULL {where}", (time.time(), *args))
+    def close_session(self, session: int) -> None:
+        """A student left."""
+        self.db.execute("UPDATE sessions SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), session))
+
+    def close_all_sessions(self) -> None:
+        """Nobody is connected: a server starting after one that was killed."""
+        self.db.execute("UPDATE sessions SET ended = ? WHERE ended IS NULL", (time.time(),))
 
     def connected(self) -> set[str]:
         """The students with an open session now."""

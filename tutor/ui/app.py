@@ -36,9 +36,14 @@ class TutorApp(LocalizedBindings, App[int]):
         *localized("ctrl+q", "quit", "quit", show=False, priority=True),
     ]
 
-    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
-        """`lang` None: the language the student last used (else Spanish); F4 switches it for good."""
+    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None,
+                 remote: bool = False) -> None:
+        """`lang` None: the language the student last used (else Spanish); F4 switches it for good.
+
+        `remote`: a session of `tutor serve`, where nothing may write files on the server (no screenshots).
+        """
         super().__init__()
+        self.remote = remote
         # tinygrad compiles in a process pool, whose start needs a real stderr to pass to the resource
         # tracker; inside the app stderr is Textual's capture (fileno -1), so start the tracker now.
         resource_tracker.ensure_running()
@@ -55,7 +60,7 @@ class TutorApp(LocalizedBindings, App[int]):
         return self.main
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from (c for c in super().get_system_commands(screen) if not (self.remote and c.title == "Screenshot"))
         lang, main = self.lang, self.main
         for name, action in (("next", main.action_continue), ("runs", self.action_runs), ("help", self.action_help),
                              ("lang", self.action_switch_lang), ("panel", main.action_toggle_panel),

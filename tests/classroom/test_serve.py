@@ -1,0 +1,144 @@
+"""`tutor serve` for real: a server subprocess on loopback, students on asyncssh terminals (80×24)."""
+
+import asyncio
+import os
+import re
+import signal
+import time
+
+import asyncssh
+import pytest
+from remote import PASSWORD, Server, Terminal
+
+from tutor.store import Store
+
+
+
+async def until(check, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.1)
+
+
+async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isolated_home):
+    with Server(isolated_home, ["ana"]) as server:
+        term = await Terminal(80, 24).connect(server.port, "ana")
+        await term.wait_for("Qué es entrenar una red")
+        await term.wait_for(r"Ayuda[^\n]*\Z")  # the footer, on the last row
+        assert len(term.screen.display) == 24
+
+        term.type("¿y si el learning rate fuera 10?\r")
+        await term.wait_for("divergió", 120)  # at 80 columns the run panel takes the screen
+
+        term.resize(120, 40)
+        await term.wait_for("Entrené con lr 10")  # at 120 the conversation and the panel side by side
+        await term.wait_for(r"Ayuda[^\n]*\Z")
+        rows = term.screen.display
+        assert len(rows) == 40 and "Ayuda" in rows[39]
+        panel = next(r for r in rows if "Ejecución:" in r)
+        assert panel.index("Ejecución:") > 60
+
+        await term.close()
+        store = Store(isolated_home / "tutor.db")
+        await until(lambda: not store.connected())
+        [run] = store.runs("ana")
+        assert run.result["config"]["lr"] == 10 and run.status == "diverged"
+
+
+async def test_wrong_password_and_unknown_user_get_nothing(isolated_home):
+    with Server(isolated_home, ["ana"]) as server:
+        for user, password in (("ana", "wrong"), ("nobody", PASSWORD)):
+            with pytest.raises(asyncssh.PermissionDenied):
+                await asyncssh.connect("127.0.0.1", server.port, username=user, password=password,
+                                       known_hosts=None, client_keys=None, agent_path=None)
+        assert "failed password for 'nobody'" in server.output() + (isolated_home / "serve.log").read_text()
+
+
+async def test_commands_forwarding_and_sftp_are_refused(isolated_home):
+    with Server(isolated_home, ["ana"]) as server:
+        async with asyncssh.connect("127.0.0.1", server.port, username="ana", password=PASSWORD,
+                                    known_hosts=None, client_keys=None, agent_path=None) as conn:
+            with pytest.raises(asyncssh.ChannelOpenError):
+                await conn.run("ls")
+            with pytest.raises(asyncssh.ChannelOpenError):
+                await conn.open_connection("127.0.0.1", server.port)
+            with pytest.raises(asyncssh.ChannelListenError):
+                await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
+            with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError)):
+                await conn.start_sftp_client()
+        assert Store(isolated_home / "tutor.db").runs() == []
+
+
+async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(isolated_home):
+    server = Server(isolated_home, ["ana"]).start()
+    term = await Terminal(120, 40).connect(server.port, "ana")
+    await term.wait_for("Qué es entrenar una red")
+    term.type("¿y si el learning rate fuera 10?\r")
+    await term.wait_for("Entrené con lr 10", 120)
+    term.type("¿y si el learning rate fuera 0.01 y las épocas 5000?\r")
+    await term.wait_for(r"época \d+/5000", 60)  # training, mid-run
+
+    server.stop(signal.SIGKILL)
+    store = Store(isolated_home / "tutor.db")
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the orphaned session hears the hangup and stores its run as cancelled before it goes
+    await until(lambda: len(store.runs("ana")) == 2, 20)
+    cancelled, finished = store.runs("ana")
+    assert finished.status == "diverged" and cancelled.status == "cancelled"
+    assert store.connected() == {"ana"}  # nobody closed the session row: the server was killed
+
+    with Server(isolated_home, ["ana"]) as again:
+        assert store.connected() == set()  # the new server closed the stale session
+        term = await Terminal(120, 40).connect(again.port, "ana")
+        await term.wait_for("Sigues donde lo dejaste")  # the same lesson and step, the last run in the panel
+        await term.wait_for(r"cancelada · \d+/5000 épocas")
+        await term.close()
+
+
+async def test_an_idle_session_is_closed_with_a_word_and_progress_kept(isolated_home):
+    with Server(isolated_home, ["ana"], (), "--idle-timeout", "0.05") as server:  # 3 seconds
+        term = await Terminal(80, 24).connect(server.port, "ana")
+        await term.wait_for("Qué es entrenar una red")
+        await term.wait_for("Sesión cerrada tras 0.05 min sin actividad", 20)
+        await until(lambda: term.closed)
+
+
+async def test_a_crashing_session_takes_nobody_else_down(isolated_home):
+    with Server(isolated_home, ["ana", "ben"]) as server:
+        ana, ben = Terminal(80, 24), Terminal(80, 24)
+        for term, name in ((ana, "ana"), (ben, "ben")):
+            await term.connect(server.port, name)
+            await term.wait_for("Qué es entrenar una red")
+        log = isolated_home / "serve.log"
+        pid = int(re.search(r"ana connected from \S+ \(pid (\d+)", log.read_text())[1])
+        os.kill(pid, signal.SIGKILL)
+        await until(lambda: ana.closed)
+        await until(lambda: "the session of ana ended with exit code -9" in log.read_text())
+
+        ben.type("¿y si el learning rate fuera 10?\r")
+        await ben.wait_for("divergió", 120)
+        await ben.close()
+
+
+@pytest.mark.parametrize("remote", [False, True])
+async def test_a_remote_session_cannot_write_screenshots_on_the_server(isolated_home, remote):
+    from tutor.ui.app import TutorApp
+
+    app = TutorApp(Store(), "ana", remote=remote)
+    async with app.run_test(size=(80, 24)):
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+    assert ("Screenshot" in titles) is not remote and "Quit" in titles
+
+
+async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):
+    with Server(isolated_home, ["ana"], ("profe",)) as server:
+        teacher = await Terminal(80, 24).connect(server.port, "profe")
+        await teacher.wait_for(r"Class · students: 0 · connected: 0")
+        ana = await Terminal(80, 24).connect(server.port, "ana")
+        await ana.wait_for("Qué es entrenar una red")
+        await teacher.wait_for(r"connected: 1")  # profe is a teacher, not a student
+        ana.type("¿y si el learning rate fuera 10?\r")
+        await teacher.wait_for(r"ana .*✗", 120)  # ana's diverged run, live in the class table
+        await ana.close()
+        await teacher.close()

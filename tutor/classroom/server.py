@@ -1,0 +1,330 @@
+"""`tutor serve`: an SSH server where each roster user gets their own tutor on their own terminal.
+
+One asyncssh server authenticates against the roster (keys or scrypt-hashed passwords, failed tries
+slowed per address). Each accepted session asks for a terminal and a shell, nothing else: exec,
+subsystems (SFTP), port and agent forwarding are refused. The app then runs in a child process on a
+pseudo-terminal; bytes and window changes pass through. Children come from a fork server that has
+already imported the app, so a session starts in a fraction of an import. Every child's training
+goes through one `TrainingQueue`. The store records who is connected, for the teacher's view.
+"""
+
+import asyncio
+import fcntl
+import logging
+import multiprocessing
+import os
+import pty
+import signal
+import struct
+import tempfile
+import termios
+from pathlib import Path
+
+import asyncssh
+
+from tutor.classroom import roster as rosters
+from tutor.classroom import session
+from tutor.classroom.options import ServeOptions
+from tutor.classroom.queue import TrainingQueue
+from tutor.classroom.throttle import Throttle
+from tutor.errors import TutorError
+from tutor.i18n import Lang, t
+from tutor.store import Store
+
+log = logging.getLogger("tutor.serve")
+HANGUP_GRACE = 3.0  # seconds a child has to store a run in progress before it is killed
+FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
+
+
+class Classroom:
+    """The server's state: roster, store, queue, throttle and the live sessions."""
+
+    def __init__(self, opts: ServeOptions) -> None:
+        self.opts = opts
+        self.store = Store(opts.data / "tutor.db")
+        # Failed logins wait: per address and name (a typing student), and per address (a whole
+        # classroom may share one address behind NAT, so it gets more free tries).
+        self.throttles = {"name": Throttle(), "address": Throttle(free=20)}
+        self.sessions: dict[int, "Terminal"] = {}  # by child pid
+        self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
+        self._roster: tuple[float, rosters.Roster] | None = None
+        self.children = multiprocessing.get_context("forkserver")
+
+    def roster(self) -> rosters.Roster:
+        """The roster file as it is now: `tutor class add-student` takes effect without a restart.
+
+        A file broken while the server runs is logged, and the last good roster stays in force.
+        """
+        mtime = self.opts.roster.stat().st_mtime if self.opts.roster.exists() else 0.0
+        if self._roster is None or self._roster[0] != mtime:
+            try:
+                self._roster = (mtime, rosters.load(self.opts.roster, self.opts.lang))
+            except TutorError as err:
+                log.error("roster not reloaded: %s", err)
+                if self._roster is None:
+                    raise
+                self._roster = (mtime, self._roster[1])
+        return self._roster[1]
+
+    def owner(self, pid: int) -> str | None:
+        session = self.sessions.get(pid)
+        return session.user if session else None
+
+    def lang_of(self, student: str) -> Lang:
+        return (self.store.get_state(student, "dialogue") or {}).get("lang") or self.opts.lang
+
+    async def start(self) -> asyncssh.SSHAcceptor:
+        """Listen; returns the SSH acceptor (`close()` it to stop taking connections)."""
+        self.store.close_all_sessions()  # sessions left open by a server that was killed
+        folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
+        queue_path = folder / "queue.sock"
+        self.queue_server = await asyncio.start_unix_server(self.queue.handle, path=queue_path)
+        os.environ.update(TUTOR_HOME=str(self.opts.data), TUTOR_QUEUE=str(queue_path), TEXTUAL_FPS=FPS)
+        self.children.set_forkserver_preload(session.WARM)
+        await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        return await asyncssh.create_server(
+            lambda: Door(self), self.opts.host, self.opts.port, server_host_keys=[host_key(self.opts.data)],
+            encoding=None, line_editor=False, agent_forwarding=False,
+            x11_forwarding=False, allow_scp=False, sftp_factory=None, login_timeout=60, keepalive_interval=30)
+
+    def warm_up(self) -> None:
+        """Start the fork server and wait until it has warmed up (imports, course, device, one run)."""
+        probe = self.children.Process(target=session.ready)
+        probe.start()
+        probe.join()
+        probe.close()
+
+    async def reap_idle(self) -> None:
+        """Every few seconds, hang up sessions idle longer than the idle timeout."""
+        while True:
+            await asyncio.sleep(min(self.opts.idle_timeout / 4, 15))
+            now = asyncio.get_running_loop().time()
+            for session in list(self.sessions.values()):
+                if now - session.last_input > self.opts.idle_timeout:
+                    session.hang_up("idle")
+
+    async def stop(self) -> None:
+        """Hang up every session and wait (briefly) for their runs to be stored."""
+        for session in list(self.sessions.values()):
+            session.hang_up("stopped")
+        deadline = asyncio.get_running_loop().time() + HANGUP_GRACE + 1
+        while self.sessions and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        self.queue_server.close()
+
+
+class Door(asyncssh.SSHServer):
+    """Authentication: roster users only, by key or password; failures slowed down per address."""
+
+    def __init__(self, room: Classroom) -> None:
+        self.room = room
+        self.address = "?"
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.address = (conn.get_extra_info("peername") or ("?",))[0]
+
+    def begin_auth(self, username: str) -> bool:
+        keys = self.room.roster().authorized_keys(username)
+        if keys:
+            self.conn.set_authorized_keys(asyncssh.import_authorized_keys(keys))
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def session_requested(self) -> "Terminal":
+        return Terminal(self.room)
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        keys = {"name": f"{self.address} {username}", "address": self.address}
+        throttles = self.room.throttles
+        await asyncio.sleep(max(throttles[k].delay(key) for k, key in keys.items()))
+        roster = self.room.roster()
+        ok = await asyncio.get_running_loop().run_in_executor(None, roster.verify, username, password)
+        for kind, key in keys.items():
+            (throttles[kind].succeeded if ok else throttles[kind].failed)(key)
+        if not ok:
+            log.warning("failed password for %r from %s", username, self.address)
+        return ok
+
+
+class Terminal(asyncssh.SSHServerSession):
+    """One session: the user's app on a pseudo-terminal, with bytes and window changes passed through."""
+
+    def __init__(self, room: Classroom) -> None:
+        self.room = room
+        self.term: str | None = None
+        self.size = (80, 24)
+        self.reason: str | None = None  # why the server hung up, if it did
+        self.gone = False  # the client left: nothing more to send
+        self.last_input = asyncio.get_running_loop().time()
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+        self.chan = chan
+        self.user: str = chan.get_extra_info("username")
+        self.address = (chan.get_extra_info("peername") or ("?",))[0]
+
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes) -> bool:
+        self.term = term_type or "xterm-256color"
+        self.size = term_size[0] or 80, term_size[1] or 24
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        log.warning("refused a command from %s: %r", self.user, command)
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        log.warning("refused subsystem %r for %s", subsystem, self.user)
+        return False
+
+    def session_started(self) -> None:
+        lang = self.room.lang_of(self.user)
+        if self.term is None:
+            self.chan.write(t("serve.needs_terminal", lang).encode() + b"\r\n")
+            self.chan.exit(1)
+            return
+        self.master, self.slave = pty.openpty()  # the slave stays open here, so the master never reads EIO
+        self.resize(*self.size)
+        os.set_blocking(self.master, False)
+        user = self.room.roster().user(self.user)
+        teacher = user is not None and user.role == "teacher"
+        self.child = self.room.children.Process(target=session.main, name=f"tutor:{self.user}",
+                                                args=(self.user, teacher, os.ttyname(self.slave), self.term, self.room.opts.lang))
+        self.child.start()
+        self.room.sessions[self.child.pid] = self
+        # the class view lists who is connected: students, not the teachers watching
+        self.session_id = None if teacher else self.room.store.open_session(self.user, self.address)
+        loop = asyncio.get_running_loop()
+        loop.add_reader(self.master, self.pump)
+        loop.add_reader(self.child.sentinel, self.ended)
+        log.info("%s connected from %s (pid %d, %s %dx%d)", self.user, self.address, self.child.pid, self.term, *self.size)
+
+    def pump(self) -> None:
+        """The app drew something: pass it to the client."""
+        try:
+            data = os.read(self.master, 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if data and not self.gone:
+            self.chan.write(data)
+
+    def pause_writing(self) -> None:  # the client reads slower than the app draws
+        asyncio.get_running_loop().remove_reader(self.master)
+
+    def resume_writing(self) -> None:
+        if not self.gone:
+            asyncio.get_running_loop().add_reader(self.master, self.pump)
+
+    def data_received(self, data: bytes, datatype: int | None) -> None:
+        self.last_input = asyncio.get_running_loop().time()
+        try:
+            os.write(self.master, data)
+        except BlockingIOError:  # the app is not reading; a keystroke more would not help
+            pass
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        self.resize(width, height)
+
+    def resize(self, width: int, height: int) -> None:
+        """Set the terminal's size; the kernel tells the app with SIGWINCH."""
+        self.size = width, height
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", height, width, 0, 0))
+
+    def hang_up(self, reason: str) -> None:
+        """End the app as a closed terminal would: SIGHUP, then SIGKILL if it does not go in time."""
+        if self.reason is not None or not self.child.is_alive():
+            return
+        self.reason = reason
+        os.kill(self.child.pid, signal.SIGHUP)
+        asyncio.get_running_loop().call_later(HANGUP_GRACE, self._kill)
+
+    def _kill(self) -> None:
+        if self.child.exitcode is None:
+            self.child.kill()
+
+    def ended(self) -> None:
+        """The app exited: log a crash, say why the server ended it, close the channel and clean up."""
+        loop = asyncio.get_running_loop()
+        loop.remove_reader(self.child.sentinel)
+        self.child.join()
+        if not self.gone:
+            self.pump_rest()
+        loop.remove_reader(self.master)
+        code = self.child.exitcode
+        if code and self.reason is None:
+            log.error("the session of %s ended with exit code %s", self.user, code)
+        if self.reason in ("idle", "stopped") and not self.gone:
+            lang = self.room.lang_of(self.user)
+            self.chan.write(b"\r\n" + t(f"serve.hung_up.{self.reason}", lang,
+                                         minutes=f"{self.room.opts.idle_timeout / 60:g}").encode() + b"\r\n")
+        self.room.sessions.pop(self.child.pid, None)
+        if self.session_id is not None:
+            self.room.store.close_session(self.session_id)
+        os.close(self.master)
+        os.close(self.slave)
+        self.child.close()
+        log.info("%s disconnected (exit %s)", self.user, code)
+        if not self.gone:
+            self.chan.exit(max(code or 0, 0))
+
+    def pump_rest(self) -> None:
+        """The app's last bytes (the terminal restored), before the channel closes."""
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.chan.write(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.gone = True
+        if hasattr(self, "child"):
+            asyncio.get_running_loop().remove_reader(self.master)
+            self.hang_up("left")
+
+
+def host_key(data: Path) -> asyncssh.SSHKey:
+    """The server's host key, made on first start and kept in the data folder (mode 0600)."""
+    path = data / "ssh_host_ed25519_key"
+    if not path.exists():
+        data.mkdir(parents=True, exist_ok=True)
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key.export_private_key())
+        return key
+    return asyncssh.read_private_key(path)
+
+
+def serve(opts: ServeOptions) -> int:
+    """Run the server until interrupted (ctrl+c or SIGTERM); sessions end as if their terminals closed."""
+    opts.data.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
+                        handlers=[logging.StreamHandler(), logging.FileHandler(opts.data / "serve.log")])
+    return asyncio.run(_serve(opts))
+
+
+async def _serve(opts: ServeOptions) -> int:
+    room = Classroom(opts)
+    acceptor = await room.start()
+    key = host_key(opts.data)
+    print(t("serve.listening", opts.lang, host=opts.host, port=opts.port, users=len(room.roster().users),
+            slots=opts.slots, data=opts.data, fingerprint=key.get_fingerprint()), flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    reaper = asyncio.ensure_future(room.reap_idle())
+    await stop.wait()
+    reaper.cancel()
+    acceptor.close()
+    await room.stop()
+    return 0

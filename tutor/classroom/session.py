@@ -1,0 +1,71 @@
+"""One SSH session's app, in its own process on its own pseudo-terminal (the child side of `serve`).
+
+Textual keeps process-wide state (terminal modes, signal handlers, stdout), so each session is one
+process: forked from a server that has already imported the app, it takes the terminal as its
+controlling one, so that window changes reach it as SIGWINCH, and runs the ordinary app.
+"""
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+from tutor.store import Store, home
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any session
+log = logging.getLogger("tutor.session")
+
+
+def main(student: str, teacher: bool, tty: str, term: str, lang: str) -> None:
+    """Run `student`'s app (the class view, in `lang`, for a teacher) on the terminal at path `tty`."""
+    _attach(tty)
+    os.environ.update(TERM=term, TUTOR_STUDENT=student)
+    logging.basicConfig(filename=home() / "serve.log", level=logging.INFO,
+                        format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
+    try:
+        app = _teacher_app(lang) if teacher else _student_app(student)
+        # A hangup (the student left, the server stopped) quits as ctrl+q does: a run in progress is
+        # stored as cancelled first.
+        signal.signal(signal.SIGHUP, lambda *_: asyncio.get_running_loop().call_soon_threadsafe(
+            lambda: asyncio.ensure_future(app.action_quit())))
+        app.run()
+        code = app.return_code or 0
+    except Exception:
+        log.exception("the session crashed")
+        code = 1
+    sys.exit(code)
+
+
+def ready() -> None:
+    """A session that does nothing: forking it proves the fork server has warmed up."""
+
+
+def _student_app(student: str) -> "App":
+    from tutor.classroom.warm import COURSE
+    from tutor.ui.app import TutorApp
+
+    return TutorApp(Store(), student, course=COURSE, remote=True)
+
+
+def _teacher_app(lang: str) -> "App":
+    from tutor.classroom.warm import COURSE
+    from tutor.ui.teacher import ClassApp
+
+    return ClassApp(Store(), lang, COURSE)
+
+
+def _attach(tty: str) -> None:
+    """Make the terminal at `tty` this process's controlling terminal and its stdin, stdout, stderr."""
+    os.setsid()
+    fd = os.open(tty, os.O_RDWR)  # a session leader opening a terminal takes it as its controlling one
+    for target in (0, 1, 2):
+        os.dup2(fd, target)
+    os.close(fd)
+    sys.stdin = sys.__stdin__ = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", errors="replace", closefd=False)
+    sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="replace", closefd=False)
