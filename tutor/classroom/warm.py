@@ -1,21 +1,28 @@
 """What every session would do first, done once in the fork server before any session is forked.
 
 `tutor serve` makes each session's process by forking a server process that has imported this
-module: the app's modules, the course, the device and the default network's captured training step
-are then already in memory (shared, copy-on-write), so a session shows its first screen, and runs
-its first what-if, without paying for them again. None of this leaves a thread or a child process
+module: the app's modules, the course, the device, the default network's captured training step
+and Textual's caches (filled by one headless run of the app) are then already in memory, shared
+copy-on-write, so a session shows its first screen, and runs its first what-if, without paying for
+them again. Everything is then frozen out of the garbage collector's sight (`gc.freeze`), so the
+sessions' collections neither scan nor copy it. None of this leaves a thread or a child process
 behind (tinygrad's CPU device has none once a captured shape is loaded), so forking stays safe.
 """
 
+import asyncio
+import gc
 import os
+import tempfile
+from pathlib import Path
 
 from tutor.config import make_config
 from tutor.engine import train
 from tutor.engine.device import resolve
 from tutor.lessons import load_lessons
+from tutor.store import Store
+from tutor.ui.app import TutorApp
 
-import tutor.ui.app  # noqa: F401  (imported for the sessions)
-import tutor.ui.teacher  # noqa: F401
+import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 
 COURSE = load_lessons()
 
@@ -31,4 +38,21 @@ def _warm_engine() -> None:
             os.environ["TUTOR_QUEUE"] = queue
 
 
+def _warm_app() -> None:
+    """Show the first screen once, headless, on a throwaway store."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "warm.db")
+        app = TutorApp(store, "warm", course=COURSE, remote=True)
+
+        async def first_screen() -> None:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+
+        asyncio.run(first_screen())
+        store.close()
+
+
 _warm_engine()
+_warm_app()
+gc.collect()
+gc.freeze()

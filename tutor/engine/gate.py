@@ -6,6 +6,9 @@ queue socket. A turn there is one connection: the server answers with the place 
 changes, then `go`; closing the connection gives the slot back (or leaves the queue), so a session
 that dies frees its slot at once. Without `TUTOR_QUEUE` a turn is only the process lock.
 
+There the thread that trains also runs at a lower priority (nice `TRAINING_NICE`): every student's
+typing and screens come first, and the runs share what is left.
+
 Protocol, one JSON object per line from the server: {"place": n, "of": m} while waiting,
 {"go": true} when the slot is ours, {"full": limit} when this student already has `limit` runs queued.
 """
@@ -25,6 +28,7 @@ from tutor.i18n import Lang, t
 
 TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
 POLL_SECONDS = 0.1
+TRAINING_NICE = 10
 
 
 
@@ -60,6 +64,7 @@ def _granted() -> Iterator[bool]:
 
 @contextmanager
 def _class_slot(path: str, should_stop: Callable[[], bool]) -> Iterator[bool]:
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINING_NICE)  # Linux: this thread only
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)

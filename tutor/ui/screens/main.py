@@ -83,7 +83,9 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         with Horizontal(id="body"):
             yield Conversation(id="talk")
             yield RunPanel(self.lang, id="run")
-        yield PromptInput(id="prompt")
+        prompt = PromptInput(id="prompt")
+        prompt.cursor_blink = not self.app.remote  # each blink redraws the prompt: over SSH, bytes and CPU for nothing
+        yield prompt
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
