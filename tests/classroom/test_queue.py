@@ -137,3 +137,29 @@ async def test_a_full_queue_is_a_clear_error(queue, monkeypatch):
         await asyncio.to_thread(third_run)
     await first.leave()
     await second.leave()
+
+
+async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))
+    from pilot_tools import say, settle, showing
+
+    from tutor.store import Store
+    from tutor.ui.app import TutorApp
+
+    monkeypatch.setenv("TUTOR_QUEUE", queue.path)
+    holder = await connect(queue, "ben")  # ben's run holds the only slot
+    await holder.next()
+    queue.who.append("ana")
+    app = TutorApp(Store(), "ana", "es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "¿y si el learning rate fuera 0.1?", wait=False)
+        assert await showing(pilot, "En la cola de la clase: puesto 1 de 1", 10)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert await showing(pilot, "cancelada")
+    [run] = Store().runs("ana")
+    assert run.status == "cancelled" and run.result["history"] == []
+    assert queue.waiting == []

@@ -223,10 +223,12 @@ class Terminal(asyncssh.SSHServerSession):
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
         self.last_input = asyncio.get_running_loop().time()
-        try:
-            os.write(self.master, data)
-        except BlockingIOError:  # the app is not reading; a keystroke more would not help
-            pass
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[os.write(self.master, view):]
+            except BlockingIOError:  # the app is not reading (a huge paste): the rest would not help
+                return
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self.resize(width, height)

@@ -29,16 +29,22 @@ def main(student: str, teacher: bool, tty: str, term: str, lang: str) -> None:
                         format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
     try:
         app = _teacher_app(lang) if teacher else _student_app(student)
-        # A hangup (the student left, the server stopped) quits as ctrl+q does: a run in progress is
-        # stored as cancelled first.
-        signal.signal(signal.SIGHUP, lambda *_: asyncio.get_running_loop().call_soon_threadsafe(
-            lambda: asyncio.ensure_future(app.action_quit())))
+        signal.signal(signal.SIGHUP, lambda *_: _hang_up(app))
         app.run()
         code = app.return_code or 0
     except Exception:
         log.exception("the session crashed")
         code = 1
     sys.exit(code)
+
+
+def _hang_up(app: "App") -> None:
+    """The student left or the server stopped: quit as ctrl+q does, storing a run in progress as cancelled."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # the app is not running (yet, or any more): nothing to store
+        raise SystemExit(0) from None
+    loop.call_soon_threadsafe(lambda: asyncio.ensure_future(app.action_quit()))
 
 
 def ready() -> None:
