@@ -6,8 +6,10 @@ import io
 import pytest
 from trained_runs import add, trained
 
-from tutor.classroom.board import class_rows, common_diagnoses, course_topics, export_csv, graded_items
+from tutor.classroom.board import (class_rows, common_diagnoses, course_topics, export_csv, graded_items,
+                                   roster_students)
 from tutor.classroom.exercise import Exercise, set_exercise
+from tutor.errors import ConfigError
 from tutor.lessons import load_lessons
 from tutor.store import Store
 
@@ -44,6 +46,29 @@ def test_a_row_per_student(store, course):
     assert (carl_row.student, carl_row.connected, carl_row.runs, carl_row.last_status) == ("carl", True, 0, None)
     store.close_session(carl)
     assert [row.student for row in class_rows(store, course)] == ["ana", "bob"]
+
+
+def test_the_roster_lists_who_never_connected(store, course):
+    add(store, "bob", "healthy")  # on the roster, with a run
+    store.open_session("zoe")  # not on the roster (since edited): still listed
+    ana, bob, dan, zoe = class_rows(store, course, roster=["dan", "bob", "ana"])
+    assert [row.student for row in (ana, bob, dan, zoe)] == ["ana", "bob", "dan", "zoe"]
+    assert (bob.runs, bob.last_status, zoe.connected) == (1, "completed", True)
+    assert (dan.connected, dan.lesson, dan.step, dan.steps, dan.runs, dan.last_status, dan.last_diagnosis,
+            dan.right, dan.wrong) == (False, None, None, None, 0, None, None, 0, 0)
+    assert list(dan.mastery) == course_topics(course) and not any(m.attempted for m in dan.mastery.values())
+    assert [row.student for row in class_rows(store, course)] == ["bob", "zoe"]  # no roster: the store's only
+
+
+def test_roster_students_are_the_students_of_the_file(tmp_path):
+    path = tmp_path / "roster.yaml"
+    assert roster_students(path) == []  # no file yet
+    path.write_text("users:\n  - {name: Dan, password: null}\n  - {name: profe, role: teacher}\n"
+                    "  - {name: ana, role: student}\n")
+    assert roster_students(path) == ["dan", "ana"]
+    path.write_text("users:\n  - {name: ana, role: boss}\n")
+    with pytest.raises(ConfigError, match=r"roster.yaml:2: users\[0\].role"):
+        roster_students(path)
 
 
 def test_common_diagnoses_count_students_and_name_the_bound(store):
@@ -89,3 +114,13 @@ def test_export_csv(store, course, tmp_path):
     assert (bob["lesson"], bob["step"], bob["last_diagnosis"]) == ("", "", "healthy")
     export_csv(store, course, tmp_path / "class.csv")
     assert (tmp_path / "class.csv").read_bytes().decode("utf-8") == out.getvalue()
+
+
+def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
+    add(store, "bob", "healthy")
+    export_csv(store, course, tmp_path / "class.csv", roster=["ana", "bob"])
+    ana, bob = csv.DictReader(io.StringIO((tmp_path / "class.csv").read_text(encoding="utf-8")))
+    assert (bob["student"], bob["runs"]) == ("bob", "1")
+    assert ana == {"student": "ana", "connected": "0", "lesson": "", "step": "", "steps": "", "runs": "0",
+                   "last_status": "", "last_diagnosis": "", "predictions_right": "0", "predictions_wrong": "0",
+                   **{f"mastery_{topic}": "0.00" for topic in course_topics(course)}}

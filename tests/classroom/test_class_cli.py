@@ -140,14 +140,19 @@ def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home):
 
 
 def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):
-    fake("tutor.classroom.board", "export_csv")
     calls = fake("tutor.ui.teacher", "run_class_app")
+    roster = tmp_path / "roster.yaml"
     assert main(["--lang", "en", "--lessons", str(tmp_path), "class"]) == 0
-    assert calls == [("run_class_app", "en", [tmp_path])]
+    assert main(["--lang", "en", "class", "--roster", str(roster)]) == 0
+    assert calls == [("run_class_app", "en", [tmp_path], None), ("run_class_app", "en", [], roster)]
+    exported: list[tuple] = []
+    monkeypatch.setattr("tutor.classroom.board.export_csv", lambda *args: exported.append(args))
+    roster.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n")
     monkeypatch.chdir(tmp_path)
-    assert main(["class", "export"]) == 0 and main(["class", "export", "-"]) == 0
-    (_, store, course, first), (*_, second) = calls[1:]
-    assert first.name.startswith("class-") and first.suffix == ".csv" and second is sys.stdout
+    assert main(["class", "export"]) == 0 and main(["class", "--roster", str(roster), "export", "-"]) == 0
+    (store, course, first, nobody), (*_, second, students) = exported
+    assert first.name.startswith("class-") and first.suffix == ".csv" and nobody == []  # no DATA/roster.yaml
+    assert second is sys.stdout and students == ["ana"]  # the roster's students, not its teachers
     assert hasattr(store, "students") and hasattr(course, "lessons")
 
 

@@ -134,7 +134,7 @@ async def test_a_remote_session_cannot_write_screenshots_on_the_server(isolated_
 async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):
     with Server(isolated_home, ["ana"], ("profe",)) as server:
         teacher = await Terminal(80, 24).connect(server.port, "profe")
-        await teacher.wait_for(r"Class · students: 0 · connected: 0")
+        await teacher.wait_for(r"Class · students: 1 · connected: 0")  # ana is on the roster, not here yet
         ana = await Terminal(80, 24).connect(server.port, "ana")
         await ana.wait_for("Qué es entrenar una red")
         await teacher.wait_for(r"connected: 1")  # profe is a teacher, not a student

@@ -9,9 +9,10 @@ from textual.widgets import DataTable, Input
 from trained_runs import add
 
 from tutor.classroom.exercise import Exercise, current_exercise
+from tutor.classroom.roster import default_path, load, save
 from tutor.lessons import load_lessons
 from tutor.store import Store
-from tutor.ui.teacher import ClassApp
+from tutor.ui.teacher import ClassApp, run_class_app
 from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
 
@@ -57,6 +58,33 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
         other.open_session("carl")
         await until(pilot, lambda: table.row_count == 3, 2)
         assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "connected: 1")
+
+
+async def test_roster_students_show_before_they_connect(store, course):
+    add(store, "bob", "healthy")
+    app = ClassApp(store, "en", course, roster=["dan", "bob"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "bob", "runs") == "1", 5)
+        table = app.screen.query_one("#class-table", DataTable)
+        assert [key.value for key in table.rows] == ["bob", "dan"]
+        assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "runs", "last", "predictions")] \
+            == ["  dan", "—", "—", "0", "—", "0✓ 0✗"]
+        assert await showing(pilot, "Class · students: 2 · connected: 0")
+        Store().open_session("dan")  # dan logs in
+        await until(pilot, lambda: cell(app, "dan", "student") == "● dan", 2)
+        assert table.row_count == 2 and await showing(pilot, "connected: 1")
+
+
+def test_run_class_app_reads_the_roster_students(tmp_path, monkeypatch, isolated_home):
+    opened = []
+    monkeypatch.setattr(ClassApp, "run", lambda self: opened.append((self.lang, self.roster)))
+    elsewhere = tmp_path / "roster.yaml"
+    elsewhere.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n  - {name: bob}\n")
+    assert run_class_app("es", roster_path=elsewhere) == 0
+    assert run_class_app("en") == 0  # no roster at DATA/roster.yaml yet: the store's students only
+    save(load(elsewhere), default_path())
+    assert run_class_app("en") == 0
+    assert opened == [("es", ("ana", "bob")), ("en", ()), ("en", ("ana", "bob"))]
 
 
 async def test_the_table_fits_80_by_24(store, course):

@@ -1,5 +1,5 @@
-"""The teacher's view of a class, read from the shared store: a row per student, the diagnoses the
-class runs into most, and the class's progress as CSV.
+"""The teacher's view of a class, read from the shared store: a row per student (the roster's students
+too, before they first connect), the diagnoses the class runs into most, and the class's progress as CSV.
 
 Every function reads a few small columns (a run's result, its largest part, stays inside SQLite),
 so a screen can call them every second for a class of thirty.
@@ -7,10 +7,12 @@ so a screen can call them every second for a class of thirty.
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from tutor.classroom.roster import load
 from tutor.config import argument
 from tutor.dialogue.tutor import STATE_KEY
 from tutor.i18n import Lang, catalogue, t
@@ -50,8 +52,9 @@ class CommonDiagnosis:
     text: str
 
 
-def class_rows(store: Store, course: Course) -> list[StudentRow]:
-    """One row per student (anyone with a run, progress, state or an open session), alphabetically."""
+def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list[StudentRow]:
+    """One row per student, alphabetically: anyone with a run, progress, state or an open session, and
+    every name in `roster` (the roster's students: one who never connected gets a row of dashes and zeros)."""
     items = graded_items(course)
     connected = store.connected()
     last = {student: (n, status, code) for student, n, status, code in store.db.execute(
@@ -59,7 +62,7 @@ def class_rows(store: Store, course: Course) -> list[StudentRow]:
         "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
         "JOIN runs AS r ON r.id = c.last")}
     rows = []
-    for student in sorted(set(store.students()) | connected):
+    for student in sorted(set(store.students()) | connected | set(roster)):
         state = store.get_state(student, STATE_KEY) or {}
         lesson = course.get(state["lesson"]) if state.get("lesson") else None
         graded = [e["correct"] for e in store.progress(student) if e["kind"] == "predict" and e["correct"] is not None]
@@ -72,6 +75,12 @@ def class_rows(store: Store, course: Course) -> list[StudentRow]:
             mastery={topic: topics[topic] for topic in TOPICS if topic in topics},
             right=sum(graded), wrong=len(graded) - sum(graded)))
     return rows
+
+
+def roster_students(path: Path, lang: Lang = "en") -> list[str]:
+    """The names of the students in the roster file `path`, in its order (teachers are not in the class);
+    none for a missing file. A broken file is a ConfigError naming the file, line and key."""
+    return [user.name for user in load(path, lang).users if user.role == "student"]
 
 
 def graded_items(course: Course) -> list[GradedItem]:
@@ -132,18 +141,19 @@ def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
     return t("teacher.common.bound", lang, who=who, title=title, field=field, op=op, value=argument(bound))
 
 
-def export_csv(store: Store, course: Course, out: str | Path | TextIO) -> None:
-    """The class's progress as CSV, a row per student: the class_rows columns, one mastery column per topic
-    (right first tries over the topic's questions, 0 to 1); `out` is a path or an open text file."""
+def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = ()) -> None:
+    """The class's progress as CSV, a row per student (class_rows's, `roster` included): its columns, one
+    mastery column per topic (right first tries over the topic's questions, 0 to 1); `out` is a path or an
+    open text file."""
     if isinstance(out, (str, Path)):
         with open(out, "w", newline="", encoding="utf-8") as f:
-            export_csv(store, course, f)
+            export_csv(store, course, f, roster)
         return
     topics = course_topics(course)
     writer = csv.writer(out)
     writer.writerow(["student", "connected", "lesson", "step", "steps", "runs", "last_status", "last_diagnosis",
                      "predictions_right", "predictions_wrong", *(f"mastery_{topic}" for topic in topics)])
-    for row in class_rows(store, course):
+    for row in class_rows(store, course, roster):
         writer.writerow([row.student, int(row.connected), row.lesson or "", "" if row.step is None else row.step + 1,
                          row.steps or "", row.runs, row.last_status or "", row.last_diagnosis or "", row.right,
                          row.wrong, *(f"{row.mastery[topic].score:.2f}" for topic in topics)])

@@ -37,8 +37,9 @@ def add_parsers(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     export = actions.add_parser("export", help="every student's progress as CSV")
     export.add_argument("file", nargs="?", help="where to write (default: class-YYYY-MM-DD.csv; -: standard output)")
-    for p in (add, remove, listing):
-        p.add_argument("--roster", metavar="FILE", type=Path, help="the roster file (default: DATA/roster.yaml)")
+    for p in (room, add, remove, listing, export):  # an action's own default would hide `class --roster FILE`
+        p.add_argument("--roster", metavar="FILE", type=Path, default=None if p is room else argparse.SUPPRESS,
+                       help="the roster file (default: DATA/roster.yaml)")
     serve = sub.add_parser("serve", help="the classroom: an SSH server where each student gets their own tutor")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--public", action="store_true", help="allow listening on an address other than loopback")
@@ -60,9 +61,9 @@ def run_command(args: argparse.Namespace, lang: Lang) -> int:
     if args.action is None:
         from tutor.ui.teacher import run_class_app
 
-        return run_class_app(lang, [Path(d) for d in args.lessons])
+        return run_class_app(lang, [Path(d) for d in args.lessons], args.roster)
     if args.action == "export":
-        return _export(args.file, [Path(d) for d in args.lessons], lang)
+        return _export(args.file, [Path(d) for d in args.lessons], args.roster, lang)
     from tutor.classroom import roster as rosters
 
     path = args.roster or rosters.default_path()
@@ -167,18 +168,21 @@ def _list(roster: Any, path: Path, as_json: bool, lang: Lang) -> int:
     return 0
 
 
-def _export(file: str | None, lessons_dirs: list[Path], lang: Lang) -> int:
-    from tutor.classroom.board import export_csv
+def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None, lang: Lang) -> int:
+    """Every student of the store and of the roster (`roster_path`, default DATA/roster.yaml) as CSV."""
+    from tutor.classroom import roster as rosters
+    from tutor.classroom.board import export_csv, roster_students
     from tutor.lessons import load_lessons
     from tutor.store import Store
 
+    students = roster_students(roster_path or rosters.default_path(), lang)
     store, course = Store(), load_lessons(lessons_dirs)
     if file == "-":
-        export_csv(store, course, sys.stdout)
+        export_csv(store, course, sys.stdout, students)
         return 0
     target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
     try:
-        export_csv(store, course, target)
+        export_csv(store, course, target, students)
     except OSError as err:
         raise TutorError(f"{target}: {err.strerror or err}") from None
     print(t("classroom.cli.exported", lang, file=target))

@@ -190,10 +190,13 @@ class Terminal(asyncssh.SSHServerSession):
         self.master, self.slave = pty.openpty()  # the slave stays open here, so the master never reads EIO
         self.resize(*self.size)
         os.set_blocking(self.master, False)
-        user = self.room.roster().user(self.user)
+        roster = self.room.roster()
+        user = roster.user(self.user)  # None if taken off the roster since logging in: a student still
         teacher = user is not None and user.role == "teacher"
+        students = [u.name for u in roster.users if u.role == "student"] if teacher else None
         self.child = self.room.children.Process(target=session.main, name=f"tutor:{self.user}",
-                                                args=(self.user, teacher, os.ttyname(self.slave), self.term, self.room.opts.lang))
+                                                args=(self.user, os.ttyname(self.slave), self.term, self.room.opts.lang,
+                                                      students))
         self.child.start()
         self.room.sessions[self.child.pid] = self
         # the class view lists who is connected: students, not the teachers watching

@@ -21,14 +21,15 @@ WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any
 log = logging.getLogger("tutor.session")
 
 
-def main(student: str, teacher: bool, tty: str, term: str, lang: str) -> None:
-    """Run `student`'s app (the class view, in `lang`, for a teacher) on the terminal at path `tty`."""
+def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None) -> None:
+    """Run `student`'s app on the terminal at path `tty`; for a teacher (`roster`: the class's
+    students), the class view in `lang`."""
     _attach(tty)
     os.environ.update(TERM=term, TUTOR_STUDENT=student)
     logging.basicConfig(filename=home() / "serve.log", level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
     try:
-        app = _teacher_app(lang) if teacher else _student_app(student)
+        app = _student_app(student) if roster is None else _teacher_app(lang, roster)
         signal.signal(signal.SIGHUP, lambda *_: _hang_up(app))
         app.run()
         code = app.return_code or 0
@@ -58,11 +59,11 @@ def _student_app(student: str) -> "App":
     return TutorApp(Store(), student, course=COURSE, remote=True)
 
 
-def _teacher_app(lang: str) -> "App":
+def _teacher_app(lang: str, roster: list[str]) -> "App":
     from tutor.classroom.warm import COURSE
     from tutor.ui.teacher import ClassApp
 
-    return ClassApp(Store(), lang, COURSE)
+    return ClassApp(Store(), lang, COURSE, roster)
 
 
 def _attach(tty: str) -> None:

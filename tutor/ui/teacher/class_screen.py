@@ -1,6 +1,8 @@
-"""The class at a glance: a live table of the students and the diagnoses most of them run into."""
+"""The class at a glance: a live table of the students (the roster's, connected or not, and anyone
+else in the store) and the diagnoses most of them run into."""
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -37,9 +39,9 @@ class ClassScreen(LocalizedBindings, Screen):
         *localized("x", "export", "export", labels=KEYS),
     ]
 
-    def __init__(self, store: Store, lang: Lang, course: Course) -> None:
+    def __init__(self, store: Store, lang: Lang, course: Course, roster: Sequence[str] = ()) -> None:
         super().__init__()
-        self.store, self.lang, self.course = store, lang, course
+        self.store, self.lang, self.course, self.roster = store, lang, course, tuple(roster)
         self.rows: dict[str, StudentRow] = {}
         self.shown: dict[str, tuple[Text, ...]] = {}  # the cells on screen, per student
         self.seen_run = -1  # the newest run when the common diagnoses were counted
@@ -61,7 +63,7 @@ class ClassScreen(LocalizedBindings, Screen):
 
     def poll(self) -> None:
         """Read the class again and change only the cells that changed: the cursor stays, nothing flickers."""
-        rows = class_rows(self.store, self.course)
+        rows = class_rows(self.store, self.course, self.roster)
         table = self.query_one(DataTable)
         for gone in self.shown.keys() - {row.student for row in rows}:
             table.remove_row(gone)
@@ -114,7 +116,7 @@ class ClassScreen(LocalizedBindings, Screen):
         """The class's progress as CSV in the current folder."""
         path = Path.cwd() / f"class-{datetime.datetime.now():%Y-%m-%d-%H%M%S}.csv"
         try:
-            export_csv(self.store, self.course, path)
+            export_csv(self.store, self.course, path, self.roster)
         except OSError as err:
             self.notify(t("teacher.export_failed", self.lang, path=path, reason=err.strerror or err), severity="error")
             return
