@@ -248,6 +248,35 @@ def test_conversation_kinds(text: str, kind: str) -> None:
     assert parse(text).kind == kind, (text, parse(text))
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("ejercicio", "es"), ("¿cuál es el ejercicio?", "es"), ("el reto de la clase", "es"), ("ranking", None),
+    ("clasificación", "es"), ("¿cómo voy en el ranking?", "es"),
+    ("¿cuál es mi puesto en la clasificación?", "es"),
+    ("muéstrame la clasificación", "es"), ("abre el ejercicio", "es"), ("ejercisio", "es"),
+    ("exercise", "en"), ("what's the exercise?", "en"), ("leaderboard", "en"), ("the class challenge", "en"),
+    ("how am I doing on the leaderboard?", "en"), ("what's my rank?", "en"), ("where do I stand?", "en"),
+    ("how do I compare on the leaderboard?", "en"), ("show me the leaderboard", "en"), ("exercize", "en"),
+])
+def test_the_class_exercise_and_its_leaderboard(text: str, lang: str | None) -> None:
+    intent = parse(text)
+    assert intent.kind == "exercise" and not intent.changes, (text, intent)
+    assert lang is None or intent.lang == lang
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("what if the batch size were 1", "what_if"), ("what if the batch size were 1 in the exercise?", "what_if"),
+    ("para el ejercicio, ¿y si el batch fuera 1?", "what_if"),
+    ("in the exercise, double the learning rate", "what_if"),
+    ("¿cuál es el mejor lr para el ejercicio?", "lr_find"), ("dame una pista para el ejercicio", "hint"),
+    ("compara las dos últimas ejecuciones del ejercicio", "compare"), ("compare lr 0.1 and lr 0.01", "compare"),
+    ("why did my run for the exercise diverge?", "why"),
+    ("¿es esto un problema de clasificación?", "unknown"), ("¿qué es la clasificación?", "why"),
+    ("the loss keeps ranging around 0.7", "unknown"),  # not a misspelt "ranking"
+])
+def test_the_exercise_does_not_take_other_kinds(text: str, kind: str) -> None:
+    assert parse(text).kind == kind, (text, parse(text))
+
+
 @pytest.mark.parametrize("text, with_field, change", [
     ("halve it", "halve it lr", ("lr", "mul", 0.5)),
     ("a la mitad", "a la mitad lr", ("lr", "mul", 0.5)),

@@ -74,8 +74,8 @@ OPTIONS = {
     ("dataset", "digits"): ("digits | handwritten digits | mnist", "dígitos", ""),
 }
 
-# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change" and
-# "whatis" are parts of a kind, combined in `parse`)
+# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis"
+# and "board" are parts of a kind, combined in `parse`; "board" asks for the exercise's leaderboard)
 KINDS = {
     "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
             "the reason | "
@@ -124,6 +124,13 @@ KINDS = {
               "volver a empezar | vuelve a empezar | desde cero | de cero | desde el principio | por defecto | "
               "valores por defecto | predeterminados | valores iniciales | restaura | restaurar | restablece | "
               "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo"),
+    "exercise": ("exercise | exercises | class exercise | challenge | class challenge | competition | contest",
+                 "ejercicio | ejercicios | ejercicio de clase | reto | retos | desafío | desafíos | competición | "
+                 "concurso"),
+    "board": ("leaderboard | leaderboards | leader board | scoreboard | standings | ranking | rankings | my rank | "
+              "what rank | how do i rank | my place | what place | my position | my standing | where do i stand",
+              "ranking | rankings | clasificación | tabla de clasificación | tabla de posiciones | mi puesto | "
+              "qué puesto | en qué puesto | mi posición | qué posición | en qué posición"),
     "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | vamos a la | llévame a | llévame | "
              "muéstrame | pasa a la | salta a"),
     "teach": ("teach me | teach | i want to learn | learn about | tell me about | i want to know about",
@@ -149,7 +156,9 @@ TOPICS = {
                  "overfitting | underfitting | generalization | convergence",
                  "entrenamiento | entrenar | fundamentos | lo básico | descenso de gradiente | "
                  "descenso del gradiente | "
-                 "pérdida | retropropagación | optimización | sobreajuste | generalización | convergencia"),
+                 "pérdida | retropropagación | optimización | sobreajuste | generalización | convergencia | "
+                 "clasificación binaria | clasificación multiclase | problema de clasificación | "
+                 "problemas de clasificación | tarea de clasificación | tareas de clasificación"),
     "architecture": ("architecture | network | neural network | model | mlp | topology",
                      "arquitectura | red | red neuronal | modelo | topología"),
     "tuning": ("tuning | hyperparameter | hyperparameters | hyperparameter search | hyperparameter tuning | "
@@ -257,7 +266,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "
      "see | happen | happens | happened | there | here | than | very | really | too | much | many | some | any | "
      "all | im | dont | didnt | doesnt | cant | wont | isnt | later | moment | matter | other | after | before | "
-     "where | thing | things | first | second | still | well | hello | hi | thanks | thank you",
+     "where | thing | things | first | second | still | well | hello | hi | thanks | thank you | ranging | ranged",
      "yo | tú | me | te | se | nos | les | que | para | como | cuando | donde | si | hay | está | están | son | "
      "fue | ser | hacer | tiene | tengo | quiero | puedo | puedes | necesito | muy | mucho | muchos | mucha | "
      "muchas | poco | pocos | todo | todos | algo | nada | ya | aún | todavía | pasa | pasó | qué | cuál | "
@@ -282,6 +291,9 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("train less | shorter training", "en", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),
     ("entrena menos tiempo", "es", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),
     ("noiseless | noise free | clean data", "en", (Tag("field", "noise"), Tag("neg"))),
+    # "clasificación" alone is the exercise's leaderboard; asked what it is, the kind of task
+    ("qué es la clasificación | qué es clasificación | qué es una clasificación", "es",
+     (Tag("kind", "whatis"), Tag("topic", "training"))),
 ]
 
 

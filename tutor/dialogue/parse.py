@@ -2,10 +2,11 @@
 
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
-goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes) > compare >
-sweep / lr_find > what_if (any change) > clarify (a change asked without its value) > reset, hint,
-help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...") > answer > clarify
-(a field named alone) > answer (a predicted outcome) > unknown.
+goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes) > compare
+(but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) >
+clarify (a change asked without its value) > reset, hint, exercise (the class exercise or its
+leaderboard), help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...") > answer >
+clarify (a field named alone) > answer (a predicted outcome) > unknown.
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
@@ -17,7 +18,7 @@ from tutor.i18n import Lang
 
 __all__ = ["Change", "Intent", "Search", "parse"]
 
-NAVIGATION = ("reset", "hint", "help", "repeat", "back", "next")
+NAVIGATION = ("reset", "hint", "exercise", "help", "repeat", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 
@@ -54,12 +55,15 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     """The kind of message, by the precedence in the module docstring."""
     topic = _topic(items, goto=True)
     asks_change = bool(markers & {"whatif", "change"}) or _has(items, "dir") or _has(items, "add")
+    if "board" in markers:  # "leaderboard", "mi puesto": the class exercise's standings
+        markers = markers | {"exercise"}
     if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
         return "goto"
     if "why" in markers and not (slots.changes and markers & {"whatif", "change"}):
         return "why"
     if "compare" in markers:
-        return "compare"
+        standing = "board" in markers and not (slots.changes or slots.values or slots.bounds)
+        return "exercise" if standing else "compare"
     search = _search_kind(items, markers, slots)
     if search:
         return search

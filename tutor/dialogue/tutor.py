@@ -207,6 +207,9 @@ class Tutor:
         self.config, self.run_ids = fresh, []
         return self._reply(intent, "dialogue.reset", config=shown(fresh.model_dump(exclude={"device"})))
 
+    def _on_exercise(self, intent: Intent, *_) -> Reply:
+        return Reply(text=self.exercise_text(), intent=intent, lang=self.lang)
+
     def _on_help(self, intent: Intent, *_) -> Reply:
         return self._reply(intent, "dialogue.help")
 

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerError, WorkerState
 
+from tutor.classroom.exercise import current_exercise
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
 from tutor.dialogue.tutor import Reply, Tutor, apply
@@ -100,7 +101,11 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             diagnoses = [Diagnosis.model_validate(d) for d in stored.diagnoses]
             self.suggestion = diagnoses[0].suggestion if diagnoses else None
             self.panel.show(RunResult.model_validate(stored.result), diagnoses, self.suggestion)
-        self.show_step(Said(ui("welcome_back" if resumed else "welcome", self.lang), "note"))
+        greeting = [Said(ui("welcome_back" if resumed else "welcome", self.lang), "note")]
+        exercise = current_exercise(tutor.store)
+        if exercise is not None:  # the teacher's class exercise, and how to see one's place on its board
+            greeting.append(Said(ui("exercise", self.lang, exercise=exercise.describe(self.lang)), "note"))
+        self.show_step(*greeting)
         self.query_one(PromptInput).focus()
 
     # -- parts -----------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""Students ask for the class exercise in their own words, and the app greets them with it."""
+
+import pytest
+
+from tutor.classroom.exercise import Exercise, set_exercise
+from tutor.dialogue.tutor import Tutor
+from tutor.store import Store
+from tutor.ui.app import TutorApp
+
+EXERCISE = Exercise(title="La red más pequeña", threshold=0.8, locked={"dataset": "spiral"})
+
+
+@pytest.fixture
+def store(isolated_home) -> Store:
+    return Store()
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("¿cuál es el ejercicio?", "es"), ("¿cómo voy en el ranking?", "es"), ("what's the exercise?", "en"),
+    ("how am I doing on the leaderboard?", "en"),
+])
+def test_asking_for_the_exercise_shows_it_and_the_place(store, text, lang):
+    set_exercise(store, EXERCISE)
+    tutor = Tutor(Store(), "ana", lang)
+    reply = tutor.handle(text, run=False)
+    assert reply.intent.kind == "exercise" and reply.run is None
+    assert reply.text == tutor.exercise_text()
+    assert EXERCISE.describe(lang) in reply.text and "spiral" in reply.text
+    unplaced = "Aún no vale ninguna" if lang == "es" else "None of your runs qualifies yet"
+    assert unplaced in reply.text
+
+
+def test_without_an_exercise_the_tutor_says_so(store):
+    reply = Tutor(store, "ana", "es").handle("ejercicio", run=False)
+    assert reply.intent.kind == "exercise" and reply.text == "Ahora no hay ningún ejercicio de clase."
+
+
+def turns(app: TutorApp) -> str:
+    return "\n".join(str(turn.render()) for turn in app.main.talk.children)
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("es", "Ejercicio de la clase: La red más pequeña: llegar a"),
+    ("en", "Class exercise: La red más pequeña: reach val acc ≥ 80%"),
+])
+async def test_the_greeting_names_the_exercise(store, lang, line):
+    set_exercise(store, EXERCISE)
+    app = TutorApp(store, "ana", lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert line in turns(app)
+        assert ("«ejercicio»" if lang == "es" else '"exercise"') in turns(app)
+
+
+async def test_no_exercise_no_line(store):
+    app = TutorApp(store, "ana", "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Hi! I am your neural network tutor" in turns(app) and "Class exercise" not in turns(app)
