@@ -6,22 +6,17 @@ import io
 import pytest
 from trained_runs import add, trained
 
-from tutor.classroom.board import (class_rows, common_diagnoses, course_topics, export_csv, graded_items,
-                                   roster_students)
+from tutor.classroom.board import (
+    class_rows,
+    common_diagnoses,
+    course_topics,
+    export_csv,
+    graded_items,
+    roster_students,
+)
 from tutor.classroom.exercise import Exercise, set_exercise
 from tutor.errors import ConfigError
-from tutor.lessons import load_lessons
 from tutor.store import Store
-
-
-@pytest.fixture(scope="module")
-def course():
-    return load_lessons()
-
-
-@pytest.fixture
-def store(isolated_home) -> Store:
-    return Store()
 
 
 def test_a_row_per_student(store, course):

@@ -3,8 +3,14 @@
 import pytest
 from trained_runs import add, trained
 
-from tutor.classroom.exercise import (Exercise, current_exercise, leaderboard, locked_text, parse_locked,
-                                      set_exercise)
+from tutor.classroom.exercise import (
+    Exercise,
+    current_exercise,
+    leaderboard,
+    locked_text,
+    parse_locked,
+    set_exercise,
+)
 from tutor.config import make_config
 from tutor.diagnose.explain import pct
 from tutor.dialogue.tutor import Tutor
@@ -12,11 +18,6 @@ from tutor.errors import ConfigError
 from tutor.store import Store
 
 SPIRAL = {"dataset": "spiral"}
-
-
-@pytest.fixture
-def store(isolated_home) -> Store:
-    return Store()
 
 
 def test_set_read_and_clear(store):

@@ -10,11 +10,6 @@ from tutor.ui.app import TutorApp
 EXERCISE = Exercise(title="La red más pequeña", threshold=0.8, locked={"dataset": "spiral"})
 
 
-@pytest.fixture
-def store(isolated_home) -> Store:
-    return Store()
-
-
 @pytest.mark.parametrize("text, lang", [
     ("¿cuál es el ejercicio?", "es"), ("¿cómo voy en el ranking?", "es"), ("what's the exercise?", "en"),
     ("how am I doing on the leaderboard?", "en"),

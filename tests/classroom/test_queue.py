@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from tutor.classroom.queue import TrainingQueue
-from tutor.engine import gate, train
 from tutor.config import make_config
+from tutor.engine import gate, train
 
 
 class Client:
@@ -140,10 +140,6 @@ async def test_a_full_queue_is_a_clear_error(queue, monkeypatch):
 
 
 async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, monkeypatch):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))
     from pilot_tools import say, settle, showing
 
     from tutor.store import Store

@@ -10,7 +10,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tutor.classroom import roster as rosters
-from tutor.classroom.roster import Roster, User, check_password, hash_password, load, save
+from tutor.classroom.roster import (
+    Roster,
+    User,
+    check_password,
+    hash_password,
+    load,
+    save,
+)
 from tutor.errors import ConfigError
 
 

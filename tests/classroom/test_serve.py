@@ -13,7 +13,6 @@ from remote import PASSWORD, Server, Terminal
 from tutor.store import Store
 
 
-
 async def until(check, timeout: float = 15) -> None:
     deadline = time.monotonic() + timeout
     while not check():

@@ -1,33 +1,17 @@
 """The teacher's view with Pilot: the live class table, a student's runs, the exercise form, the export."""
 
-import sys
 import time
-from pathlib import Path
 
-import pytest
+from pilot_tools import screen_lines, screen_text, showing
 from textual.widgets import DataTable, Input
 from trained_runs import add
 
 from tutor.classroom.exercise import Exercise, current_exercise
 from tutor.classroom.roster import default_path, load, save
-from tutor.lessons import load_lessons
 from tutor.store import Store
 from tutor.ui.teacher import ClassApp, run_class_app
 from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # pilot_tools, shared with the student app's tests
-from pilot_tools import screen_lines, screen_text, showing  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def course():
-    return load_lessons()
-
-
-@pytest.fixture
-def store(isolated_home) -> Store:
-    return Store()
 
 
 def cell(app: ClassApp, student: str, column: str) -> str:

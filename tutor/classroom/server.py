@@ -99,14 +99,14 @@ class Classroom:
         while True:
             await asyncio.sleep(min(self.opts.idle_timeout / 4, 15))
             now = asyncio.get_running_loop().time()
-            for session in list(self.sessions.values()):
-                if now - session.last_input > self.opts.idle_timeout:
-                    session.hang_up("idle")
+            for terminal in list(self.sessions.values()):
+                if now - terminal.last_input > self.opts.idle_timeout:
+                    terminal.hang_up("idle")
 
     async def stop(self) -> None:
         """Hang up every session and wait (briefly) for their runs to be stored."""
-        for session in list(self.sessions.values()):
-            session.hang_up("stopped")
+        for terminal in list(self.sessions.values()):
+            terminal.hang_up("stopped")
         deadline = asyncio.get_running_loop().time() + HANGUP_GRACE + 1
         while self.sessions and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
