@@ -92,3 +92,17 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
         await settle(pilot)
     newest, first = store.runs("ana")
     assert (first.result["config"]["lr"], newest.result["config"]["lr"]) == (0.01, 0.005)
+
+
+async def test_a_student_typing_many_what_ifs_queues_only_a_few(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await say(pilot, "what if I train 300 epochs?", wait=False)
+        await wait_for_epochs(app, 1)
+        for lr in (0.1, 0.2, 0.3, 0.4, 0.5):
+            await say(pilot, f"what if the learning rate were {lr}?", wait=False)
+        assert len(app.main.jobs) == 3
+        assert await showing(pilot, "3 messages are already waiting")
+        await pilot.press("escape")  # cancels the run and clears what waits
+        await settle(pilot)
+    assert len(store.runs("ana")) == 1

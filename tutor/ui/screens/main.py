@@ -39,6 +39,9 @@ from tutor.ui.widgets.prompt import PromptInput
 from tutor.ui.widgets.run_panel import RunPanel
 
 
+MAX_WAITING = 3  # messages that may wait behind a training: typing ten what-ifs queues three
+
+
 class MainScreen(LessonSteps, LocalizedBindings, Screen):
     """The tutor's conversation, the current lesson step, and the live run."""
 
@@ -194,6 +197,12 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
                         plan=lambda: cfg, after=after))
 
     def submit(self, job: Job) -> None:
+        """Run `job` now, or after the ones waiting; past MAX_WAITING it is refused (Escape clears them)."""
+        if len(self.jobs) >= MAX_WAITING:
+            self.say(ui("too_many_waiting", self.lang, waiting=len(self.jobs)), "error")
+            if job.after is not None:
+                self.reopen()
+            return
         self.jobs.append(job)
         if self.busy:
             self.notify(ui("queued", self.lang))
