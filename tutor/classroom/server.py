@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import pty
+import shutil
 import signal
 import struct
 import tempfile
@@ -67,23 +68,25 @@ class Classroom:
         return self._roster[1]
 
     def owner(self, pid: int) -> str | None:
-        session = self.sessions.get(pid)
-        return session.user if session else None
+        terminal = self.sessions.get(pid)
+        return terminal.user if terminal else None
 
     def lang_of(self, student: str) -> Lang:
+        """The language the student last used (the tutor's saved state), else the server's."""
         return (self.store.get_state(student, "dialogue") or {}).get("lang") or self.opts.lang
 
     async def start(self) -> asyncssh.SSHAcceptor:
         """Listen; returns the SSH acceptor (`close()` it to stop taking connections)."""
         self.store.close_all_sessions()  # sessions left open by a server that was killed
-        folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
-        queue_path = folder / "queue.sock"
+        self.folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
+        queue_path = self.folder / "queue.sock"
         self.queue_server = await asyncio.start_unix_server(self.queue.handle, path=queue_path)
         os.environ.update(TUTOR_HOME=str(self.opts.data), TUTOR_QUEUE=str(queue_path), TEXTUAL_FPS=FPS)
         self.children.set_forkserver_preload(session.WARM)
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        self.key = host_key(self.opts.data)
         return await asyncssh.create_server(
-            lambda: Door(self), self.opts.host, self.opts.port, server_host_keys=[host_key(self.opts.data)],
+            lambda: Door(self), self.opts.host, self.opts.port, server_host_keys=[self.key],
             encoding=None, line_editor=False, agent_forwarding=False,
             x11_forwarding=False, allow_scp=False, sftp_factory=None, login_timeout=60, keepalive_interval=30)
 
@@ -111,6 +114,7 @@ class Classroom:
         while self.sessions and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         self.queue_server.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Door(asyncssh.SSHServer):
@@ -320,9 +324,8 @@ def serve(opts: ServeOptions) -> int:
 async def _serve(opts: ServeOptions) -> int:
     room = Classroom(opts)
     acceptor = await room.start()
-    key = host_key(opts.data)
     print(t("serve.listening", opts.lang, host=opts.host, port=opts.port, users=len(room.roster().users),
-            slots=opts.slots, data=opts.data, fingerprint=key.get_fingerprint()), flush=True)
+            slots=opts.slots, data=opts.data, fingerprint=room.key.get_fingerprint()), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
