@@ -7,8 +7,8 @@ worker thread, one at a time; messages typed meanwhile wait in a queue.
 
 import threading
 from collections import deque
-from contextlib import suppress
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 from textual import on, work
@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerError, WorkerState
 
 from tutor.classroom.exercise import current_exercise
@@ -35,6 +35,7 @@ from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.screens.lesson import LessonSteps
 from tutor.ui.text import ui, values
 from tutor.ui.widgets.conversation import Conversation, Said
+from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.prompt import PromptInput
 from tutor.ui.widgets.run_panel import RunPanel
 

@@ -5,7 +5,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tutor.data import load
 from tutor.diagnose import compare
@@ -18,6 +18,7 @@ from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.text import config_diff, num, pct, ui
 from tutor.ui.widgets.chart import LineChart, Series
 from tutor.ui.widgets.datamap import DataMap
+from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
 OTHER_TRAIN, OTHER_VAL = "#c678dd", "#98c379"

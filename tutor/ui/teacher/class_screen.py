@@ -9,9 +9,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from tutor.classroom.board import StudentRow, class_rows, common_diagnoses, diagnosis_title, export_csv, latest_run
+from tutor.classroom.board import (
+    StudentRow,
+    class_rows,
+    common_diagnoses,
+    diagnosis_title,
+    export_csv,
+    latest_run,
+)
 from tutor.classroom.exercise import current_exercise
 from tutor.i18n import Lang, t
 from tutor.lessons import Course
@@ -19,6 +26,7 @@ from tutor.store import Store
 from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
+from tutor.ui.widgets.footer import Footer
 
 COLUMNS = {"student": 12, "lesson": 10, "step": 4, "runs": 4, "last": 18, "mastery": 7, "predictions": 7}
 # with a column of padding each side, 79 columns: the table fits 80 with its scrollbar

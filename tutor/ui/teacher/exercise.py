@@ -6,15 +6,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from tutor.classroom.board import latest_run
-from tutor.classroom.exercise import (METRICS, Exercise, current_exercise, leaderboard, locked_text, parse_locked,
-                                      set_exercise)
+from tutor.classroom.exercise import (
+    METRICS,
+    Exercise,
+    current_exercise,
+    leaderboard,
+    locked_text,
+    parse_locked,
+    set_exercise,
+)
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
 from tutor.ui.keys import LocalizedBindings, localized
+from tutor.ui.widgets.footer import Footer
 
 POLL_SECONDS = 2.0
 BOARD_COLUMNS = ("place", "student", "params", "value", "run")
