@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from textual.app import App
 
 WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any session
+# Sessions yield to the server itself, which admits newcomers and carries every session's bytes.
+SESSION_NICE = 2
 log = logging.getLogger("tutor.session")
 
 
@@ -25,6 +27,7 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None)
     """Run `student`'s app on the terminal at path `tty`; for a teacher (`roster`: the class's
     students), the class view in `lang`."""
     _attach(tty)
+    os.nice(SESSION_NICE)
     os.environ.update(TERM=term, TUTOR_STUDENT=student)
     logging.basicConfig(filename=home() / "serve.log", level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
