@@ -7,6 +7,8 @@ import sys
 import types
 
 import asyncssh
+from pathlib import Path
+
 import pytest
 
 from tutor.classroom.options import ServeOptions
@@ -132,11 +134,12 @@ def test_serve_checks_its_flags(capsys, fake, argv, message):
 
 def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home):
     calls = fake("tutor.classroom.server", "serve")
-    assert main(["serve", "--host", "0.0.0.0", "--public", "--port", "2200", "--idle-timeout", "0.5", "--slots", "3",
-                 "--lang", "en"]) == 0
+    assert main(["--lessons", "ours", "serve", "--host", "0.0.0.0", "--public", "--port", "2200", "--idle-timeout",
+                 "0.5", "--slots", "3", "--lang", "en"]) == 0
     assert "roster" in capsys.readouterr().err  # an empty roster is worth a warning
     assert calls == [("serve", ServeOptions(host="0.0.0.0", port=2200, roster=isolated_home / "roster.yaml",
-                                            data=isolated_home, idle_timeout=30.0, slots=3, max_queued=2, lang="en"))]
+                                            data=isolated_home, idle_timeout=30.0, slots=3, max_queued=2, lang="en",
+                                            lessons=(Path("ours"),)))]
 
 
 def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):

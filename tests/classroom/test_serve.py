@@ -141,3 +141,14 @@ async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):
         await teacher.wait_for(r"ana .*✗", 120)  # ana's diverged run, live in the class table
         await ana.close()
         await teacher.close()
+
+
+def test_a_student_sees_only_their_own_runs(isolated_home):
+    from tutor.dialogue.tutor import Tutor
+
+    store = Store()
+    Tutor(store, "ana", "en").handle("what if the learning rate were 10?")
+    ben = Tutor(store, "ben", "en")
+    assert ben.run_ids == [] and ben.last_run() is None
+    for question in ("why?", "compare", "show my runs"):
+        assert "lr 10" not in ben.handle(question, run=False).text

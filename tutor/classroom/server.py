@@ -81,7 +81,9 @@ class Classroom:
         self.folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
         queue_path = self.folder / "queue.sock"
         self.queue_server = await asyncio.start_unix_server(self.queue.handle, path=queue_path)
-        os.environ.update(TUTOR_HOME=str(self.opts.data), TUTOR_QUEUE=str(queue_path), TEXTUAL_FPS=FPS)
+        lessons = [*filter(None, os.environ.get("TUTOR_LESSONS", "").split(os.pathsep)), *map(str, self.opts.lessons)]
+        os.environ.update(TUTOR_HOME=str(self.opts.data), TUTOR_QUEUE=str(queue_path), TEXTUAL_FPS=FPS,
+                          TUTOR_LESSONS=os.pathsep.join(lessons))  # the fork server's environment is the sessions'
         self.children.set_forkserver_preload(session.WARM)
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
         self.key = host_key(self.opts.data)
