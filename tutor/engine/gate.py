@@ -17,11 +17,14 @@ import json
 import logging
 import os
 import socket
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from tinygrad import helpers as tinygrad_helpers
 
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
@@ -54,7 +57,28 @@ def turn(should_stop: Callable[[], bool] = lambda: False) -> Iterator[bool]:
     """Hold the training slot; yields False if `should_stop` said stop while waiting in the queue."""
     path = os.environ.get("TUTOR_QUEUE")
     with _class_slot(path, should_stop) if path else _granted() as granted, TRAINING_LOCK:
+        _share_kernel_cache()
         yield granted
+
+
+def _share_kernel_cache() -> None:
+    """tinygrad keeps its kernel cache in one SQLite connection, opened by the first thread that compiles
+    and refused to every other thread after it; the app trains each run in a new worker thread. So open
+    it here, usable from any thread (one trains at a time), once per process: a forked process opens
+    its own (a connection must not cross a fork)."""
+    if getattr(tinygrad_helpers._db_connection, "shared_by", None) == os.getpid():
+        return
+    os.makedirs(os.path.dirname(tinygrad_helpers.CACHEDB), exist_ok=True)
+    db = _SharedConnection(tinygrad_helpers.CACHEDB, timeout=60, isolation_level="IMMEDIATE", check_same_thread=False)
+    with suppress(sqlite3.OperationalError):  # another process is setting it
+        db.execute("PRAGMA journal_mode=WAL").fetchone()
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.shared_by = os.getpid()
+    tinygrad_helpers._db_connection = db
+
+
+class _SharedConnection(sqlite3.Connection):
+    shared_by = 0
 
 
 @contextmanager
