@@ -16,7 +16,7 @@ from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult, train
-from tutor.errors import ConfigError
+from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
 from tutor.store import Store
@@ -151,6 +151,16 @@ class Tutor:
                       metric=t(f"run.col.{exercise.metric}", self.lang), value=exercise.shown(mine.value),
                       run=mine.run_id)
         return f"{t('teacher.exercise_line', self.lang, exercise=exercise.describe(self.lang))}\n\n{place}"
+
+    def planned(self, text: str) -> ExperimentConfig | None:
+        """The config `text` would train, if it asks for a run the tutor accepts (for a live panel)."""
+        intent = self.understand(text)
+        if intent.kind != "what_if":
+            return None
+        try:
+            return self._changed(intent)
+        except TutorError:
+            return None
 
     def _plan(self, intent: Intent) -> Reply:
         if intent.kind != "what_if":

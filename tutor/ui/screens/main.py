@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerError, WorkerState
 from tutor.classroom.exercise import current_exercise
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
-from tutor.dialogue.tutor import Reply, Tutor, apply
+from tutor.dialogue.tutor import Reply, Tutor
 from tutor.engine import Epoch, RunResult, gate
 from tutor.errors import TutorError
 from tutor.i18n import Lang
@@ -177,17 +177,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     def ask(self, text: str) -> None:
         """Free text goes to the tutor, as `tutor ask` does."""
         self.submit(Job(call=lambda on_epoch, stop: self.tutor.handle(text, on_epoch, stop),
-                        plan=lambda: self.planned(text)))
-
-    def planned(self, text: str) -> ExperimentConfig | None:
-        """The config a message will train, if it asks for a run the tutor accepts."""
-        intent = self.tutor.understand(text)
-        if intent.kind != "what_if":
-            return None
-        try:
-            return apply(self.tutor.config, intent.changes, self.lang)
-        except TutorError:
-            return None
+                        plan=lambda: self.tutor.planned(text)))
 
     # -- runs --------------------------------------------------------------------------------------
 
