@@ -66,6 +66,9 @@ async def test_commands_forwarding_and_sftp_are_refused(isolated_home):
                 await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
             with pytest.raises((asyncssh.ChannelOpenError, asyncssh.SFTPError)):
                 await conn.start_sftp_client()
+            shell = await conn.create_process(encoding="utf-8")  # a shell, but no terminal (ssh -T)
+            assert "needs a terminal" in await shell.stdout.read()
+            assert (await shell.wait()).exit_status == 1
         assert Store(isolated_home / "tutor.db").runs() == []
 
 
