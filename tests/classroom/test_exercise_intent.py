@@ -52,3 +52,15 @@ async def test_no_exercise_no_line(store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Hi! I am your neural network tutor" in turns(app) and "Class exercise" not in turns(app)
+
+
+async def test_a_suggestion_that_changes_a_locked_setting_is_refused(store):
+    set_exercise(store, Exercise(title="spiral", locked={"lr": 0.01}))
+    app = TutorApp(store, "ana", "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.main.suggestion = {"lr": 1.0}
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert app.main.busy is None and not app.main.jobs
+    assert store.runs("ana") == []

@@ -119,7 +119,7 @@ class Tutor:
     def _reply(self, intent: Intent, key: str, **values: object) -> Reply:
         return Reply(text=t(key, self.lang, **values), intent=intent, lang=self.lang)
 
-    def _changed(self, intent: Intent) -> ExperimentConfig:
+    def changed(self, intent: Intent) -> ExperimentConfig:
         """The config with the message's changes, and the class exercise's locked settings: changing one is refused."""
         cfg = apply(self.config, intent.changes, self.lang)
         exercise = current_exercise(self.store)
@@ -158,7 +158,7 @@ class Tutor:
         if intent.kind != "what_if":
             return None
         try:
-            return self._changed(intent)
+            return self.changed(intent)
         except TutorError:
             return None
 
@@ -166,14 +166,14 @@ class Tutor:
         if intent.kind != "what_if":
             return self._reply(intent, "dialogue.would_run", what=intent.kind)
         try:
-            cfg = self._changed(intent)
+            cfg = self.changed(intent)
         except ConfigError as err:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         return self._reply(intent, "dialogue.would_run", what=describe_changes(intent, cfg, self.lang))
 
     def _on_what_if(self, intent: Intent, on_epoch, should_stop) -> Reply:
         try:
-            cfg = self._changed(intent)
+            cfg = self.changed(intent)
         except ConfigError as err:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         self.last_fields = list(intent.changes)

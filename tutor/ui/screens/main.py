@@ -303,8 +303,9 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if not self.suggestion:
             self.notify(ui("no_suggestion", self.lang))
             return
-        try:
-            cfg = self.tutor.config.changed(**self.suggestion)
+        tutor = self.tutor
+        try:  # as if typed: a setting the class exercise locks is refused, not changed
+            cfg = tutor.changed(intent_for(tutor.config, tutor.config.changed(**self.suggestion), self.lang))
         except TutorError as err:
             self.notify(str(err), severity="error")
             return
