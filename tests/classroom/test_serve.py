@@ -73,15 +73,14 @@ async def test_commands_forwarding_and_sftp_are_refused(isolated_home):
 
 
 async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(isolated_home):
-    server = Server(isolated_home, ["ana"]).start()
-    term = await Terminal(120, 40).connect(server.port, "ana")
-    await term.wait_for("Qué es entrenar una red")
-    term.type("¿y si el learning rate fuera 10?\r")
-    await term.wait_for("Entrené con lr 10", 120)
-    term.type("¿y si el learning rate fuera 0.01 y las épocas 5000?\r")
-    await term.wait_for(r"época \d+/5000", 60)  # training, mid-run
-
-    server.stop(signal.SIGKILL)
+    with Server(isolated_home, ["ana"]) as server:
+        term = await Terminal(120, 40).connect(server.port, "ana")
+        await term.wait_for("Qué es entrenar una red")
+        term.type("¿y si el learning rate fuera 10?\r")
+        await term.wait_for("Entrené con lr 10", 120)
+        term.type("¿y si el learning rate fuera 0.01 y las épocas 5000?\r")
+        await term.wait_for(r"época \d+/5000", 60)  # training, mid-run
+        server.stop(signal.SIGKILL)
     store = Store(isolated_home / "tutor.db")
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # the orphaned session hears the hangup and stores its run as cancelled before it goes
