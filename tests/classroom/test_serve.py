@@ -4,6 +4,9 @@ import asyncio
 import os
 import re
 import signal
+import socket
+import subprocess
+import sys
 import time
 
 import asyncssh
@@ -154,3 +157,15 @@ def test_a_student_sees_only_their_own_runs(isolated_home):
     assert ben.run_ids == [] and ben.last_run() is None
     for question in ("why?", "compare", "show my runs"):
         assert "lr 10" not in ben.handle(question, run=False).text
+
+
+def test_a_port_in_use_is_a_clear_error(isolated_home):
+    server = Server(isolated_home, ["ana"])
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", server.port))
+        taken.listen()
+        done = subprocess.run([sys.executable, "-m", "tutor", "--lang", "en", "serve", "--port", str(server.port),
+                               "--roster", str(server.roster)], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "TUTOR_HOME": str(isolated_home)})
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{server.port}" in done.stderr and "--port" in done.stderr

@@ -87,6 +87,15 @@ class Classroom:
         self.children.set_forkserver_preload(session.WARM)
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
         self.key = host_key(self.opts.data)
+        try:
+            return await self._listen()
+        except OSError as err:  # the port is taken, or the address is not this machine's
+            self.queue_server.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise TutorError(t("serve.cannot_listen", self.opts.lang, host=self.opts.host, port=self.opts.port,
+                               reason=err.strerror or err)) from None
+
+    async def _listen(self) -> asyncssh.SSHAcceptor:
         return await asyncssh.create_server(
             lambda: Door(self), self.opts.host, self.opts.port, server_host_keys=[self.key],
             encoding=None, line_editor=False, agent_forwarding=False,
