@@ -8,12 +8,21 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import asyncssh
 import pytest
 from remote import PASSWORD, Server, Terminal
 
 from tutor.store import Store
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 async def until(check, timeout: float = 15) -> None:
@@ -86,8 +95,10 @@ async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(
         server.stop(signal.SIGKILL)
     store = Store(isolated_home / "tutor.db")
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    # the orphaned session hears the hangup and stores its run as cancelled before it goes
+    # the orphaned session hears the hangup, stores its run as cancelled, and goes
     await until(lambda: len(store.runs("ana")) == 2, 20)
+    pid = int(re.search(r"ana connected from \S+ \(pid (\d+)", (isolated_home / "serve.log").read_text())[1])
+    await until(lambda: not running(pid), 20)
     cancelled, finished = store.runs("ana")
     assert finished.status == "diverged" and cancelled.status == "cancelled"
     assert store.connected() == {"ana"}  # nobody closed the session row: the server was killed

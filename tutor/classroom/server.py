@@ -33,7 +33,7 @@ from tutor.i18n import Lang, t
 from tutor.store import Store
 
 log = logging.getLogger("tutor.serve")
-HANGUP_GRACE = 3.0  # seconds a child has to store a run in progress before it is killed
+HANGUP_GRACE = 10.0  # seconds a child has to store a run in progress before it is killed
 FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
 
 
@@ -305,9 +305,9 @@ class Terminal(asyncssh.SSHServerSession):
             self.chan.write(data)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.gone = True
-        if hasattr(self, "child"):
-            asyncio.get_running_loop().remove_reader(self.master)
+        self.gone = True  # `pump` goes on reading, and drops, what the app draws: blocked on a full
+        if hasattr(self, "child"):  # terminal, the app could not quit
+            asyncio.get_running_loop().add_reader(self.master, self.pump)  # in case writing was paused
             self.hang_up("left")
 
 

@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from tutor.store import Store, home
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any session
 # Sessions yield to the server itself, which admits newcomers and carries every session's bytes.
 SESSION_NICE = 2
+HANGUP_DEADLINE = 10.0  # seconds from a hangup to the end of the process, run stored or not
 log = logging.getLogger("tutor.session")
 
 
@@ -43,7 +45,14 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None)
 
 
 def _hang_up(app: "App") -> None:
-    """The student left or the server stopped: quit as ctrl+q does, storing a run in progress as cancelled."""
+    """The student left or the server stopped: quit as ctrl+q does, storing a run in progress as cancelled.
+
+    With its terminal gone, Textual's shutdown can block for good in its output thread (seen after the
+    server was killed), so the process ends by itself HANGUP_DEADLINE seconds later whatever happens.
+    """
+    watchdog = threading.Timer(HANGUP_DEADLINE, os._exit, (0,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # the app is not running (yet, or any more): nothing to store
