@@ -6,7 +6,7 @@ queue socket. A turn there is one connection: the server answers with the place 
 changes, then `go`; closing the connection gives the slot back (or leaves the queue), so a session
 that dies frees its slot at once. Without `TUTOR_QUEUE` a turn is only the process lock.
 
-There the thread that trains also runs at a lower priority (nice `TRAINING_NICE`): every student's
+There the thread that trains also runs at a lower priority (`TRAINING_NICE` more): every student's
 typing and screens come first, and the runs share what is left.
 
 Protocol, one JSON object per line from the server: {"place": n, "of": m} while waiting,
@@ -88,7 +88,11 @@ def _granted() -> Iterator[bool]:
 
 @contextmanager
 def _class_slot(path: str, should_stop: Callable[[], bool]) -> Iterator[bool]:
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINING_NICE)  # Linux: this thread only
+    # On Linux a priority is a thread's own: this one goes TRAINING_NICE below the process's main thread,
+    # never up (which only root may do), so a thread that trains again keeps its level.
+    thread, base = threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, os.getpid())
+    nice = max(os.getpriority(os.PRIO_PROCESS, thread), min(base + TRAINING_NICE, 19))
+    os.setpriority(os.PRIO_PROCESS, thread, nice)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
