@@ -80,7 +80,7 @@ def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list
 def roster_students(path: Path, lang: Lang = "en") -> list[str]:
     """The names of the students in the roster file `path`, in its order (teachers are not in the class);
     none for a missing file. A broken file is a ConfigError naming the file, line and key."""
-    return [user.name for user in load(path, lang).users if user.role == "student"]
+    return load(path, lang).students()
 
 
 def graded_items(course: Course) -> list[GradedItem]:

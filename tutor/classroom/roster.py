@@ -165,6 +165,10 @@ class Roster(BaseModel):
     def user(self, name: str) -> User | None:
         return next((u for u in self.users if u.name == name), None)
 
+    def students(self) -> list[str]:
+        """The students' names, in the file's order (teachers are not in the class)."""
+        return [u.name for u in self.users if u.role == "student"]
+
     def authorized_keys(self, name: str) -> str:
         """The user's key lines, one per line, for `asyncssh.import_authorized_keys`; '' if none."""
         user = self.user(name)
