@@ -20,7 +20,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -56,7 +56,7 @@ class QueueFull(TutorError):
 def turn(should_stop: Callable[[], bool] = lambda: False) -> Iterator[bool]:
     """Hold the training slot; yields False if `should_stop` said stop while waiting in the queue."""
     path = os.environ.get("TUTOR_QUEUE")
-    with _class_slot(path, should_stop) if path else _granted() as granted, TRAINING_LOCK:
+    with _class_slot(path, should_stop) if path else nullcontext(True) as granted, TRAINING_LOCK:
         _share_kernel_cache()
         yield granted
 
@@ -79,11 +79,6 @@ def _share_kernel_cache() -> None:
 
 class _SharedConnection(sqlite3.Connection):
     shared_by = 0
-
-
-@contextmanager
-def _granted() -> Iterator[bool]:
-    yield True
 
 
 @contextmanager
