@@ -197,9 +197,8 @@ class Terminal(asyncssh.SSHServerSession):
         return False
 
     def session_started(self) -> None:
-        lang = self.room.lang_of(self.user)
         if self.term is None:
-            self.chan.write(t("serve.needs_terminal", lang).encode() + b"\r\n")
+            self.chan.write(t("serve.needs_terminal", self.room.lang_of(self.user)).encode() + b"\r\n")
             self.chan.exit(1)
             return
         self.master, self.slave = pty.openpty()  # the slave stays open here, so the master never reads EIO
@@ -208,7 +207,7 @@ class Terminal(asyncssh.SSHServerSession):
         roster = self.room.roster()
         user = roster.user(self.user)  # None if taken off the roster since logging in: a student still
         teacher = user is not None and user.role == "teacher"
-        students = [u.name for u in roster.users if u.role == "student"] if teacher else None
+        students = roster.students() if teacher else None
         self.child = self.room.children.Process(target=session.main, name=f"tutor:{self.user}",
                                                 args=(self.user, os.ttyname(self.slave), self.term, self.room.opts.lang,
                                                       students))
@@ -221,16 +220,16 @@ class Terminal(asyncssh.SSHServerSession):
         loop.add_reader(self.child.sentinel, self.ended)
         log.info("%s connected from %s (pid %d, %s %dx%d)", self.user, self.address, self.child.pid, self.term, *self.size)
 
-    def pump(self) -> None:
-        """The app drew something: pass it to the client."""
+    def pump(self) -> bool:
+        """The app drew something: pass it to the client (dropped once the client has gone).
+        Whether there was anything to read."""
         try:
             data = os.read(self.master, 65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            data = b""
+        except OSError:  # nothing now (BlockingIOError), or nothing ever again
+            return False
         if data and not self.gone:
             self.chan.write(data)
+        return bool(data)
 
     def pause_writing(self) -> None:  # the client reads slower than the app draws
         asyncio.get_running_loop().remove_reader(self.master)
@@ -273,8 +272,8 @@ class Terminal(asyncssh.SSHServerSession):
         loop = asyncio.get_running_loop()
         loop.remove_reader(self.child.sentinel)
         self.child.join()
-        if not self.gone:
-            self.pump_rest()
+        while not self.gone and self.pump():  # the app's last bytes (the terminal restored)
+            pass
         loop.remove_reader(self.master)
         code = self.child.exitcode
         if code and self.reason is None:
@@ -292,17 +291,6 @@ class Terminal(asyncssh.SSHServerSession):
         log.info("%s disconnected (exit %s)", self.user, code)
         if not self.gone:
             self.chan.exit(max(code or 0, 0))
-
-    def pump_rest(self) -> None:
-        """The app's last bytes (the terminal restored), before the channel closes."""
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.chan.write(data)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.gone = True  # `pump` goes on reading, and drops, what the app draws: blocked on a full
