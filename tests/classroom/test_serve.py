@@ -57,6 +57,27 @@ async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isola
         assert run.result["config"]["lr"] == 10 and run.status == "diverged"
 
 
+async def test_what_ifs_that_need_a_new_network_shape_are_answered_and_quit_is_prompt(isolated_home):
+    """Sessions are forked from a warmed server: tinygrad's compile pool must not come along half-dead."""
+    with Server(isolated_home, ["ana"]) as server:
+        term = await Terminal(120, 40).connect(server.port, "ana")
+        await term.wait_for("Qué es entrenar una red")
+        store = Store(isolated_home / "tutor.db")
+        for n, (question, field, value) in enumerate((("¿y si el batch fuera 6?", "batch_size", 6),
+                                                     ("¿y si el ancho fuera 16?", "hidden", [16, 16]),
+                                                     ("¿y si hubiera 3 capas?", "hidden", [16, 16, 16])), 1):
+            term.type(question + "\r")
+            await until(lambda: len(store.runs("ana")) == n, 120)  # noqa: B023
+            assert store.runs("ana")[0].result["config"][field] == value
+            await term.wait_for("Próximo experimento", 10)
+        term.type("¿y si el ancho fuera 48?\r")  # a shape nobody has compiled yet
+        await term.wait_for("preparando la red", 30)
+        start = time.monotonic()
+        term.type("\x11")  # ctrl+q
+        await until(lambda: term.closed, 10)
+        assert time.monotonic() - start < 2, time.monotonic() - start
+
+
 async def test_wrong_password_and_unknown_user_get_nothing(isolated_home):
     with Server(isolated_home, ["ana"]) as server:
         for user, password in (("ana", "wrong"), ("nobody", PASSWORD)):

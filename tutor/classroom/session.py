@@ -22,6 +22,7 @@ WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any
 # Sessions yield to the server itself, which admits newcomers and carries every session's bytes.
 SESSION_NICE = 2
 HANGUP_DEADLINE = 10.0  # seconds from a hangup to the end of the process, run stored or not
+QUIT_DEADLINE = 0.5  # seconds from the app's end to the process's: a network being compiled is not waited for
 log = logging.getLogger("tutor.session")
 
 
@@ -36,12 +37,20 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None)
     try:
         app = _student_app(student) if roster is None else _teacher_app(lang, roster)
         signal.signal(signal.SIGHUP, lambda *_: _hang_up(app))
-        app.run()
+        app.run(loop=asyncio.new_event_loop())  # unlike asyncio.run's, its end does not wait for worker threads
         code = app.return_code or 0
     except Exception:
         log.exception("the session crashed")
         code = 1
+    _end_within(QUIT_DEADLINE, code)
     sys.exit(code)
+
+
+def _end_within(seconds: float, code: int) -> None:
+    """End the process `seconds` from now, whatever its threads are doing (Python would wait for them)."""
+    watchdog = threading.Timer(seconds, os._exit, (code,))
+    watchdog.daemon = True
+    watchdog.start()
 
 
 def _hang_up(app: "App") -> None:
@@ -50,9 +59,7 @@ def _hang_up(app: "App") -> None:
     With its terminal gone, Textual's shutdown can block for good in its output thread (seen after the
     server was killed), so the process ends by itself HANGUP_DEADLINE seconds later whatever happens.
     """
-    watchdog = threading.Timer(HANGUP_DEADLINE, os._exit, (0,))
-    watchdog.daemon = True
-    watchdog.start()
+    _end_within(HANGUP_DEADLINE, 0)
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:  # the app is not running (yet, or any more): nothing to store

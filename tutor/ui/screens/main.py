@@ -5,6 +5,7 @@ action (a run shows the panel, a reply shows the conversation). Turns that may t
 worker thread, one at a time; messages typed meanwhile wait in a queue.
 """
 
+import asyncio
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -41,6 +42,7 @@ from tutor.ui.widgets.run_panel import RunPanel
 
 
 MAX_WAITING = 3  # messages that may wait behind a training: typing ten what-ifs queues three
+STOP_PATIENCE = 0.5  # seconds quitting waits for a run to store itself
 
 
 class MainScreen(LessonSteps, LocalizedBindings, Screen):
@@ -273,13 +275,17 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.stop.set()
 
     async def stop_training(self) -> None:
-        """Cancel the run (it is stored as cancelled) and wait for the worker to store it."""
+        """Cancel the run (it is stored as cancelled) and wait for the worker to store it.
+
+        A run stops at its next step; a network being compiled cannot stop midway, so the wait is
+        at most STOP_PATIENCE seconds: quitting never hangs on it.
+        """
         self.jobs.clear()
         self.stop.set()
-        for worker in self.workers:
-            if worker.group == "train":
-                with suppress(WorkerError):
-                    await worker.wait()
+        waits = [worker.wait() for worker in self.workers if worker.group == "train"]
+        if waits:
+            with suppress(WorkerError, TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*waits), STOP_PATIENCE)
 
     # -- key actions -------------------------------------------------------------------------------
 
