@@ -70,7 +70,8 @@ def test_progress_and_mastery_count_first_tries(isolated_home):
     store.record("ana", "lr", 2, "quiz", "b", False)
     store.record("ana", "lr", 2, "quiz", "a", True)  # a second try does not raise mastery
     store.record("ana", "lr", 3, "predict", "diverges", True)
-    items = [GradedItem("lr", 2, ("lr",)), GradedItem("lr", 3, ("lr", "training")), GradedItem("bs", 1, ("batch_size",))]
+    items = [GradedItem("lr", 2, ("lr",)), GradedItem("lr", 3, ("lr", "training")),
+             GradedItem("bs", 1, ("batch_size",))]
     m = mastery(store, "ana", items)
     assert (m["lr"].right_first, m["lr"].attempted, m["lr"].items) == (1, 2, 2) and m["lr"].score == 0.5
     assert m["training"].score == 1.0 and m["batch_size"].score == 0.0

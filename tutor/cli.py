@@ -159,7 +159,8 @@ def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
     tutor = Tutor(Store(), student_id(), lang=getattr(args, "lang", None))
     reply = tutor.handle(" ".join(args.text), run=not args.no_run)
     if args.json:
-        run = run_json(reply.run, [d.model_dump(mode="json") for d in reply.diagnoses], reply.run_id) if reply.run else None
+        diagnoses = [d.model_dump(mode="json") for d in reply.diagnoses]
+        run = run_json(reply.run, diagnoses, reply.run_id) if reply.run else None
         doc = {"intent": reply.intent.model_dump(mode="json"), "reply": reply.text, "run": run,
                "suggestion": reply.suggestion, "lang": reply.lang}
         print(json.dumps(doc, ensure_ascii=False))

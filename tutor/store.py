@@ -129,13 +129,15 @@ class Store:
     def progress(self, student: str) -> list[dict[str, Any]]:
         """Every progress event of a student, oldest first."""
         rows = self.db.execute(
-            "SELECT lesson, step, kind, answer, correct, created FROM progress WHERE student = ? ORDER BY id", (student,)
+            "SELECT lesson, step, kind, answer, correct, created FROM progress WHERE student = ? ORDER BY id",
+            (student,),
         )
         return [dict(zip(("lesson", "step", "kind", "answer", "correct", "created"), row)) for row in rows]
 
     def students(self) -> list[str]:
         """Everyone with a run, progress or state, alphabetically."""
-        rows = self.db.execute("SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
+        rows = self.db.execute(
+            "SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
         return sorted(r[0] for r in rows if not r[0].startswith("@"))
 
     def open_session(self, student: str, address: str | None = None) -> int:

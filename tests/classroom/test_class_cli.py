@@ -5,10 +5,9 @@ import io
 import json
 import sys
 import types
-
-import asyncssh
 from pathlib import Path
 
+import asyncssh
 import pytest
 
 from tutor.classroom.options import ServeOptions

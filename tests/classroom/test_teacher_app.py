@@ -27,7 +27,8 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
         table.move_cursor(row=1)  # on bob
         other = Store()  # another student's process: its own connection
         add(other, "ana", "lr50")
-        assert await until(lambda: cell(app, "ana", "runs") == "2" and cell(app, "ana", "last") == "✗ diverged", 2, pilot)
+        diverged = ("2", "✗ diverged")
+        assert await until(lambda: (cell(app, "ana", "runs"), cell(app, "ana", "last")) == diverged, 2, pilot)
         assert table.cursor_row == 1  # updated in place
         assert await showing(pilot, "1 student: diverged at lr ≥ 50")
         other.open_session("carl")

@@ -70,7 +70,8 @@ def test_streams_epochs_and_cancels_between_steps():
 
 def test_optimisers_and_weight_decay_change_the_run():
     base = MOONS.changed(epochs=2, optimizer="momentum", lr=0.05)
-    finals = {train(c).history[-1].val_loss for c in (base, base.changed(optimizer="sgd"), base.changed(weight_decay=0.1))}
+    variants = (base, base.changed(optimizer="sgd"), base.changed(weight_decay=0.1))
+    finals = {train(c).history[-1].val_loss for c in variants}
     assert len(finals) == 3
 
 

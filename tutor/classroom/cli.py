@@ -207,7 +207,8 @@ def _serve(args: argparse.Namespace, lang: Lang) -> int:
         raise ConfigError(f"--idle-timeout {shown(args.idle_timeout)}: {_accepted('idle_timeout', lang)}") from None
     roster = args.roster or rosters.default_path()
     try:
-        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, lessons=tuple(args.lessons), **values)
+        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, lessons=tuple(args.lessons),
+                            **values)
     except ValidationError as err:
         field = str(err.errors()[0]["loc"][0])
         typed = args.idle_timeout if field == "idle_timeout" else values[field]

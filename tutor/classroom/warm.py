@@ -15,14 +15,13 @@ import os
 import tempfile
 from pathlib import Path
 
+import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 from tutor.config import make_config
 from tutor.engine import train
 from tutor.engine.device import resolve
 from tutor.lessons import load_lessons
 from tutor.store import Store
 from tutor.ui.app import TutorApp
-
-import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 
 COURSE = load_lessons()
 

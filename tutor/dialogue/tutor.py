@@ -213,7 +213,8 @@ class Tutor:
         fields = [f for f in intent.fields if f in ExperimentConfig.model_fields]
         if fields:  # "reinicia el lr": only those settings
             self.config = self.config.changed(**{f: getattr(fresh, f) for f in fields})
-            return self._reply(intent, "dialogue.more.reset_fields", config=shown({f: getattr(fresh, f) for f in fields}))
+            reset = shown({f: getattr(fresh, f) for f in fields})
+            return self._reply(intent, "dialogue.more.reset_fields", config=reset)
         self.config, self.run_ids = fresh, []
         return self._reply(intent, "dialogue.reset", config=shown(fresh.model_dump(exclude={"device"})))
 
@@ -280,8 +281,9 @@ class Tutor:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
         ranked = ", ".join(f"{k} {v:.0%}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
-        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials), seconds=f"{result.seconds:.1f}",
-                   params=shown(best.params), loss=f"{best.val_loss:.3f}", acc=f"{(best.val_acc or 0):.0%}")]
+        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials),
+                   seconds=f"{result.seconds:.1f}", params=shown(best.params), loss=f"{best.val_loss:.3f}",
+                   acc=f"{(best.val_acc or 0):.0%}")]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
@@ -314,7 +316,8 @@ class Tutor:
             return self._reply(intent, "dialogue.no_lesson")
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
         step = lesson.steps[self.step]
-        head = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps), title=step.title)
+        head = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
+                 title=step.title)
         return Reply(text=f"{head}\n\n{step.text}".strip(), intent=intent, lang=self.lang)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:

@@ -143,7 +143,8 @@ class _Batch:
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
                                        lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
-        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
+        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate,
+                                       lambda: (self.theta, self.examples))
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
         return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
@@ -284,8 +285,9 @@ class _Batch:
         now = time.perf_counter()
         weights = self.theta.numpy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
         return [
-            RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j], step_losses=losses[j],
-                      diverged_at=diverged[j], steps_per_epoch=self.steps, batch_size_used=self.batch,
+            RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j],
+                      step_losses=losses[j], diverged_at=diverged[j], steps_per_epoch=self.steps,
+                      batch_size_used=self.batch,
                       n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
                       params=_kept(weights, j), seconds=round(now - self.start, 3),
                       train_seconds=round(now - started, 3))
@@ -316,7 +318,8 @@ def _kept(weights: np.ndarray | None, trial: int) -> list[float] | None:
 
 
 def _metrics(row: np.ndarray) -> Metrics:
-    return Metrics(train_loss=_finite(row[0]), train_acc=_finite(row[1]), val_loss=_finite(row[2]), val_acc=_finite(row[3]))
+    return Metrics(train_loss=_finite(row[0]), train_acc=_finite(row[1]), val_loss=_finite(row[2]),
+                   val_acc=_finite(row[3]))
 
 
 def _epoch(epoch: int, step: int, s: np.ndarray, row: np.ndarray) -> Epoch:

@@ -39,7 +39,6 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.prompt import PromptInput
 from tutor.ui.widgets.run_panel import RunPanel
 
-
 MAX_WAITING = 3  # messages that may wait behind a training: typing ten what-ifs queues three
 
 
