@@ -7,7 +7,7 @@ import sys
 from tutor.i18n import catalogue
 
 CORE = ["tutor.config", "tutor.data", "tutor.engine", "tutor.store", "tutor.report", "tutor.cli", "tutor.diagnose",
-        "tutor.dialogue.tutor", "tutor.lessons", "tutor.tune.sweep", "tutor.classroom.board", "tutor.classroom.server"]
+        "tutor.dialogue.tutor", "tutor.lessons", "tutor.tune.sweep", "tutor.classroom.board", "tutor.serve.server"]
 
 
 def test_core_does_not_import_textual():

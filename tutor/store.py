@@ -4,6 +4,7 @@ One file under `TUTOR_HOME` serves one student or a whole class: each write is o
 transaction, so a process killed at any moment leaves every earlier row intact.
 """
 
+import getpass
 import json
 import os
 import sqlite3
@@ -18,6 +19,7 @@ from tutor.errors import StoreError
 
 SCHEMA_VERSION = 2
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
+DIALOGUE_STATE = "dialogue"  # the state key of a student's conversation (lesson, step, settings, language)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -61,6 +63,11 @@ CREATE INDEX IF NOT EXISTS sessions_open ON sessions (ended, student);
 def home() -> Path:
     """The data folder: `TUTOR_HOME`, else the user's data directory."""
     return Path(os.environ.get("TUTOR_HOME") or platformdirs.user_data_dir("tutor"))
+
+
+def student_id() -> str:
+    """Whose runs these are: `TUTOR_STUDENT`, else the login name."""
+    return os.environ.get("TUTOR_STUDENT") or getpass.getuser()
 
 
 class StoredRun(BaseModel):

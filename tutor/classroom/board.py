@@ -14,11 +14,10 @@ from typing import Any, TextIO
 
 from tutor.classroom.roster import load
 from tutor.config import argument
-from tutor.dialogue.tutor import STATE_KEY
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import TOPICS, Course, Predict, Quiz
 from tutor.progress import GradedItem, Mastery, mastery
-from tutor.store import Store
+from tutor.store import DIALOGUE_STATE, Store
 
 # diagnoses tied to one setting: every run with the code had that setting on this side of the bound
 BOUNDS = {"diverged": ("lr", "≥"), "lr_too_high": ("lr", "≥"), "lr_too_low": ("lr", "≤"),
@@ -63,7 +62,7 @@ def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list
         "JOIN runs AS r ON r.id = c.last")}
     rows = []
     for student in sorted(set(store.students()) | connected | set(roster)):
-        state = store.get_state(student, STATE_KEY) or {}
+        state = store.get_state(student, DIALOGUE_STATE) or {}
         lesson = course.get(state["lesson"]) if state.get("lesson") else None
         graded = [e["correct"] for e in store.progress(student) if e["kind"] == "predict" and e["correct"] is not None]
         runs, status, code = last.get(student, (0, None, None))

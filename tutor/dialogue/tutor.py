@@ -19,9 +19,8 @@ from tutor.engine import Epoch, RunResult, train
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
-from tutor.store import Store
+from tutor.store import DIALOGUE_STATE, Store
 
-STATE_KEY = "dialogue"
 TRAINS = ("what_if", "sweep", "lr_find", "answer")  # kinds that train: `run=False` only plans them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 DEFAULT_WIDTH = 32
@@ -45,7 +44,7 @@ class Tutor:
 
     def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
         self.store, self.student, self.fixed_lang = store, student, lang
-        saved = store.get_state(student, STATE_KEY, {})
+        saved = store.get_state(student, DIALOGUE_STATE, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
         self.run_ids: list[int] = saved.get("runs", [])
         self.lesson_id: str | None = saved.get("lesson")
@@ -62,7 +61,7 @@ class Tutor:
         return self._course
 
     def save(self) -> None:
-        self.store.set_state(self.student, STATE_KEY, {
+        self.store.set_state(self.student, DIALOGUE_STATE, {
             "config": self.config.model_dump(mode="json"), "runs": self.run_ids[-50:], "lesson": self.lesson_id,
             "step": self.step, "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang})
 

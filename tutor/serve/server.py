@@ -24,12 +24,12 @@ from pathlib import Path
 import asyncssh
 
 from tutor.classroom import roster as rosters
-from tutor.classroom import session
-from tutor.classroom.options import ServeOptions
 from tutor.classroom.queue import TrainingQueue
 from tutor.classroom.throttle import Throttle
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
+from tutor.serve import session
+from tutor.serve.options import ServeOptions
 from tutor.store import Store
 
 log = logging.getLogger("tutor.serve")
