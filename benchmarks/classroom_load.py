@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "class
 from remote import Server, Terminal  # noqa: E402  (the tests' SSH terminal, shared)
 
 from tutor.config import make_config  # noqa: E402
-from tutor.engine import train  # noqa: E402
+from tutor.engine.training import train  # noqa: E402
 
 FIRST_SCREEN = "Qué es entrenar una red"
 ANSWER = r"épocas en [\d.]+ s"  # the run panel's last line once the run has ended

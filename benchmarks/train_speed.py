@@ -34,7 +34,7 @@ def warm() -> tuple[float, int]:
     from tinygrad.helpers import GlobalCounters
 
     from tutor.config import make_config
-    from tutor.engine import train
+    from tutor.engine.training import train
 
     cfg = make_config(dict(zip([a[2:].replace("-", "_") for a in JOB.split()[::2]], JOB.split()[1::2])))
     train(cfg)

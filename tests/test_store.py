@@ -8,7 +8,7 @@ import textwrap
 import time
 
 from tutor.config import ExperimentConfig
-from tutor.engine import train
+from tutor.engine.training import train
 from tutor.store import Store
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tutor.config import DATASETS, ExperimentConfig
-from tutor.engine import train, train_batch
+from tutor.engine.training import train, train_batch
 
 MOONS = ExperimentConfig(dataset="moons", samples=1000, hidden=(32, 32), optimizer="adam", lr=0.01, batch_size=32,
                          epochs=20, seed=0)

@@ -106,8 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.diagnose import explain
-    from tutor.engine import train
     from tutor.engine.device import resolve
+    from tutor.engine.training import train
     from tutor.report import RunPrinter
     from tutor.store import Store, student_id
 

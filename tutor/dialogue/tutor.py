@@ -15,7 +15,8 @@ from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
-from tutor.engine import Epoch, RunResult, train
+from tutor.engine import Epoch, RunResult
+from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 from tutor.config import make_config
-from tutor.engine import train
 from tutor.engine.device import resolve
+from tutor.engine.training import train
 from tutor.lessons import load_lessons
 from tutor.store import Store
 from tutor.ui.app import TutorApp

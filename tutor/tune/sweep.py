@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
-from tutor.engine import Epoch, RunResult, batch_key, train, train_batch
+from tutor.engine import Epoch, RunResult
+from tutor.engine.training import batch_key, train, train_batch
 from tutor.store import Store
 from tutor.tune.space import Space
 
