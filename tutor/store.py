@@ -125,6 +125,39 @@ class Store:
         ).fetchone()
         return _stored(row) if row else None
 
+    def latest_run_id(self) -> int:
+        """The id of the newest run of anyone (0 for none): a cheap test for 'anything new?'."""
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
+
+    def run_ids(self, student: str, limit: int = 50) -> list[int]:
+        """The ids of a student's newest runs, oldest first."""
+        rows = self.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
+        return [run_id for (run_id,) in rows][::-1]
+
+    def last_runs(self) -> dict[str, tuple[int, str, str | None]]:
+        """Per student with runs: how many, and the last one's status and first diagnosis code."""
+        return {student: (n, status, code) for student, n, status, code in self.db.execute(
+            "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
+            "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
+            "JOIN runs AS r ON r.id = c.last")}
+
+    def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(student, code, config) for every diagnosis of every run."""
+        rows = self.db.execute(
+            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d")
+        return [(student, code, json.loads(config)) for student, code, config in rows]
+
+    def completed(self, metric: str, locked: dict[str, Any]) -> list[tuple[int, str, int, float | None]]:
+        """(id, student, n_params, `metric` at the last epoch) of the completed runs whose config has the
+        `locked` values, filtered and read inside SQLite (a run's result is large; its config is compared
+        field by field)."""
+        last = f"'$.history[' || (json_array_length(result, '$.history') - 1) || '].{metric}'"
+        where = "".join(" AND json_extract(config, ?) IS json_extract(?, '$')" for _ in locked)
+        args = [arg for field, value in locked.items() for arg in (f"$.{field}", json.dumps(value))]
+        return self.db.execute(
+            f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
+            f"FROM runs WHERE status = 'completed'{where}", args).fetchall()
+
     def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
                correct: bool | None = None) -> None:
         """One step of progress: a step done, a quiz answered, a prediction graded."""

@@ -6,7 +6,6 @@ so a screen can call them every second for a class of thirty.
 """
 
 import csv
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +55,7 @@ def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list
     every name in `roster` (the roster's students: one who never connected gets a row of dashes and zeros)."""
     items = graded_items(course)
     connected = store.connected()
-    last = {student: (n, status, code) for student, n, status, code in store.db.execute(
-        "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
-        "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
-        "JOIN runs AS r ON r.id = c.last")}
+    last = store.last_runs()
     rows = []
     for student in sorted(set(store.students()) | connected | set(roster)):
         state = store.get_state(student, DIALOGUE_STATE) or {}
@@ -96,17 +92,6 @@ def course_topics(course: Course) -> list[str]:
     return [topic for topic in TOPICS if topic in found]
 
 
-def latest_run(store: Store) -> int:
-    """The id of the newest run of anyone (0 for none): a cheap test for 'anything new?'."""
-    return store.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
-
-
-def run_ids(store: Store, student: str, limit: int = 50) -> list[int]:
-    """The ids of a student's newest runs (their conversations, sweeps and `tutor run`), oldest first."""
-    rows = store.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
-    return [run_id for (run_id,) in rows][::-1]
-
-
 def diagnosis_title(code: str, lang: Lang) -> str:
     """A diagnosis code in a few words ('lr too high'); an unknown code as itself."""
     return catalogue(lang).get(f"teacher.diagnosis.{code}", code)
@@ -118,13 +103,12 @@ def common_diagnoses(store: Store, lang: Lang, limit: int = 5) -> list[CommonDia
     its runs share: "12 students: diverged at lr ≥ 5" is the smallest lr among the diverged runs."""
     students: dict[str, set[str]] = {}
     values: dict[str, list[Any]] = {}
-    for student, code, config in store.db.execute(
-            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d"):
+    for student, code, config in store.diagnosed():
         if code == "healthy":
             continue
         students.setdefault(code, set()).add(student)
         if code in BOUNDS:
-            values.setdefault(code, []).append(json.loads(config)[BOUNDS[code][0]])
+            values.setdefault(code, []).append(config[BOUNDS[code][0]])
     ranked = sorted(students, key=lambda code: (-len(students[code]), code))[:limit]
     return [CommonDiagnosis(code, tuple(sorted(students[code])),
                             _sentence(code, len(students[code]), values.get(code), lang)) for code in ranked]
