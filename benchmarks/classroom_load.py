@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "class
 from remote import Server, Terminal  # noqa: E402  (the tests' SSH terminal, shared)
 
 from tutor.config import make_config  # noqa: E402
-from tutor.engine import train  # noqa: E402
+from tutor.engine.training import train  # noqa: E402
 
 FIRST_SCREEN = "Qué es entrenar una red"
 ANSWER = r"épocas en [\d.]+ s"  # the run panel's last line once the run has ended
@@ -115,9 +115,12 @@ async def main(n: int, stagger: float, emulate: bool) -> dict:
         "students": n, "stagger_s": stagger, "cores": os.cpu_count(), "failed": n - len(ok),
         "cpu_s": {"server": round(server_cpu, 1), "clients": round(client_cpu, 1)},
         "failures": [r for r in results if "error" in r][:3],
-        "first_screen_s": {"p50": round(pct(firsts, 50), 2), "p95": round(pct(firsts, 95), 2), "max": round(max(firsts, default=0), 2)},
-        "answer_s": {"p50": round(pct(answers, 50), 2), "p95": round(pct(answers, 95), 2), "max": round(max(answers, default=0), 2)},
-        "memory_mib": {"idle_rss": idle_rss // 1024, "idle_pss": idle_pss // 1024, "rss": rss // 1024, "pss": pss // 1024,
+        "first_screen_s": {"p50": round(pct(firsts, 50), 2), "p95": round(pct(firsts, 95), 2),
+                           "max": round(max(firsts, default=0), 2)},
+        "answer_s": {"p50": round(pct(answers, 50), 2), "p95": round(pct(answers, 95), 2),
+                     "max": round(max(answers, default=0), 2)},
+        "memory_mib": {"idle_rss": idle_rss // 1024, "idle_pss": idle_pss // 1024,
+                       "rss": rss // 1024, "pss": pss // 1024,
                        "per_session_rss": round((rss - idle_rss) / 1024 / max(len(ok), 1), 1),
                        "per_session_pss": round((pss - idle_pss) / 1024 / max(len(ok), 1), 1)},
     }

@@ -22,7 +22,7 @@ GRID = [f"{10 ** (-4 + 4 * i / 15):.3g}" for i in range(16)]
 COLD = """
 import sys, time
 from tutor.config import ExperimentConfig
-from tutor.engine import train
+from tutor.engine.training import train
 from tutor.tune.space import parse_grid
 from tutor.tune.sweep import sweep
 cfg = ExperimentConfig(**{job!r}, device={device!r})
@@ -47,7 +47,7 @@ def cold(kind: str, device: str) -> float:
 def warm(device: str) -> tuple[float, float, float]:
     """Seconds of one run, of the batched 16-point grid and of 16 sequential runs, all captures cached."""
     from tutor.config import ExperimentConfig
-    from tutor.engine import train
+    from tutor.engine.training import train
     from tutor.store import Store
     from tutor.tune.space import Space, parse_grid
     from tutor.tune.sweep import sweep

@@ -34,7 +34,7 @@ def warm() -> tuple[float, int]:
     from tinygrad.helpers import GlobalCounters
 
     from tutor.config import make_config
-    from tutor.engine import train
+    from tutor.engine.training import train
 
     cfg = make_config(dict(zip([a[2:].replace("-", "_") for a in JOB.split()[::2]], JOB.split()[1::2])))
     train(cfg)
@@ -86,7 +86,8 @@ TORCH = textwrap.dedent("""
     torch.manual_seed(0); torch.set_num_threads(2)
     d = load(ExperimentConfig(samples=1000))
     x, y = torch.tensor(d.x_train), torch.tensor(d.y_train, dtype=torch.long)
-    net = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(), torch.nn.Linear(32, 2))
+    net = torch.nn.Sequential(torch.nn.Linear(2, 32), torch.nn.ReLU(), torch.nn.Linear(32, 32), torch.nn.ReLU(),
+                              torch.nn.Linear(32, 2))
     opt = torch.optim.Adam(net.parameters(), lr=0.01)
     for _ in range(20):
         order = torch.randperm(len(y))
@@ -105,19 +106,22 @@ def main() -> None:
     try:
         import importlib.util
 
-        runs = [process_seconds([sys.executable, "-c", TORCH]) for _ in range(3)] if importlib.util.find_spec("torch") else []
+        has_torch = importlib.util.find_spec("torch") is not None
+        runs = [process_seconds([sys.executable, "-c", TORCH]) for _ in range(3)] if has_torch else []
         torch_s = min(runs, default=None)
     except subprocess.CalledProcessError:
         torch_s = None
     print(f"job: moons 1000, 2-32-32-2 relu, adam, batch 32, 20 epochs (500 steps); {os.cpu_count()} cores")
     print(f"cold tutor run, empty JIT cache    {uncached:7.3f} s  (whole process, includes capture)")
     print(f"cold tutor run, cached shape       {cached:7.3f} s  (whole process, best of 3)")
-    print(f"warm run (new lr, same process)    {warm_s:7.3f} s  ({warm_s / 500 * 1000:.2f} ms a step, {kernels} kernels a step)")
+    print(f"warm run (new lr, same process)    {warm_s:7.3f} s  "
+          f"({warm_s / 500 * 1000:.2f} ms a step, {kernels} kernels a step)")
     print(f"NumPy reference loop               {reference:7.3f} s  (training only)")
     if torch_s:
         print(f"PyTorch CPU script                 {torch_s:7.3f} s  (whole process, best of 3)")
         print(f"ratio cold-cached / PyTorch process: {cached / torch_s:.2f}  (target <= 1)")
-    print(f"ratio warm / NumPy loop: {warm_s / reference:.2f};  warm target <= 0.6 s: {'met' if warm_s <= 0.6 else 'missed'}")
+    print(f"ratio warm / NumPy loop: {warm_s / reference:.2f};  "
+          f"warm target <= 0.6 s: {'met' if warm_s <= 0.6 else 'missed'}")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from textual import events
 from textual.widgets import Input
 
 from tutor.config import ExperimentConfig
-from tutor.engine import train
+from tutor.engine.training import train
 from tutor.store import Store
 from tutor.ui.app import TutorApp
 from tutor.ui.widgets.prompt import PromptInput

@@ -15,7 +15,8 @@ MOONS = "--dataset moons --samples 1000 --hidden 32,32 --optimizer adam --lr 0.0
 
 
 def tutor(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, env=os.environ, timeout=300)
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, env=os.environ,
+                          timeout=300)
 
 
 def test_json_run_is_deterministic_across_processes():
@@ -54,7 +55,8 @@ def test_malformed_flags_exit_2_with_one_line(args):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(flag=st.sampled_from(["--lr", "--batch-size", "--epochs", "--samples", "--noise", "--hidden", "--momentum",
                              "--val-fraction", "--weight-decay", "--seed", "--dataset", "--activation"]),
-       value=st.one_of(st.sampled_from(["-1", "0", "nan", "-inf", "1e400", "8,,8", "", "ten", "٣", "0x10", "1_000_000_000"]),
+       value=st.one_of(st.sampled_from(["-1", "0", "nan", "-inf", "1e400", "8,,8", "", "ten", "٣", "0x10",
+                                        "1_000_000_000"]),
                        st.text(min_size=1, max_size=20).filter(lambda s: not s.startswith("-") or s[1:2].isdigit()),
                        st.floats(max_value=0).map(repr), st.integers(10**7, 10**15).map(str)))
 def test_malformed_values_never_train_and_never_trace(capsys, flag, value):

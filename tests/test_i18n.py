@@ -2,7 +2,7 @@
 
 import pytest
 
-from tutor.i18n import LANGS, _PLURALS, catalogue
+from tutor.i18n import _PLURALS, LANGS, catalogue
 
 
 def test_both_languages_have_the_same_messages():

@@ -6,9 +6,13 @@ import subprocess
 import sys
 import textwrap
 import time
+from typing import get_args
 
+from tutor.classroom.exercise import Exercise
 from tutor.config import ExperimentConfig
-from tutor.engine import train
+from tutor.diagnose import Diagnosis
+from tutor.engine import Epoch, Metrics, RunResult
+from tutor.engine.training import train
 from tutor.store import Store
 
 
@@ -70,9 +74,32 @@ def test_progress_and_mastery_count_first_tries(isolated_home):
     store.record("ana", "lr", 2, "quiz", "b", False)
     store.record("ana", "lr", 2, "quiz", "a", True)  # a second try does not raise mastery
     store.record("ana", "lr", 3, "predict", "diverges", True)
-    items = [GradedItem("lr", 2, ("lr",)), GradedItem("lr", 3, ("lr", "training")), GradedItem("bs", 1, ("batch_size",))]
+    items = [GradedItem("lr", 2, ("lr",)), GradedItem("lr", 3, ("lr", "training")),
+             GradedItem("bs", 1, ("batch_size",))]
     m = mastery(store, "ana", items)
     assert (m["lr"].right_first, m["lr"].attempted, m["lr"].items) == (1, 2, 2) and m["lr"].score == 0.5
     assert m["training"].score == 1.0 and m["batch_size"].score == 0.0
     assert steps_done(store, "ana") == {"lr": {1, 2, 3}}
     assert store.students() == ["ana"]
+
+
+def test_the_class_queries_read_the_run_fields_by_their_names(isolated_home):
+    """The board's and the exercise's queries reach into the stored JSON by field name: a renamed field of
+    RunResult, Epoch, Diagnosis or the config fails here instead of silently emptying the leaderboard."""
+    store = Store()
+    cfg = ExperimentConfig(dataset="spiral", epochs=2)
+    history = [Epoch(epoch=i, step=10 * i, train_loss=0.5, val_loss=0.7 - 0.1 * i, train_acc=0.8, val_acc=0.7 + 0.1 * i,
+                     grad_norm=0.1, update_ratio=1e-3, dead_fraction=0.0, layer_grad_norms=[0.1, 0.2]) for i in (1, 2)]
+    run = RunResult(config=cfg, status="completed", history=history, step_losses=[0.5] * 20, steps_per_epoch=10,
+                    init=Metrics(train_loss=0.7, val_loss=0.7, train_acc=0.5, val_acc=0.5), batch_size_used=32,
+                    n_train=800, n_val=200, n_params=1218, device="CPU", seconds=1.0, train_seconds=0.5)
+    diagnoses = [Diagnosis(code=code, confidence=0.8, evidence={}, message="", suggestion={})
+                 for code in ("too_few_epochs", "underfitting")]
+    run_id = store.add_run("ana", run, [d.model_dump(mode="json") for d in diagnoses])
+    assert store.latest_run_id() == run_id and store.run_ids("ana") == [run_id]
+    assert store.last_runs() == {"ana": (1, run.status, diagnoses[0].code)}
+    assert store.diagnosed() == [("ana", d.code, cfg.model_dump(mode="json")) for d in diagnoses]
+    for metric in get_args(Exercise.model_fields["metric"].annotation):
+        value = getattr(run.history[-1], metric)
+        assert store.completed(metric, {"dataset": "spiral"}) == [(run_id, "ana", run.n_params, value)]
+    assert store.completed("val_acc", {"dataset": "moons"}) == []

@@ -26,7 +26,8 @@ class ExperimentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     dataset: Dataset = Field("moons", description="Which data set to learn.")
-    samples: int | None = Field(None, ge=8, le=100_000, description="Examples generated (None: 1000; digits: all 1797).")
+    samples: int | None = Field(None, ge=8, le=100_000,
+                                description="Examples generated (None: 1000; digits: all 1797).")
     noise: float = Field(0.2, ge=0, le=2, description="Standard deviation of the noise added to generated points.")
     classes: int | None = Field(None, ge=2, le=10, description="Arms of the spiral or centres of the blobs.")
     hidden: tuple[int, ...] = Field((32, 32), description="Width of each hidden layer, input to output.")
@@ -53,7 +54,8 @@ class ExperimentConfig(BaseModel):
     def _layers(cls, v: Any) -> Any:
         if isinstance(v, str):
             v = parse_widths(v)
-        if not isinstance(v, (list, tuple)) or len(v) > MAX_LAYERS or any(not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in v):
+        if not isinstance(v, (list, tuple)) or len(v) > MAX_LAYERS or any(
+                not isinstance(w, int) or isinstance(w, bool) or not 1 <= w <= MAX_WIDTH for w in v):
             raise ValueError("bad layer widths")
         return tuple(v)
 
@@ -129,10 +131,12 @@ def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         if first.get("msg", "").endswith("digits_samples"):
-            raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"), max=DIGITS_IMAGES)) from None
+            raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"),
+                                max=DIGITS_IMAGES)) from None
         if first.get("msg", "").endswith("too_few_samples"):
             classes = values.get("classes") or (10 if values.get("dataset") == "digits" else 3)
-            raise ConfigError(t("config.too_few_samples", lang, value=values.get("samples"), min=4 * int(classes))) from None
+            raise ConfigError(t("config.too_few_samples", lang, value=values.get("samples"),
+                                min=4 * int(classes))) from None
         if field not in ExperimentConfig.model_fields:
             raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
         value = values.get(field)

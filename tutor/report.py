@@ -60,7 +60,8 @@ class RunPrinter:
                          updates=run.history[-1].step if run.history else 0))
         if run.diverged_at:
             d = run.diverged_at
-            self.out.print(t("run.diverged_at", self.lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", self.lang)))
+            reason = t(f"run.reason.{d.reason}", self.lang)
+            self.out.print(t("run.diverged_at", self.lang, epoch=d.epoch, step=d.step, reason=reason))
         self.out.print(f"\n[bold]{t('run.diagnosis', self.lang)}[/bold]")
         for d in diagnoses:
             self.out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")

@@ -4,6 +4,7 @@ One file under `TUTOR_HOME` serves one student or a whole class: each write is o
 transaction, so a process killed at any moment leaves every earlier row intact.
 """
 
+import getpass
 import json
 import os
 import sqlite3
@@ -18,6 +19,7 @@ from tutor.errors import StoreError
 
 SCHEMA_VERSION = 2
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
+DIALOGUE_STATE = "dialogue"  # the state key of a student's conversation (lesson, step, settings, language)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
@@ -61,6 +63,11 @@ CREATE INDEX IF NOT EXISTS sessions_open ON sessions (ended, student);
 def home() -> Path:
     """The data folder: `TUTOR_HOME`, else the user's data directory."""
     return Path(os.environ.get("TUTOR_HOME") or platformdirs.user_data_dir("tutor"))
+
+
+def student_id() -> str:
+    """Whose runs these are: `TUTOR_STUDENT`, else the login name."""
+    return os.environ.get("TUTOR_STUDENT") or getpass.getuser()
 
 
 class StoredRun(BaseModel):
@@ -118,6 +125,39 @@ class Store:
         ).fetchone()
         return _stored(row) if row else None
 
+    def latest_run_id(self) -> int:
+        """The id of the newest run of anyone (0 for none): a cheap test for 'anything new?'."""
+        return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
+
+    def run_ids(self, student: str, limit: int = 50) -> list[int]:
+        """The ids of a student's newest runs, oldest first."""
+        rows = self.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
+        return [run_id for (run_id,) in rows][::-1]
+
+    def last_runs(self) -> dict[str, tuple[int, str, str | None]]:
+        """Per student with runs: how many, and the last one's status and first diagnosis code."""
+        return {student: (n, status, code) for student, n, status, code in self.db.execute(
+            "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
+            "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
+            "JOIN runs AS r ON r.id = c.last")}
+
+    def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(student, code, config) for every diagnosis of every run."""
+        rows = self.db.execute(
+            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d")
+        return [(student, code, json.loads(config)) for student, code, config in rows]
+
+    def completed(self, metric: str, locked: dict[str, Any]) -> list[tuple[int, str, int, float | None]]:
+        """(id, student, n_params, `metric` at the last epoch) of the completed runs whose config has the
+        `locked` values, filtered and read inside SQLite (a run's result is large; its config is compared
+        field by field)."""
+        last = f"'$.history[' || (json_array_length(result, '$.history') - 1) || '].{metric}'"
+        where = "".join(" AND json_extract(config, ?) IS json_extract(?, '$')" for _ in locked)
+        args = [arg for field, value in locked.items() for arg in (f"$.{field}", json.dumps(value))]
+        return self.db.execute(
+            f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
+            f"FROM runs WHERE status = 'completed'{where}", args).fetchall()
+
     def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
                correct: bool | None = None) -> None:
         """One step of progress: a step done, a quiz answered, a prediction graded."""
@@ -129,13 +169,15 @@ class Store:
     def progress(self, student: str) -> list[dict[str, Any]]:
         """Every progress event of a student, oldest first."""
         rows = self.db.execute(
-            "SELECT lesson, step, kind, answer, correct, created FROM progress WHERE student = ? ORDER BY id", (student,)
+            "SELECT lesson, step, kind, answer, correct, created FROM progress WHERE student = ? ORDER BY id",
+            (student,),
         )
         return [dict(zip(("lesson", "step", "kind", "answer", "correct", "created"), row)) for row in rows]
 
     def students(self) -> list[str]:
         """Everyone with a run, progress or state, alphabetically."""
-        rows = self.db.execute("SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
+        rows = self.db.execute(
+            "SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
         return sorted(r[0] for r in rows if not r[0].startswith("@"))
 
     def open_session(self, student: str, address: str | None = None) -> int:

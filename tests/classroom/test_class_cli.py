@@ -5,15 +5,14 @@ import io
 import json
 import sys
 import types
-
-import asyncssh
 from pathlib import Path
 
+import asyncssh
 import pytest
 
-from tutor.classroom.options import ServeOptions
 from tutor.classroom.roster import default_path, load
 from tutor.cli import main
+from tutor.serve.options import ServeOptions
 
 
 @pytest.fixture
@@ -113,7 +112,7 @@ def test_a_roster_elsewhere(tmp_path, key_file):
 
 
 def test_serve_refuses_a_public_address_without_public(capsys, fake):
-    calls = fake("tutor.classroom.server", "serve")
+    calls = fake("tutor.serve.server", "serve")
     assert main(["--lang", "en", "serve", "--host", "0.0.0.0"]) == 2
     assert "--public" in capsys.readouterr().err and calls == []
 
@@ -127,13 +126,13 @@ def test_serve_refuses_a_public_address_without_public(capsys, fake):
     (["--max-queued", "2.5"], "--max-queued 2.5:"),
 ])
 def test_serve_checks_its_flags(capsys, fake, argv, message):
-    calls = fake("tutor.classroom.server", "serve")
+    calls = fake("tutor.serve.server", "serve")
     assert main(["--lang", "en", "serve", *argv]) == 2
     assert message in capsys.readouterr().err and calls == []
 
 
 def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home):
-    calls = fake("tutor.classroom.server", "serve")
+    calls = fake("tutor.serve.server", "serve")
     assert main(["--lessons", "ours", "serve", "--host", "0.0.0.0", "--public", "--port", "2200", "--idle-timeout",
                  "0.5", "--slots", "3", "--lang", "en"]) == 0
     assert "roster" in capsys.readouterr().err  # an empty roster is worth a warning

@@ -8,7 +8,8 @@ import pytest
 
 from tutor.classroom.queue import TrainingQueue
 from tutor.config import make_config
-from tutor.engine import gate, train
+from tutor.engine import gate
+from tutor.engine.training import train
 
 
 class Client:

@@ -1,17 +1,16 @@
 """`tutor serve` for real: a server subprocess on loopback, students on asyncssh terminals (80×24)."""
 
-import asyncio
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import asyncssh
 import pytest
+from pilot_tools import until
 from remote import PASSWORD, Server, Terminal
 
 from tutor.store import Store
@@ -23,13 +22,6 @@ def running(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
-
-
-async def until(check, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.1)
 
 
 async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isolated_home):
@@ -52,7 +44,7 @@ async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isola
 
         await term.close()
         store = Store(isolated_home / "tutor.db")
-        await until(lambda: not store.connected())
+        assert await until(lambda: not store.connected(), 15)
         [run] = store.runs("ana")
         assert run.result["config"]["lr"] == 10 and run.status == "diverged"
 
@@ -117,9 +109,9 @@ async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(
     store = Store(isolated_home / "tutor.db")
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # the orphaned session hears the hangup, stores its run as cancelled, and goes
-    await until(lambda: len(store.runs("ana")) == 2, 20)
+    assert await until(lambda: len(store.runs("ana")) == 2, 20)
     pid = int(re.search(r"ana connected from \S+ \(pid (\d+)", (isolated_home / "serve.log").read_text())[1])
-    await until(lambda: not running(pid), 20)
+    assert await until(lambda: not running(pid), 20)
     cancelled, finished = store.runs("ana")
     assert finished.status == "diverged" and cancelled.status == "cancelled"
     assert store.connected() == {"ana"}  # nobody closed the session row: the server was killed
@@ -137,7 +129,7 @@ async def test_an_idle_session_is_closed_with_a_word_and_progress_kept(isolated_
         term = await Terminal(80, 24).connect(server.port, "ana")
         await term.wait_for("Qué es entrenar una red")
         await term.wait_for("Sesión cerrada tras 0.05 min sin actividad", 20)
-        await until(lambda: term.closed)
+        assert await until(lambda: term.closed, 15)
 
 
 async def test_a_crashing_session_takes_nobody_else_down(isolated_home):
@@ -149,8 +141,8 @@ async def test_a_crashing_session_takes_nobody_else_down(isolated_home):
         log = isolated_home / "serve.log"
         pid = int(re.search(r"ana connected from \S+ \(pid (\d+)", log.read_text())[1])
         os.kill(pid, signal.SIGKILL)
-        await until(lambda: ana.closed)
-        await until(lambda: "the session of ana ended with exit code -9" in log.read_text())
+        assert await until(lambda: ana.closed, 15)
+        assert await until(lambda: "the session of ana ended with exit code -9" in log.read_text(), 15)
 
         ben.type("¿y si el learning rate fuera 10?\r")
         await ben.wait_for("divergió", 120)

@@ -1,8 +1,7 @@
 """The teacher's view with Pilot: the live class table, a student's runs, the exercise form, the export."""
 
-import time
 
-from pilot_tools import screen_lines, screen_text, showing
+from pilot_tools import screen_lines, screen_text, showing, until
 from textual.widgets import DataTable, Input
 from trained_runs import add
 
@@ -18,29 +17,22 @@ def cell(app: ClassApp, student: str, column: str) -> str:
     return app.screen.query_one("#class-table", DataTable).get_cell(student, column).plain
 
 
-async def until(pilot, check, timeout: float) -> None:
-    """Wait until `check()` holds; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not in time"
-        await pilot.pause(0.05)
-
-
 async def test_a_new_run_shows_within_two_seconds(store, course):
     add(store, "ana", "healthy")
     add(store, "bob", "spiral4")
     app = ClassApp(store, "en", course)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
         table.move_cursor(row=1)  # on bob
         other = Store()  # another student's process: its own connection
         add(other, "ana", "lr50")
-        await until(pilot, lambda: cell(app, "ana", "runs") == "2" and cell(app, "ana", "last") == "✗ diverged", 2)
+        diverged = ("2", "✗ diverged")
+        assert await until(lambda: (cell(app, "ana", "runs"), cell(app, "ana", "last")) == diverged, 2, pilot)
         assert table.cursor_row == 1  # updated in place
         assert await showing(pilot, "1 student: diverged at lr ≥ 50")
         other.open_session("carl")
-        await until(pilot, lambda: table.row_count == 3, 2)
+        assert await until(lambda: table.row_count == 3, 2, pilot)
         assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "connected: 1")
 
 
@@ -48,14 +40,14 @@ async def test_roster_students_show_before_they_connect(store, course):
     add(store, "bob", "healthy")
     app = ClassApp(store, "en", course, roster=["dan", "bob"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "bob", "runs") == "1", 5)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "bob", "runs") == "1", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
         assert [key.value for key in table.rows] == ["bob", "dan"]
         assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "runs", "last", "predictions")] \
             == ["  dan", "—", "—", "0", "—", "0✓ 0✗"]
         assert await showing(pilot, "Class · students: 2 · connected: 0")
         Store().open_session("dan")  # dan logs in
-        await until(pilot, lambda: cell(app, "dan", "student") == "● dan", 2)
+        assert await until(lambda: cell(app, "dan", "student") == "● dan", 2, pilot)
         assert table.row_count == 2 and await showing(pilot, "connected: 1")
 
 
@@ -91,7 +83,7 @@ async def test_enter_opens_a_students_runs(store, course):
     add(store, "ana", "lr50")
     app = ClassApp(store, "es", course)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "2", 5)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "2", 5, pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen)
         assert await showing(pilot, "Ejecuciones de ana")

@@ -4,7 +4,8 @@ from functools import cache
 
 from tutor.config import make_config
 from tutor.diagnose import explain
-from tutor.engine import RunResult, train
+from tutor.engine import RunResult
+from tutor.engine.training import train
 from tutor.store import Store
 
 TINY = {"epochs": 2, "samples": 100}

@@ -7,7 +7,7 @@ import pytest
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
-from tutor.engine import train
+from tutor.engine.training import train
 
 MOONS = ExperimentConfig(dataset="moons", samples=1000, hidden=(32, 32), optimizer="adam", lr=0.01, batch_size=32,
                          epochs=20, seed=0)

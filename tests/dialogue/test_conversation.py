@@ -50,8 +50,8 @@ def test_a_field_without_a_value_asks_which(tutor):
 
 
 def test_layers_and_width_edit_the_hidden_layers(tutor):
-    from tutor.dialogue.tutor import apply
     from tutor.dialogue.intent import Change
+    from tutor.dialogue.tutor import apply
 
     cfg = tutor.config
     assert apply(cfg, {"layers": Change(op="add", value=-1)}, "en").hidden == (32,)

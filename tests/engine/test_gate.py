@@ -5,7 +5,7 @@ import threading
 from tinygrad import helpers as tinygrad_helpers
 
 from tutor.config import make_config
-from tutor.engine import train
+from tutor.engine.training import train
 
 
 def test_the_kernel_cache_opened_by_a_worker_serves_the_main_thread_too():

@@ -1,7 +1,8 @@
 """Captured steps are cached on disk; a corrupt cache file is rebuilt, never fatal."""
 
 from tutor.config import ExperimentConfig
-from tutor.engine import jitcache, train
+from tutor.engine import jitcache
+from tutor.engine.training import train
 
 
 def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):

@@ -5,8 +5,8 @@ import pytest
 
 from tutor.config import ExperimentConfig
 from tutor.data import load, rng
-from tutor.engine import train
 from tutor.engine.model import layout_of
+from tutor.engine.training import train
 
 
 def numpy_step(theta: np.ndarray, x: np.ndarray, y: np.ndarray, sizes, activation: str, lr: float) -> np.ndarray:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tutor.config import DATASETS, ExperimentConfig
-from tutor.engine import train, train_batch
+from tutor.engine.training import train, train_batch
 
 MOONS = ExperimentConfig(dataset="moons", samples=1000, hidden=(32, 32), optimizer="adam", lr=0.01, batch_size=32,
                          epochs=20, seed=0)
@@ -70,7 +70,8 @@ def test_streams_epochs_and_cancels_between_steps():
 
 def test_optimisers_and_weight_decay_change_the_run():
     base = MOONS.changed(epochs=2, optimizer="momentum", lr=0.05)
-    finals = {train(c).history[-1].val_loss for c in (base, base.changed(optimizer="sgd"), base.changed(weight_decay=0.1))}
+    variants = (base, base.changed(optimizer="sgd"), base.changed(weight_decay=0.1))
+    finals = {train(c).history[-1].val_loss for c in variants}
     assert len(finals) == 3
 
 

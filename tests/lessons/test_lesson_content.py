@@ -6,7 +6,17 @@ import pytest
 
 from tutor.config import ExperimentConfig
 from tutor.lessons import (
-    BUILTIN, TOPICS, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, list_json, load_lessons, render,
+    BUILTIN,
+    TOPICS,
+    Experiment,
+    Lesson,
+    Predict,
+    Quiz,
+    Sweep,
+    WhatIf,
+    list_json,
+    load_lessons,
+    render,
 )
 
 MAX_WORK = 1e9  # parameters × training examples × epochs of one experiment

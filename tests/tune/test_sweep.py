@@ -4,7 +4,7 @@ budgets, stop requests and Ctrl+C keep what finished. Shapes are few: captures c
 import numpy as np
 import pytest
 
-from tutor.engine import train
+from tutor.engine.training import train
 from tutor.tune.space import parse_grid, parse_space
 from tutor.tune.sweep import Trial, edge, padded, sweep
 

@@ -1,4 +1,4 @@
-"""`tutor sweep` and `tutor lr-find` as tutor.cli will call them: exit codes, one-line errors, JSON, tables."""
+"""`tutor sweep` and `tutor lr-find` as tutor.cli.main will call them: exit codes, one-line errors, JSON, tables."""
 
 import json
 import subprocess
@@ -6,17 +6,17 @@ import sys
 
 import pytest
 
-from tutor.cli import Parser
+from tutor.cli.main import Parser
+from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import TutorError
 from tutor.i18n import LANGS
 from tutor.store import Store
-from tutor.tune.cli import add_parsers, run_command
 
 SMALL = ["--samples", "200", "--hidden", "16", "--epochs", "3"]
 
 
 def invoke(*argv: str) -> int:
-    """What tutor.cli.main does for these commands: parse, run, a TutorError is one line and exit 2."""
+    """What tutor.cli.main.main does for these commands: parse, run, a TutorError is one line and exit 2."""
     root = Parser(prog="tutor")
     root.add_argument("--lang", choices=LANGS)
     add_parsers(root.add_subparsers(dest="command", parser_class=Parser))
@@ -72,7 +72,7 @@ def test_lr_find_json(capsys):
 
 
 def test_the_parsers_load_light_and_the_package_without_the_ui():
-    code = ("import sys; import tutor.tune.cli; light = not {'optuna', 'tinygrad'} & set(sys.modules); "
+    code = ("import sys; import tutor.cli.tune; light = not {'optuna', 'tinygrad'} & set(sys.modules); "
             "import tutor.tune.sweep, tutor.tune.lrfind, tutor.tune.report; print(light, 'textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False"]

@@ -18,7 +18,7 @@ from pilot_tools import say  # noqa: E402
 from tutor.classroom.exercise import Exercise, set_exercise  # noqa: E402
 from tutor.config import make_config  # noqa: E402
 from tutor.diagnose import explain  # noqa: E402
-from tutor.engine import train  # noqa: E402
+from tutor.engine.training import train  # noqa: E402
 from tutor.i18n import Lang  # noqa: E402
 from tutor.lessons import load_lessons  # noqa: E402
 from tutor.store import Store  # noqa: E402

@@ -4,6 +4,7 @@ import asyncio
 import html
 import re
 import time
+from collections.abc import Callable
 
 from textual.pilot import Pilot
 
@@ -36,14 +37,21 @@ def screen_text(app: TutorApp) -> str:
     return "\n".join(" ".join(line.split()) for line in screen_lines(app))
 
 
-async def showing(pilot: Pilot, text: str, timeout: float = 5.0) -> bool:
-    """Whether `text` comes on screen within `timeout` seconds (a loaded machine repaints late)."""
+async def until(check: Callable[[], object], timeout: float = 5.0, pilot: Pilot | None = None) -> bool:
+    """Whether `check()` comes to hold within `timeout` seconds (a loaded machine repaints late).
+
+    With a `pilot`, the app gets its turns between checks; without, the event loop does."""
     deadline = time.monotonic() + timeout
-    while text not in screen_text(pilot.app):
+    while not check():
         if time.monotonic() > deadline:
             return False
-        await pilot.pause(0.05)
+        await (pilot.pause(0.05) if pilot else asyncio.sleep(0.05))
     return True
+
+
+async def showing(pilot: Pilot, text: str, timeout: float = 5.0) -> bool:
+    """Whether `text` comes on screen within `timeout` seconds."""
+    return await until(lambda: text in screen_text(pilot.app), timeout, pilot)
 
 
 async def settle(pilot: Pilot, timeout: float = 60.0) -> None:

@@ -1,10 +1,9 @@
 """The conversation end to end at 80×24: a what-if that diverges, explained with its numbers, a fix,
 a comparison and quitting; the same in Spanish; cancelling and quitting in the middle of a run."""
 
-import asyncio
 
 import pytest
-from pilot_tools import say, screen_text, settle, showing
+from pilot_tools import say, screen_text, settle, showing, until
 
 from tutor.dialogue.tutor import Tutor
 
@@ -13,14 +12,6 @@ FLOWS = {
     "es": ("¿y si la tasa de aprendizaje fuera 50?", "reduce a la mitad la tasa de aprendizaje", "compara", "explotó",
            "Evidencia"),
 }
-
-
-async def wait_for_epochs(app, n: int, timeout: float = 30.0) -> None:
-    for _ in range(int(timeout / 0.01)):
-        if len(app.main.panel.history) >= n:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"fewer than {n} epochs drawn")
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -59,7 +50,7 @@ async def test_escape_cancels_the_run_and_typing_stays_live(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 2000 epochs?", wait=False)
-        await wait_for_epochs(app, 3)
+        assert await until(lambda: len(app.main.panel.history) >= 3, 30)
         await pilot.press("w", "h", "y")
         assert app.main.busy is not None and app.main.query_one("#prompt").value == "why"
         assert await showing(pilot, "/2000")
@@ -74,7 +65,7 @@ async def test_quitting_mid_run_stores_the_run_and_the_state(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 2000 epochs?", wait=False)
-        await wait_for_epochs(app, 2)
+        assert await until(lambda: len(app.main.panel.history) >= 2, 30)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     [run] = store.runs("ana")
@@ -86,7 +77,7 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 50 epochs?", wait=False)
-        await wait_for_epochs(app, 1)
+        assert await until(lambda: len(app.main.panel.history) >= 1, 30)
         await say(pilot, "halve the learning rate", wait=False)
         assert app.main.busy is not None and len(app.main.jobs) == 1
         await settle(pilot)
@@ -98,7 +89,7 @@ async def test_a_student_typing_many_what_ifs_queues_only_a_few(make_app, store)
     app = make_app("en")
     async with app.run_test(size=(120, 40)) as pilot:
         await say(pilot, "what if I train 300 epochs?", wait=False)
-        await wait_for_epochs(app, 1)
+        assert await until(lambda: len(app.main.panel.history) >= 1, 30)
         for lr in (0.1, 0.2, 0.3, 0.4, 0.5):
             await say(pilot, f"what if the learning rate were {lr}?", wait=False)
         assert len(app.main.jobs) == 3

@@ -2,7 +2,7 @@
 nothing hidden behind something else; the runs view, help and the command palette."""
 
 import pytest
-from pilot_tools import say, screen_lines, screen_text, settle
+from pilot_tools import say, screen_lines, screen_text, settle, until
 
 from tutor.dialogue.tutor import Tutor
 from tutor.ui.screens.help import HelpScreen
@@ -17,12 +17,13 @@ FOOTER = ("f1 Help", "f3 Runs", "f4 Español", "^p palette")
 async def test_start_screen(make_app, size):
     app = make_app("en")
     async with app.run_test(size=size) as pilot:
-        for _ in range(100):  # a loaded machine may need more than one pause to lay out the footer
-            await pilot.pause(0.05)
+        def laid_out() -> bool:  # a loaded machine may need more than one pause to lay out the footer
             lines = screen_lines(app)
-            if len(lines) == size[1] and all(key in lines[-1] for key in FOOTER):
-                break
-        assert len(lines) == size[1] and all(len(line) <= size[0] for line in lines)
+            return len(lines) == size[1] and all(key in lines[-1] for key in FOOTER)
+
+        assert await until(laid_out, 5, pilot)
+        lines = screen_lines(app)
+        assert all(len(line) <= size[0] for line in lines)
         assert lines[0].startswith(" tutor · What training a network means · 1/")
         assert all(key in lines[-1] for key in FOOTER)
         text = screen_text(app)

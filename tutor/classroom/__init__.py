@@ -1,1 +1,1 @@
-"""The classroom: `tutor serve` over SSH, its roster, the class-wide training queue and the teacher's view."""
+"""The class: its roster, the teacher's exercise and board, the class-wide training queue, the login throttle."""

@@ -6,7 +6,6 @@ so a screen can call them every second for a class of thirty.
 """
 
 import csv
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +13,10 @@ from typing import Any, TextIO
 
 from tutor.classroom.roster import load
 from tutor.config import argument
-from tutor.dialogue.tutor import STATE_KEY
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import TOPICS, Course, Predict, Quiz
 from tutor.progress import GradedItem, Mastery, mastery
-from tutor.store import Store
+from tutor.store import DIALOGUE_STATE, Store
 
 # diagnoses tied to one setting: every run with the code had that setting on this side of the bound
 BOUNDS = {"diverged": ("lr", "≥"), "lr_too_high": ("lr", "≥"), "lr_too_low": ("lr", "≤"),
@@ -57,13 +55,10 @@ def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list
     every name in `roster` (the roster's students: one who never connected gets a row of dashes and zeros)."""
     items = graded_items(course)
     connected = store.connected()
-    last = {student: (n, status, code) for student, n, status, code in store.db.execute(
-        "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
-        "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
-        "JOIN runs AS r ON r.id = c.last")}
+    last = store.last_runs()
     rows = []
     for student in sorted(set(store.students()) | connected | set(roster)):
-        state = store.get_state(student, STATE_KEY) or {}
+        state = store.get_state(student, DIALOGUE_STATE) or {}
         lesson = course.get(state["lesson"]) if state.get("lesson") else None
         graded = [e["correct"] for e in store.progress(student) if e["kind"] == "predict" and e["correct"] is not None]
         runs, status, code = last.get(student, (0, None, None))
@@ -97,17 +92,6 @@ def course_topics(course: Course) -> list[str]:
     return [topic for topic in TOPICS if topic in found]
 
 
-def latest_run(store: Store) -> int:
-    """The id of the newest run of anyone (0 for none): a cheap test for 'anything new?'."""
-    return store.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
-
-
-def run_ids(store: Store, student: str, limit: int = 50) -> list[int]:
-    """The ids of a student's newest runs (their conversations, sweeps and `tutor run`), oldest first."""
-    rows = store.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
-    return [run_id for (run_id,) in rows][::-1]
-
-
 def diagnosis_title(code: str, lang: Lang) -> str:
     """A diagnosis code in a few words ('lr too high'); an unknown code as itself."""
     return catalogue(lang).get(f"teacher.diagnosis.{code}", code)
@@ -119,13 +103,12 @@ def common_diagnoses(store: Store, lang: Lang, limit: int = 5) -> list[CommonDia
     its runs share: "12 students: diverged at lr ≥ 5" is the smallest lr among the diverged runs."""
     students: dict[str, set[str]] = {}
     values: dict[str, list[Any]] = {}
-    for student, code, config in store.db.execute(
-            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d"):
+    for student, code, config in store.diagnosed():
         if code == "healthy":
             continue
         students.setdefault(code, set()).add(student)
         if code in BOUNDS:
-            values.setdefault(code, []).append(json.loads(config)[BOUNDS[code][0]])
+            values.setdefault(code, []).append(config[BOUNDS[code][0]])
     ranked = sorted(students, key=lambda code: (-len(students[code]), code))[:limit]
     return [CommonDiagnosis(code, tuple(sorted(students[code])),
                             _sentence(code, len(students[code]), values.get(code), lang)) for code in ranked]

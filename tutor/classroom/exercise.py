@@ -4,8 +4,6 @@ The exercise is class-wide state (`store.set_state(CLASS, "exercise", ...)`), so
 process sees it at once; the leaderboard is read from the runs, so it needs no bookkeeping.
 """
 
-import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -119,21 +117,10 @@ def leaderboard(store: Store, exercise: Exercise) -> list[Entry]:
     parameters, then the better metric, then the earlier run."""
     sign = -1 if exercise.metric == "val_acc" else 1  # higher accuracy, lower loss ranks first
     best: dict[str, tuple[int, float, int]] = {}
-    for run_id, student, n_params, value in _qualifying(store, exercise):
+    for run_id, student, n_params, value in store.completed(exercise.metric, exercise.locked):
         if exercise.met(value):
             key = (n_params, sign * value, run_id)
             best[student] = min(best.get(student, key), key)
     ranked = sorted(best.items(), key=lambda kv: kv[1])
     return [Entry(place, student, run_id, n_params, sign * signed)
             for place, (student, (n_params, signed, run_id)) in enumerate(ranked, 1)]
-
-
-def _qualifying(store: Store, exercise: Exercise) -> sqlite3.Cursor:
-    """(id, student, n_params, metric at the last epoch) of the completed runs that keep the locked
-    settings, filtered and read inside SQLite (a run's result is large; its config is compared field by field)."""
-    last = f"'$.history[' || (json_array_length(result, '$.history') - 1) || '].{exercise.metric}'"
-    where = "".join(" AND json_extract(config, ?) IS json_extract(?, '$')" for _ in exercise.locked)
-    args = [arg for field, value in exercise.locked.items() for arg in (f"$.{field}", json.dumps(value))]
-    return store.db.execute(
-        f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
-        f"FROM runs WHERE status = 'completed'{where}", args)

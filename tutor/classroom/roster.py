@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-import asyncssh
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -130,6 +129,8 @@ class User(BaseModel):
 
 def check_key(line: str) -> None:
     """Raise a `bad_key` (or `private_key`) error unless `line` is one OpenSSH public key line."""
+    import asyncssh  # here, not at the top: the class board reads the roster and needs no SSH
+
     if "PRIVATE KEY" in line:
         raise PydanticCustomError("private_key", "a private key")
     try:

@@ -7,20 +7,17 @@ from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig, flag
 from tutor.diagnose import theory as th
-from tutor.diagnose.rules import HEALTHY, RULES, Rule, lr_factor
+from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, lr_factor
 from tutor.diagnose.signals import Signals, signals_of
 from tutor.engine import RunResult
 from tutor.errors import ConfigError
 from tutor.i18n import Lang, t
 
-ORDER = ("diverged", "lr_too_high", "lr_too_low", "vanishing_gradients", "dead_relu", "batch_too_small",
-         "batch_too_large", "overfitting", "underfitting", "too_few_epochs", "healthy")
-
 
 class Diagnosis(BaseModel):
     """One finding about a run, as `tutor run --json` reports it."""
 
-    code: str
+    code: Code
     confidence: float
     evidence: dict[str, Any]
     message: str
@@ -38,12 +35,12 @@ def explain(run: RunResult, lang: Lang = "es") -> list[Diagnosis]:
 
 def firing(s: Signals) -> list[Rule]:
     """The rules that hold, one per code (its first route that holds), minus suppressed codes, surest first."""
-    held: dict[str, Rule] = {}
+    held: dict[Code, Rule] = {}
     for rule in RULES:
         if rule.code not in held and rule.when(s):
             held[rule.code] = rule
     kept = [r for r in held.values() if not set(r.suppressed_by) & set(held)]
-    kept.sort(key=lambda r: (-r.confidence_for(s), ORDER.index(r.code)))
+    kept.sort(key=lambda r: (-r.confidence_for(s), CODES.index(r.code)))
     return kept or [HEALTHY]
 
 

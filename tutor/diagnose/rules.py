@@ -8,12 +8,16 @@ together (lr too low vs diverged).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from tutor.config import MAX_LAYERS, MAX_WIDTH, ExperimentConfig
 from tutor.diagnose import theory as th
 from tutor.diagnose.signals import Signals
 
+# Every diagnosis there is, graver first: the order that breaks a tie of confidence.
+Code = Literal["diverged", "lr_too_high", "lr_too_low", "vanishing_gradients", "dead_relu", "batch_too_small",
+               "batch_too_large", "overfitting", "underfitting", "too_few_epochs", "healthy"]
+CODES: tuple[Code, ...] = Code.__args__
 Suggestion = dict[str, Any]
 
 
@@ -21,7 +25,7 @@ Suggestion = dict[str, Any]
 class Rule:
     """One route to a diagnosis."""
 
-    code: str
+    code: Code
     message: str  # catalogue key, under `diagnose.`
     when: Callable[[Signals], bool]
     evidence: tuple[str, ...]  # names of the signals it quotes
@@ -29,7 +33,7 @@ class Rule:
     suggest: Callable[[Signals, ExperimentConfig], Suggestion]
     strength: Callable[[Signals], float] = lambda s: 0.5  # 0 just past the threshold, 1 far past it
     confidence: tuple[float, float] = (0.6, 0.9)  # at strength 0 and 1
-    suppressed_by: tuple[str, ...] = ()  # codes that, when they hold too, silence this one
+    suppressed_by: tuple[Code, ...] = ()  # codes that, when they hold too, silence this one
 
     def confidence_for(self, s: Signals) -> float:
         """The confidence at this strength of evidence, rounded so it reads (and repeats) cleanly."""

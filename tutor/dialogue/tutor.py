@@ -15,13 +15,13 @@ from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
-from tutor.engine import Epoch, RunResult, train
+from tutor.engine import Epoch, RunResult
+from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
-from tutor.store import Store
+from tutor.store import DIALOGUE_STATE, Store
 
-STATE_KEY = "dialogue"
 TRAINS = ("what_if", "sweep", "lr_find", "answer")  # kinds that train: `run=False` only plans them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 DEFAULT_WIDTH = 32
@@ -45,7 +45,7 @@ class Tutor:
 
     def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
         self.store, self.student, self.fixed_lang = store, student, lang
-        saved = store.get_state(student, STATE_KEY, {})
+        saved = store.get_state(student, DIALOGUE_STATE, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
         self.run_ids: list[int] = saved.get("runs", [])
         self.lesson_id: str | None = saved.get("lesson")
@@ -62,7 +62,7 @@ class Tutor:
         return self._course
 
     def save(self) -> None:
-        self.store.set_state(self.student, STATE_KEY, {
+        self.store.set_state(self.student, DIALOGUE_STATE, {
             "config": self.config.model_dump(mode="json"), "runs": self.run_ids[-50:], "lesson": self.lesson_id,
             "step": self.step, "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang})
 
@@ -213,7 +213,8 @@ class Tutor:
         fields = [f for f in intent.fields if f in ExperimentConfig.model_fields]
         if fields:  # "reinicia el lr": only those settings
             self.config = self.config.changed(**{f: getattr(fresh, f) for f in fields})
-            return self._reply(intent, "dialogue.more.reset_fields", config=shown({f: getattr(fresh, f) for f in fields}))
+            reset = shown({f: getattr(fresh, f) for f in fields})
+            return self._reply(intent, "dialogue.more.reset_fields", config=reset)
         self.config, self.run_ids = fresh, []
         return self._reply(intent, "dialogue.reset", config=shown(fresh.model_dump(exclude={"device"})))
 
@@ -280,8 +281,9 @@ class Tutor:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
         ranked = ", ".join(f"{k} {v:.0%}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
-        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials), seconds=f"{result.seconds:.1f}",
-                   params=shown(best.params), loss=f"{best.val_loss:.3f}", acc=f"{(best.val_acc or 0):.0%}")]
+        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials),
+                   seconds=f"{result.seconds:.1f}", params=shown(best.params), loss=f"{best.val_loss:.3f}",
+                   acc=f"{(best.val_acc or 0):.0%}")]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
@@ -314,7 +316,8 @@ class Tutor:
             return self._reply(intent, "dialogue.no_lesson")
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
         step = lesson.steps[self.step]
-        head = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps), title=step.title)
+        head = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
+                 title=step.title)
         return Reply(text=f"{head}\n\n{step.text}".strip(), intent=intent, lang=self.lang)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:

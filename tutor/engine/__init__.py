@@ -1,5 +1,9 @@
-"""The training engine: tinygrad MLPs on small data, fast enough for a conversation."""
+"""The training engine: tinygrad MLPs on small data, fast enough for a conversation.
 
-from tutor.engine.training import Divergence, Epoch, Metrics, RunResult, batch_key, train, train_batch
+The package itself names only the run's types (`tutor.engine.result`), so that naming them loads no
+tinygrad; training is `tutor.engine.training.train`.
+"""
 
-__all__ = ["Divergence", "Epoch", "Metrics", "RunResult", "batch_key", "train", "train_batch"]
+from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
+
+__all__ = ["Divergence", "Epoch", "Metrics", "RunResult", "Status"]

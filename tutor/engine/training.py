@@ -9,10 +9,8 @@ an epoch buffer. The host reads that buffer once per epoch, so steps never wait 
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 from tinygrad import Tensor, TinyJit, Variable, dtypes
 from tinygrad.device import Buffer
 from tinygrad.engine.jit import JitError
@@ -24,61 +22,12 @@ from tutor.engine.device import resolve
 from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
+from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 
-Status = Literal["completed", "diverged", "cancelled"]
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
-
-class Metrics(BaseModel):
-    """Loss and accuracy of the whole training and validation sets at one moment."""
-
-    model_config = ConfigDict(ser_json_inf_nan="null")
-
-    train_loss: float | None
-    val_loss: float | None
-    train_acc: float | None
-    val_acc: float | None
-
-
-class Epoch(Metrics):
-    """What one epoch did: the contract's history row, plus per-layer gradient norms."""
-
-    epoch: int
-    step: int  # updates so far
-    grad_norm: float | None  # mean over the epoch's steps of the whole gradient's L2 norm
-    update_ratio: float | None  # mean over steps of |step| / |weights|
-    dead_fraction: float  # hidden units passing (almost) no gradient on any training example
-    layer_grad_norms: list[float | None]  # mean gradient norm of each layer, input to output
-
-
-class Divergence(BaseModel):
-    epoch: int
-    step: int
-    reason: Literal["nan", "loss", "weights"]
-
-
-class RunResult(BaseModel):
-    """A finished (or diverged, or cancelled) run: everything a diagnosis or a chart needs."""
-
-    model_config = ConfigDict(ser_json_inf_nan="null")
-
-    config: ExperimentConfig
-    status: Status
-    init: Metrics
-    history: list[Epoch]
-    step_losses: list[float | None]
-    diverged_at: Divergence | None = None
-    steps_per_epoch: int
-    batch_size_used: int
-    n_train: int
-    n_val: int
-    n_params: int
-    device: str
-    params: list[float] | None = None  # the trained weights, flat, when the network is small enough
-    seconds: float  # the whole call, a first capture of the network's shape included
-    train_seconds: float  # the epochs alone
 
 
 def train(
@@ -143,7 +92,8 @@ class _Batch:
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
                                        lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
-        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
+        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate,
+                                       lambda: (self.theta, self.examples))
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
         return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
@@ -284,8 +234,9 @@ class _Batch:
         now = time.perf_counter()
         weights = self.theta.numpy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
         return [
-            RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j], step_losses=losses[j],
-                      diverged_at=diverged[j], steps_per_epoch=self.steps, batch_size_used=self.batch,
+            RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j],
+                      step_losses=losses[j], diverged_at=diverged[j], steps_per_epoch=self.steps,
+                      batch_size_used=self.batch,
                       n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
                       params=_kept(weights, j), seconds=round(now - self.start, 3),
                       train_seconds=round(now - started, 3))
@@ -316,7 +267,8 @@ def _kept(weights: np.ndarray | None, trial: int) -> list[float] | None:
 
 
 def _metrics(row: np.ndarray) -> Metrics:
-    return Metrics(train_loss=_finite(row[0]), train_acc=_finite(row[1]), val_loss=_finite(row[2]), val_acc=_finite(row[3]))
+    return Metrics(train_loss=_finite(row[0]), train_acc=_finite(row[1]), val_loss=_finite(row[2]),
+                   val_acc=_finite(row[3]))
 
 
 def _epoch(epoch: int, step: int, s: np.ndarray, row: np.ndarray) -> Epoch:

@@ -66,7 +66,8 @@ def t(key: str, lang: Lang = "es", **values: object) -> str:
 
 def default_lang() -> Lang:
     """The language of the user's locale (`TUTOR_LANG`, then `LANG`/`LC_ALL`); Spanish unless English."""
-    for value in (os.environ.get("TUTOR_LANG"), os.environ.get("LC_ALL"), os.environ.get("LANG"), locale.getlocale()[0]):
+    env = os.environ
+    for value in (env.get("TUTOR_LANG"), env.get("LC_ALL"), env.get("LANG"), locale.getlocale()[0]):
         if value:
             return "en" if value.lower().startswith("en") else "es"
     return "es"

@@ -25,8 +25,22 @@ from pydantic_core import ErrorDetails
 
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import (
-    CONFIG_FIELDS, TOPICS, Answer, Block, Course, Expect, Experiment, Lesson, Meta, Option, Predict,
-    Prose, Quiz, Step, Sweep, WhatIf,
+    CONFIG_FIELDS,
+    TOPICS,
+    Answer,
+    Block,
+    Course,
+    Expect,
+    Experiment,
+    Lesson,
+    Meta,
+    Option,
+    Predict,
+    Prose,
+    Quiz,
+    Step,
+    Sweep,
+    WhatIf,
 )
 from tutor.lessons.parse import Document, Fence, Problem, Section, parse, yaml_line, yaml_reason
 

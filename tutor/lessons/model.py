@@ -8,16 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from tutor.config import MAX_LAYERS, MAX_WIDTH, ExperimentConfig
+from tutor.diagnose.rules import Code
 from tutor.errors import ConfigError
 from tutor.i18n import Lang
 
 Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
-Code = Literal[
-    "healthy", "diverged", "lr_too_high", "lr_too_low", "overfitting", "underfitting",
-    "too_few_epochs", "batch_too_small", "batch_too_large", "vanishing_gradients", "dead_relu",
-]
 TOPICS: tuple[str, ...] = Topic.__args__
-CODES: tuple[str, ...] = Code.__args__
 CONFIG_FIELDS: tuple[str, ...] = tuple(ExperimentConfig.model_fields)
 # What a sweep may vary, as `tutor sweep` does: the config's fields but the device, plus two shapes
 # (width: units of every hidden layer; layers: how many hidden layers).

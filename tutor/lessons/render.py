@@ -80,7 +80,8 @@ def sweep_args(sweep: Sweep) -> list[str]:
     """The `tutor sweep` command line of a sweep block."""
     args = ["tutor", "sweep", *config_args(sweep.base)]
     if sweep.method == "grid":
-        args += [a for f, vs in sweep.grid.items() for a in ("--grid", f"{f}=" + ",".join(argument(v, "-") for v in vs))]
+        args += [a for f, vs in sweep.grid.items()
+                 for a in ("--grid", f"{f}=" + ",".join(argument(v, "-") for v in vs))]
     else:
         args += [f"--{sweep.method}", str(sweep.trials)]
         args += [a for f, spec in sweep.space.items() for a in ("--space", f"{f}={spec}")]

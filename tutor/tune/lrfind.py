@@ -20,9 +20,9 @@ from tutor.config import ExperimentConfig
 from tutor.data import load, rng
 from tutor.engine import jitcache
 from tutor.engine.device import resolve
+from tutor.engine.gate import turn
 from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
-from tutor.engine.gate import turn
 from tutor.i18n import Lang, t
 
 START, END, STEPS = 1e-7, 10.0, 100

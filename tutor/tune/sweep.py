@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
-from tutor.engine import Epoch, RunResult, batch_key, train, train_batch
+from tutor.engine import Epoch, RunResult
+from tutor.engine.training import batch_key, train, train_batch
 from tutor.store import Store
 from tutor.tune.space import Space
 
@@ -258,10 +259,10 @@ def _bayes(space: Space, n: int, control: _Control, record: Callable) -> None:
         def report(e: Epoch) -> None:
             nonlocal pruned
             if e.val_loss is not None:
-                trial.report(e.val_loss, e.epoch)
-                pruned = pruned or trial.should_prune()
+                trial.report(e.val_loss, e.epoch)  # noqa: B023 (called during this iteration only)
+                pruned = pruned or trial.should_prune()  # noqa: B023
 
-        run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or control.halt())
+        run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or control.halt())  # noqa: B023
         last = run.history[-1].val_loss if run.history else None
         pruned = pruned and run.status == "cancelled"  # a prune after the last epoch cut nothing short
         if pruned:

@@ -12,10 +12,10 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from tutor.dialogue.tutor import STATE_KEY, Tutor
+from tutor.dialogue.tutor import Tutor
 from tutor.i18n import Lang, default_lang
 from tutor.lessons import Course, load_lessons
-from tutor.store import Store
+from tutor.store import DIALOGUE_STATE, Store, student_id
 from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
@@ -109,10 +109,8 @@ def run_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
 
     `lang` None: the language the student last used, else the locale's.
     """
-    from tutor.cli import student_id
-
     store, student = Store(), student_id()
-    if lang is None and store.get_state(student, STATE_KEY) is None:
+    if lang is None and store.get_state(student, DIALOGUE_STATE) is None:
         lang = default_lang()
     app = TutorApp(store, student, lang, load_lessons(lessons_dirs))
     app.run()

@@ -40,7 +40,6 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.prompt import PromptInput
 from tutor.ui.widgets.run_panel import RunPanel
 
-
 MAX_WAITING = 3  # messages that may wait behind a training: typing ten what-ifs queues three
 STOP_PATIENCE = 0.5  # seconds quitting waits for a run to store itself
 

@@ -17,7 +17,6 @@ from tutor.classroom.board import (
     common_diagnoses,
     diagnosis_title,
     export_csv,
-    latest_run,
 )
 from tutor.classroom.exercise import current_exercise
 from tutor.i18n import Lang, t
@@ -86,7 +85,7 @@ class ClassScreen(LocalizedBindings, Screen):
             self.shown[row.student] = new
         self.rows = {row.student: row for row in rows}
         self.show_header()
-        latest = latest_run(self.store)
+        latest = self.store.latest_run_id()
         if latest != self.seen_run:
             self.seen_run = latest
             self.show_common()

@@ -8,7 +8,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from tutor.classroom.board import latest_run
 from tutor.classroom.exercise import (
     METRICS,
     Exercise,
@@ -76,13 +75,13 @@ class ExerciseScreen(LocalizedBindings, Screen):
         self.query_one("#exercise-name", Input).focus()
 
     def poll(self) -> None:
-        if latest_run(self.store) != self.seen_run:
+        if self.store.latest_run_id() != self.seen_run:
             self.show(current_exercise(self.store))
 
     def show(self, exercise: Exercise | None) -> None:
         """The exercise as students see it, and its leaderboard."""
         lang = self.lang
-        self.seen_run = latest_run(self.store)
+        self.seen_run = self.store.latest_run_id()
         now = self.query_one("#exercise-now", Static)
         table = self.query_one("#exercise-board", DataTable)
         table.clear(columns=True)

@@ -3,7 +3,7 @@
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tutor.classroom.board import StudentRow, run_ids
+from tutor.classroom.board import StudentRow
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import Lang, t
 from tutor.lessons import Course
@@ -18,7 +18,7 @@ class StudentScreen(RunsScreen):
 
     def __init__(self, store: Store, row: StudentRow, lang: Lang, course: Course) -> None:
         tutor = Tutor(store, row.student, lang, course)
-        tutor.run_ids = run_ids(store, row.student)
+        tutor.run_ids = store.run_ids(row.student)
         super().__init__(tutor)
         self.row = row
 

@@ -8,7 +8,6 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-
 MAX_TURNS = 300  # older turns are dropped so a long session stays quick to lay out
 
 

@@ -115,7 +115,9 @@ class RunPanel(VerticalScroll):
             return ui("panel.ended", lang, status=status, epoch=len(self.history), epochs=cfg.epochs,
                       seconds=f"{self.result.train_seconds:.2f}")
         if not self.history:
-            return t("queue.place", lang, place=self.place[0], of=self.place[1]) if self.place else ui("panel.preparing", lang)
+            if self.place:
+                return t("queue.place", lang, place=self.place[0], of=self.place[1])
+            return ui("panel.preparing", lang)
         done = self.history[-1].epoch
         per_epoch = (time.perf_counter() - self.first_epoch_at) / max(done - 1, 1)
         last = self.history[-1]

@@ -1,7 +1,6 @@
 """`tutor` on the command line: a thin shell over the core. Exit 0 done, 2 bad input, 1 anything else."""
 
 import argparse
-import getpass
 import json
 import os
 import signal
@@ -10,12 +9,12 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from tutor.classroom import cli as classroom
-from tutor.config import ExperimentConfig, flag, make_config
+from tutor.cli import classroom
+from tutor.cli.flags import add_config_flags, config_from
+from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
+from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import TutorError
 from tutor.i18n import LANGS, Lang, default_lang, t
-from tutor.tune.cli import COMMANDS as TUNE_COMMANDS
-from tutor.tune.cli import add_parsers, run_command
 
 
 class Parser(argparse.ArgumentParser):
@@ -23,22 +22,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message}\n")
-
-
-def student_id() -> str:
-    """Whose runs these are: `TUTOR_STUDENT`, else the login name."""
-    return os.environ.get("TUTOR_STUDENT") or getpass.getuser()
-
-
-def add_config_flags(p: argparse.ArgumentParser) -> None:
-    """One flag per ExperimentConfig field; values stay text until the config validates them."""
-    for name, info in ExperimentConfig.model_fields.items():
-        p.add_argument(flag(name), dest=name, metavar=name.upper(), help=info.description)
-
-
-def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
-    values = {k: getattr(args, k) for k in ExperimentConfig.model_fields if getattr(args, k, None) is not None}
-    return make_config(values, lang)
 
 
 def build_parser() -> Parser:
@@ -123,10 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.diagnose import explain
-    from tutor.engine import train
     from tutor.engine.device import resolve
+    from tutor.engine.training import train
     from tutor.report import RunPrinter
-    from tutor.store import Store
+    from tutor.store import Store, student_id
 
     cfg = config_from(args, lang)
     resolve(cfg.device, lang)
@@ -154,12 +137,13 @@ def run_json(result: Any, diagnoses: list[dict], run_id: int) -> dict:
 
 def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.dialogue.tutor import Tutor
-    from tutor.store import Store
+    from tutor.store import Store, student_id
 
     tutor = Tutor(Store(), student_id(), lang=getattr(args, "lang", None))
     reply = tutor.handle(" ".join(args.text), run=not args.no_run)
     if args.json:
-        run = run_json(reply.run, [d.model_dump(mode="json") for d in reply.diagnoses], reply.run_id) if reply.run else None
+        diagnoses = [d.model_dump(mode="json") for d in reply.diagnoses]
+        run = run_json(reply.run, diagnoses, reply.run_id) if reply.run else None
         doc = {"intent": reply.intent.model_dump(mode="json"), "reply": reply.text, "run": run,
                "suggestion": reply.suggestion, "lang": reply.lang}
         print(json.dumps(doc, ensure_ascii=False))

@@ -1,4 +1,4 @@
-"""`tutor sweep` and `tutor lr-find`: parsers and commands, plugged into tutor.cli.
+"""`tutor sweep` and `tutor lr-find`: parsers and commands, plugged into tutor.cli.main.
 
 Light at import: the engine, Optuna and tinygrad load only when a command runs.
 """
@@ -18,7 +18,7 @@ COMMANDS = ("sweep", "lr-find")
 
 def add_parsers(sub: Any) -> None:
     """Add `sweep` and `lr-find` to the subparsers of `tutor`, with the config flags of `tutor run`."""
-    from tutor.cli import add_config_flags
+    from tutor.cli.flags import add_config_flags
 
     sweep = sub.add_parser("sweep", help="search hyperparameters: grid, random or Bayesian (Optuna TPE)")
     add_config_flags(sweep)
@@ -38,7 +38,7 @@ def add_parsers(sub: Any) -> None:
 
 def run_command(args: argparse.Namespace, lang: Lang) -> int:
     """Run `tutor sweep` or `tutor lr-find`; a ConfigError (bad spec or flag) reaches the caller (exit 2)."""
-    from tutor.cli import config_from
+    from tutor.cli.flags import config_from
 
     base = config_from(args, lang)
     if args.command == "sweep":
@@ -50,8 +50,7 @@ def run_command(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.cli import student_id
-    from tutor.store import Store
+    from tutor.store import Store, student_id
     from tutor.tune.report import SweepPrinter
     from tutor.tune.space import MAX_POINTS, parse_grid, parse_space
     from tutor.tune.sweep import sweep

@@ -8,7 +8,7 @@ from tutor.i18n import Lang
 
 
 class ServeOptions(BaseModel):
-    """One `tutor serve`: checked by the CLI, read by `tutor.classroom.server.serve`."""
+    """One `tutor serve`: checked by the CLI, read by `tutor.serve.server.serve`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -20,14 +20,13 @@ from pathlib import Path
 
 from tinygrad.helpers import PARALLEL
 
+import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 from tutor.config import make_config
-from tutor.engine import train
 from tutor.engine.device import resolve
+from tutor.engine.training import train
 from tutor.lessons import load_lessons
 from tutor.store import Store
 from tutor.ui.app import TutorApp
-
-import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 
 COURSE = load_lessons()
 PARALLEL.value = 0  # no compile pool (see above)

@@ -1,4 +1,4 @@
-"""`tutor class` (the roster, the class export, the teacher's view) and `tutor serve`, plugged into tutor.cli.
+"""`tutor class` (the roster, the class export, the teacher's view) and `tutor serve`, plugged into tutor.cli.main.
 
 Light at import: the roster (asyncssh), the store and the server load only when a command runs.
 """
@@ -194,8 +194,8 @@ def _serve(args: argparse.Namespace, lang: Lang) -> int:
     from pydantic import ValidationError
 
     from tutor.classroom import roster as rosters
-    from tutor.classroom.options import ServeOptions
     from tutor.config import shown
+    from tutor.serve.options import ServeOptions
     from tutor.store import home
 
     if not (args.public or _loopback(args.host)):
@@ -207,14 +207,15 @@ def _serve(args: argparse.Namespace, lang: Lang) -> int:
         raise ConfigError(f"--idle-timeout {shown(args.idle_timeout)}: {_accepted('idle_timeout', lang)}") from None
     roster = args.roster or rosters.default_path()
     try:
-        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, lessons=tuple(args.lessons), **values)
+        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, lessons=tuple(args.lessons),
+                            **values)
     except ValidationError as err:
         field = str(err.errors()[0]["loc"][0])
         typed = args.idle_timeout if field == "idle_timeout" else values[field]
         raise ConfigError(f"{SERVE_FLAGS[field]} {shown(typed)}: {_accepted(field, lang)}") from None
     if not rosters.load(roster, lang).users:
         print(t("classroom.serve.empty_roster", lang, roster=roster), file=sys.stderr)
-    from tutor.classroom.server import serve
+    from tutor.serve.server import serve
 
     return serve(opts)
 
@@ -236,7 +237,7 @@ def _accepted(field: str, lang: Lang) -> str:
     """The accepted range of a `tutor serve` flag, in the flag's unit (minutes for --idle-timeout)."""
     from annotated_types import Ge, Gt, Le
 
-    from tutor.classroom.options import ServeOptions
+    from tutor.serve.options import ServeOptions
 
     scale = 60 if field == "idle_timeout" else 1
     bound = {type(m): m for m in ServeOptions.model_fields[field].metadata}

@@ -18,7 +18,7 @@ from tutor.store import Store, home
 if TYPE_CHECKING:
     from textual.app import App
 
-WARM = ["tutor.classroom.warm"]  # imported once, by the fork server, before any session
+WARM = ["tutor.serve.warm"]  # imported once, by the fork server, before any session
 # Sessions yield to the server itself, which admits newcomers and carries every session's bytes.
 SESSION_NICE = 2
 HANGUP_DEADLINE = 10.0  # seconds from a hangup to the end of the process, run stored or not
@@ -72,14 +72,14 @@ def ready() -> None:
 
 
 def _student_app(student: str) -> "App":
-    from tutor.classroom.warm import COURSE
+    from tutor.serve.warm import COURSE
     from tutor.ui.app import TutorApp
 
     return TutorApp(Store(), student, course=COURSE, remote=True)
 
 
 def _teacher_app(lang: str, roster: list[str]) -> "App":
-    from tutor.classroom.warm import COURSE
+    from tutor.serve.warm import COURSE
     from tutor.ui.teacher import ClassApp
 
     return ClassApp(Store(), lang, COURSE, roster)

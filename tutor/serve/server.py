@@ -24,12 +24,12 @@ from pathlib import Path
 import asyncssh
 
 from tutor.classroom import roster as rosters
-from tutor.classroom import session
-from tutor.classroom.options import ServeOptions
 from tutor.classroom.queue import TrainingQueue
 from tutor.classroom.throttle import Throttle
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
+from tutor.serve import session
+from tutor.serve.options import ServeOptions
 from tutor.store import Store
 
 log = logging.getLogger("tutor.serve")
@@ -46,7 +46,7 @@ class Classroom:
         # Failed logins wait: per address and name (a typing student), and per address (a whole
         # classroom may share one address behind NAT, so it gets more free tries).
         self.throttles = {"name": Throttle(), "address": Throttle(free=20)}
-        self.sessions: dict[int, "Terminal"] = {}  # by child pid
+        self.sessions: dict[int, Terminal] = {}  # by child pid
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
         self._roster: tuple[float, rosters.Roster] | None = None
         self.children = multiprocessing.get_context("forkserver")
@@ -218,7 +218,8 @@ class Terminal(asyncssh.SSHServerSession):
         loop = asyncio.get_running_loop()
         loop.add_reader(self.master, self.pump)
         loop.add_reader(self.child.sentinel, self.ended)
-        log.info("%s connected from %s (pid %d, %s %dx%d)", self.user, self.address, self.child.pid, self.term, *self.size)
+        log.info("%s connected from %s (pid %d, %s %dx%d)", self.user, self.address, self.child.pid, self.term,
+                 *self.size)
 
     def pump(self) -> bool:
         """The app drew something: pass it to the client (dropped once the client has gone).

@@ -1,0 +1,17 @@
+"""The experiment's flags, one per ExperimentConfig field, shared by `tutor run`, `sweep` and `lr-find`."""
+
+import argparse
+
+from tutor.config import ExperimentConfig, flag, make_config
+from tutor.i18n import Lang
+
+
+def add_config_flags(p: argparse.ArgumentParser) -> None:
+    """One flag per ExperimentConfig field; values stay text until the config validates them."""
+    for name, info in ExperimentConfig.model_fields.items():
+        p.add_argument(flag(name), dest=name, metavar=name.upper(), help=info.description)
+
+
+def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
+    values = {k: getattr(args, k) for k in ExperimentConfig.model_fields if getattr(args, k, None) is not None}
+    return make_config(values, lang)
