@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import asyncssh
@@ -59,14 +60,14 @@ async def test_what_ifs_that_need_a_new_network_shape_are_answered_and_quit_is_p
                                                      ("¿y si el ancho fuera 16?", "hidden", [16, 16]),
                                                      ("¿y si hubiera 3 capas?", "hidden", [16, 16, 16])), 1):
             term.type(question + "\r")
-            await until(lambda: len(store.runs("ana")) == n, 120)  # noqa: B023
+            assert await until(lambda: len(store.runs("ana")) == n, 120)  # noqa: B023
             assert store.runs("ana")[0].result["config"][field] == value
             await term.wait_for("Próximo experimento", 10)
         term.type("¿y si el ancho fuera 48?\r")  # a shape nobody has compiled yet
         await term.wait_for("preparando la red", 30)
         start = time.monotonic()
         term.type("\x11")  # ctrl+q
-        await until(lambda: term.closed, 10)
+        assert await until(lambda: term.closed, 10)
         assert time.monotonic() - start < 2, time.monotonic() - start
 
 
