@@ -88,6 +88,7 @@ def test_a_locked_setting_cannot_change(store):
     assert "spiral" in tutor.handle("what if the dataset were spiral?", run=False).text  # no change: fine
 
 
+@pytest.mark.slow
 def test_runs_use_the_locked_values(store):
     set_exercise(store, Exercise(locked={"dataset": "spiral", "noise": 0.1}))
     tutor = Tutor(store, "ana", "en")

@@ -61,6 +61,7 @@ def _logits(theta, x, sizes, activation):
     return h - h.max(1, keepdims=True)
 
 
+@pytest.mark.slow
 def test_kept_weights_reproduce_the_runs_accuracy():
     from tutor.engine.model import predict
 

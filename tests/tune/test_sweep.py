@@ -67,6 +67,7 @@ def test_a_budget_stops_launching_trials(base, store):
     assert result.stopped == "budget" and len(result.trials) == 1 and len(stored(store)) == 1
 
 
+@pytest.mark.slow
 def test_a_stop_request_keeps_the_finished_trials(base, store):
     seen = []
     result = sweep(parse_space(SPACE, base), "bayes", 12, store=store, should_stop=lambda: len(seen) >= 3,
