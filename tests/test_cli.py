@@ -19,6 +19,7 @@ def tutor(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
+@pytest.mark.slow
 def test_json_run_is_deterministic_across_processes():
     first, second = tutor("run", *MOONS.split(), "--json"), tutor("run", *MOONS.split(), "--json")
     assert first.returncode == 0, first.stderr
@@ -31,6 +32,7 @@ def test_json_run_is_deterministic_across_processes():
     assert b["id"] == a["id"] + 1
 
 
+@pytest.mark.slow
 def test_divergence_is_a_result_with_exit_0():
     p = tutor("run", "--optimizer", "sgd", "--lr", "50", "--epochs", "3", "--json")
     doc = json.loads(p.stdout)
@@ -38,11 +40,13 @@ def test_divergence_is_a_result_with_exit_0():
     assert "diverged" in {d["code"] for d in doc["diagnoses"]}
 
 
+@pytest.mark.slow
 def test_human_output_has_a_table_and_a_diagnosis():
     p = tutor("--lang", "en", "run", "--epochs", "2")
     assert p.returncode == 0 and "val loss" in p.stdout and "Diagnosis" in p.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [["--lr", "-1"], ["--lr", "nan"], ["--hidden", "8,,8"], ["--dataset", "mnist"],
                                   ["--activation", "softmax"], ["--epochs", "1e9"], ["--batch-size", "zero"],
                                   ["--device", "NOPE"], ["--lr"], ["--bogus", "1"]])
@@ -73,6 +77,7 @@ def test_lessons_list_json_has_seven_per_language_and_every_topic():
         topic for item in doc["lessons"] for topic in item["topics"]}
 
 
+@pytest.mark.slow
 def test_lessons_show_and_check(tmp_path):
     shown = tutor("--lang", "en", "lessons", "show", "learning-rate")
     assert shown.returncode == 0 and "learning rate" in shown.stdout.lower()
@@ -84,6 +89,7 @@ def test_lessons_show_and_check(tmp_path):
     assert tutor("lessons", "check", str(tmp_path / "missing")).returncode == 2
 
 
+@pytest.mark.slow
 def test_teacher_lessons_join_the_list(tmp_path):
     (tmp_path / "extra.md").write_text("---\nid: extra-note\nlang: es\n---\n# Nota del profe\n\nTexto.\n")
     doc = json.loads(tutor("--lessons", str(tmp_path), "lessons", "--json").stdout)

@@ -18,6 +18,8 @@ from tutor.classroom.exercise import Exercise, set_exercise
 from tutor.errors import ConfigError
 from tutor.store import Store
 
+pytestmark = pytest.mark.slow  # trains the runs the board shows
+
 
 def test_a_row_per_student(store, course):
     lr_item = next(item for item in graded_items(course) if item.lesson == "learning-rate")

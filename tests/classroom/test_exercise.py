@@ -47,6 +47,7 @@ def final(name: str, metric: str = "val_acc") -> float:
     return getattr(trained(name).history[-1], metric)
 
 
+@pytest.mark.slow
 def test_leaderboard_ranks_fewest_parameters_then_metric_keeping_locked_fields(store):
     ana = add(store, "ana", "spiral4")  # 22 parameters
     add(store, "bob", "spiral16")  # 82
@@ -61,6 +62,7 @@ def test_leaderboard_ranks_fewest_parameters_then_metric_keeping_locked_fields(s
     assert [e.student for e in leaderboard(store, Exercise(threshold=0.0))] == [first[2], second[2], "dave", "carl"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("metric", ["val_acc", "val_loss"])
 def test_the_target_is_met_at_the_last_epoch(store, metric):
     add(store, "ana", "spiral4")
@@ -69,6 +71,7 @@ def test_the_target_is_met_at_the_last_epoch(store, metric):
     assert leaderboard(store, Exercise(metric=metric, threshold=past)) == []
 
 
+@pytest.mark.slow
 def test_diverged_runs_do_not_qualify(store):
     add(store, "ana", "lr50")
     assert leaderboard(store, Exercise(threshold=0.0)) == []
@@ -85,6 +88,7 @@ def test_a_locked_setting_cannot_change(store):
     assert "spiral" in tutor.handle("what if the dataset were spiral?", run=False).text  # no change: fine
 
 
+@pytest.mark.slow
 def test_runs_use_the_locked_values(store):
     set_exercise(store, Exercise(locked={"dataset": "spiral", "noise": 0.1}))
     tutor = Tutor(store, "ana", "en")
@@ -95,6 +99,7 @@ def test_runs_use_the_locked_values(store):
     assert tutor.config == cfg
 
 
+@pytest.mark.slow
 def test_exercise_text_shows_the_place(store):
     tutor = Tutor(store, "ana", "en")
     assert tutor.exercise_text() == "There is no class exercise right now."

@@ -38,6 +38,7 @@ def turns(app: TutorApp) -> str:
     ("es", "Ejercicio de la clase: La red más pequeña: llegar a"),
     ("en", "Class exercise: La red más pequeña: reach val acc ≥ 80%"),
 ])
+@pytest.mark.slow
 async def test_the_greeting_names_the_exercise(store, lang, line):
     set_exercise(store, EXERCISE)
     app = TutorApp(store, "ana", lang)

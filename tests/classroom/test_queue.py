@@ -140,6 +140,7 @@ async def test_a_full_queue_is_a_clear_error(queue, monkeypatch):
     await second.leave()
 
 
+@pytest.mark.slow
 async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, monkeypatch):
     from pilot_tools import say, settle, showing
 

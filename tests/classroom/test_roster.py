@@ -25,6 +25,7 @@ def public_key(comment: str = "ana@laptop") -> str:
     return asyncssh.generate_private_key("ssh-ed25519", comment=comment).export_public_key().decode().strip()
 
 
+@pytest.mark.slow
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}", fullmatch=True))
 def test_unix_like_names_are_kept_in_lower_case(name):
     assert User(name=name).name == name.lower()
@@ -41,6 +42,7 @@ def test_a_name_is_accepted_exactly_when_it_looks_like_a_unix_login(name):
         assert ok
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(st.text(min_size=1, max_size=30))
 def test_password_hash_round_trip(password):

@@ -16,6 +16,8 @@ from remote import PASSWORD, Server, Terminal
 
 from tutor.store import Store
 
+pytestmark = pytest.mark.slow  # each test starts a real SSH server
+
 
 def running(pid: int) -> bool:
     """Whether process `pid` exists and is not a zombie."""

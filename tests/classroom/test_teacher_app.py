@@ -1,6 +1,7 @@
 """The teacher's view with Pilot: the live class table, a student's runs, the exercise form, the export."""
 
 
+import pytest
 from pilot_tools import screen_lines, screen_text, showing, until
 from textual.widgets import DataTable, Input
 from trained_runs import add
@@ -11,6 +12,8 @@ from tutor.store import Store
 from tutor.ui.teacher import ClassApp, run_class_app
 from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
+
+pytestmark = pytest.mark.slow  # trains the runs the teacher's view shows
 
 
 def cell(app: ClassApp, student: str, column: str) -> str:

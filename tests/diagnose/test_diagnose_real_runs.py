@@ -9,6 +9,8 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
 from tutor.engine.training import train
 
+pytestmark = pytest.mark.slow  # trains real runs, each shape captured once
+
 MOONS = ExperimentConfig(dataset="moons", samples=1000, hidden=(32, 32), optimizer="adam", lr=0.01, batch_size=32,
                          epochs=20, seed=0)
 

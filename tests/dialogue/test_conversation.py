@@ -24,6 +24,7 @@ SCRIPTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_diverge_why_halve_compare_reset(tutor, lang):
     first, why, half, quarter, comparison, reset = (tutor.handle(text) for text in SCRIPTS[lang])
@@ -60,6 +61,7 @@ def test_layers_and_width_edit_the_hidden_layers(tutor):
     assert apply(cfg, {"batch_size": Change(op="mul", value=0.5)}, "en").batch_size == 16
 
 
+@pytest.mark.slow
 def test_state_survives_between_processes(isolated_home, capsys):
     assert main(["ask", "--json", "--", "4 épocas y 300 ejemplos"]) == 0
     capsys.readouterr()
@@ -80,6 +82,7 @@ def test_no_run_only_parses(isolated_home, capsys):
     assert Store().runs() == []
 
 
+@pytest.mark.slow
 def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
     tutor.handle("go to the lesson on the learning rate")
     lesson = tutor.lesson()
@@ -94,6 +97,7 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
     assert events[-1]["kind"] == "predict" and events[-1]["correct"] in (0, 1)
 
 
+@pytest.mark.slow
 def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
     reply = tutor.handle("haz una búsqueda en grid del learning rate con 0.001, 0.01 y 0.1")
     assert reply.intent.kind == "sweep" and "grid" in reply.text

@@ -445,6 +445,7 @@ def test_any_mix_of_known_phrases_parses(text: str) -> None:
     assert seconds_to_parse(text) < 0.05
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=500, max_size=3000).map(" ".join))
 def test_long_mix_of_known_phrases_parses_quickly(text: str) -> None:

@@ -2,10 +2,13 @@
 
 import threading
 
+import pytest
 from tinygrad import helpers as tinygrad_helpers
 
 from tutor.config import make_config
 from tutor.engine.training import train
+
+pytestmark = pytest.mark.slow  # captures steps in a worker
 
 
 def test_the_kernel_cache_opened_by_a_worker_serves_the_main_thread_too():

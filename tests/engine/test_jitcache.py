@@ -1,8 +1,12 @@
 """Captured steps are cached on disk; a corrupt cache file is rebuilt, never fatal."""
 
+import pytest
+
 from tutor.config import ExperimentConfig
 from tutor.engine import jitcache
 from tutor.engine.training import train
+
+pytestmark = pytest.mark.slow  # captures steps from scratch
 
 
 def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):

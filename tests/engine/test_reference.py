@@ -33,6 +33,7 @@ def numpy_step(theta: np.ndarray, x: np.ndarray, y: np.ndarray, sizes, activatio
     return theta - lr * flat
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_one_full_batch_sgd_step_matches_numpy(activation):
     cfg = ExperimentConfig(samples=200, hidden=(8, 8), activation=activation, optimizer="sgd", lr=0.5,
@@ -60,6 +61,7 @@ def _logits(theta, x, sizes, activation):
     return h - h.max(1, keepdims=True)
 
 
+@pytest.mark.slow
 def test_kept_weights_reproduce_the_runs_accuracy():
     from tutor.engine.model import predict
 

@@ -10,6 +10,7 @@ MOONS = ExperimentConfig(dataset="moons", samples=1000, hidden=(32, 32), optimiz
                          epochs=20, seed=0)
 
 
+@pytest.mark.slow
 def test_moons_reaches_95_percent_and_repeats_exactly():
     a, b = train(MOONS), train(MOONS)
     assert a.status == "completed" and len(a.history) == 20
@@ -34,6 +35,7 @@ def test_sgd_lr_50_diverges_in_the_first_epoch_without_raising():
     assert len(run.history) == 1 and run.history[0].step == run.diverged_at.step
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_every_dataset_beats_chance(dataset):
     cfg = ExperimentConfig(dataset=dataset, epochs=10, hidden=(32, 32) if dataset != "digits" else (64,))
@@ -43,6 +45,7 @@ def test_every_dataset_beats_chance(dataset):
     assert run.history[-1].val_acc > chance + 0.25, (dataset, run.history[-1].val_acc)
 
 
+@pytest.mark.slow
 def test_batched_trials_equal_the_same_configs_alone():
     cfgs = [MOONS.changed(lr=lr, epochs=e) for lr, e in ((0.001, 4), (0.03, 3), (0.2, 4))]
     batched = train_batch(cfgs)
@@ -54,6 +57,7 @@ def test_batched_trials_equal_the_same_configs_alone():
         np.testing.assert_allclose(got, want, rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_a_diverging_trial_leaves_its_batch_mates_alone():
     calm, wild = train_batch([MOONS.changed(optimizer="sgd", lr=0.1, epochs=3),
                               MOONS.changed(optimizer="momentum", lr=80, epochs=3)])
@@ -75,11 +79,13 @@ def test_optimisers_and_weight_decay_change_the_run():
     assert len(finals) == 3
 
 
+@pytest.mark.slow
 def test_batch_larger_than_the_data_is_full_batch():
     run = train(MOONS.changed(batch_size=5000, epochs=2))
     assert run.batch_size_used == run.n_train and run.steps_per_epoch == 1
 
 
+@pytest.mark.slow
 def test_no_hidden_layer_is_a_linear_model():
     run = train(MOONS.changed(hidden=(), epochs=3))
     assert run.n_params == 2 * 2 + 2 and run.history[-1].dead_fraction == 0

@@ -8,6 +8,8 @@ import pytest
 
 from tutor.lessons import BUILTIN, Experiment, Predict, load_lessons
 
+pytestmark = pytest.mark.slow  # trains every experiment of the course
+
 engine = pytest.importorskip("tutor.engine")
 diagnose = pytest.importorskip("tutor.diagnose")
 if not hasattr(engine, "train") or not hasattr(diagnose, "explain"):

@@ -8,6 +8,7 @@ from tutor.store import Store
 from tutor.tune.lrfind import LRFind, explain, lr_find, suggest
 
 
+@pytest.mark.slow
 def test_moons_with_adam_suggests_between_1e_3_and_1e_1(isolated_home):
     cfg = ExperimentConfig(dataset="moons", optimizer="adam")
     result = lr_find(cfg)

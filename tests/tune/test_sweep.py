@@ -16,6 +16,7 @@ def stored(store) -> list:
     return store.runs(limit=1000)
 
 
+@pytest.mark.slow
 def test_a_3x2_grid_finds_the_best_lr_at_the_edge(base, store):
     seen = []
     result = sweep(parse_grid(GRID, base), "grid", store=store, on_trial=lambda tr, n: seen.append((tr.number, n)))
@@ -31,6 +32,7 @@ def test_a_3x2_grid_finds_the_best_lr_at_the_edge(base, store):
     assert doc["edge_warning"] == "lr" and doc["best"]["config"]["lr"] == 0.1 and doc["method"] == "grid"
 
 
+@pytest.mark.slow
 def test_batched_grid_trials_equal_the_same_configs_alone(base, store):
     result = sweep(parse_grid(GRID, base), "grid", store=store)
     for tr in result.trials:
@@ -39,6 +41,7 @@ def test_batched_grid_trials_equal_the_same_configs_alone(base, store):
         np.testing.assert_allclose([e["val_loss"] for e in together], [e.val_loss for e in alone.history], rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_random_search_of_12_is_seeded_and_batched(base, store):
     first = sweep(parse_space(SPACE, base), "random", 12, store=store)
     again = sweep(parse_space(SPACE, base), "random", 12, store=store)
@@ -48,6 +51,7 @@ def test_random_search_of_12_is_seeded_and_batched(base, store):
     assert first.best and set(first.importances) == {"lr", "weight_decay"}
 
 
+@pytest.mark.slow
 def test_bayesian_search_of_12_learns_and_prunes(base, store):
     result = sweep(parse_space([*SPACE, "activation=choice:relu,tanh"], base), "bayes", 12, store=store)
     assert len(result.trials) == 12 and len(stored(store)) == 12
@@ -57,11 +61,13 @@ def test_bayesian_search_of_12_learns_and_prunes(base, store):
     assert result.best.val_loss < 0.3 and set(result.importances) == {"lr", "weight_decay", "activation"}
 
 
+@pytest.mark.slow
 def test_a_budget_stops_launching_trials(base, store):
     result = sweep(parse_space(SPACE, base), "bayes", 12, budget=1e-6, store=store)
     assert result.stopped == "budget" and len(result.trials) == 1 and len(stored(store)) == 1
 
 
+@pytest.mark.slow
 def test_a_stop_request_keeps_the_finished_trials(base, store):
     seen = []
     result = sweep(parse_space(SPACE, base), "bayes", 12, store=store, should_stop=lambda: len(seen) >= 3,
@@ -78,6 +84,7 @@ def test_ctrl_c_keeps_the_finished_trials(base, store):
     assert result.stopped == "interrupted" and [tr.number for tr in result.trials] == [0, 1]
 
 
+@pytest.mark.slow
 def test_groups_train_in_worker_processes_with_the_same_results(base, store):
     space = parse_grid([*GRID, "seed=0,1"], base)  # two batch keys of one captured shape
     pooled = sweep(space, "grid", store=store, workers=2)

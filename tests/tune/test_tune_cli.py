@@ -44,6 +44,7 @@ def test_bad_specs_exit_2_with_one_line(capsys, args, lang):
     assert out == "" and len(err.strip().splitlines()) == 1 and err.startswith("tutor")
 
 
+@pytest.mark.slow
 def test_grid_json_follows_the_contract_and_stores_every_trial(capsys, isolated_home):
     assert invoke("sweep", *SMALL, "--grid", "lr=0.001,0.01,0.1", "weight_decay=0,0.01", "--json") == 0
     doc = json.loads(capsys.readouterr().out)
@@ -54,6 +55,7 @@ def test_grid_json_follows_the_contract_and_stores_every_trial(capsys, isolated_
     assert len(Store(isolated_home / "tutor.db").runs(student="test")) == 6
 
 
+@pytest.mark.slow
 def test_human_output_has_table_best_importances_plots_and_edge(capsys):
     assert invoke("--lang", "en", "sweep", *SMALL, "--grid", "lr=0.001,0.01,0.1", "weight_decay=0,0.01") == 0
     out = capsys.readouterr().out
@@ -63,6 +65,7 @@ def test_human_output_has_table_best_importances_plots_and_edge(capsys):
     assert any("\u2800" < ch <= "\u28ff" for ch in out)
 
 
+@pytest.mark.slow
 def test_lr_find_json(capsys):
     assert invoke("lr-find", "--optimizer", "adam", "--json") == 0
     doc = json.loads(capsys.readouterr().out)

@@ -7,6 +7,8 @@ from pilot_tools import say, screen_text, settle, showing, until
 
 from tutor.dialogue.tutor import Tutor
 
+pytestmark = pytest.mark.slow  # trains while driving the app
+
 FLOWS = {
     "en": ("what if the learning rate were 50?", "halve the learning rate", "compare", "blew up", "Evidence"),
     "es": ("¿y si la tasa de aprendizaje fuera 50?", "reduce a la mitad la tasa de aprendizaje", "compara", "explotó",

@@ -1,6 +1,7 @@
 """Lesson steps in the app: quizzes by number key or typed, a prediction graded by its run, the
 step's experiment, what-if questions by number, Enter to go on; progress resumes; F4 switches language."""
 
+import pytest
 from pilot_tools import say, screen_text, settle, showing
 
 from tutor.dialogue.tutor import Tutor
@@ -11,6 +12,7 @@ def answers(store, kind: str) -> list[tuple[int, str, int]]:
     return [(e["step"], e["answer"], e["correct"]) for e in store.progress("ana") if e["kind"] == kind]
 
 
+@pytest.mark.slow
 async def test_a_lesson_from_first_step_to_the_end(make_app, store, sample_course):
     app = make_app("en", sample_course)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -52,6 +54,7 @@ async def test_a_lesson_from_first_step_to_the_end(make_app, store, sample_cours
     assert [e["step"] for e in store.progress("ana") if e["kind"] == "done"] == [0, 1, 2, 3]
 
 
+@pytest.mark.slow
 async def test_a_prediction_can_be_typed_by_letter(make_app, store, sample_course):
     tutor = Tutor(store, "ana", "en", sample_course)
     tutor.lesson_id, tutor.step = "basics", 1
@@ -65,6 +68,7 @@ async def test_a_prediction_can_be_typed_by_letter(make_app, store, sample_cours
         assert app.main.flow.gate is None and len(store.runs("ana")) == 1
 
 
+@pytest.mark.slow
 async def test_progress_and_runs_resume_in_a_new_session(make_app, store, sample_course):
     app = make_app("en", sample_course)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -36,6 +36,7 @@ async def test_start_screen(make_app, size):
             assert "f2 Panel" not in lines[-1] and "Run: none yet" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_run_panel_after_a_diverged_run(make_app, size):
     app = make_app("en")
@@ -55,6 +56,7 @@ async def test_run_panel_after_a_diverged_run(make_app, size):
             assert panel.display
 
 
+@pytest.mark.slow
 async def test_runs_view_compares_two_runs(make_app, store):
     tutor = Tutor(store, "ana", "en")
     for message in ("what if the learning rate were 50?", "divide the learning rate by 100"):
@@ -76,6 +78,7 @@ async def test_runs_view_compares_two_runs(make_app, store):
         assert app.screen is app.main
 
 
+@pytest.mark.slow
 async def test_help_screen_and_command_palette(make_app, sample_course):
     app = make_app("en", sample_course)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -96,6 +99,7 @@ async def test_help_screen_and_command_palette(make_app, sample_course):
         assert "Lesson: Sample basics" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_escape_is_offered_only_while_training(make_app):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:

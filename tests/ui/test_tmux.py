@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # drives the app in tmux
+
 SCRIPT = Path(__file__).parent / "tmux_check.sh"
 
 

@@ -6,7 +6,10 @@ Hyperparameters arrive as (trials, 1) tensors, so a new learning rate never re-c
 from tinygrad import Tensor
 
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
-HP = ("lr", "momentum", "weight_decay")  # columns of the hyperparameter tensor
+# Columns of the hyperparameter tensor, a row per trial: its settings (`hyperparameters`), then the two the
+# training loop keeps, the steps taken and 1 until the trial diverges.
+HP = ("lr", "momentum", "weight_decay", "steps", "alive")
+LR, MOMENTUM, WEIGHT_DECAY, STEPS, ALIVE = range(len(HP))
 
 
 def family(optimizer: str) -> str:
@@ -15,7 +18,7 @@ def family(optimizer: str) -> str:
 
 
 def hyperparameters(optimizer: str, lr: float, momentum: float, weight_decay: float) -> list[float]:
-    """The row of the hyperparameter tensor for one trial."""
+    """The settings columns (LR, MOMENTUM, WEIGHT_DECAY) of one trial's row of the hyperparameter tensor."""
     return [lr, momentum if optimizer == "momentum" else 0.0, weight_decay]
 
 
@@ -25,7 +28,7 @@ def update(kind: str, theta: Tensor, grad: Tensor, m: Tensor, v: Tensor, t: Tens
     momentum (heavy ball, L2 weight decay): b <- mu*b + (g + wd*theta); step = lr*b.
     adam (decoupled weight decay, AdamW): bias-corrected first and second moments; step = lr*(m/sqrt(v) + wd*theta).
     """
-    lr, mu, wd = hp[:, 0:1], hp[:, 1:2], hp[:, 2:3]
+    lr, mu, wd = hp[:, LR:LR + 1], hp[:, MOMENTUM:MOMENTUM + 1], hp[:, WEIGHT_DECAY:WEIGHT_DECAY + 1]
     theta = theta.detach()
     if kind == "momentum":
         b = mu * m + grad + wd * theta

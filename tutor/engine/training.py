@@ -21,7 +21,7 @@ from tutor.engine import jitcache
 from tutor.engine.device import resolve
 from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
-from tutor.engine.optim import family, hyperparameters, update
+from tutor.engine.optim import ALIVE, STEPS, family, hyperparameters, update
 from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
@@ -80,8 +80,8 @@ class _Batch:
         theta = np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs])
         self.theta = self._tensor(theta)
         self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
-        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
-        self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken, 1 until diverged
+        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]  # no steps, alive
+        self.hp = self._tensor(np.array(hp))  # columns: optim.HP
         self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
         self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
         self.examples = self._tensor(_with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
@@ -116,12 +116,12 @@ class _Batch:
         weights = norm(theta.detach())
         # a trial that diverges stops here: its weights freeze as they were when it blew up
         ok = (loss.unsqueeze(-1) < MAX_LOSS) & (weights < MAX_WEIGHT_RMS * self.layout.n_params**0.5)
-        alive = hp[:, 4:5] * ok.float()
-        t = hp[:, 3:4] + alive
+        alive = hp[:, ALIVE:ALIVE + 1] * ok.float()
+        t = hp[:, STEPS:STEPS + 1] + alive
         delta = (alive > 0).where(update(self.kind, theta, grad, state[0], state[1], t.maximum(1), hp), 0)
         row = Tensor.cat(loss.unsqueeze(-1), norm(delta), weights, layer_sq.sqrt(), dim=-1)
         stats[i].assign(row)
-        hp[:, 3:5].assign(Tensor.cat(t, alive, dim=-1))
+        hp[:, STEPS:ALIVE + 1].assign(Tensor.cat(t, alive, dim=-1))
         theta.assign(theta.detach() - delta)
         return stats.realize(theta, state, hp)
 
