@@ -138,6 +138,8 @@ def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
         result = train(cfg, on_epoch=printer.epoch if printer else None, should_stop=stop.is_set)
     finally:
         signal.signal(signal.SIGINT, previous)
+        if printer:
+            printer.close()
     diagnoses = [d.model_dump(mode="json") for d in explain(result, lang)]
     run_id = store.add_run(student_id(), result, diagnoses)
     if args.json:
