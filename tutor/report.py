@@ -75,25 +75,30 @@ class RunPrinter:
             self.bar.stop()
 
     def summary(self, run: RunResult, diagnoses: list[dict]) -> None:
-        table = Table(box=None, header_style="bold")
-        for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
-            table.add_column(t(f"run.col.{key}", self.lang), justify="right")
-        for e in sampled(run.history, 12):
-            table.add_row(str(e.epoch), fmt(e.train_loss), fmt(e.val_loss), fmt(e.train_acc), fmt(e.val_acc),
-                          fmt(e.grad_norm), fmt(e.update_ratio, 4))
-        self.out.print(table)
-        status = t(f"run.status.{run.status}", self.lang)
-        self.out.print(t("run.done", self.lang, status=status, seconds=f"{run.seconds:.2f}",
-                         updates=run.history[-1].step if run.history else 0))
-        if run.diverged_at:
-            d = run.diverged_at
-            self.out.print(t("run.diverged_at", self.lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", self.lang)))
-        self.out.print(f"\n[bold]{t('run.diagnosis', self.lang)}[/bold]")
-        for d in diagnoses:
-            self.out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
-            if d.get("suggestion"):
-                tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
-                self.out.print(f"  → {t('run.try', self.lang)}: tutor run ... {tried}")
+        summary(self.out, run, diagnoses, self.lang)
+
+
+def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> None:
+    """A finished run: its history (at most 12 epochs), status, divergence and diagnoses."""
+    table = Table(box=None, header_style="bold")
+    for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
+        table.add_column(t(f"run.col.{key}", lang), justify="right")
+    for e in sampled(run.history, 12):
+        table.add_row(str(e.epoch), fmt(e.train_loss), fmt(e.val_loss), fmt(e.train_acc), fmt(e.val_acc),
+                      fmt(e.grad_norm), fmt(e.update_ratio, 4))
+    out.print(table)
+    status = t(f"run.status.{run.status}", lang)
+    out.print(t("run.done", lang, status=status, seconds=f"{run.seconds:.2f}",
+                updates=run.history[-1].step if run.history else 0))
+    if run.diverged_at:
+        d = run.diverged_at
+        out.print(t("run.diverged_at", lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", lang)))
+    out.print(f"\n[bold]{t('run.diagnosis', lang)}[/bold]")
+    for d in diagnoses:
+        out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
+        if d.get("suggestion"):
+            tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
+            out.print(f"  → {t('run.try', lang)}: tutor run ... {tried}")
 
 
 def sampled(history: list[Epoch], rows: int) -> list[Epoch]:
