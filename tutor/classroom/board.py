@@ -132,7 +132,7 @@ def common_diagnoses(store: Store, lang: Lang, limit: int = 5) -> list[CommonDia
 
 
 def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
-    who = t("teacher.common.one", lang) if n == 1 else t("teacher.common.many", lang, n=n)
+    who = t("teacher.common.many", lang, n=n)
     title = diagnosis_title(code, lang)
     if not values:
         return t("teacher.common.plain", lang, who=who, title=title)
