@@ -1,7 +1,6 @@
 """The README's set-up command, run by bash as written, against stubs of apt-get, sudo and Python:
 as root with no sudo installed, as a user with sudo, and on a Python too old for tutor."""
 
-import os
 import re
 import shlex
 import shutil

@@ -10,12 +10,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from tutor import __version__
 from tutor.classroom import cli as classroom
 from tutor.config import ExperimentConfig, flag, make_config
-from tutor import __version__
 from tutor.errors import TutorError
 from tutor.export import FORMATS
 from tutor.i18n import LANGS, Lang, default_lang, t
+from tutor.store import Store, StoredRun
 from tutor.tune.cli import COMMANDS as TUNE_COMMANDS
 from tutor.tune.cli import add_parsers, run_command
 
@@ -231,7 +232,6 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
 def cmd_runs(args: argparse.Namespace, lang: Lang) -> int:
     """`tutor runs [list|show ID|export]`: the student's own runs; a roster teacher's, anyone's."""
     from tutor.export import write_csv, write_jsonl
-    from tutor.store import Store
 
     store, me = Store(), student_id()
     whose = None if args.all else args.student or me
@@ -272,7 +272,7 @@ def _run_id(text: str, lang: Lang) -> int:
     return int(text)
 
 
-def _own_run(store: Any, run_id: int, whose: str | None, lang: Lang) -> Any:
+def _own_run(store: Store, run_id: int, whose: str | None, lang: Lang) -> StoredRun:
     """Run `run_id`, if it is `whose`'s (None: anyone's); else a TutorError that tells nothing about others."""
     run = store.run(run_id)
     if run is None or whose is not None and run.student != whose:
@@ -280,7 +280,7 @@ def _own_run(store: Any, run_id: int, whose: str | None, lang: Lang) -> Any:
     return run
 
 
-def _show_run(run: Any, lang: Lang) -> int:
+def _show_run(run: StoredRun, lang: Lang) -> int:
     from rich.console import Console
 
     from tutor.engine import RunResult
@@ -293,12 +293,13 @@ def _show_run(run: Any, lang: Lang) -> int:
     return 0
 
 
-def _list_runs(runs: list[Any], as_json: bool, lang: Lang) -> int:
+def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
     from tutor.report import describe
 
     rows = [{"id": run.id, "student": run.student, "created": run.created, "status": run.status,
              "config": run.result["config"], "epochs": len(run.result["history"]),
-             "best_val_acc": max((e["val_acc"] for e in run.result["history"] if e["val_acc"] is not None), default=None)}
+             "best_val_acc": max((e["val_acc"] for e in run.result["history"] if e["val_acc"] is not None),
+                                 default=None)}
             for run in runs]
     if as_json:
         print(json.dumps({"runs": rows}, ensure_ascii=False))
@@ -314,6 +315,7 @@ def _list_runs(runs: list[Any], as_json: bool, lang: Lang) -> int:
                 status=t(f"run.status.{row['status']}", lang), epochs=row["epochs"], acc=fmt(row["best_val_acc"], 2)))
         print(f"  {describe(ExperimentConfig.model_validate(row['config']), lang)}")
     return 0
+
 
 def _when(created: float) -> str:
     import datetime

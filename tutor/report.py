@@ -11,6 +11,7 @@ from tutor.config import ExperimentConfig, argument, flag
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang, t
 
+BAR = 24  # characters of a text progress bar (tutor sweep's)
 PLAIN_LINES = 10  # about this many progress lines when stderr is not a terminal
 
 

@@ -3,10 +3,11 @@
 One asyncssh server authenticates against the roster (keys or scrypt-hashed passwords, failed tries
 slowed per address). Each accepted session asks for a terminal and a shell, nothing else: subsystems
 (SFTP), port and agent forwarding are refused, and so is every command but one: a roster teacher's
-`export` (`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV. The app then runs in a child process on a
-pseudo-terminal; bytes and window changes pass through. Children come from a fork server that has
-already imported the app, so a session starts in a fraction of an import. Every child's training
-goes through one `TrainingQueue`. The store records who is connected, for the teacher's view.
+`export` (`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV.
+The app then runs in a child process on a pseudo-terminal; bytes and window changes pass through.
+Children come from a fork server that has already imported the app, so a session starts in a
+fraction of an import. Every child's training goes through one `TrainingQueue`. The store records
+who is connected, for the teacher's view.
 """
 
 import asyncio
