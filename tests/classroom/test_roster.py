@@ -93,6 +93,7 @@ def test_hashes_made_at_the_old_cost_are_still_accepted():
     assert roster.verify("ana", "correct horse") and not roster.verify("ana", "correct horsE")
 
 
+@pytest.mark.slow
 def test_hashing_is_bounded_in_memory_and_in_parallel():
     """scrypt gets the memory it needs (maxmem) and only HASHING_AT_ONCE hashes run together: eight logins
     at once (in a fresh process, for a clean peak) need at most HASHING_AT_ONCE × 128 MiB more."""
