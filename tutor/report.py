@@ -1,16 +1,18 @@
 """Runs rendered for a terminal: a live progress line while training, a summary table at the end."""
 
 import sys
-import time
 
 from rich.console import Console
-from rich.table import Table
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.table import Column, Table
+from rich.text import Text
 
 from tutor.config import ExperimentConfig, argument, flag
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang, t
 
-BAR = 24
+BAR = 24  # characters of a text progress bar (tutor sweep's)
+PLAIN_LINES = 10  # about this many progress lines when stderr is not a terminal
 
 
 def describe(cfg: ExperimentConfig, lang: Lang) -> str:
@@ -24,50 +26,80 @@ def fmt(x: float | None, digits: int = 3) -> str:
     return "—" if x is None else f"{x:.{digits}f}" if abs(x) >= 10 ** -digits or x == 0 else f"{x:.1e}"
 
 
+class Eta(ProgressColumn):
+    """The time left, in the student's language; blank until the first epoch has given a speed."""
+
+    def __init__(self, lang: Lang) -> None:
+        super().__init__(table_column=Column(no_wrap=True))
+        self.lang = lang
+
+    def render(self, task: Task) -> Text:
+        left = task.time_remaining
+        return Text("" if left is None else t("run.eta", self.lang, eta=f"{left:.1f}"))
+
+
 class RunPrinter:
-    """Draws one run: a progress line per epoch on stderr (terminals only), then the summary on stdout."""
+    """Draws one run on stderr while it trains (a live line fitted to the terminal, or about
+    PLAIN_LINES plain lines when stderr is not a terminal), then the summary on stdout."""
 
     def __init__(self, cfg: ExperimentConfig, lang: Lang) -> None:
-        self.cfg, self.lang, self.start = cfg, lang, time.perf_counter()
-        self.live = sys.stderr.isatty()
+        self.cfg, self.lang = cfg, lang
         self.out = Console(highlight=False)
-        self.out.print(describe(cfg, lang))
+        self.err = Console(stderr=True, highlight=False)
+        # one line: cut to a terminal's width, whole in a file
+        self.out.print(describe(cfg, lang), no_wrap=True, overflow="ellipsis", soft_wrap=not self.out.is_terminal)
+        self.live = self.err.is_terminal
+        self.every = max(1, cfg.epochs // PLAIN_LINES)
+        counter = Column(no_wrap=True, min_width=len(self.title(cfg.epochs)))  # the metrics give way first
+        metrics = Column(no_wrap=True, overflow="ellipsis")
+        self.bar = Progress(TextColumn("{task.description}", table_column=counter), BarColumn(bar_width=None),
+                            TextColumn("{task.fields[metrics]}", table_column=metrics), Eta(lang),
+                            console=self.err, transient=True, expand=True)
+        self.task = self.bar.add_task(self.title(0), total=cfg.epochs, metrics="")
+        if self.live:
+            self.bar.start()
+
+    def title(self, epoch: int) -> str:
+        return t("run.epoch", self.lang, epoch=epoch, epochs=self.cfg.epochs)
 
     def epoch(self, e: Epoch) -> None:
-        if not self.live:
-            return
-        done = e.epoch / self.cfg.epochs
-        elapsed = time.perf_counter() - self.start
-        eta = elapsed / done - elapsed
-        bar = "█" * round(done * BAR) + "░" * (BAR - round(done * BAR))
-        line = t("run.progress", self.lang, epoch=e.epoch, epochs=self.cfg.epochs, bar=bar, train=fmt(e.train_loss),
-                 val=fmt(e.val_loss), acc=fmt(e.val_acc, 2), eta=f"{eta:.1f}")
-        sys.stderr.write("\r" + line + "\x1b[K")
-        sys.stderr.flush()
+        metrics = t("run.metrics", self.lang, train=fmt(e.train_loss), val=fmt(e.val_loss), acc=fmt(e.val_acc, 2))
+        if self.live:
+            self.bar.update(self.task, completed=e.epoch, description=self.title(e.epoch), metrics=metrics)
+            self.bar.refresh()  # every epoch drawn, not only those a 10 Hz refresh happens to catch
+        elif e.epoch % self.every == 0 or e.epoch == self.cfg.epochs:
+            print(f"{self.title(e.epoch)} · {metrics}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        """Take the live line off the terminal (the run ended, or failed)."""
+        if self.live:
+            self.bar.stop()
 
     def summary(self, run: RunResult, diagnoses: list[dict]) -> None:
-        if self.live:
-            sys.stderr.write("\r\x1b[K")
-        table = Table(box=None, header_style="bold")
-        for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
-            table.add_column(t(f"run.col.{key}", self.lang), justify="right")
-        for e in sampled(run.history, 12):
-            table.add_row(str(e.epoch), fmt(e.train_loss), fmt(e.val_loss), fmt(e.train_acc), fmt(e.val_acc),
-                          fmt(e.grad_norm), fmt(e.update_ratio, 4))
-        self.out.print(table)
-        status = t(f"run.status.{run.status}", self.lang)
-        self.out.print(t("run.done", self.lang, status=status, seconds=f"{run.seconds:.2f}",
-                         updates=run.history[-1].step if run.history else 0))
-        if run.diverged_at:
-            d = run.diverged_at
-            reason = t(f"run.reason.{d.reason}", self.lang)
-            self.out.print(t("run.diverged_at", self.lang, epoch=d.epoch, step=d.step, reason=reason))
-        self.out.print(f"\n[bold]{t('run.diagnosis', self.lang)}[/bold]")
-        for d in diagnoses:
-            self.out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
-            if d.get("suggestion"):
-                tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
-                self.out.print(f"  → {t('run.try', self.lang)}: tutor run ... {tried}")
+        summary(self.out, run, diagnoses, self.lang)
+
+
+def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> None:
+    """A finished run: its history (at most 12 epochs), status, divergence and diagnoses."""
+    table = Table(box=None, header_style="bold")
+    for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
+        table.add_column(t(f"run.col.{key}", lang), justify="right")
+    for e in sampled(run.history, 12):
+        table.add_row(str(e.epoch), fmt(e.train_loss), fmt(e.val_loss), fmt(e.train_acc), fmt(e.val_acc),
+                      fmt(e.grad_norm), fmt(e.update_ratio, 4))
+    out.print(table)
+    status = t(f"run.status.{run.status}", lang)
+    out.print(t("run.done", lang, status=status, seconds=f"{run.seconds:.2f}",
+                updates=run.history[-1].step if run.history else 0))
+    if run.diverged_at:
+        d = run.diverged_at
+        out.print(t("run.diverged_at", lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", lang)))
+    out.print(f"\n[bold]{t('run.diagnosis', lang)}[/bold]")
+    for d in diagnoses:
+        out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
+        if d.get("suggestion"):
+            tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
+            out.print(f"  → {t('run.try', lang)}: tutor run ... {tried}")
 
 
 def sampled(history: list[Epoch], rows: int) -> list[Epoch]:

@@ -121,3 +121,17 @@ def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
     assert ana == {"student": "ana", "connected": "0", "lesson": "", "step": "", "steps": "", "runs": "0",
                    "last_status": "", "last_diagnosis": "", "predictions_right": "0", "predictions_wrong": "0",
                    **{f"mastery_{topic}": "0.00" for topic in course_topics(course)}}
+
+
+def test_export_for_spreadsheets_has_semicolons_and_decimal_commas(store, course, tmp_path):
+    lr_items = [item for item in graded_items(course) if "lr" in item.topics]
+    store.record("ana", lr_items[0].lesson, lr_items[0].step, "predict", "a", True)  # one of several: a fraction
+    plain, excel = io.StringIO(), io.StringIO()
+    export_csv(store, course, plain, ["ana"])
+    export_csv(store, course, excel, ["ana"], excel=True)
+    [row] = csv.DictReader(io.StringIO(plain.getvalue()))
+    [spread] = csv.DictReader(io.StringIO(excel.getvalue()), delimiter=";")
+    assert 0 < float(row["mastery_lr"]) < 1 and spread["mastery_lr"] == row["mastery_lr"].replace(".", ",")
+    assert {k: v.replace(",", ".") for k, v in spread.items()} == row
+    export_csv(store, course, tmp_path / "class.csv", ["ana"], excel=True)
+    assert (tmp_path / "class.csv").read_bytes().decode("utf-8-sig") == excel.getvalue()

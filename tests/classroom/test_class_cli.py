@@ -152,10 +152,10 @@ def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):
     roster.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n")
     monkeypatch.chdir(tmp_path)
     assert main(["class", "export"]) == 0 and main(["class", "--roster", str(roster), "export", "-"]) == 0
-    (store, course, first, nobody), (*_, second, students) = exported
+    (store, course, first, nobody, excel), (*_, second, students, _) = exported
     assert first.name.startswith("class-") and first.suffix == ".csv" and nobody == []  # no DATA/roster.yaml
     assert second is sys.stdout and students == ["ana"]  # the roster's students, not its teachers
-    assert hasattr(store, "students") and hasattr(course, "lessons")
+    assert hasattr(store, "students") and hasattr(course, "lessons") and excel is False
 
 
 def test_export_writes_the_boards_csv(tmp_path, capsys):
@@ -163,3 +163,10 @@ def test_export_writes_the_boards_csv(tmp_path, capsys):
     assert main(["--lang", "en", "class", "export", str(out)]) == 0
     assert out.read_text().startswith("student,") and str(out) in capsys.readouterr().out
     assert main(["--lang", "en", "class", "export", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
+
+
+def test_export_for_spreadsheets_in_spanish_locales(tmp_path):
+    out = tmp_path / "class.csv"
+    assert main(["--lang", "en", "class", "export", "--excel", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith("\ufeffstudent;connected;".encode())  # a BOM: spreadsheets then read UTF-8

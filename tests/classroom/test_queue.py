@@ -5,6 +5,7 @@ import json
 import threading
 
 import pytest
+from pilot_tools import until
 
 from tutor.classroom.queue import TrainingQueue
 from tutor.config import make_config
@@ -121,7 +122,7 @@ async def test_training_waits_its_turn_tells_its_place_and_can_be_cancelled(queu
     await holder.leave()
     result = await running
     assert result.status == "completed" and places[-1] == (0, 0)
-    assert queue.running == [] and queue.waiting == []
+    assert await until(lambda: queue.running == [] and queue.waiting == [])  # the server hears the close a moment later
 
 
 async def test_a_full_queue_is_a_clear_error(queue, monkeypatch):

@@ -1,7 +1,11 @@
 """The roster: names, keys, password hashes, the YAML file and its error messages."""
 
+import base64
+import hashlib
 import re
 import stat
+import subprocess
+import sys
 
 import asyncssh
 import pytest
@@ -42,12 +46,11 @@ def test_a_name_is_accepted_exactly_when_it_looks_like_a_unix_login(name):
         assert ok
 
 
-@pytest.mark.slow
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=3, deadline=None)  # each hash costs today's scrypt: a few tenths of a second
 @given(st.text(min_size=1, max_size=30))
 def test_password_hash_round_trip(password):
     hashed = hash_password(password)
-    assert re.fullmatch(r"scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}", hashed)
+    assert re.fullmatch(r"scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}", hashed)
     assert check_password(password, hashed) and not check_password(password + "x", hashed)
     assert hash_password(password) != hashed  # a fresh salt every time
 
@@ -79,7 +82,36 @@ def test_unknown_users_cost_one_scrypt_like_known_ones(monkeypatch):
     calls.clear()
     for name in ("ana", "bob", "nobody"):
         roster.verify(name, "guess")
-    assert calls == [(2**14, 8, 1)] * 3
+    assert calls == [(2**17, 8, 1)] * 3
+
+
+def test_hashes_made_at_the_old_cost_are_still_accepted():
+    """A roster written before the cost went up (N=2^14): its hashes name their parameters."""
+    salt = bytes(range(16))
+    digest = hashlib.scrypt(b"correct horse", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    old = f"scrypt$16384$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    roster = Roster(users=[User(name="ana", password=old)])
+    assert roster.verify("ana", "correct horse") and not roster.verify("ana", "correct horsE")
+
+
+@pytest.mark.slow
+def test_hashing_is_bounded_in_memory_and_in_parallel():
+    """scrypt gets the memory it needs (maxmem) and only HASHING_AT_ONCE hashes run together: eight logins
+    at once (in a fresh process, for a clean peak) need at most HASHING_AT_ONCE × 128 MiB more."""
+    script = """if True:
+        import resource
+        from concurrent.futures import ThreadPoolExecutor
+        from tutor.classroom.roster import HASHING_AT_ONCE, check_password, hash_password
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        with ThreadPoolExecutor(8) as pool:
+            hashes = list(pool.map(hash_password, ["correct horse"] * 8))
+        assert all(check_password("correct horse", h) for h in hashes[:2])
+        print(HASHING_AT_ONCE, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+    """
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    at_once, grown_mib = map(float, done.stdout.split())
+    assert 120 < grown_mib < at_once * 129 + 16  # one hash's 128 MiB at least; never all 8 (1 GiB)
 
 
 def test_keys_are_validated_and_joined_for_asyncssh():

@@ -1,5 +1,7 @@
 """`tutor serve` for real: a server subprocess on loopback, students on asyncssh terminals (80×24)."""
 
+import csv
+import io
 import os
 import re
 import signal
@@ -160,6 +162,29 @@ async def test_a_remote_session_cannot_write_screenshots_on_the_server(isolated_
     async with app.run_test(size=(80, 24)):
         titles = {c.title for c in app.get_system_commands(app.screen)}
     assert ("Screenshot" in titles) is not remote and "Quit" in titles
+
+
+@pytest.mark.slow
+async def test_a_teacher_takes_the_class_csv_home_and_only_that(isolated_home):
+    """`ssh profe@server export > clase.csv`: the CSV of `tutor class export`; a student, or any other
+    command, is refused."""
+    with Server(isolated_home, ["ana", "ben"], ("profe",)) as server:
+        login = {"known_hosts": None, "client_keys": None, "agent_path": None, "password": PASSWORD}
+        async with asyncssh.connect("127.0.0.1", server.port, username="profe", **login) as conn:
+            done = await conn.run("export")
+            assert done.exit_status == 0, done.stderr
+            rows = list(csv.DictReader(io.StringIO(done.stdout)))
+            assert [row["student"] for row in rows] == ["ana", "ben"] and "mastery_lr" in rows[0]
+            spreadsheet = await conn.run("export --excel")
+            assert spreadsheet.stdout.splitlines()[0].startswith("student;connected;lesson;")
+            for command in ("ls", "export; ls", "export > /tmp/x", "tutor class export", "export -o x"):
+                with pytest.raises(asyncssh.ChannelOpenError):
+                    await conn.run(command)
+        async with asyncssh.connect("127.0.0.1", server.port, username="ana", **login) as conn:
+            with pytest.raises(asyncssh.ChannelOpenError):
+                await conn.run("export")
+        log = (isolated_home / "serve.log").read_text()
+        assert "profe exported the class" in log and "refused a command from ana: 'export'" in log
 
 
 async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):

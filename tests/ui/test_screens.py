@@ -43,7 +43,7 @@ async def test_run_panel_after_a_diverged_run(make_app, size):
     async with app.run_test(size=size) as pilot:
         await say(pilot, "what if the learning rate were 50?")
         text = screen_text(app)
-        for expected in ("adam lr 50", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● diverged 100%",
+        for expected in ("lr 50 · batch 32", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● diverged 100%",
                          "Evidence: diverged_epoch 1", "ctrl+r ▶ try lr 5"):
             assert expected in text, expected
         panel = app.main.panel

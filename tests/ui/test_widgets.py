@@ -11,7 +11,7 @@ from tutor.ui.jobs import intent_for
 from tutor.ui.text import config_diff, num, pct
 from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
-from tutor.ui.widgets.datamap import BACKGROUND, PALETTE, DataMap
+from tutor.ui.widgets.datamap import DataMap
 
 
 class Harness(App):
@@ -58,14 +58,15 @@ async def test_chart_draws_dots_and_axis():
 def test_data_map_colours_points_and_regions():
     points = np.array([[0.0, 0.0], [1.0, 1.0]])
     labels = np.array([0, 1])
+    colors, background = ["#ff0000", "#0000ff"], "#000000"
     shown = DataMap()
     shown.show(points, labels)
-    grid = shown.pixels(10, 10)
-    assert grid[-1][0] == PALETTE[0] and grid[0][-1] == PALETTE[1]  # bottom left, top right
-    assert grid[0][0] == BACKGROUND
+    grid = shown.pixels(10, 10, colors, background)
+    assert grid[-1][0] == colors[0] and grid[0][-1] == colors[1]  # bottom left, top right
+    assert grid[0][0] == background
     shown.show(points, labels, classify=lambda xy: (xy[:, 0] > 0.5).astype(int))
-    grid = shown.pixels(10, 10)
-    assert grid[0][0] != BACKGROUND and grid[0][0] != grid[5][9]  # regions of both classes, dimmed
+    grid = shown.pixels(10, 10, colors, background)
+    assert grid[0][0] != background and grid[0][0] != grid[5][9]  # regions of both classes, dimmed
 
 
 def test_step_flow_stops_at_each_gate(sample_course):

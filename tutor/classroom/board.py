@@ -5,7 +5,6 @@ Every function reads a few small columns (a run's result, its largest part, stay
 so a screen can call them every second for a class of thirty.
 """
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any, TextIO
 
 from tutor.classroom.roster import load
 from tutor.config import argument
+from tutor.export import csv_writer, decimal
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import TOPICS, Course, Predict, Quiz
 from tutor.progress import GradedItem, Mastery, mastery
@@ -115,7 +115,7 @@ def common_diagnoses(store: Store, lang: Lang, limit: int = 5) -> list[CommonDia
 
 
 def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
-    who = t("teacher.common.one", lang) if n == 1 else t("teacher.common.many", lang, n=n)
+    who = t("teacher.common.many", lang, n=n)
     title = diagnosis_title(code, lang)
     if not values:
         return t("teacher.common.plain", lang, who=who, title=title)
@@ -124,19 +124,21 @@ def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
     return t("teacher.common.bound", lang, who=who, title=title, field=field, op=op, value=argument(bound))
 
 
-def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = ()) -> None:
+def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = (),
+               excel: bool = False) -> None:
     """The class's progress as CSV, a row per student (class_rows's, `roster` included): its columns, one
     mastery column per topic (right first tries over the topic's questions, 0 to 1); `out` is a path or an
-    open text file."""
+    open text file. `excel`: ';' between fields and decimal commas, for spreadsheets in Spanish locales
+    (a file also starts with a byte-order mark, by which they recognise UTF-8)."""
     if isinstance(out, (str, Path)):
-        with open(out, "w", newline="", encoding="utf-8") as f:
-            export_csv(store, course, f, roster)
+        with open(out, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as f:
+            export_csv(store, course, f, roster, excel)
         return
     topics = course_topics(course)
-    writer = csv.writer(out)
+    writer = csv_writer(out, excel)
     writer.writerow(["student", "connected", "lesson", "step", "steps", "runs", "last_status", "last_diagnosis",
                      "predictions_right", "predictions_wrong", *(f"mastery_{topic}" for topic in topics)])
     for row in class_rows(store, course, roster):
         writer.writerow([row.student, int(row.connected), row.lesson or "", "" if row.step is None else row.step + 1,
                          row.steps or "", row.runs, row.last_status or "", row.last_diagnosis or "", row.right,
-                         row.wrong, *(f"{row.mastery[topic].score:.2f}" for topic in topics)])
+                         row.wrong, *(decimal(row.mastery[topic].score, 2, excel) for topic in topics)])

@@ -4,10 +4,13 @@
       - name: ana                 # a unix-like login, kept in lower case
         role: student             # or teacher
         keys: [ssh-ed25519 AAAAC3Nza... ana@laptop]   # OpenSSH public key lines
-        password: scrypt$16384$8$1$<salt>$<hash>       # never the password itself
+        password: scrypt$131072$8$1$<salt>$<hash>      # never the password itself
 
-Passwords are hashed with scrypt (random 16-byte salt) and compared in constant time; checking an
-unknown user costs the same as checking a known one, so timing does not tell who is enrolled.
+Passwords are hashed with scrypt (random 16-byte salt) at today's recommended cost, N=2^17, r=8, p=1
+(OWASP: 128 MiB and a few tenths of a second a hash); each hash records its parameters, so hashes
+made at the old cost (N=2^14) are still accepted. They are compared in constant time; checking an
+unknown user costs the same as checking a new hash, so timing does not tell who is enrolled. At most
+HASHING_AT_ONCE hashes run at a time, so a crowd logging in needs at most that many times 128 MiB.
 """
 
 import base64
@@ -17,6 +20,7 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,7 +34,9 @@ from tutor.i18n import Lang, t
 from tutor.store import home
 
 NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**14, 8, 1, 16, 32
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**17, 8, 1, 16, 32
+HASHING_AT_ONCE = 4
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 MIN_PASSWORD = 8
 _HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
 
@@ -55,7 +61,8 @@ def check_password(password: str, hashed: str) -> bool:
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, size: int = HASH_BYTES) -> bytes:
     secret = password.encode("utf-8", "surrogatepass")
-    return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p) + 2**20, dklen=size)
+    with _hashing:  # scrypt's memory is 128·r·N bytes (+ p blocks): 128 MiB at today's cost
+        return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p) + 2**20, dklen=size)
 
 
 def _b64(data: bytes) -> str:

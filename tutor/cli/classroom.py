@@ -37,6 +37,8 @@ def add_parsers(sub: Any) -> None:
     listing.add_argument("--json", action="store_true", help="print one JSON object")
     export = actions.add_parser("export", help="every student's progress as CSV")
     export.add_argument("file", nargs="?", help="where to write (default: class-YYYY-MM-DD.csv; -: standard output)")
+    export.add_argument("--excel", action="store_true",
+                        help="for spreadsheets in Spanish locales: fields separated by ';', decimal commas")
     for p in (room, add, remove, listing, export):  # an action's own default would hide `class --roster FILE`
         p.add_argument("--roster", metavar="FILE", type=Path, default=None if p is room else argparse.SUPPRESS,
                        help="the roster file (default: DATA/roster.yaml)")
@@ -63,7 +65,7 @@ def run_command(args: argparse.Namespace, lang: Lang) -> int:
 
         return run_class_app(lang, [Path(d) for d in args.lessons], args.roster)
     if args.action == "export":
-        return _export(args.file, [Path(d) for d in args.lessons], args.roster, lang)
+        return _export(args.file, [Path(d) for d in args.lessons], args.roster, lang, args.excel)
     from tutor.classroom import roster as rosters
 
     path = args.roster or rosters.default_path()
@@ -168,7 +170,8 @@ def _list(roster: Any, path: Path, as_json: bool, lang: Lang) -> int:
     return 0
 
 
-def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None, lang: Lang) -> int:
+def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None, lang: Lang,
+            excel: bool = False) -> int:
     """Every student of the store and of the roster (`roster_path`, default DATA/roster.yaml) as CSV."""
     from tutor.classroom import roster as rosters
     from tutor.classroom.board import export_csv, roster_students
@@ -178,11 +181,11 @@ def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None
     students = roster_students(roster_path or rosters.default_path(), lang)
     store, course = Store(), load_lessons(lessons_dirs)
     if file == "-":
-        export_csv(store, course, sys.stdout, students)
+        export_csv(store, course, sys.stdout, students, excel)
         return 0
     target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
     try:
-        export_csv(store, course, target, students)
+        export_csv(store, course, target, students, excel)
     except OSError as err:
         raise TutorError(f"{target}: {err.strerror or err}") from None
     print(t("classroom.cli.exported", lang, file=target))

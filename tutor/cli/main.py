@@ -9,12 +9,15 @@ import threading
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from tutor import __version__
 from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import TutorError
+from tutor.export import FORMATS
 from tutor.i18n import LANGS, Lang, default_lang, t
+from tutor.store import Store, StoredRun, student_id
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,6 +32,7 @@ def build_parser() -> Parser:
                                             "With no command it opens the tutor app.")
     root.add_argument("--lang", choices=LANGS, help="language of every message (default: your locale)")
     root.add_argument("--lessons", metavar="DIR", action="append", default=[], help="a folder of extra lessons")
+    root.add_argument("--version", action="version", version=f"tutor {__version__}")
     sub = root.add_subparsers(dest="command", parser_class=Parser)
     run = sub.add_parser("run", help="train one network and explain how it went")
     add_config_flags(run)
@@ -48,6 +52,15 @@ def build_parser() -> Parser:
     lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="only lessons in this language")
     lessons.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
     lessons.add_argument("target", nargs="?", help="a lesson id (show) or a folder (check)")
+    runs = sub.add_parser("runs", help="your stored runs: list them, show one, export them with one row per epoch")
+    runs.add_argument("action", nargs="?", choices=("list", "show", "export"), default="list")
+    runs.add_argument("ids", nargs="*", metavar="ID", help="run numbers (show: one; export: default all)")
+    runs.add_argument("--format", choices=FORMATS, default="csv", help="export format (default: csv)")
+    runs.add_argument("-o", "--output", metavar="FILE", default="-", help="export to FILE (default -: standard output)")
+    runs.add_argument("--student", metavar="NAME", help="another student's runs (roster teachers only)")
+    runs.add_argument("--all", action="store_true", help="everyone's runs (roster teachers only)")
+    runs.add_argument("--json", action="store_true", help="list as JSON")
+    runs.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
     classroom.add_parsers(sub)
     return root
 
@@ -66,12 +79,17 @@ def attach_values(argv: list[str]) -> list[str]:
     return out
 
 
-FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher", "--public"}
+FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher", "--public", "--all", "--excel"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
     try:
-        args = build_parser().parse_args(attach_values(list(sys.argv[1:] if argv is None else argv)))
+        args, extra = parser.parse_known_args(attach_values(list(sys.argv[1:] if argv is None else argv)))
+        if extra and args.command == "runs":  # `runs export --format jsonl 3 4`: argparse leaves ids after options
+            args.ids += extra
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
     lang: Lang = args.lang or default_lang()
@@ -82,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_ask(args, lang)
         if args.command == "lessons":
             return cmd_lessons(args, lang)
+        if args.command == "runs":
+            return cmd_runs(args, lang)
         if args.command in TUNE_COMMANDS:
             return run_command(args, lang)
         if args.command in classroom.COMMANDS:
@@ -121,6 +141,8 @@ def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
         result = train(cfg, on_epoch=printer.epoch if printer else None, should_stop=stop.is_set)
     finally:
         signal.signal(signal.SIGINT, previous)
+        if printer:
+            printer.close()
     diagnoses = [d.model_dump(mode="json") for d in explain(result, lang)]
     run_id = store.add_run(student_id(), result, diagnoses)
     if args.json:
@@ -189,3 +211,97 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
         table.add_row(item["id"], item["lang"], item["title"], ", ".join(item["topics"]), str(item["steps"]))
     Console(highlight=False).print(table)
     return 0
+
+
+def cmd_runs(args: argparse.Namespace, lang: Lang) -> int:
+    """`tutor runs [list|show ID|export]`: the student's own runs; a roster teacher's, anyone's."""
+    from tutor.export import write_csv, write_jsonl
+
+    store, me = Store(), student_id()
+    whose = None if args.all else args.student or me
+    if whose != me and not _is_teacher(me, lang):
+        raise TutorError(t("runs.not_teacher", lang, name=me))
+    ids = [_run_id(text, lang) for text in args.ids]
+    runs = [_own_run(store, run_id, whose, lang) for run_id in ids] or store.runs(whose, limit=-1)[::-1]  # -1: all
+    if args.action == "show":
+        if len(ids) != 1:
+            raise TutorError(t("runs.show_one", lang))
+        return _show_run(runs[0], lang)
+    if args.action == "list":
+        return _list_runs(runs, args.json, lang)
+    write = write_jsonl if args.format == "jsonl" else write_csv
+    if args.output == "-":
+        write(runs, sys.stdout)
+        return 0
+    try:
+        with open(args.output, "w", newline="", encoding="utf-8") as f:
+            write(runs, f)
+    except OSError as err:
+        raise TutorError(f"-o {args.output}: {err.strerror or err}") from None
+    epochs = sum(len(run.result["history"]) for run in runs)
+    print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=args.output), file=sys.stderr)
+    return 0
+
+
+def _is_teacher(name: str, lang: Lang) -> bool:
+    from tutor.classroom import roster
+
+    user = roster.load(roster.default_path(), lang).user(name)
+    return user is not None and user.role == "teacher"
+
+
+def _run_id(text: str, lang: Lang) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        raise TutorError(t("runs.bad_id", lang, id=text))
+    return int(text)
+
+
+def _own_run(store: Store, run_id: int, whose: str | None, lang: Lang) -> StoredRun:
+    """Run `run_id`, if it is `whose`'s (None: anyone's); else a TutorError that tells nothing about others."""
+    run = store.run(run_id)
+    if run is None or whose is not None and run.student != whose:
+        raise TutorError(t("runs.unknown", lang, id=run_id))
+    return run
+
+
+def _show_run(run: StoredRun, lang: Lang) -> int:
+    from rich.console import Console
+
+    from tutor.engine import RunResult
+    from tutor.report import describe, summary
+
+    result = RunResult.model_validate(run.result)
+    out = Console(highlight=False)
+    out.print(f"#{run.id} · {run.student} · {_when(run.created)}\n{describe(result.config, lang)}")
+    summary(out, result, run.diagnoses, lang)
+    return 0
+
+
+def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
+    from tutor.report import describe
+
+    rows = [{"id": run.id, "student": run.student, "created": run.created, "status": run.status,
+             "config": run.result["config"], "epochs": len(run.result["history"]),
+             "best_val_acc": max((e["val_acc"] for e in run.result["history"] if e["val_acc"] is not None),
+                                 default=None)}
+            for run in runs]
+    if as_json:
+        print(json.dumps({"runs": rows}, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(t("runs.none", lang))
+        return 0
+    from tutor.config import ExperimentConfig
+    from tutor.report import fmt
+
+    for row in rows:  # two short lines a run, rather than a table too wide for 80 columns
+        print(t("runs.line", lang, id=row["id"], student=row["student"], when=_when(row["created"]),
+                status=t(f"run.status.{row['status']}", lang), epochs=row["epochs"], acc=fmt(row["best_val_acc"], 2)))
+        print(f"  {describe(ExperimentConfig.model_validate(row['config']), lang)}")
+    return 0
+
+
+def _when(created: float) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M")

@@ -1,5 +1,6 @@
 """Choosing the tinygrad device, with a clear word when it cannot be used (above all: no clang)."""
 
+import os
 import shutil
 from functools import cache
 
@@ -15,13 +16,14 @@ def resolve(name: str, lang: Lang = "en") -> str:
         try:
             return _default()
         except RuntimeError:
-            raise DeviceError(t("device.no_clang" if not has_clang() else "device.none", lang)) from None
+            message = t("device.no_clang", lang, install=install_clang()) if not has_clang() else t("device.none", lang)
+            raise DeviceError(message) from None
     canonical = name.upper()
     if canonical.split(":")[0] not in Device._devices:
         known = ", ".join(sorted(d for d in Device._devices if d not in ("DISK", "NPY", "TINYFS", "PYTHON", "NULL")))
         raise DeviceError(t("device.unknown", lang, device=name, known=known))
     if canonical.startswith("CPU") and not has_clang():
-        raise DeviceError(t("device.no_clang", lang))
+        raise DeviceError(t("device.no_clang", lang, install=install_clang()))
     try:
         return _open(canonical)
     except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here
@@ -32,6 +34,11 @@ def resolve(name: str, lang: Lang = "en") -> str:
 def has_clang() -> bool:
     """tinygrad's CPU backend compiles every kernel, even its own worker programs, with clang."""
     return shutil.which("clang") is not None
+
+
+def install_clang() -> str:
+    """The command that installs clang on Debian or Ubuntu: with sudo unless root (who may have no sudo)."""
+    return f"{'sudo ' if os.geteuid() != 0 and shutil.which('sudo') else ''}apt-get install -y clang"
 
 
 @cache

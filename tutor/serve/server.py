@@ -1,15 +1,18 @@
 """`tutor serve`: an SSH server where each roster user gets their own tutor on their own terminal.
 
 One asyncssh server authenticates against the roster (keys or scrypt-hashed passwords, failed tries
-slowed per address). Each accepted session asks for a terminal and a shell, nothing else: exec,
-subsystems (SFTP), port and agent forwarding are refused. The app then runs in a child process on a
-pseudo-terminal; bytes and window changes pass through. Children come from a fork server that has
-already imported the app, so a session starts in a fraction of an import. Every child's training
-goes through one `TrainingQueue`. The store records who is connected, for the teacher's view.
+slowed per address). Each accepted session asks for a terminal and a shell, nothing else: subsystems
+(SFTP), port and agent forwarding are refused, and so is every command but one: a roster teacher's
+`export` (`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV.
+The app then runs in a child process on a pseudo-terminal; bytes and window changes pass through.
+Children come from a fork server that has already imported the app, so a session starts in a
+fraction of an import. Every child's training goes through one `TrainingQueue`. The store records
+who is connected, for the teacher's view.
 """
 
 import asyncio
 import fcntl
+import io
 import logging
 import multiprocessing
 import os
@@ -35,6 +38,7 @@ from tutor.store import Store
 log = logging.getLogger("tutor.serve")
 HANGUP_GRACE = 10.0  # seconds a child has to store a run in progress before it is killed
 FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
+EXPORTS = {"export": False, "export --excel": True}  # the commands a teacher may run, and whether for spreadsheets
 
 
 class Classroom:
@@ -66,6 +70,15 @@ class Classroom:
                     raise
                 self._roster = (mtime, self._roster[1])
         return self._roster[1]
+
+    def class_csv(self, excel: bool) -> str:
+        """The class's progress as `tutor class export -` writes it (runs in a worker thread: its own Store)."""
+        from tutor.classroom.board import export_csv
+        from tutor.lessons import load_lessons
+
+        out = io.StringIO()
+        export_csv(Store(self.opts.data / "tutor.db"), load_lessons(), out, self.roster().students(), excel)
+        return out.getvalue()
 
     def owner(self, pid: int) -> str | None:
         terminal = self.sessions.get(pid)
@@ -173,6 +186,7 @@ class Terminal(asyncssh.SSHServerSession):
         self.size = (80, 24)
         self.reason: str | None = None  # why the server hung up, if it did
         self.gone = False  # the client left: nothing more to send
+        self.command: str | None = None  # a teacher's export, instead of the app
         self.last_input = asyncio.get_running_loop().time()
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
@@ -189,14 +203,35 @@ class Terminal(asyncssh.SSHServerSession):
         return True
 
     def exec_requested(self, command: str) -> bool:
+        user = self.room.roster().user(self.user)
+        if command.strip() in EXPORTS and user is not None and user.role == "teacher":
+            self.command = command.strip()
+            return True
         log.warning("refused a command from %s: %r", self.user, command)
         return False
+
+    async def export(self, excel: bool) -> None:
+        """Send the class's CSV and end the session (exit 1, with a line on stderr, if it failed)."""
+        try:
+            text = await asyncio.get_running_loop().run_in_executor(None, self.room.class_csv, excel)
+        except Exception:  # a broken roster or store: the teacher gets one line, the log the details
+            log.exception("export for %s failed", self.user)
+            self.chan.write_stderr(t("serve.export_failed", self.room.lang_of(self.user)).encode() + b"\n")
+            self.chan.exit(1)
+            return
+        log.info("%s exported the class from %s", self.user, self.address)
+        if not self.gone:
+            self.chan.write(text.encode())
+            self.chan.exit(0)
 
     def subsystem_requested(self, subsystem: str) -> bool:
         log.warning("refused subsystem %r for %s", subsystem, self.user)
         return False
 
     def session_started(self) -> None:
+        if self.command is not None:
+            asyncio.ensure_future(self.export(EXPORTS[self.command]))
+            return
         if self.term is None:
             self.chan.write(t("serve.needs_terminal", self.room.lang_of(self.user)).encode() + b"\r\n")
             self.chan.exit(1)
@@ -240,6 +275,8 @@ class Terminal(asyncssh.SSHServerSession):
             asyncio.get_running_loop().add_reader(self.master, self.pump)
 
     def data_received(self, data: bytes, datatype: int | None) -> None:
+        if self.command is not None:  # an export reads nothing
+            return
         self.last_input = asyncio.get_running_loop().time()
         view = memoryview(data)
         while view:
@@ -249,7 +286,8 @@ class Terminal(asyncssh.SSHServerSession):
                 return
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        self.resize(width, height)
+        if self.command is None:
+            self.resize(width, height)
 
     def resize(self, width: int, height: int) -> None:
         """Set the terminal's size; the kernel tells the app with SIGWINCH."""

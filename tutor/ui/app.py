@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import Lang, default_lang
@@ -21,6 +22,8 @@ from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
 from tutor.ui.screens.runs import RunsScreen
 from tutor.ui.text import ui
+
+SETTINGS_KEY = "ui"  # the student's app settings in the store: {"theme": NAME}
 
 
 class TutorApp(LocalizedBindings, App[int]):
@@ -55,6 +58,17 @@ class TutorApp(LocalizedBindings, App[int]):
     @property
     def lang(self) -> Lang:
         return self.tutor.lang
+
+    def on_mount(self) -> None:
+        """Put on the theme the student last chose (ctrl+p, "Change theme"), and remember the next one."""
+        saved = (self.store.get_state(self.student, SETTINGS_KEY) or {}).get("theme")
+        if saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        settings = self.store.get_state(self.student, SETTINGS_KEY) or {}
+        self.store.set_state(self.student, SETTINGS_KEY, {**settings, "theme": theme.name})
 
     def get_default_screen(self) -> Screen:
         return self.main

@@ -21,7 +21,7 @@ from tutor.ui.widgets.datamap import DataMap
 from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
-OTHER_TRAIN, OTHER_VAL = "#c678dd", "#98c379"
+OTHER_TRAIN, OTHER_VAL = "$success", "$error"  # run B beside run A's TRAIN and VAL
 COLUMNS = {"mark": 1, "id": 3, "changes": 20, "val_loss": 9, "val_acc": 8, "status": 10, "diagnosis": 14}
 
 

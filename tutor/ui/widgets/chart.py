@@ -1,7 +1,8 @@
 """A braille line chart: a few series over epochs (0: before training), redrawn as each epoch arrives.
 
 Each character cell holds a 2×4 grid of braille dots, so a 40×6 plot has 80×24 points. A loss
-spanning several orders of magnitude (a run blowing up) switches the y axis to a log scale.
+spanning several orders of magnitude (a run blowing up) switches the y axis to a log scale. A curve's
+colour may be a theme variable (`$primary`), redrawn in the new theme's colour when the theme changes.
 """
 
 import math
@@ -19,7 +20,8 @@ LOG_RATIO = 30  # max/min beyond which the scale turns logarithmic
 
 @dataclass(frozen=True)
 class Series:
-    """One curve: the value at epoch 0, 1, 2… (None where unknown or not finite), its label and colour."""
+    """One curve: the value at epoch 0, 1, 2… (None where unknown or not finite), its label and colour
+    (any Rich colour, or a theme variable such as `$primary`)."""
 
     label: str
     values: Sequence[float | None]
@@ -40,6 +42,15 @@ class LineChart(Widget):
         self.y_range = y_range
         self.series: list[Series] = []
         self.x_max = 1
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.refresh())
+
+    def colors(self) -> list[str]:
+        """Each series' colour, theme variables resolved."""
+        themed = any(s.color.startswith("$") for s in self.series)
+        variables = self.app.get_css_variables() if themed else {}
+        return [variables.get(s.color[1:], s.color) if s.color.startswith("$") else s.color for s in self.series]
 
     def plot(self, series: list[Series], x_max: int | None = None, title: str | None = None) -> None:
         """Show `series`; the x axis spans epochs 0..`x_max` (default: the longest series)."""
@@ -66,8 +77,8 @@ class LineChart(Widget):
     def legend(self, width: int, log: bool) -> list[Text]:
         """The title and the series' keys, wrapped onto as many lines as `width` needs."""
         lines = [Text(self.heading + (" (log)" if log else ""), style="bold")]
-        for s in self.series:
-            key = Text("  ━ ", style=s.color).append(s.label, style="dim")
+        for s, color in zip(self.series, self.colors()):
+            key = Text("  ━ ", style=color).append(s.label, style="dim")
             if lines[-1].cell_len + key.cell_len > width:
                 lines.append(Text())
                 key = key[1:]
@@ -81,10 +92,10 @@ class LineChart(Widget):
         cols, rows = max(width - LABEL - 1, 2), max(height - len(lines) - 1, 1)
         bits = [[0] * cols for _ in range(rows)]
         color: list[list[str | None]] = [[None] * cols for _ in range(rows)]
-        for series in self.series:
+        for series, hue in zip(self.series, self.colors()):
             for px, py in self._pixels(series, cols, rows, lo, hi, log):
                 bits[py // 4][px // 2] |= DOTS[py % 4][px % 2]
-                color[py // 4][px // 2] = series.color
+                color[py // 4][px // 2] = hue
         for r in range(rows):
             value = hi - (hi - lo) * r / max(rows - 1, 1)
             label = _label(10**value if log else value) if r in (0, rows // 2, rows - 1) else ""

@@ -17,7 +17,7 @@ from tutor.report import describe
 from tutor.ui.text import evidence, num, pct, ui, values
 from tutor.ui.widgets.chart import LineChart, Series
 
-TRAIN, VAL = "#61afef", "#e5c07b"
+TRAIN, VAL = "$primary", "$warning"  # the theme's colours
 REDRAW_EVERY = 0.1  # seconds: epochs can come faster than that; drawing each would starve the keyboard
 SEVERITY = {"healthy": "$success", "diverged": "$error", "lr_too_high": "$error"}
 

@@ -1,0 +1,106 @@
+"""`tutor --version` and `tutor runs`: a student's own runs listed, shown and exported per epoch (JSONL
+that round-trips every stored epoch, CSV that Python's csv module reads); a roster teacher's, anyone's."""
+
+import csv
+import io
+import json
+from functools import cache
+
+import pytest
+
+from tutor import __version__
+from tutor.classroom.roster import Roster, User, save
+from tutor.cli import main
+from tutor.config import make_config
+from tutor.diagnose import explain
+from tutor.engine import RunResult
+from tutor.engine.training import train
+from tutor.store import Store
+
+
+@cache
+def trained(lr: float) -> RunResult:
+    return train(make_config({"epochs": 3, "samples": 100, "optimizer": "sgd", "lr": lr}, "en"))
+
+
+@pytest.fixture
+def store(isolated_home) -> Store:
+    """Runs of `test` (the student running the CLI): a healthy one and a diverged one; and one of ana."""
+    store = Store()
+    for student, lr in (("test", 0.1), ("ana", 0.1), ("test", 50)):
+        result = trained(lr)
+        store.add_run(student, result, [d.model_dump(mode="json") for d in explain(result, "en")])
+    return store
+
+
+def export(capsys, *args: str) -> tuple[int, str]:
+    code = main(["--lang", "en", "runs", "export", *args])
+    return code, capsys.readouterr().out
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0 and capsys.readouterr().out.strip() == f"tutor {__version__}"
+
+
+def test_jsonl_round_trips_every_epoch_of_every_run(store, capsys):
+    code, out = export(capsys, "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    mine = [run for run in store.runs() if run.student == "test"]
+    assert code == 0 and {row["run"] for row in rows} == {run.id for run in mine}  # not ana's
+    for run in mine:
+        epochs = [row for row in rows if row["run"] == run.id]
+        assert [{k: v for k, v in row.items() if k not in ("run", "student", "created", "status", "config")}
+                for row in epochs] == run.result["history"]
+        assert all(row["config"] == run.result["config"] and row["status"] == run.status for row in epochs)
+    assert {row["status"] for row in rows} == {"completed", "diverged"}
+
+
+def test_csv_opens_with_the_csv_module(store, capsys, tmp_path):
+    out = tmp_path / "runs.csv"
+    assert main(["--lang", "en", "runs", "export", "-o", str(out)]) == 0
+    history = {(run.id, e["epoch"]): e for run in store.runs("test") for e in run.result["history"]}
+    assert f"2 runs, {len(history)} epochs" in capsys.readouterr().err
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == len(history) > 3
+    for row in rows:
+        stored = history[(int(row["run"]), int(row["epoch"]))]
+        assert row["val_loss"] == ("" if stored["val_loss"] is None else str(stored["val_loss"]))
+        assert json.loads(row["layer_grad_norms"]) == stored["layer_grad_norms"]
+        assert json.loads(row["hidden"]) == [32, 32] and row["optimizer"] == "sgd"
+
+
+def test_ids_pick_runs_even_after_the_options(store, capsys):
+    first = min(run.id for run in store.runs("test"))
+    code, out = export(capsys, "--format", "jsonl", str(first))
+    assert code == 0 and {json.loads(line)["run"] for line in out.splitlines()} == {first}
+
+
+def test_list_and_show(store, capsys):
+    assert main(["--lang", "en", "runs"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.count("· test ·") == 2 and "ana" not in listed and "3 epochs" in listed
+    diverged = max(run.id for run in store.runs("test"))
+    assert main(["--lang", "en", "runs", "show", str(diverged)]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith(f"#{diverged} · test") and "diverged" in shown and "val loss" in shown
+
+
+@pytest.mark.parametrize("args", [["show", "x"], ["show"], ["show", "1", "2"], ["export", "0"], ["list", "999"],
+                                  ["--student", "ana"], ["--all"]])
+def test_other_students_runs_and_bad_ids_are_one_line_exit_2(store, capsys, args):
+    assert main(["--lang", "en", "runs", *args]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_student_cannot_show_anothers_run(store, capsys):
+    anas = store.runs("ana")[0].id
+    assert main(["--lang", "en", "runs", "show", str(anas)]) == 2
+    assert f"no run {anas} of yours" in capsys.readouterr().err
+
+
+def test_a_roster_teacher_sees_anyones_runs(store, capsys, isolated_home):
+    save(Roster(users=[User(name="test", role="teacher", keys=(), password=None)]), isolated_home / "roster.yaml")
+    code, out = export(capsys, "--all", "--format", "jsonl")
+    assert code == 0 and {json.loads(line)["student"] for line in out.splitlines()} == {"test", "ana"}
+    code, out = export(capsys, "--student", "ana", "--format", "jsonl")
+    assert code == 0 and {json.loads(line)["student"] for line in out.splitlines()} == {"ana"}
