@@ -90,6 +90,7 @@ async def test_an_unknown_process_gets_nothing(queue):
     assert await stranger.reader.read() == b""
 
 
+@pytest.mark.slow
 async def test_training_waits_its_turn_tells_its_place_and_can_be_cancelled(queue, monkeypatch):
     monkeypatch.setenv("TUTOR_QUEUE", queue.path)
     holder = await connect(queue, "ana")

@@ -1,19 +1,15 @@
 """Every experiment of every built-in lesson, trained and diagnosed, shows what the lesson promises.
 
-Spanish and English lessons share their configs, so each distinct experiment trains once. Skipped
-until the training engine and the diagnosis rules exist.
+Spanish and English lessons share their configs, so each distinct experiment trains once.
 """
 
 import pytest
 
+from tutor.diagnose import explain
+from tutor.engine.training import train
 from tutor.lessons import BUILTIN, Experiment, Predict, load_lessons
 
 pytestmark = pytest.mark.slow  # trains every experiment of the course
-
-engine = pytest.importorskip("tutor.engine")
-diagnose = pytest.importorskip("tutor.diagnose")
-if not hasattr(engine, "train") or not hasattr(diagnose, "explain"):
-    pytest.skip("tutor.engine.train or tutor.diagnose.explain is not written yet", allow_module_level=True)
 
 
 def collect() -> dict[str, tuple[Experiment, list[Predict]]]:
@@ -37,8 +33,8 @@ EXPERIMENTS = collect()
 @pytest.mark.parametrize("place", sorted(EXPERIMENTS))
 def test_experiment_shows_what_the_lesson_expects(place):
     experiment, predictions = EXPERIMENTS[place]
-    result = engine.train(experiment.config)
-    codes = {d.code for d in diagnose.explain(result)}
+    result = train(experiment.config)
+    codes = {d.code for d in explain(result)}
     assert experiment.expect.met_by(codes), f"{place}: got {sorted(codes)}, expected {experiment.expect}"
     for predict in predictions:
         assert predict.right(codes), f"{place}: no choice of {predict.question!r} is right for {sorted(codes)}"

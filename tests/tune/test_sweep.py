@@ -75,6 +75,7 @@ def test_a_stop_request_keeps_the_finished_trials(base, store):
     assert result.stopped == "interrupted" and len(result.trials) == 3 and len(stored(store)) == 3
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_the_finished_trials(base, store):
     def interrupt(trial: Trial, planned: int) -> None:
         if trial.number == 1:
