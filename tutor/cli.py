@@ -12,7 +12,8 @@ from typing import Any, NoReturn
 
 from tutor.classroom import cli as classroom
 from tutor.config import ExperimentConfig, flag, make_config
-from tutor.errors import TutorError
+from tutor.errors import ConfigError, TutorError
+from tutor.files import shown_path
 from tutor.i18n import LANGS, Lang, default_lang, t
 from tutor.tune.cli import COMMANDS as TUNE_COMMANDS
 from tutor.tune.cli import add_parsers, run_command
@@ -93,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     lang: Lang = args.lang or default_lang()
     try:
+        if "" in args.lessons:  # Path("") is the current folder: never scanned by mistake
+            raise ConfigError(t("lessons.empty_folder", lang))
         if args.command == "run":
             return cmd_run(args, lang)
         if args.command == "ask":
@@ -175,7 +178,7 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
 
     if args.action == "check":
         if not args.target or not Path(args.target).is_dir():
-            raise TutorError(t("lessons.no_folder", lang, folder=args.target or ""))
+            raise TutorError(t("lessons.no_folder", lang, folder=shown_path(args.target or "")))
         errors = check(Path(args.target))
         for line in errors:
             print(line, file=sys.stderr)

@@ -139,11 +139,11 @@ def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
         raise ConfigError(f"{flag(field)} {shown(value)}: {accepted(field, lang)}") from None
 
 
-def shown(value: Any) -> str:
-    """A value as the user typed it, on one short line (control characters escaped)."""
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as the user typed it, on one line of at most `limit` characters (control characters escaped)."""
     text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
     text = text if text.isprintable() else repr(text)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def flag(field: str) -> str:
