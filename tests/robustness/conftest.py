@@ -2,6 +2,7 @@
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,3 +20,5 @@ def tutor(capsys, monkeypatch):
         return code, out, err
 
     return call
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "classroom"))  # remote: a real `tutor serve` and its clients

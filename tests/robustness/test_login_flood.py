@@ -1,0 +1,82 @@
+"""Password guessing against a real `tutor serve`: held to one guess a second from one address, however
+many connections guess at once, and the right person is let in at once as soon as the guessing stops."""
+
+import asyncio
+import socket
+import time
+
+import asyncssh
+import pytest
+from remote import PASSWORD, Server
+
+from tutor.classroom.roster import Roster, User, hash_password, save
+from tutor.classroom.server import MAX_WAITING_PER_ADDRESS
+from tutor.classroom.throttle import Throttle
+
+pytestmark = pytest.mark.slow
+FREE, INTERVAL = Throttle().free, Throttle().interval
+
+
+async def login(port: int, user: str, password: str | None = None, key: asyncssh.SSHKey | None = None) -> bool:
+    try:
+        conn = await asyncssh.connect("127.0.0.1", port, username=user, password=password, known_hosts=None,
+                                      client_keys=[key] if key else None, agent_path=None)
+    except (asyncssh.PermissionDenied, asyncssh.ConnectionLost, ConnectionError):
+        return False
+    conn.close()
+    return True
+
+
+async def timed(attempt) -> tuple[bool, float]:
+    start = time.perf_counter()
+    ok = await attempt
+    return ok, time.perf_counter() - start
+
+
+@pytest.fixture
+def classroom(isolated_home):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    hashed = hash_password(PASSWORD)
+    save(Roster(users=[User(name="ana", password=hashed), User(name="bob", password=hashed),
+                       User(name="cara", keys=[key.export_public_key().decode().strip()])]),
+         isolated_home / "roster.yaml")
+    with Server(isolated_home, []) as server:
+        yield server, key
+
+
+async def test_fifty_parallel_guessers_get_one_guess_a_second_and_the_right_person_gets_in_at_once(classroom):
+    server, key = classroom
+    assert await login(server.port, "bob", PASSWORD)  # bob has logged in from here before
+    seconds, start = 8.0, time.monotonic()
+
+    async def guess() -> None:
+        while time.monotonic() - start < seconds:
+            assert not await login(server.port, "ana", "wrong-guess")
+
+    await asyncio.gather(*(guess() for _ in range(50)))
+    elapsed = time.monotonic() - start
+    checked = (server.data / "serve.log").read_text().count("failed password for 'ana'")
+    assert checked >= FREE  # the guessing was real
+    assert checked <= FREE + elapsed / INTERVAL + 1, (checked, elapsed)
+    for attempt in (login(server.port, "ana", PASSWORD), login(server.port, "bob", PASSWORD),
+                    login(server.port, "cara", key=key)):
+        ok, took = await timed(attempt)
+        assert ok and took < 1.0, took
+
+
+async def test_connections_not_logged_in_are_capped_per_address(classroom):
+    server, key = classroom
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(MAX_WAITING_PER_ADDRESS)]
+    try:
+        for s in idle:
+            s.recv(64)  # the server's banner: it has counted this connection
+        extra = socket.create_connection(("127.0.0.1", server.port))
+        extra.settimeout(10)
+        assert extra.recv(64) == b""  # closed at once, not left waiting for the login timeout
+        extra.close()
+    finally:
+        for s in idle:
+            s.close()
+    await asyncio.sleep(0.5)
+    ok, took = await timed(login(server.port, "cara", key=key))
+    assert ok and took < 1.0
