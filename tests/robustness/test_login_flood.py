@@ -10,7 +10,7 @@ import pytest
 from remote import PASSWORD, Server
 
 from tutor.classroom.roster import Roster, User, hash_password, save
-from tutor.classroom.server import MAX_WAITING_PER_ADDRESS
+from tutor.classroom.server import HANGUP_GRACE, MAX_WAITING_PER_ADDRESS
 from tutor.classroom.throttle import Throttle
 
 pytestmark = pytest.mark.slow
@@ -80,3 +80,19 @@ async def test_connections_not_logged_in_are_capped_per_address(classroom):
     await asyncio.sleep(0.5)
     ok, took = await timed(login(server.port, "cara", key=key))
     assert ok and took < 1.0
+
+
+async def test_a_disconnect_leaves_no_traceback_in_the_log(classroom):
+    server, key = classroom
+    conn = await asyncssh.connect("127.0.0.1", server.port, username="cara", client_keys=[key], known_hosts=None,
+                                  agent_path=None)
+    process = await conn.create_process(term_type="xterm-256color", term_size=(80, 24))
+    await asyncio.sleep(2)
+    process.close()
+    conn.close()
+    log = server.data / "serve.log"
+    deadline = time.monotonic() + HANGUP_GRACE + 3  # past the moment the hang-up's SIGKILL was due
+    while "cara disconnected" not in log.read_text() or time.monotonic() < deadline:
+        assert time.monotonic() < deadline + 30, log.read_text()
+        await asyncio.sleep(0.2)
+    assert "Traceback" not in log.read_text() + server.output()

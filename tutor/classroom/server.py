@@ -202,6 +202,7 @@ class Terminal(asyncssh.SSHServerSession):
         self.size = (80, 24)
         self.reason: str | None = None  # why the server hung up, if it did
         self.gone = False  # the client left: nothing more to send
+        self.killer: asyncio.TimerHandle | None = None  # the SIGKILL that follows a hang-up's SIGHUP
         self.last_input = asyncio.get_running_loop().time()
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
@@ -290,16 +291,14 @@ class Terminal(asyncssh.SSHServerSession):
             return
         self.reason = reason
         os.kill(self.child.pid, signal.SIGHUP)
-        asyncio.get_running_loop().call_later(HANGUP_GRACE, self._kill)
-
-    def _kill(self) -> None:
-        if self.child.exitcode is None:
-            self.child.kill()
+        self.killer = asyncio.get_running_loop().call_later(HANGUP_GRACE, self.child.kill)  # cancelled by `ended`
 
     def ended(self) -> None:
         """The app exited: log a crash, say why the server ended it, close the channel and clean up."""
         loop = asyncio.get_running_loop()
         loop.remove_reader(self.child.sentinel)
+        if self.killer:
+            self.killer.cancel()
         self.child.join()
         while not self.gone and self.pump():  # the app's last bytes (the terminal restored)
             pass
