@@ -7,7 +7,9 @@ transaction, so a process killed at any moment leaves every earlier row intact.
 import json
 import os
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,7 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or home() / "tutor.db"
+        self._lock = threading.Lock()  # one transaction at a time on this connection, whichever thread
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -159,6 +162,20 @@ class Store:
     def get_state(self, student: str, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def update_state(self, student: str, key: str, update: Callable[[Any], Any]) -> Any:
+        """Replace a state document by `update(current or None)` in one transaction, so that two
+        processes updating it at once each see the other's change; returns the new document."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                value = update(self.get_state(student, key))
+                self.set_state(student, key, value)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        return value
 
     def set_state(self, student: str, key: str, value: Any) -> None:
         self.db.execute(
