@@ -28,7 +28,7 @@ from tutor.lessons.model import (
     CONFIG_FIELDS, TOPICS, Answer, Block, Course, Expect, Experiment, Lesson, Meta, Option, Predict,
     Prose, Quiz, Step, Sweep, WhatIf,
 )
-from tutor.lessons.parse import Document, Fence, Problem, Section, parse, yaml_line, yaml_reason
+from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, parse, yaml_line, yaml_reason
 
 BUILTIN = Path(__file__).parent
 ENV_VAR = "TUTOR_LESSONS"
@@ -180,7 +180,7 @@ class _Reader:
 
     def read(self, text: str) -> Draft:
         doc = parse(text)
-        nodes = (yaml.compose(t, yaml.SafeLoader) for t in doc.meta_texts)
+        nodes = (load_yaml(text, line, compose=True) for text, line in doc.meta_texts)
         self.meta_nodes = [n for n in nodes if isinstance(n, yaml.MappingNode)]
         fences = [p for s in doc.sections for p in s.parts if isinstance(p, Fence)]
         structured = "topics" in doc.meta or any(f.kind in KINDS for f in fences)
@@ -267,13 +267,14 @@ class _Reader:
             return None
         ref = data.get("experiment")
         if ref is None or isinstance(ref, str):
-            line = locate(self.node(fence), ("experiment",), fence.line)
             if ref is None and len(own) != 1:
                 why = "no experiment in this step" if not own else f"{len(own)} experiments in this step"
-                self.note(True, line, f"predict block: {why}; name one with experiment: or write it inline")
+                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                          f"predict block: {why}; name one with experiment: or write it inline")
                 return None
             if ref is not None and ref not in named:
-                self.note(True, line, f"predict block: no experiment named '{ref}' in this lesson")
+                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                          f"predict block: no experiment named '{ref}' in this lesson")
                 return None
             target = own[0] if ref is None else named[ref]
             if target is None:  # that experiment is invalid, which is already reported
@@ -287,7 +288,7 @@ class _Reader:
             self.note(True, fence.line, f"{fence.kind} block is never closed: add a line with ```")
             return None
         try:
-            data = yaml.safe_load(fence.yaml_text())
+            data = fence.yaml()
         except yaml.YAMLError as err:
             self.note(True, yaml_line(err, fence.line), f"bad YAML in {fence.kind} block: {yaml_reason(err)}")
             return None
@@ -315,7 +316,7 @@ class _Reader:
     @staticmethod
     def node(fence: Fence) -> yaml.Node | None:
         try:
-            return yaml.compose(fence.yaml_text(), yaml.SafeLoader)
+            return fence.yaml(compose=True)
         except yaml.YAMLError:
             return None
 
