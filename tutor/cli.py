@@ -5,6 +5,7 @@ import getpass
 import json
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from typing import Any, NoReturn
 
 from tutor.classroom import cli as classroom
 from tutor.config import ExperimentConfig, flag, make_config
-from tutor.errors import ConfigError, TutorError
+from tutor.errors import ConfigError, TutorError, printable
 from tutor.files import shown_path
 from tutor.i18n import LANGS, Lang, default_lang, t
 from tutor.tune.cli import COMMANDS as TUNE_COMMANDS
@@ -23,7 +24,7 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2, without the usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}\n")
+        self.exit(2, f"{self.prog}: {printable(message)}\n")
 
 
 def student_id() -> str:
@@ -114,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2
+    except sqlite3.Error as err:  # a query outside the store's own methods met a damaged or full database
+        print(f"tutor: {printable(str(err))}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `tutor ... | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
@@ -177,12 +181,12 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.lessons import check, list_json, load_lessons, render
 
     if args.action == "check":
-        if not args.target or not Path(args.target).is_dir():
+        if not args.target or not _is_folder(Path(args.target)):
             raise TutorError(t("lessons.no_folder", lang, folder=shown_path(args.target or "")))
         errors = check(Path(args.target))
         for line in errors:
             print(line, file=sys.stderr)
-        print(t("lessons.checked", lang, folder=args.target, errors=len(errors)))
+        print(t("lessons.checked", lang, folder=shown_path(args.target), errors=len(errors)))
         return 1 if errors else 0
     course = load_lessons([Path(d) for d in args.lessons])
     for line in course.errors:
@@ -208,3 +212,11 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
         table.add_row(item["id"], item["lang"], item["title"], ", ".join(item["topics"]), str(item["steps"]))
     Console(highlight=False).print(table)
     return 0
+
+
+def _is_folder(path: "Path") -> bool:
+    """Whether `path` is a folder; False also for a name the system refuses (too long, a loop)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

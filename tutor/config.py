@@ -1,6 +1,7 @@
 """The settings of one experiment, validated: every knob of `tutor run`, with its accepted range."""
 
 import math
+import re
 from typing import Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -46,7 +47,7 @@ class ExperimentConfig(BaseModel):
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError("not a finite number")
-        return v
+        return v + 0.0  # -0.0 passes `ge=0` but not numpy's scale >= 0: it is 0
 
     @field_validator("hidden", mode="before")
     @classmethod
@@ -90,12 +91,13 @@ class ExperimentConfig(BaseModel):
 
 
 def parse_widths(text: str) -> tuple[int, ...]:
-    """'32,32' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises ValueError on anything else."""
+    """'32,32', '32 32' or '[32, 32]' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises
+    ValueError on anything else. Spaces separate widths: "8 8" is two layers of 8, never one of 88."""
     text = text.strip().lower()
     if text in ("", "none", "0", "[]"):
         return ()
-    parts = text.strip("[]()").replace(" ", "").split(",")
-    if not all(p.isdigit() for p in parts):
+    parts = re.split(r"\s*,\s*|\s+", text.strip("[]()").strip())
+    if not all(p.isdigit() and len(p) <= 6 for p in parts):
         raise ValueError("bad layer widths")
     return tuple(int(p) for p in parts)
 

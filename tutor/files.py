@@ -15,6 +15,14 @@ from tutor.errors import StoreError
 from tutor.i18n import Lang, t
 
 
+class Unreadable(StoreError):
+    """A file that cannot be read or written as asked; `reason` says why, the message names the file too."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{shown_path(path)}: {reason}")
+        self.reason = reason
+
+
 def shown_path(path: Path | str) -> str:
     """A path for a message: control characters escaped, very long ones cut in the middle."""
     text = str(path)
@@ -25,7 +33,7 @@ def shown_path(path: Path | str) -> str:
 def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
     """The UTF-8 text of the regular file `path`, at most `limit` bytes; None if there is no such file.
 
-    A StoreError names the path and the reason: not a regular file, too large, unreadable, not UTF-8.
+    An Unreadable error names the path and the reason: not a regular file, too large, unreadable, not UTF-8.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without a writer
@@ -36,23 +44,23 @@ def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
     with os.fdopen(fd, "rb") as f:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise StoreError(f"{shown_path(path)}: {t('files.not_regular', lang)}")
+                raise Unreadable(path, t("files.not_regular", lang))
             data = f.read(limit + 1)
         except OSError as err:
             raise _error(path, err) from None
     if len(data) > limit:
-        raise StoreError(f"{shown_path(path)}: {t('files.too_large', lang, kib=limit // 1024)}")
+        raise Unreadable(path, t("files.too_large", lang, kib=limit // 1024))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise StoreError(f"{shown_path(path)}: {t('files.not_utf8', lang)}") from None
+        raise Unreadable(path, t("files.not_utf8", lang)) from None
 
 
 def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: int = 0o777) -> None:
     """Replace `path` with `data` all at once (a temporary file, synced, renamed over it), mode 0600.
 
     `path` must be a regular file or not exist yet; a symlink's target is written, the link stays.
-    The folder is made if missing, with `folder_mode`. A StoreError names the path and the reason.
+    The folder is made if missing, with `folder_mode`. An Unreadable error names the path and the reason.
     """
     target = Path(os.path.realpath(path))
     try:
@@ -62,7 +70,7 @@ def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: in
     except OSError as err:
         raise _error(path, err) from None
     if mode is not None and not stat.S_ISREG(mode):
-        raise StoreError(f"{shown_path(path)}: {t('files.not_regular', lang)}")
+        raise Unreadable(path, t("files.not_regular", lang))
     tmp = None
     try:
         target.parent.mkdir(mode=folder_mode, parents=True, exist_ok=True)
@@ -80,5 +88,5 @@ def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: in
                 os.unlink(tmp)  # gone already once renamed
 
 
-def _error(path: Path, err: OSError) -> StoreError:
-    return StoreError(f"{shown_path(path)}: {err.strerror or err}")
+def _error(path: Path, err: OSError) -> "Unreadable":
+    return Unreadable(path, err.strerror or str(err))

@@ -4,6 +4,7 @@ One file under `TUTOR_HOME` serves one student or a whole class: each write is o
 transaction, so a process killed at any moment leaves every earlier row intact.
 """
 
+import functools
 import json
 import os
 import sqlite3
@@ -11,12 +12,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 from pydantic import BaseModel
 
 from tutor.errors import StoreError
+from tutor.files import shown_path
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 2
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
@@ -65,6 +69,20 @@ def home() -> Path:
     return Path(os.environ.get("TUTOR_HOME") or platformdirs.user_data_dir("tutor"))
 
 
+def _mapped(method: Callable[..., T]) -> Callable[..., T]:
+    """A Store method whose database errors (a read-only folder, a full disk, a damaged page found
+    mid-command) become one StoreError naming the file."""
+
+    @functools.wraps(method)
+    def mapped(self: "Store", *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as err:
+            raise StoreError(f"{shown_path(self.path)}: {err}") from None
+
+    return mapped
+
+
 class StoredRun(BaseModel):
     """A run as stored: its id and owner around the engine's result and the diagnoses."""
 
@@ -93,11 +111,12 @@ class Store:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"{self.path}: {err}") from None
+            raise StoreError(f"{shown_path(self.path)}: {err}") from None
 
     def close(self) -> None:
         self.db.close()
 
+    @_mapped
     def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]]) -> int:
         """Store a finished run; returns its id."""
         doc = result.model_dump(mode="json")
@@ -107,6 +126,7 @@ class Store:
         )
         return int(cur.lastrowid)
 
+    @_mapped
     def runs(self, student: str | None = None, limit: int = 100) -> list[StoredRun]:
         """The newest runs first, of one student or of everyone."""
         where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
@@ -115,12 +135,14 @@ class Store:
         )
         return [_stored(row) for row in rows]
 
+    @_mapped
     def run(self, run_id: int) -> StoredRun | None:
         row = self.db.execute(
             "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
         return _stored(row) if row else None
 
+    @_mapped
     def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
                correct: bool | None = None) -> None:
         """One step of progress: a step done, a quiz answered, a prediction graded."""
@@ -129,6 +151,7 @@ class Store:
             (student, time.time(), lesson, step, kind, answer, None if correct is None else int(correct)),
         )
 
+    @_mapped
     def progress(self, student: str) -> list[dict[str, Any]]:
         """Every progress event of a student, oldest first."""
         rows = self.db.execute(
@@ -136,33 +159,40 @@ class Store:
         )
         return [dict(zip(("lesson", "step", "kind", "answer", "correct", "created"), row)) for row in rows]
 
+    @_mapped
     def students(self) -> list[str]:
         """Everyone with a run, progress or state, alphabetically."""
         rows = self.db.execute("SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
         return sorted(r[0] for r in rows if not r[0].startswith("@"))
 
+    @_mapped
     def open_session(self, student: str, address: str | None = None) -> int:
         """A student connected; returns the session's id for `close_session`."""
         cur = self.db.execute("INSERT INTO sessions (student, started, address) VALUES (?, ?, ?)",
                               (student, time.time(), address))
         return int(cur.lastrowid)
 
+    @_mapped
     def close_session(self, session: int) -> None:
         """A student left."""
         self.db.execute("UPDATE sessions SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), session))
 
+    @_mapped
     def close_all_sessions(self) -> None:
         """Nobody is connected: a server starting after one that was killed."""
         self.db.execute("UPDATE sessions SET ended = ? WHERE ended IS NULL", (time.time(),))
 
+    @_mapped
     def connected(self) -> set[str]:
         """The students with an open session now."""
         return {r[0] for r in self.db.execute("SELECT DISTINCT student FROM sessions WHERE ended IS NULL")}
 
+    @_mapped
     def get_state(self, student: str, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()
         return json.loads(row[0]) if row else default
 
+    @_mapped
     def update_state(self, student: str, key: str, update: Callable[[Any], Any]) -> Any:
         """Replace a state document by `update(current or None)` in one transaction, so that two
         processes updating it at once each see the other's change; returns the new document."""
@@ -177,6 +207,7 @@ class Store:
             self.db.execute("COMMIT")
         return value
 
+    @_mapped
     def set_state(self, student: str, key: str, value: Any) -> None:
         self.db.execute(
             "INSERT INTO state (student, key, value, updated) VALUES (?, ?, ?, ?) "

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from tutor.config import shown
-from tutor.errors import ConfigError
+from tutor.errors import ConfigError, printable
 from tutor.files import read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
 from tutor.store import home
@@ -98,7 +98,7 @@ class User(BaseModel):
     @classmethod
     def _name(cls, v: Any) -> Any:
         if isinstance(v, str) and not (v.isascii() and NAME.fullmatch(v.lower())):
-            raise PydanticCustomError("bad_name", "bad name {value}", {"value": v})
+            raise PydanticCustomError("bad_name", "bad name {value}", {"value": printable(v)})  # not UTF-8: escaped
         return v.lower() if isinstance(v, str) else v
 
     @field_validator("keys", mode="before")

@@ -23,6 +23,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from tutor.errors import printable
+from tutor.files import Unreadable, read_text, shown_path
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import (
     CONFIG_FIELDS, TOPICS, Answer, Block, Course, Expect, Experiment, Lesson, Meta, Option, Predict,
@@ -32,6 +34,7 @@ from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, pa
 
 BUILTIN = Path(__file__).parent
 ENV_VAR = "TUTOR_LESSONS"
+MAX_BYTES = 64 * 2**20  # a lesson file larger than this is a mistake
 MODELS: dict[str, type[BaseModel]] = {
     "experiment": Experiment, "predict": Predict, "quiz": Quiz, "whatif": WhatIf, "sweep": Sweep,
 }
@@ -51,7 +54,8 @@ class Note:
     error: bool = True
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        where = shown_path(self.path)
+        return printable(f"{where}:{self.line}: {self.message}" if self.line else f"{where}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -80,15 +84,21 @@ def load_lessons(dirs: Iterable[Path] = (), *, search: bool = True) -> Course:
 def check(folder: Path) -> list[str]:
     """The errors of the files in `folder`, loaded beside the built-in lessons (for ids and links)."""
     _, notes = _load([BUILTIN, folder])
-    root = folder.resolve()
-    return [str(n) for n in notes if n.error and n.path.resolve().is_relative_to(root)]
+    root = _real(folder)
+    return [str(n) for n in notes if n.error and _real(n.path).is_relative_to(root)]
+
+
+def _real(path: Path) -> Path:
+    """The path with its links followed as far as they go (a link loop stops, never raises)."""
+    return Path(os.path.realpath(path))
 
 
 def lesson_files(folder: Path) -> list[Path]:
-    """The Markdown files under `folder`, except README.md and hidden or `_`-prefixed paths."""
+    """The Markdown entries under `folder`, except README.md and hidden or `_`-prefixed paths: files,
+    and whatever else is named like one (a dangling link, a FIFO), for `read_file` to report."""
     return sorted(
         p for p in folder.rglob("*.md")
-        if p.is_file() and p.name.lower() != "readme.md"
+        if not p.is_dir() and p.name.lower() != "readme.md"
         and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
     )
 
@@ -98,12 +108,17 @@ def _load(dirs: list[Path]) -> tuple[list[Lesson], list[Note]]:
     drafts: list[Draft] = []
     seen: set[Path] = set()
     for folder in dirs:
-        if not folder.is_dir():
+        try:
+            paths = lesson_files(folder) if folder.is_dir() else None
+        except OSError as err:  # a name too long, a folder that cannot be listed
+            notes.append(Note(folder, None, f"cannot read the folder: {err.strerror or err}"))
+            continue
+        if paths is None:
             notes.append(Note(folder, None, "no such folder"))
             continue
-        for path in lesson_files(folder):
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+        for path in paths:
+            if _real(path) not in seen:
+                seen.add(_real(path))
                 draft, found = read_file(path)
                 notes += found
                 drafts += [draft] if draft else []
@@ -145,9 +160,11 @@ def _linked(drafts: list[Draft], notes: list[Note]) -> list[Lesson]:
 def read_file(path: Path) -> tuple[Draft | None, list[Note]]:
     """One file as a draft lesson, or None and the reasons; never raises."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as err:
-        return None, [Note(path, 1, f"cannot read the file: {err}")]
+        text = read_text(path, MAX_BYTES)
+    except Unreadable as err:
+        return None, [Note(path, 1, f"cannot read the file: {err.reason}")]
+    if text is None:
+        return None, [Note(path, 1, "cannot read the file: a link to nothing")]
     reader = _Reader(path)
     try:
         draft = reader.read(text)
