@@ -9,6 +9,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from tutor.classroom import cli as classroom
@@ -95,8 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     lang: Lang = args.lang or default_lang()
     try:
-        if "" in args.lessons:  # Path("") is the current folder: never scanned by mistake
-            raise ConfigError(t("lessons.empty_folder", lang))
+        for folder in args.lessons:  # Path("") is the current folder: never scanned by mistake
+            if not folder or not _is_folder(Path(folder)):
+                raise ConfigError(t("lessons.not_a_folder", lang, folder=shown_path(folder)))
         if args.command == "run":
             return cmd_run(args, lang)
         if args.command == "ask":
@@ -107,8 +109,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_command(args, lang)
         if args.command in classroom.COMMANDS:
             return classroom.run_command(args, lang)
-        from pathlib import Path
-
         from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual
 
         return run_app(args.lang, [Path(d) for d in args.lessons])
@@ -176,8 +176,6 @@ def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
-
     from tutor.lessons import check, list_json, load_lessons, render
 
     if args.action == "check":
@@ -214,7 +212,7 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
     return 0
 
 
-def _is_folder(path: "Path") -> bool:
+def _is_folder(path: Path) -> bool:
     """Whether `path` is a folder; False also for a name the system refuses (too long, a loop)."""
     try:
         return path.is_dir()
