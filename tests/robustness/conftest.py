@@ -8,6 +8,8 @@ import pytest
 
 from tutor.cli import main
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "classroom"))  # remote: a real `tutor serve` and its clients
+
 
 @pytest.fixture
 def tutor(capsys, monkeypatch):
@@ -20,5 +22,3 @@ def tutor(capsys, monkeypatch):
         return code, out, err
 
     return call
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "classroom"))  # remote: a real `tutor serve` and its clients
