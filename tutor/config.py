@@ -1,6 +1,7 @@
 """The settings of one experiment, validated: every knob of `tutor run`, with its accepted range."""
 
 import math
+import re
 from typing import Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -47,7 +48,7 @@ class ExperimentConfig(BaseModel):
     def _finite(cls, v: float) -> float:
         if not math.isfinite(v):
             raise ValueError("not a finite number")
-        return v
+        return v + 0.0  # -0.0 passes `ge=0` but not numpy's scale >= 0: it is 0
 
     @field_validator("hidden", mode="before")
     @classmethod
@@ -92,12 +93,13 @@ class ExperimentConfig(BaseModel):
 
 
 def parse_widths(text: str) -> tuple[int, ...]:
-    """'32,32' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises ValueError on anything else."""
+    """'32,32', '32 32' or '[32, 32]' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises
+    ValueError on anything else. Spaces separate widths: "8 8" is two layers of 8, never one of 88."""
     text = text.strip().lower()
     if text in ("", "none", "0", "[]"):
         return ()
-    parts = text.strip("[]()").replace(" ", "").split(",")
-    if not all(p.isdigit() for p in parts):
+    parts = re.split(r"\s*,\s*|\s+", text.strip("[]()").strip())
+    if not all(p.isdigit() and len(p) <= 6 for p in parts):
         raise ValueError("bad layer widths")
     return tuple(int(p) for p in parts)
 
@@ -143,11 +145,11 @@ def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
         raise ConfigError(f"{flag(field)} {shown(value)}: {accepted(field, lang)}") from None
 
 
-def shown(value: Any) -> str:
-    """A value as the user typed it, on one short line (control characters escaped)."""
+def shown(value: Any, limit: int = 40) -> str:
+    """A value as the user typed it, on one line of at most `limit` characters (control characters escaped)."""
     text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
     text = text if text.isprintable() else repr(text)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def flag(field: str) -> str:

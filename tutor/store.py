@@ -4,18 +4,24 @@ One file under `TUTOR_HOME` serves one student or a whole class: each write is o
 transaction, so a process killed at any moment leaves every earlier row intact.
 """
 
+import functools
 import getpass
 import json
 import os
 import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 from pydantic import BaseModel
 
 from tutor.errors import StoreError
+from tutor.files import shown_path
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 2
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
@@ -70,6 +76,20 @@ def student_id() -> str:
     return os.environ.get("TUTOR_STUDENT") or getpass.getuser()
 
 
+def _mapped(method: Callable[..., T]) -> Callable[..., T]:
+    """A Store method whose database errors (a read-only folder, a full disk, a damaged page found
+    mid-command) become one StoreError naming the file."""
+
+    @functools.wraps(method)
+    def mapped(self: "Store", *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as err:
+            raise StoreError(f"{shown_path(self.path)}: {err}") from None
+
+    return mapped
+
+
 class StoredRun(BaseModel):
     """A run as stored: its id and owner around the engine's result and the diagnoses."""
 
@@ -86,6 +106,7 @@ class Store:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or home() / "tutor.db"
+        self._lock = threading.Lock()  # one transaction at a time on this connection, whichever thread
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
@@ -97,11 +118,12 @@ class Store:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as err:
-            raise StoreError(f"{self.path}: {err}") from None
+            raise StoreError(f"{shown_path(self.path)}: {err}") from None
 
     def close(self) -> None:
         self.db.close()
 
+    @_mapped
     def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]]) -> int:
         """Store a finished run; returns its id."""
         doc = result.model_dump(mode="json")
@@ -111,6 +133,7 @@ class Store:
         )
         return int(cur.lastrowid)
 
+    @_mapped
     def runs(self, student: str | None = None, limit: int = 100) -> list[StoredRun]:
         """The newest runs first, of one student or of everyone."""
         where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
@@ -119,21 +142,25 @@ class Store:
         )
         return [_stored(row) for row in rows]
 
+    @_mapped
     def run(self, run_id: int) -> StoredRun | None:
         row = self.db.execute(
             "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
         return _stored(row) if row else None
 
+    @_mapped
     def latest_run_id(self) -> int:
         """The id of the newest run of anyone (0 for none): a cheap test for 'anything new?'."""
         return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
 
+    @_mapped
     def run_ids(self, student: str, limit: int = 50) -> list[int]:
         """The ids of a student's newest runs, oldest first."""
         rows = self.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
         return [run_id for (run_id,) in rows][::-1]
 
+    @_mapped
     def last_runs(self) -> dict[str, tuple[int, str, str | None]]:
         """Per student with runs: how many, and the last one's status and first diagnosis code."""
         return {student: (n, status, code) for student, n, status, code in self.db.execute(
@@ -141,12 +168,14 @@ class Store:
             "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
             "JOIN runs AS r ON r.id = c.last")}
 
+    @_mapped
     def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(student, code, config) for every diagnosis of every run."""
         rows = self.db.execute(
             "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d")
         return [(student, code, json.loads(config)) for student, code, config in rows]
 
+    @_mapped
     def completed(self, metric: str, locked: dict[str, Any]) -> list[tuple[int, str, int, float | None]]:
         """(id, student, n_params, `metric` at the last epoch) of the completed runs whose config has the
         `locked` values, filtered and read inside SQLite (a run's result is large; its config is compared
@@ -158,6 +187,7 @@ class Store:
             f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
             f"FROM runs WHERE status = 'completed'{where}", args).fetchall()
 
+    @_mapped
     def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
                correct: bool | None = None) -> None:
         """One step of progress: a step done, a quiz answered, a prediction graded."""
@@ -166,6 +196,7 @@ class Store:
             (student, time.time(), lesson, step, kind, answer, None if correct is None else int(correct)),
         )
 
+    @_mapped
     def progress(self, student: str) -> list[dict[str, Any]]:
         """Every progress event of a student, oldest first."""
         rows = self.db.execute(
@@ -174,34 +205,56 @@ class Store:
         )
         return [dict(zip(("lesson", "step", "kind", "answer", "correct", "created"), row)) for row in rows]
 
+    @_mapped
     def students(self) -> list[str]:
         """Everyone with a run, progress or state, alphabetically."""
         rows = self.db.execute(
             "SELECT student FROM runs UNION SELECT student FROM progress UNION SELECT student FROM state")
         return sorted(r[0] for r in rows if not r[0].startswith("@"))
 
+    @_mapped
     def open_session(self, student: str, address: str | None = None) -> int:
         """A student connected; returns the session's id for `close_session`."""
         cur = self.db.execute("INSERT INTO sessions (student, started, address) VALUES (?, ?, ?)",
                               (student, time.time(), address))
         return int(cur.lastrowid)
 
+    @_mapped
     def close_session(self, session: int) -> None:
         """A student left."""
         self.db.execute("UPDATE sessions SET ended = ? WHERE id = ? AND ended IS NULL", (time.time(), session))
 
+    @_mapped
     def close_all_sessions(self) -> None:
         """Nobody is connected: a server starting after one that was killed."""
         self.db.execute("UPDATE sessions SET ended = ? WHERE ended IS NULL", (time.time(),))
 
+    @_mapped
     def connected(self) -> set[str]:
         """The students with an open session now."""
         return {r[0] for r in self.db.execute("SELECT DISTINCT student FROM sessions WHERE ended IS NULL")}
 
+    @_mapped
     def get_state(self, student: str, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM state WHERE student = ? AND key = ?", (student, key)).fetchone()
         return json.loads(row[0]) if row else default
 
+    @_mapped
+    def update_state(self, student: str, key: str, update: Callable[[Any], Any]) -> Any:
+        """Replace a state document by `update(current or None)` in one transaction, so that two
+        processes updating it at once each see the other's change; returns the new document."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                value = update(self.get_state(student, key))
+                self.set_state(student, key, value)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        return value
+
+    @_mapped
     def set_state(self, student: str, key: str, value: Any) -> None:
         self.db.execute(
             "INSERT INTO state (student, key, value, updated) VALUES (?, ?, ?, ?) "

@@ -131,7 +131,9 @@ def test_serve_checks_its_flags(capsys, fake, argv, message):
     assert message in capsys.readouterr().err and calls == []
 
 
-def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home):
+def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home, tmp_path, monkeypatch):
+    (tmp_path / "ours").mkdir()
+    monkeypatch.chdir(tmp_path)
     calls = fake("tutor.serve.server", "serve")
     assert main(["--lessons", "ours", "serve", "--host", "0.0.0.0", "--public", "--port", "2200", "--idle-timeout",
                  "0.5", "--slots", "3", "--lang", "en"]) == 0

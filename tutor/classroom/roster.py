@@ -16,10 +16,8 @@ HASHING_AT_ONCE hashes run at a time, so a crowd logging in needs at most that m
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Literal
@@ -29,7 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from tutor.config import shown
-from tutor.errors import ConfigError
+from tutor.errors import ConfigError, printable
+from tutor.files import read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
 from tutor.store import home
 
@@ -38,6 +37,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**17, 8, 1, 16, 32
 HASHING_AT_ONCE = 4
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 MIN_PASSWORD = 8
+MAX_BYTES = 16 * 2**20  # a roster of thousands of users with keys is a few MiB
 _HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
 
 
@@ -104,7 +104,7 @@ class User(BaseModel):
     @classmethod
     def _name(cls, v: Any) -> Any:
         if isinstance(v, str) and not (v.isascii() and NAME.fullmatch(v.lower())):
-            raise PydanticCustomError("bad_name", "bad name {value}", {"value": v})
+            raise PydanticCustomError("bad_name", "bad name {value}", {"value": printable(v)})  # not UTF-8: escaped
         return v.lower() if isinstance(v, str) else v
 
     @field_validator("keys", mode="before")
@@ -200,27 +200,33 @@ class Roster(BaseModel):
 
 
 def load(path: Path, lang: Lang = "en") -> Roster:
-    """The roster in `path`; a missing file is an empty roster. A ConfigError names the file, line and key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    """The roster in `path`; a missing file is an empty roster. A TutorError names the file, line and key."""
+    text = read_text(path, MAX_BYTES, lang)
+    if text is None:
         return Roster()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: {err}") from None
     try:
         tree = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(err, "problem", None) or err
-        raise ConfigError(f"{where}: {t('classroom.roster.yaml', lang, problem=problem)}") from None
+        line, problem = _yaml_problem(err, text)
+        raise ConfigError(f"{shown_path(path)}:{line}: {t('classroom.roster.yaml', lang, problem=problem)}") from None
     try:
         return Roster.model_validate(data or {})
     except ValidationError as err:
         loc, message = explain(err, lang)
         where = _where(loc)
-        raise ConfigError(f"{path}:{_line(tree, loc)}: {where + ': ' if where else ''}{message}") from None
+        raise ConfigError(f"{shown_path(path)}:{_line(tree, loc)}: {where + ': ' if where else ''}{message}") from None
+
+
+def _yaml_problem(err: yaml.YAMLError, text: str) -> tuple[int, str]:
+    """The 1-based line of a YAML error and its problem on one line (a bad character has only a position)."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    else:
+        line = text.count("\n", 0, getattr(err, "position", 0)) + 1
+    problem = getattr(err, "problem", None) or (str(err).splitlines() or ["?"])[0]
+    return line, shown(problem, 200)
 
 
 def explain(err: ValidationError, lang: Lang) -> tuple[tuple[str | int, ...], str]:
@@ -256,19 +262,9 @@ def _line(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
     return line
 
 
-def save(roster: Roster, path: Path) -> None:
-    """Write `roster` to `path` atomically (a temporary file renamed over it), readable by the owner only."""
+def save(roster: Roster, path: Path, lang: Lang = "en") -> None:
+    """Write `roster` to `path` atomically, readable by the owner only; a StoreError says why it could not."""
     users = [{"name": u.name, "role": u.role, "keys": list(u.keys), "password": u.password} for u in roster.users]
     text = "# tutor serve's roster: edit it, or use `tutor class add-student` / `remove-student`.\n"
     text += yaml.safe_dump({"users": users}, sort_keys=False, allow_unicode=True, width=1000)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"), lang)

@@ -5,6 +5,7 @@ Light at import: the roster (asyncssh), the store and the server load only when 
 
 import argparse
 import datetime
+import errno
 import getpass
 import ipaddress
 import json
@@ -17,6 +18,7 @@ from tutor.errors import ConfigError, TutorError
 from tutor.i18n import LANGS, Lang, t
 
 COMMANDS = {"class", "serve"}
+KEY_FILE_BYTES = 2**20  # an authorized_keys file of many keys; one public key line is under 3 KiB
 SERVE_FLAGS = {"port": "--port", "idle_timeout": "--idle-timeout", "slots": "--slots", "max_queued": "--max-queued"}
 
 
@@ -75,7 +77,7 @@ def run_command(args: argparse.Namespace, lang: Lang) -> int:
     if args.action == "remove-student":
         if roster.user(args.name.lower()) is None:
             raise TutorError(t("classroom.cli.unknown_user", lang, name=args.name, roster=path))
-        rosters.save(roster.without(args.name.lower()), path)
+        rosters.save(roster.without(args.name.lower()), path, lang)
         print(t("classroom.cli.removed", lang, name=args.name.lower(), roster=path))
         return 0
     return _add(roster, path, args, lang)
@@ -99,7 +101,7 @@ def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
         raise ConfigError(explain(err, lang)[1]) from None
     if args.password:
         user = user.model_copy(update={"password": hash_password(_ask_password(user.name, lang))})
-    save(roster.put(user), path)
+    save(roster.put(user), path, lang)
     role = t(f"classroom.cli.role.{user.role}", lang)
     print(t("classroom.cli.added" if old is None else "classroom.cli.updated", lang, name=user.name, role=role,
             keys=len(user.keys), password=t(f"classroom.cli.{'yes' if user.password else 'no'}", lang), roster=path))
@@ -112,11 +114,12 @@ def _read_keys(file: Path, lang: Lang) -> list[str]:
 
     from tutor.classroom.roster import check_key
     from tutor.config import shown
+    from tutor.files import read_text, shown_path
 
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"--key {file}: {err.strerror if isinstance(err, OSError) else err}") from None
+    text = read_text(file, KEY_FILE_BYTES, lang)
+    if text is None:
+        raise ConfigError(f"--key {shown_path(file)}: {os.strerror(errno.ENOENT)}")
+    lines = text.splitlines()
     keys = []
     for number, line in enumerate(lines, 1):
         line = line.strip()
@@ -126,10 +129,10 @@ def _read_keys(file: Path, lang: Lang) -> list[str]:
             check_key(line)
         except PydanticCustomError as err:
             message = t(f"classroom.roster.error.{err.type}", lang, value=shown(line))
-            raise ConfigError(f"{file}:{number}: {message}") from None
+            raise ConfigError(f"{shown_path(file)}:{number}: {message}") from None
         keys.append(line)
     if not keys:
-        raise ConfigError(t("classroom.cli.no_keys", lang, file=file))
+        raise ConfigError(t("classroom.cli.no_keys", lang, file=shown_path(file)))
     return keys
 
 

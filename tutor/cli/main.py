@@ -4,9 +4,11 @@ import argparse
 import json
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from tutor import __version__
@@ -14,8 +16,9 @@ from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
-from tutor.errors import TutorError
+from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
+from tutor.files import shown_path
 from tutor.i18n import LANGS, Lang, default_lang, t
 from tutor.store import Store, StoredRun, student_id
 
@@ -24,7 +27,7 @@ class Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2, without the usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}\n")
+        self.exit(2, f"{self.prog}: {printable(message)}\n")
 
 
 def build_parser() -> Parser:
@@ -94,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     lang: Lang = args.lang or default_lang()
     try:
+        for folder in args.lessons:  # Path("") is the current folder: never scanned by mistake
+            if not folder or not _is_folder(Path(folder)):
+                raise ConfigError(t("lessons.not_a_folder", lang, folder=shown_path(folder)))
         if args.command == "run":
             return cmd_run(args, lang)
         if args.command == "ask":
@@ -106,13 +112,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_command(args, lang)
         if args.command in classroom.COMMANDS:
             return classroom.run_command(args, lang)
-        from pathlib import Path
-
         from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual
 
         return run_app(args.lang, [Path(d) for d in args.lessons])
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as err:  # a query outside the store's own methods met a damaged or full database
+        print(f"tutor: {printable(str(err))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `tutor ... | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -175,17 +182,15 @@ def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
-
     from tutor.lessons import check, list_json, load_lessons, render
 
     if args.action == "check":
-        if not args.target or not Path(args.target).is_dir():
-            raise TutorError(t("lessons.no_folder", lang, folder=args.target or ""))
+        if not args.target or not _is_folder(Path(args.target)):
+            raise TutorError(t("lessons.no_folder", lang, folder=shown_path(args.target or "")))
         errors = check(Path(args.target))
         for line in errors:
             print(line, file=sys.stderr)
-        print(t("lessons.checked", lang, folder=args.target, errors=len(errors)))
+        print(t("lessons.checked", lang, folder=shown_path(args.target), errors=len(errors)))
         return 1 if errors else 0
     course = load_lessons([Path(d) for d in args.lessons])
     for line in course.errors:
@@ -305,3 +310,11 @@ def _when(created: float) -> str:
     import datetime
 
     return datetime.datetime.fromtimestamp(created).strftime("%Y-%m-%d %H:%M")
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False also for a name the system refuses (too long, a loop)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False

@@ -10,6 +10,7 @@ import signal
 import threading
 from typing import Any
 
+from tutor.config import shown
 from tutor.errors import ConfigError
 from tutor.i18n import LANGS, Lang, t
 
@@ -103,8 +104,8 @@ def _method(args: argparse.Namespace, lang: Lang, most: int) -> tuple[str, int]:
     if not args.space:
         raise ConfigError(t("tune.method.needs_space", lang, method=method))
     text = getattr(args, method)
-    if not (text.strip().isdecimal() and 1 <= int(text) <= most):
-        raise ConfigError(t("tune.method.count", lang, method=method, value=text, max=most))
+    if not (text.strip().isdecimal() and len(text.strip()) <= 9 and 1 <= int(text) <= most):
+        raise ConfigError(t("tune.method.count", lang, method=method, value=shown(text), max=most))
     return method, int(text)
 
 
@@ -116,5 +117,5 @@ def _budget(text: str | None, lang: Lang) -> float | None:
     except ValueError:
         seconds = math.nan
     if not (math.isfinite(seconds) and seconds > 0):
-        raise ConfigError(t("tune.budget", lang, value=text))
+        raise ConfigError(t("tune.budget", lang, value=shown(text)))
     return seconds

@@ -48,6 +48,7 @@ class Tutor:
         saved = store.get_state(student, DIALOGUE_STATE, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
         self.run_ids: list[int] = saved.get("runs", [])
+        self._saved_runs = set(self.run_ids)  # what the store had: runs beyond these were added elsewhere
         self.lesson_id: str | None = saved.get("lesson")
         self.step: int = saved.get("step", 0)
         self.last_text: str = saved.get("last_text", "")
@@ -62,9 +63,17 @@ class Tutor:
         return self._course
 
     def save(self) -> None:
-        self.store.set_state(self.student, DIALOGUE_STATE, {
-            "config": self.config.model_dump(mode="json"), "runs": self.run_ids[-50:], "lesson": self.lesson_id,
-            "step": self.step, "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang})
+        """Store the conversation. Runs that another process (a second `tutor ask`, a second session of
+        the same student) stored meanwhile are kept, in the order they were made."""
+        state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
+                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang}
+
+        def merged(saved: dict[str, Any] | None) -> dict[str, Any]:
+            elsewhere = set((saved or {}).get("runs", [])) - self._saved_runs
+            return {**state, "runs": sorted({*self.run_ids, *elsewhere})[-50:]}
+
+        self.run_ids = self.store.update_state(self.student, DIALOGUE_STATE, merged)["runs"]
+        self._saved_runs = set(self.run_ids)
 
     # -- one turn --------------------------------------------------------------------------------
 

@@ -6,8 +6,11 @@ from functools import cache
 
 from tinygrad import Device
 
+from tutor.config import shown
 from tutor.errors import DeviceError
 from tutor.i18n import Lang, t
+
+NOT_FOR_TRAINING = ("DISK", "NPY", "TINYFS", "PYTHON", "NULL")  # tinygrad's storage and test backends
 
 
 def resolve(name: str, lang: Lang = "en") -> str:
@@ -19,16 +22,16 @@ def resolve(name: str, lang: Lang = "en") -> str:
             message = t("device.no_clang", lang, install=install_clang()) if not has_clang() else t("device.none", lang)
             raise DeviceError(message) from None
     canonical = name.upper()
-    if canonical.split(":")[0] not in Device._devices:
-        known = ", ".join(sorted(d for d in Device._devices if d not in ("DISK", "NPY", "TINYFS", "PYTHON", "NULL")))
-        raise DeviceError(t("device.unknown", lang, device=name, known=known))
+    known = sorted(d for d in Device._devices if d not in NOT_FOR_TRAINING)
+    if canonical.split(":")[0] not in known:
+        raise DeviceError(t("device.unknown", lang, device=shown(name), known=", ".join(known)))
     if canonical.startswith("CPU") and not has_clang():
         raise DeviceError(t("device.no_clang", lang, install=install_clang()))
     try:
         return _open(canonical)
     except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DeviceError(t("device.unavailable", lang, device=name, reason=reason)) from None
+        raise DeviceError(t("device.unavailable", lang, device=shown(name), reason=reason)) from None
 
 
 def has_clang() -> bool:

@@ -2,19 +2,25 @@
 
 Capturing a step costs seconds; reloading a pickled one in a fresh process costs a fraction of one.
 Every buffer that holds weights or optimiser state is an input of the step, never captured inside it,
-so a cached step carries no trace of an earlier run. A corrupt or stale file is rebuilt, never fatal.
+so a cached step carries no trace of an earlier run. A corrupt or stale file is rebuilt, and a cache
+that cannot be read or written (a folder where a file should be, a path under a file) is skipped:
+never fatal. Loading a pickle runs code, so the folder is made private (0700): keep `TUTOR_CACHE`
+somewhere only you can write.
 """
 
+import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
 import platformdirs
 from tinygrad import TinyJit
+
+from tutor.errors import TutorError
+from tutor.files import write_atomically
 
 _loaded: dict[str, TinyJit] = {}
 # what a captured step computes depends on this code too: a change to it invalidates the cache
@@ -37,6 +43,8 @@ def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:
     if key in _loaded:
         return _loaded[key], True
     path = cache_dir() / f"{key}.pkl"
+    if not _private(path.parent):
+        return TinyJit(fn), False
     try:
         with open(path, "rb") as f:
             jit = pickle.load(f)
@@ -47,24 +55,35 @@ def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:
     except FileNotFoundError:
         pass
     except Exception:  # unreadable, truncated, or from another tinygrad: rebuild it
-        path.unlink(missing_ok=True)
+        _remove(path)
     return TinyJit(fn), False
 
 
 def put(key: str, jit: TinyJit) -> None:
     """Keep a freshly captured step in memory, and on disk when the cache folder is writable."""
     _loaded[key] = jit
-    folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as f:
-            pickle.dump(jit, f)
-        os.replace(f.name, folder / f"{key}.pkl")
-    except (OSError, pickle.PicklingError):
+        write_atomically(cache_dir() / f"{key}.pkl", pickle.dumps(jit), folder_mode=0o700)
+    except (TutorError, pickle.PicklingError):
         pass  # the in-memory copy still serves this process
 
 
 def forget(key: str) -> None:
     """Drop a step that failed to run (e.g. a stale capture), from memory and disk."""
     _loaded.pop(key, None)
-    (cache_dir() / f"{key}.pkl").unlink(missing_ok=True)
+    _remove(cache_dir() / f"{key}.pkl")
+
+
+def _private(folder: Path) -> bool:
+    """Whether `folder` is ours and nobody else may write in it (what makes its pickles safe to load)."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def _remove(path: Path) -> None:
+    """Delete a cached step if it is a file; anything else there is left alone."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)

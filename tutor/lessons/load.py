@@ -23,6 +23,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from tutor.errors import printable
+from tutor.files import Unreadable, read_text, shown_path
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import (
     CONFIG_FIELDS,
@@ -42,10 +44,11 @@ from tutor.lessons.model import (
     Sweep,
     WhatIf,
 )
-from tutor.lessons.parse import Document, Fence, Problem, Section, parse, yaml_line, yaml_reason
+from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, parse, yaml_line, yaml_reason
 
 BUILTIN = Path(__file__).parent
 ENV_VAR = "TUTOR_LESSONS"
+MAX_BYTES = 64 * 2**20  # a lesson file larger than this is a mistake
 MODELS: dict[str, type[BaseModel]] = {
     "experiment": Experiment, "predict": Predict, "quiz": Quiz, "whatif": WhatIf, "sweep": Sweep,
 }
@@ -65,7 +68,8 @@ class Note:
     error: bool = True
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+        where = shown_path(self.path)
+        return printable(f"{where}:{self.line}: {self.message}" if self.line else f"{where}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -94,15 +98,21 @@ def load_lessons(dirs: Iterable[Path] = (), *, search: bool = True) -> Course:
 def check(folder: Path) -> list[str]:
     """The errors of the files in `folder`, loaded beside the built-in lessons (for ids and links)."""
     _, notes = _load([BUILTIN, folder])
-    root = folder.resolve()
-    return [str(n) for n in notes if n.error and n.path.resolve().is_relative_to(root)]
+    root = _real(folder)
+    return [str(n) for n in notes if n.error and _real(n.path).is_relative_to(root)]
+
+
+def _real(path: Path) -> Path:
+    """The path with its links followed as far as they go (a link loop stops, never raises)."""
+    return Path(os.path.realpath(path))
 
 
 def lesson_files(folder: Path) -> list[Path]:
-    """The Markdown files under `folder`, except README.md and hidden or `_`-prefixed paths."""
+    """The Markdown entries under `folder`, except README.md and hidden or `_`-prefixed paths: files,
+    and whatever else is named like one (a dangling link, a FIFO), for `read_file` to report."""
     return sorted(
         p for p in folder.rglob("*.md")
-        if p.is_file() and p.name.lower() != "readme.md"
+        if not p.is_dir() and p.name.lower() != "readme.md"
         and not any(part.startswith((".", "_")) for part in p.relative_to(folder).parts)
     )
 
@@ -112,12 +122,17 @@ def _load(dirs: list[Path]) -> tuple[list[Lesson], list[Note]]:
     drafts: list[Draft] = []
     seen: set[Path] = set()
     for folder in dirs:
-        if not folder.is_dir():
+        try:
+            paths = lesson_files(folder) if folder.is_dir() else None
+        except OSError as err:  # a name too long, a folder that cannot be listed
+            notes.append(Note(folder, None, f"cannot read the folder: {err.strerror or err}"))
+            continue
+        if paths is None:
             notes.append(Note(folder, None, "no such folder"))
             continue
-        for path in lesson_files(folder):
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+        for path in paths:
+            if _real(path) not in seen:
+                seen.add(_real(path))
                 draft, found = read_file(path)
                 notes += found
                 drafts += [draft] if draft else []
@@ -159,9 +174,11 @@ def _linked(drafts: list[Draft], notes: list[Note]) -> list[Lesson]:
 def read_file(path: Path) -> tuple[Draft | None, list[Note]]:
     """One file as a draft lesson, or None and the reasons; never raises."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeError) as err:
-        return None, [Note(path, 1, f"cannot read the file: {err}")]
+        text = read_text(path, MAX_BYTES)
+    except Unreadable as err:
+        return None, [Note(path, 1, f"cannot read the file: {err.reason}")]
+    if text is None:
+        return None, [Note(path, 1, "cannot read the file: a link to nothing")]
     reader = _Reader(path)
     try:
         draft = reader.read(text)
@@ -194,7 +211,7 @@ class _Reader:
 
     def read(self, text: str) -> Draft:
         doc = parse(text)
-        nodes = (yaml.compose(t, yaml.SafeLoader) for t in doc.meta_texts)
+        nodes = (load_yaml(text, line, compose=True) for text, line in doc.meta_texts)
         self.meta_nodes = [n for n in nodes if isinstance(n, yaml.MappingNode)]
         fences = [p for s in doc.sections for p in s.parts if isinstance(p, Fence)]
         structured = "topics" in doc.meta or any(f.kind in KINDS for f in fences)
@@ -281,13 +298,14 @@ class _Reader:
             return None
         ref = data.get("experiment")
         if ref is None or isinstance(ref, str):
-            line = locate(self.node(fence), ("experiment",), fence.line)
             if ref is None and len(own) != 1:
                 why = "no experiment in this step" if not own else f"{len(own)} experiments in this step"
-                self.note(True, line, f"predict block: {why}; name one with experiment: or write it inline")
+                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                          f"predict block: {why}; name one with experiment: or write it inline")
                 return None
             if ref is not None and ref not in named:
-                self.note(True, line, f"predict block: no experiment named '{ref}' in this lesson")
+                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                          f"predict block: no experiment named '{ref}' in this lesson")
                 return None
             target = own[0] if ref is None else named[ref]
             if target is None:  # that experiment is invalid, which is already reported
@@ -301,7 +319,7 @@ class _Reader:
             self.note(True, fence.line, f"{fence.kind} block is never closed: add a line with ```")
             return None
         try:
-            data = yaml.safe_load(fence.yaml_text())
+            data = fence.yaml()
         except yaml.YAMLError as err:
             self.note(True, yaml_line(err, fence.line), f"bad YAML in {fence.kind} block: {yaml_reason(err)}")
             return None
@@ -329,7 +347,7 @@ class _Reader:
     @staticmethod
     def node(fence: Fence) -> yaml.Node | None:
         try:
-            return yaml.compose(fence.yaml_text(), yaml.SafeLoader)
+            return fence.yaml(compose=True)
         except yaml.YAMLError:
             return None
 

@@ -34,9 +34,9 @@ class Fence:
     raw: str  # the whole block as written
     closed: bool
 
-    def yaml_text(self) -> str:
-        """The body padded with blank lines, so YAML marks count file lines (0-based)."""
-        return "\n" * self.line + self.body
+    def yaml(self, compose: bool = False) -> Any:
+        """The body's YAML (see `load_yaml`), its marks counting file lines."""
+        return load_yaml(self.body, self.line, compose)
 
 
 @dataclass
@@ -53,7 +53,7 @@ class Document:
     """A lesson file's parts, before validation."""
 
     meta: dict[str, Any]
-    meta_texts: list[str]  # each front matter document, padded like Fence.yaml_text
+    meta_texts: list[tuple[str, int]]  # each front matter document and the 0-based line it starts at
     title: str | None
     sections: list[Section]  # sections[0] is the intro before the first `##`
     links: list[tuple[str, int]]  # wikilink targets in prose, with their lines
@@ -112,9 +112,9 @@ def front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str], int]:
             return meta, texts, start
         if end is None:
             raise Problem(1, "front matter is never closed: add a line with --- after it")
-        text = "\n" * start + "\n".join(chunk)
+        text = "\n".join(chunk)
         try:
-            data = yaml.safe_load(text)
+            data = load_yaml(text, start)
         except yaml.YAMLError as err:
             if texts:
                 return meta, texts, start
@@ -124,7 +124,7 @@ def front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str], int]:
                 return meta, texts, start
             raise Problem(start + 1, "front matter is not a YAML mapping of keys to values")
         meta.update(data or {})
-        texts.append(text)
+        texts.append((text, start))
         start = end + 1
 
 
@@ -137,6 +137,27 @@ def read_fence(lines: list[str], i: int, opening: re.Match[str]) -> Fence:
     kind = info.split()[0].lower() if info else ""
     body = "\n".join(lines[i + 1 : last + (end is None)])
     return Fence(kind, i + 1, body, "\n".join(lines[i : last + 1]), end is not None)
+
+
+def load_yaml(text: str, line: int, compose: bool = False) -> Any:
+    """Safe YAML of `text` (its node tree with `compose`), its marks counting from the 0-based `line`:
+    a block's text keeps its file's line numbers without being padded (a pad re-read for every block
+    made checking a file quadratic in its size). Data is read by libyaml when there is one; a YAML
+    error is raised by the Python reader, whose marks can start at `line`."""
+    if not compose:
+        try:
+            return yaml.load(text, Loader=_FAST)
+        except yaml.YAMLError:
+            pass  # raised again below, with file lines
+    loader = yaml.SafeLoader(text)
+    loader.line = line
+    try:
+        return loader.get_single_node() if compose else loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def yaml_line(err: yaml.YAMLError, default: int) -> int:

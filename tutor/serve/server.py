@@ -22,6 +22,7 @@ import signal
 import struct
 import tempfile
 import termios
+from collections import Counter
 from pathlib import Path
 
 import asyncssh
@@ -36,6 +37,7 @@ from tutor.serve.options import ServeOptions
 from tutor.store import Store
 
 log = logging.getLogger("tutor.serve")
+MAX_WAITING, MAX_WAITING_PER_ADDRESS = 256, 64  # connections not logged in yet: a lab behind one NAT logs in at once
 HANGUP_GRACE = 10.0  # seconds a child has to store a run in progress before it is killed
 FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
 EXPORTS = {"export": False, "export --excel": True}  # the commands a teacher may run, and whether for spreadsheets
@@ -47,9 +49,8 @@ class Classroom:
     def __init__(self, opts: ServeOptions) -> None:
         self.opts = opts
         self.store = Store(opts.data / "tutor.db")
-        # Failed logins wait: per address and name (a typing student), and per address (a whole
-        # classroom may share one address behind NAT, so it gets more free tries).
-        self.throttles = {"name": Throttle(), "address": Throttle(free=20)}
+        self.throttle = Throttle()  # password guesses: per address, or per address and login once it succeeded
+        self.unauthenticated: Counter[str] = Counter()  # connections not logged in yet, by address
         self.sessions: dict[int, Terminal] = {}  # by child pid
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
         self._roster: tuple[float, rosters.Roster] | None = None
@@ -142,15 +143,38 @@ class Classroom:
 
 
 class Door(asyncssh.SSHServer):
-    """Authentication: roster users only, by key or password; failures slowed down per address."""
+    """Authentication: roster users only, by key or password; password guesses throttled (see `throttle`),
+    and at most MAX_WAITING connections (MAX_WAITING_PER_ADDRESS from one address) not logged in yet."""
 
     def __init__(self, room: Classroom) -> None:
         self.room = room
         self.address = "?"
+        self.waiting = False  # counted among the connections not logged in yet
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.address = (conn.get_extra_info("peername") or ("?",))[0]
+        waiting = self.room.unauthenticated
+        if waiting[self.address] >= MAX_WAITING_PER_ADDRESS or waiting.total() >= MAX_WAITING:
+            log.warning("too many connections not logged in yet (%s): refused one", self.address)
+            conn.abort()
+            return
+        waiting[self.address] += 1
+        self.waiting = True
+
+    def auth_completed(self) -> None:
+        self._done_waiting()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._done_waiting()
+
+    def _done_waiting(self) -> None:
+        """This connection no longer counts against the admission limit: logged in, or gone."""
+        if self.waiting:
+            self.waiting = False
+            self.room.unauthenticated[self.address] -= 1
+            if self.room.unauthenticated[self.address] <= 0:
+                del self.room.unauthenticated[self.address]
 
     def begin_auth(self, username: str) -> bool:
         keys = self.room.roster().authorized_keys(username)
@@ -165,15 +189,20 @@ class Door(asyncssh.SSHServer):
         return Terminal(self.room)
 
     async def validate_password(self, username: str, password: str) -> bool:
-        keys = {"name": f"{self.address} {username}", "address": self.address}
-        throttles = self.room.throttles
-        await asyncio.sleep(max(throttles[k].delay(key) for k, key in keys.items()))
+        throttle, address = self.room.throttle, self.address
+        key = throttle.key(address, username)
+        wait = throttle.reserve(key)
+        if wait is None:
+            log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
+            return False
+        await asyncio.sleep(wait)
         roster = self.room.roster()
         ok = await asyncio.get_running_loop().run_in_executor(None, roster.verify, username, password)
-        for kind, key in keys.items():
-            (throttles[kind].succeeded if ok else throttles[kind].failed)(key)
-        if not ok:
-            log.warning("failed password for %r from %s", username, self.address)
+        if ok:
+            throttle.succeeded(key, address, username)
+        else:
+            log.warning("failed password for %r from %s", username, address)
+            await asyncio.sleep(throttle.failed(key))
         return ok
 
 
@@ -187,6 +216,7 @@ class Terminal(asyncssh.SSHServerSession):
         self.reason: str | None = None  # why the server hung up, if it did
         self.gone = False  # the client left: nothing more to send
         self.command: str | None = None  # a teacher's export, instead of the app
+        self.killer: asyncio.TimerHandle | None = None  # the SIGKILL that follows a hang-up's SIGHUP
         self.last_input = asyncio.get_running_loop().time()
 
     def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
@@ -300,16 +330,14 @@ class Terminal(asyncssh.SSHServerSession):
             return
         self.reason = reason
         os.kill(self.child.pid, signal.SIGHUP)
-        asyncio.get_running_loop().call_later(HANGUP_GRACE, self._kill)
-
-    def _kill(self) -> None:
-        if self.child.exitcode is None:
-            self.child.kill()
+        self.killer = asyncio.get_running_loop().call_later(HANGUP_GRACE, self.child.kill)  # cancelled by `ended`
 
     def ended(self) -> None:
         """The app exited: log a crash, say why the server ended it, close the channel and clean up."""
         loop = asyncio.get_running_loop()
         loop.remove_reader(self.child.sentinel)
+        if self.killer:
+            self.killer.cancel()
         self.child.join()
         while not self.gone and self.pump():  # the app's last bytes (the terminal restored)
             pass
