@@ -258,9 +258,9 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
      "single | new | value | value of | number of | amount of | size of | total | in total | current | "
-     "for example | instead | so | ok so | the same", "el | la | los | las | lo | le | este | esta | estos | "
+     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than", "el | la | los | las | lo | le | este | esta | estos | "
      "estas | ese | esa | eso | mi | mis | su | sus | tu | ahora | por favor | porfa | solo | sola | solamente | "
-     "única | nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
+     "única | nada más | y nada más | nomás | no más que | nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
      "total | en total | actual | por ejemplo | entonces", ""),
     (Tag("word"), "i | you | me | we | us | do | does | did | can | could | would | should | will | have | has | "
      "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "

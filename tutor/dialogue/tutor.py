@@ -5,13 +5,14 @@ comparing, moving through the lessons) and answers in the student's language. Al
 the object and in the store, so the CLI, the app and every SSH session each hold their own.
 """
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
 from tutor.classroom.exercise import current_exercise, leaderboard
-from tutor.config import ExperimentConfig, accepted, argument, make_config
+from tutor.config import MAX_LAYERS, ExperimentConfig, accepted, argument, flag, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
@@ -341,32 +342,67 @@ class Tutor:
 
 
 def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> ExperimentConfig:
-    """The config with each change applied; out-of-range results are refused with the range, never clamped."""
+    """The config with each change applied; a change that cannot apply, or an out-of-range result, is
+    refused with the accepted range, never clamped."""
     values = cfg.model_dump()
     for field, change in changes.items():
-        op, value = change.op, change.value
-        if field == "width":
-            widths = values["hidden"] or (DEFAULT_WIDTH,)
-            values["hidden"] = tuple(_integral(combine(op, w, value)) for w in widths)
-        elif field == "layers":
-            depth = _integral(combine(op, len(values["hidden"]), value))
-            if depth < 0:
-                raise ConfigError(t("dialogue.out_of_range", lang, field=field_name("layers", lang), value=depth,
-                                    range=accepted("hidden", lang)))
-            widths = values["hidden"] or (DEFAULT_WIDTH,)
-            values["hidden"] = tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
-        elif field == "hidden":
-            values[field] = (*values[field], *value) if op == "add" else value
-        elif op == "set":
-            values[field] = value
-        else:
-            new = combine(op, values[field], value)
-            values[field] = _integral(new) if isinstance(values[field], int) else new
+        try:
+            values["hidden" if field in SHAPE_FIELDS else field] = _changed(cfg, values, field, change.op, change.value)
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang), range=_range(field, lang))) from None
     try:
         return make_config(values, lang)
     except ConfigError as err:
+        reason = str(err)
+        for name in values:  # "--samples 3: …" reads "the number of examples 3: …"
+            reason = reason.replace(flag(name), field_name(name, lang))
         field = next(iter(changes), "")
-        raise ConfigError(t("dialogue.refused", lang, reason=str(err), field=field_name(field, lang))) from None
+        raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
+
+
+SHAPE_FIELDS = ("hidden", "width", "layers")
+
+
+def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str, value: Any) -> Any:
+    """The new value of `field` (of `hidden` for the shapes); TypeError or ValueError when `op`
+    cannot apply to it ("double the activation", "add tanh")."""
+    widths: tuple[int, ...] = tuple(values["hidden"])
+    if field == "hidden" and isinstance(value, list):
+        return (*widths, *value) if op == "add" else tuple(value) if op == "set" else _refuse()
+    if field == "layers" or (field == "hidden" and op == "add"):  # "add 2 layers" to the widths
+        depth = _whole(combine(op, len(widths), _number(value)))
+        if not 0 <= depth <= MAX_LAYERS:
+            raise ValueError(depth)
+        widths = widths or (DEFAULT_WIDTH,)
+        return tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
+    if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
+        return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+    current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
+    if op == "set":
+        return value
+    new = combine(op, _number(current), _number(value))
+    return _whole(new) if isinstance(current, int) else new
+
+
+def _number(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(x)
+    return x
+
+
+def _whole(x: float) -> int:
+    """Counts stay whole: 32 × 0.5 = 16, 32 × 1/3 = 11; a count that rounds to nothing is refused."""
+    if not math.isfinite(x) or abs(x) > 10**9:
+        raise ValueError(x)
+    return int(round(x))
+
+
+def _refuse() -> Any:
+    raise TypeError
+
+
+def _range(field: str, lang: Lang) -> str:
+    return accepted("hidden" if field in SHAPE_FIELDS else field, lang)
 
 
 def choice_index(answer: object, n: int) -> int | None:
@@ -383,11 +419,6 @@ def choice_index(answer: object, n: int) -> int | None:
 
 def combine(op: str, current: float, value: float) -> float:
     return current * value if op == "mul" else current + value if op == "add" else value
-
-
-def _integral(x: float) -> int | float:
-    """Counts stay whole: 32 × 0.5 = 16; a fractional count is kept so validation can refuse it."""
-    return int(round(x)) if abs(x - round(x)) < 1e-9 or abs(x) >= 1 else x
 
 
 def field_name(field: str, lang: Lang) -> str:
