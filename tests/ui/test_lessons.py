@@ -23,10 +23,10 @@ def last_said(app) -> str:
 
 
 def choices_on_screen(app) -> None:
-    """Whenever the prompt offers the number keys, the card they choose from is whole on screen."""
+    """Whenever the prompt names the number keys, the card they choose from is whole on screen."""
     prompt = app.main.query_one(PromptInput)
     flow = app.tutor.flow
-    if not prompt.options:
+    if not prompt.options or "1–" not in prompt.placeholder:
         return
     card = app.main.cards[id(flow.menu)]
     talk = app.main.talk
@@ -225,4 +225,6 @@ async def test_number_keys_are_offered_only_with_the_choices_on_screen(make_app,
                 app.tutor.lesson_id, app.tutor.step = lesson.id, step
                 app.main.show_step()
                 await settle(pilot)
+                if app.tutor.flow.menu is not None:  # a step opening on a question shows it, keys named
+                    assert "1–" in app.main.query_one(PromptInput).placeholder, (lesson.id, step)
                 choices_on_screen(app)

@@ -39,9 +39,16 @@ class LessonSteps:
         return self.tutor.flow
 
     def choosing(self) -> int:
-        """How many options the number keys choose from now: none while the menu is out of sight."""
+        """How many options the number keys choose from now: none while the run panel hides them."""
         flow = self.flow
         return flow.options() if flow is not None and not self.panel_in_front() else 0
+
+    def menu_in_view(self) -> bool:
+        """The card the number keys choose from is whole on screen."""
+        flow = self.flow
+        card = self.cards.get(id(flow.menu)) if flow is not None and flow.menu is not None else None
+        return card is not None and not self.panel_in_front() and bool(card.region) and \
+            self.talk.region.contains_region(card.region)
 
     def panel_in_front(self) -> bool:
         """The run panel hides the conversation (a narrow terminal showing the run)."""
@@ -56,6 +63,8 @@ class LessonSteps:
             return ui("hint.free", lang)
         if flow.menu is not None and self.panel_in_front():
             return ui("hint.panel", lang)
+        if flow.menu is not None and not self.menu_in_view():
+            return ui("hint.scrolled", lang)
         if isinstance(flow.gate, Experiment):
             return ui("hint.run", lang)
         if isinstance(flow.gate, Quiz) and not flow.gate.choices:
@@ -108,8 +117,9 @@ class LessonSteps:
             if shown.said:
                 self.say(shown.said, "tutor" if shown.correct is None else "verdict" if shown.correct else "wrong")
             self.reveal(shown)
-        self.keep_question_in_view()
+            self.keep_question_in_view()
         self.relabel()
+        self.talk.call_after_refresh(self.relabel)  # once scrolled: are the choices in view?
 
     def mark(self, shown: Shown) -> None:
         """The card of the block the reply deals with: answered, tried, trained, or open again."""

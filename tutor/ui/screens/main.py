@@ -104,6 +104,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if exercise is not None:  # the teacher's class exercise, and how to see one's place on its board
             greeting.append(Said(ui("exercise", self.lang, exercise=exercise.describe(self.lang)), "note"))
         self.show_step(*greeting)
+        self.watch(self.talk, "scroll_y", lambda _: self.relabel(), init=False)  # the choices in view or not
         self.query_one(PromptInput).focus()
 
     # -- parts -----------------------------------------------------------------------------------
