@@ -47,8 +47,10 @@ class LessonSteps:
         """The card the number keys choose from is whole on screen."""
         flow = self.flow
         card = self.cards.get(id(flow.menu)) if flow is not None and flow.menu is not None else None
-        return card is not None and not self.panel_in_front() and bool(card.region) and \
-            self.talk.region.contains_region(card.region)
+        if card is None or self.panel_in_front() or not card.virtual_region:
+            return False
+        talk, box = self.talk, card.virtual_region  # scroll offsets change at once; screen regions on layout
+        return talk.scroll_y <= box.y and box.bottom <= talk.scroll_y + talk.scrollable_content_region.height
 
     def panel_in_front(self) -> bool:
         """The run panel hides the conversation (a narrow terminal showing the run)."""
