@@ -101,21 +101,24 @@ def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
     assert reply.suggestion is None or set(reply.suggestion) <= {"lr"}
 
 
-def test_next_goes_on_to_the_question_and_past_it_once_answered(tutor):
-    opened = tutor.handle("go to the lesson on the learning rate")
-    assert opened.shown.heading and tutor.step == 0
-    while tutor.flow.gate is None and not tutor.flow.finished:
-        tutor.handle("next")
-    gate = tutor.flow.gate
-    if gate is not None:
-        assert tutor.handle("next", run=False).run is None  # a question or experiment waits: nothing skipped
-        assert tutor.flow.gate is gate
-    tutor.flow.settle()
-    while tutor.step == 0:
-        tutor.handle("next", run=False)
-        if tutor.flow.gate is not None:
-            tutor.flow.settle()
-    assert [e["kind"] for e in Store().progress("ana")] == ["done"] and tutor.step == 1
+def test_next_waits_for_the_open_question_and_goes_on_once_it_is_answered(tutor):
+    from tutor.i18n import t
+    from tutor.lessons import Quiz
+
+    opened = tutor.handle("teach me the basics of training")
+    choice = tutor.flow.gate
+    assert isinstance(choice, Quiz) and opened.shown.heading and choice.question.split()[0] in opened.text
+    waiting = tutor.handle("next")
+    assert waiting.text == t("dialogue.more.pick_choice", waiting.lang, n=len(choice.choices))
+    assert tutor.flow.gate is choice
+    right = next(i for i, c in enumerate(choice.choices) if c.correct)
+    tutor.handle(str(right + 1))
+    number = tutor.flow.gate
+    assert isinstance(number, Quiz) and number.answer is not None
+    assert tutor.handle("next").text == t("dialogue.more.want_number", waiting.lang)
+    assert tutor.handle(f"{number.answer:g}").shown.settled and tutor.flow.finished
+    tutor.handle("next")
+    assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz", "done"] and tutor.step == 1
 
 
 def test_no_run_never_trains_whatever_the_kind(isolated_home, capsys):

@@ -3,7 +3,7 @@ leaves the question open), a prediction graded by its run, what-if questions by 
 on; the open question always in view; `tutor ask` records the same progress; F4 switches language."""
 
 import pytest
-from pilot_tools import say, screen_lines, screen_text, settle, showing
+from pilot_tools import say, screen_text, settle, showing
 
 from tutor.cli import main
 from tutor.dialogue.tutor import Tutor

@@ -278,9 +278,11 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
      "single | new | value | value of | number of | amount of | size of | total | in total | current | "
-     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than", "el | la | los | las | lo | le | este | esta | estos | "
+     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than",
+     "el | la | los | las | lo | le | este | esta | estos | "
      "estas | ese | esa | eso | mi | mis | su | sus | tu | ahora | por favor | porfa | solo | sola | solamente | "
-     "única | nada más | y nada más | nomás | no más que | nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
+     "única | nada más | y nada más | nomás | no más que | "
+     "nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
      "total | en total | actual | por ejemplo | entonces", ""),
     (Tag("word"), "i | you | me | we | us | do | does | did | can | could | would | should | will | have | has | "
      "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "
@@ -304,7 +306,8 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("más ancho | más ancha | más anchos | más anchas | anchas | anchos", "es",
      (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("deeper", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
-    ("más profunda | más profundo | más profundas | más profundos", "es", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("más profunda | más profundo | más profundas | más profundos", "es",
+     (Tag("field", "layers"), Tag("dir", 1, "adj"))),
     ("as wide | as wide as | as broad", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("as deep | as deep as", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
     ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
@@ -314,7 +317,8 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
      (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("narrower", "en", (Tag("field", "width"), Tag("dir", -1, "adj"))),
-    ("más estrecha | más estrecho | más estrechas | más estrechos | estrechas | estrechos", "es", (Tag("field", "width"), Tag("dir", -1, "adj"))),
+    ("más estrecha | más estrecho | más estrechas | más estrechos | estrechas | estrechos", "es",
+     (Tag("field", "width"), Tag("dir", -1, "adj"))),
     ("train longer | train for longer | longer training", "en", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
     ("entrena más tiempo | entrenar más tiempo | más tiempo", "es", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
     ("train less | shorter training", "en", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),

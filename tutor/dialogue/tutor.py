@@ -356,11 +356,6 @@ class Tutor:
         intro = f"# {lesson.title}\n\n{lesson.intro}".strip() if self.step == 0 else ""
         return self._lesson_reply(intent, Shown(said=said, heading=heading, intro=intro, items=self._flow.reveal()))
 
-    def go_on(self, on_epoch: Callable[[Epoch], None] | None = None,
-              should_stop: Callable[[], bool] | None = None) -> Reply:
-        """Enter: train the step's experiment, show what comes next, or move to the next step or lesson."""
-        return self.turn(Intent(kind="next", lang=self.lang), on_epoch, should_stop)
-
     def _on_next(self, intent: Intent, on_epoch, should_stop) -> Reply:
         flow = self.flow
         if flow is None:
@@ -417,48 +412,50 @@ class Tutor:
         """Train the step's experiment (or the one a prediction bets on) and grade the bet by its diagnoses;
         a cancelled run leaves the gate open."""
         gate = flow.gate
-        reply = self.run_config(cfg, what_if(self.config, cfg, self.lang), on_epoch, should_stop)
-        reply = reply.model_copy(update={"intent": intent})
-        if reply.run is None or reply.run.status == "cancelled" or gate is None:
-            return reply.model_copy(update={"shown": Shown(said=reply.text, block=gate)})
+        ran = self.run_config(cfg, what_if(self.config, cfg, self.lang), on_epoch, should_stop)
+        if ran.run is None or ran.run.status == "cancelled" or gate is None:
+            return self._lesson_reply(intent, Shown(said=ran.text, block=gate), ran)
         if isinstance(gate, Predict) and chosen is not None:
-            right = gate.right(d.code for d in reply.diagnoses)
-            graded = self._graded(intent, flow, gate, chosen, chosen in right, right=right, ran=cfg, after=reply.text)
-            return graded.model_copy(update={k: getattr(reply, k) for k in (
-                "run", "run_id", "diagnoses", "comparison", "suggestion")})
+            right = gate.right(d.code for d in ran.diagnoses)
+            return self._graded(intent, flow, gate, chosen, chosen in right, right=right, run=ran)
         flow.settle(ran=cfg)
-        return self._lesson_reply(intent, Shown(said=reply.text, block=gate, settled=True, items=flow.reveal()), reply)
+        return self._lesson_reply(intent, Shown(said=ran.text, block=gate, settled=True, items=flow.reveal()), ran)
 
     def _graded(self, intent: Intent, flow: StepFlow, block: Quiz | Predict, chosen: int | None, correct: bool, *,
-                right: tuple[int, ...] | None = None, ran: ExperimentConfig | None = None, after: str = "") -> Reply:
-        """Record the answer, say whether it is right and why, and show what the step holds next."""
+                right: tuple[int, ...] | None = None, run: Reply | None = None) -> Reply:
+        """Record the answer, say whether it is right and why (and what its run showed), and show what the
+        step holds next; a wrong answer to a quiz leaves it open."""
         choice = block.choices[chosen] if chosen is not None else None
         feedback = choice.feedback if choice else getattr(block, "feedback", "")
         self.store.record(self.student, flow.lesson.id, flow.index, "quiz" if isinstance(block, Quiz) else "predict",
                           choice.text if choice else str(intent.answer), correct)
         verdict = t("dialogue.more.right" if correct else "dialogue.more.wrong", self.lang)
         again = t("dialogue.more.try_again", self.lang) if isinstance(block, Quiz) and not correct else ""
-        said = "\n\n".join(p for p in (f"{verdict} {' '.join(feedback.split())} {again}".strip(), after) if p)
+        words = f"{verdict} {' '.join(feedback.split())} {again}".strip()
+        said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
-        flow.settle(ran=ran)
+        flow.settle(ran=run.run.config if run and run.run else None)
         if right is None:
             right = tuple(i for i, c in enumerate(block.choices) if getattr(c, "correct", False))
-        return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=correct, settled=True,
-                                                right=list(right), items=flow.reveal()))
+        shown = Shown(said=said, block=block, chosen=chosen, correct=correct, settled=True, right=list(right),
+                      items=flow.reveal())
+        return self._lesson_reply(intent, shown, run)
 
     def _ask_again(self, intent: Intent, question: Quiz | Predict) -> Reply:
         """The question is still open: how to answer it."""
         if isinstance(question, Quiz) and not question.choices:
             return self._lesson_reply(intent, Shown(said=t("dialogue.more.want_number", self.lang)))
-        return self._lesson_reply(intent, Shown(said=t("dialogue.more.pick_choice", self.lang, n=len(question.choices))))
+        said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
+        return self._lesson_reply(intent, Shown(said=said))
 
     def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None) -> Reply:
         """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it."""
         step = self.flow.step if self.flow else None
         parts = [shown.said, shown.intro, shown.heading, *(item_text(item, step, self.lang) for item in shown.items)]
         text = "\n\n".join(p for p in parts if p) or t("dialogue.more.no_question", self.lang)
-        fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")} if run else {}
+        fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")
+                  } if run else {}
         return Reply(text=text, intent=intent, lang=self.lang, shown=shown, **fields)
 
 
@@ -473,7 +470,8 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
         try:
             values["hidden" if field in SHAPE_FIELDS else field] = _changed(cfg, values, field, change.op, change.value)
         except (TypeError, ValueError, OverflowError):
-            raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang), range=_range(field, lang))) from None
+            raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
+                                range=_range(field, lang))) from None
     try:
         return make_config(values, lang)
     except ConfigError as err:

@@ -17,7 +17,7 @@ from tutor.lessons.flow import Shown, StepFlow
 from tutor.ui.jobs import Job
 from tutor.ui.text import plain_links, ui
 from tutor.ui.widgets.cards import turn_for
-from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, Said, StepHeading
+from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, StepHeading
 
 
 class LessonSteps:
@@ -75,8 +75,8 @@ class LessonSteps:
             return ui("hint.answer", lang, n=flow.options())
         if flow.options():
             return ui("hint.choose", lang, n=flow.options())
-        return ui("hint.next" if not flow.finished else "hint.next_step" if not flow.last_step else "hint.next_lesson",
-                  lang)
+        after = "hint.next" if not flow.finished else "hint.next_step" if not flow.last_step else "hint.next_lesson"
+        return ui(after, lang)
 
     def show_step(self, *preface: Widget) -> None:
         """Open the tutor's current step from its top, after `preface` turns (a greeting)."""
@@ -138,14 +138,12 @@ class LessonSteps:
 
     def reveal(self, shown: Shown) -> None:
         """The step's new items, the first at the top of the view (a step is read downwards)."""
-        turns: list[Widget] = []
+        flow, turns = self.flow, []
         if shown.intro:
             turns.append(LessonText(plain_links(shown.intro)))
-        if shown.heading:
-            flow = self.flow
-            n, of = (flow.index + 1, len(flow.lesson.steps)) if flow else (1, 1)
-            turns.append(StepHeading(ui("step", self.lang, n=n, of=of, title=flow.step.title if flow else "")))
-        flow = self.flow
+        if shown.heading and flow is not None:
+            turns.append(StepHeading(ui("step", self.lang, n=flow.index + 1, of=len(flow.lesson.steps),
+                                        title=flow.step.title)))
         for item in shown.items:
             ran = flow is not None and isinstance(item, Experiment) and item.config in flow.ran
             turns.append(turn_for(item, self.lang, ran))

@@ -224,7 +224,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
 
     @on(JobDone)
     def job_done(self, event: JobDone) -> None:
-        reply, job = event.reply, event.job
+        reply = event.reply
         self.busy = None
         if reply.run is not None:
             self.suggestion = reply.suggestion
