@@ -89,8 +89,8 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
     assert lesson is not None and "lr" in lesson.topics
     from tutor.lessons import Predict
 
-    index = next(i for i, s in enumerate(lesson.steps) if any(isinstance(b, Predict) for b in s.blocks))
-    tutor.step = index
+    tutor.step = next(i for i, s in enumerate(lesson.steps) if isinstance(s.blocks[0], Predict))
+    assert isinstance(tutor.flow.gate, Predict) or tutor.handle("next").shown.items
     reply = tutor.handle("a")
     assert reply.run is not None and reply.text.split()[0] in ("Right!", "Not", "¡Correcto!", "No")
     events = Store().progress("ana")
@@ -105,10 +105,24 @@ def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
     assert reply.suggestion is None or set(reply.suggestion) <= {"lr"}
 
 
-def test_next_records_the_step_as_done(tutor):
-    tutor.handle("go to the lesson on epochs")
+def test_next_waits_for_the_open_question_and_goes_on_once_it_is_answered(tutor):
+    from tutor.i18n import t
+    from tutor.lessons import Quiz
+
+    opened = tutor.handle("teach me the basics of training")
+    choice = tutor.flow.gate
+    assert isinstance(choice, Quiz) and opened.shown.heading and choice.question.split()[0] in opened.text
+    waiting = tutor.handle("next")
+    assert waiting.text == t("dialogue.more.pick_choice", waiting.lang, n=len(choice.choices))
+    assert tutor.flow.gate is choice
+    right = next(i for i, c in enumerate(choice.choices) if c.correct)
+    tutor.handle(str(right + 1))
+    number = tutor.flow.gate
+    assert isinstance(number, Quiz) and number.answer is not None
+    assert tutor.handle("next").text == t("dialogue.more.want_number", waiting.lang)
+    assert tutor.handle(f"{number.answer:g}").shown.settled and tutor.flow.finished
     tutor.handle("next")
-    assert [e["kind"] for e in Store().progress("ana")] == ["done"] and tutor.step == 1
+    assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz", "done"] and tutor.step == 1
 
 
 def test_no_run_never_trains_whatever_the_kind(isolated_home, capsys):

@@ -462,3 +462,32 @@ def test_decimal_comma_and_point_read_the_same(template: str, field: str, writte
     intent = parse(template.format(f=field, v=written))
     assert intent.changes == parse(template.format(f=field, v="0.5")).changes
     assert any(change == Change(op="set", value=0.5) for change in intent.changes.values()), intent
+
+
+@pytest.mark.parametrize("text,field,op,value", [
+    # amounts as fractions and multiples in words, for any numeric field
+    ("a third of the epochs", "epochs", "mul", 1 / 3), ("dos tercios de las épocas", "epochs", "mul", 2 / 3),
+    ("three quarters of the samples", "samples", "mul", 0.75), ("la décima parte del learning rate", "lr", "mul", 0.1),
+    ("el cuádruple de neuronas", "width", "mul", 4), ("five times the learning rate", "lr", "mul", 5),
+    ("la mitad de ruido", "noise", "mul", 0.5), ("ten times fewer samples", "samples", "mul", 0.1),
+    # what a multiple applies to
+    ("make the layers twice as wide", "width", "mul", 2), ("capas 3 veces más anchas", "width", "mul", 3),
+    ("make the network 2 times deeper", "layers", "mul", 2),
+    # settings named by what they are
+    ("switch to adaptive moments", "optimizer", "set", "adam"), ("usa sgd con inercia", "optimizer", "set", "momentum"),
+    ("prueba gradient descent with momentum", "optimizer", "set", "momentum"),
+    ("usa la unidad lineal rectificada", "activation", "set", "relu"), ("con inercia 0.95", "momentum", "set", 0.95),
+    ("add a weight penalty of 0.001", "weight_decay", "set", 0.001),
+    # removing a setting
+    ("get rid of the noise", "noise", "set", 0), ("quita la regularización", "weight_decay", "set", 0),
+    # a network as its widths
+    ("una red con capas de 64 y 32", "hidden", "set", [64, 32]),
+    ("what about a 64-32 network", "hidden", "set", [64, 32]),
+    ("try a network with 256, 128 and 64 units", "hidden", "set", [256, 128, 64]),
+    ("96x48", "hidden", "set", [96, 48]), ("a network of two layers of 16", "hidden", "set", [16, 16]),
+])
+def test_grammar_classes(text: str, field: str, op: str, value) -> None:
+    intent = parse(text)
+    assert intent.kind == "what_if" and list(intent.changes) == [field], intent
+    change = intent.changes[field]
+    assert change.op == op and (change.value == value or change.value == pytest.approx(value)), intent

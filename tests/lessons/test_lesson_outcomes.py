@@ -38,3 +38,16 @@ def test_experiment_shows_what_the_lesson_expects(place):
     assert experiment.expect.met_by(codes), f"{place}: got {sorted(codes)}, expected {experiment.expect}"
     for predict in predictions:
         assert predict.right(codes), f"{place}: no choice of {predict.question!r} is right for {sorted(codes)}"
+
+
+OPTIMIZERS = [(place, seed) for place in sorted(EXPERIMENTS) if "/optimizers:" in place for seed in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("place,seed", OPTIMIZERS)
+def test_the_optimizers_lesson_holds_for_other_seeds(place, seed):
+    """Seeds 1–3 as well as the lesson's own 0: what it shows is the optimiser's doing, not luck."""
+    experiment, predictions = EXPERIMENTS[place]
+    codes = {d.code for d in explain(train(experiment.config.changed(seed=seed)))}
+    assert experiment.expect.met_by(codes), f"{place} seed {seed}: got {sorted(codes)}, expected {experiment.expect}"
+    for predict in predictions:
+        assert predict.right(codes), f"{place} seed {seed}: no choice of {predict.question!r} is right"

@@ -8,6 +8,7 @@ from tutor.dialogue.tutor import Tutor
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.runs import RunsScreen
 from tutor.ui.widgets.chart import LineChart
+from tutor.ui.widgets.conversation import Said
 from tutor.ui.widgets.datamap import DataMap
 
 FOOTER = ("f1 Help", "f3 Runs", "f4 Español", "^p palette")
@@ -26,8 +27,8 @@ async def test_start_screen(make_app, size):
         assert all(len(line) <= size[0] for line in lines)
         assert lines[0].startswith(" tutor · What training a network means · 1/")
         assert all(key in lines[-1] for key in FOOTER)
-        text = screen_text(app)
-        assert "Hi! I am your neural network tutor" in text and "What training a network means" in text
+        text = screen_text(app)  # at 80×24 the step's question is in view: the greeting may have scrolled off
+        assert "Hi! I am your neural network tutor" in str(app.main.talk.query(Said).first().render())
         talk, run = app.main.query_one("#talk"), app.main.query_one("#run")
         if size[0] < 120:
             assert not run.display and "f2 Panel" in lines[-1]

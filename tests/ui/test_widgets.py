@@ -4,10 +4,10 @@ import numpy as np
 from textual.app import App, ComposeResult
 
 from tutor.config import ExperimentConfig
+from tutor.dialogue.tutor import what_if
 from tutor.lessons import Experiment, Predict, Quiz, WhatIf
+from tutor.lessons.flow import StepFlow
 from tutor.lessons.model import Prose
-from tutor.ui.flow import StepFlow
-from tutor.ui.jobs import intent_for
 from tutor.ui.text import config_diff, num, pct
 from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
@@ -99,7 +99,7 @@ def test_numbers_and_diffs_read_well():
 
 def test_launched_runs_name_what_changed():
     base = ExperimentConfig()
-    intent = intent_for(base, base.changed(lr=5, hidden=(16,), seed=3), "en")
+    intent = what_if(base, base.changed(lr=5, hidden=(16,), seed=3), "en")
     assert intent.kind == "what_if" and set(intent.changes) == {"lr", "hidden"}  # seed is no dialogue field
     assert intent.changes["hidden"].value == [16]
 

@@ -42,9 +42,11 @@ FIELDS = {
                    "activación | función de activación | funciones de activación | no linealidad", ""),
     "optimizer": ("optimizer | optimiser | optimization algorithm",
                   "optimizador | algoritmo de optimización | método de optimización", ""),
-    "weight_decay": ("weight decay | weightdecay | l2 | l2 regularization | l2 penalty | regularization",
+    "weight_decay": ("weight decay | weightdecay | l2 | l2 regularization | l2 regularisation | l2 penalty | "
+                     "regularization | regularisation | weight penalty | penalty on the weights | ridge",
                      "decaimiento de pesos | decaimiento de los pesos | decaimiento del peso | regularización | "
-                     "regularización l2 | penalización l2", "wd"),
+                     "regularización l2 | penalización l2 | penalización de los pesos | penalización de pesos | "
+                     "decaimiento de peso", "wd"),
     "dataset": ("data set | datasets", "conjunto de datos | set de datos | juego de datos", "dataset"),
     "samples": ("sample | samples | example | examples | data point | data points | datapoint | datapoints | "
                 "point | points | observation | observations | instance | instances | dataset size",
@@ -55,17 +57,28 @@ FIELDS = {
 
 # (field, value): (English, Spanish, either)
 OPTIONS = {
-    ("activation", "relu"): ("rectified linear | rectified linear unit", "rectificador", "relu | relus"),
+    ("activation", "relu"): ("rectified linear | rectified linear unit | rectifier",
+                             "rectificador | unidad lineal rectificada | lineal rectificada", "relu | relus"),
     ("activation", "tanh"): ("hyperbolic tangent", "tangente hiperbólica | tangente", "tanh"),
     ("activation", "sigmoid"): ("sigmoid | sigmoids | logistic | logistic function",
                                 "sigmoide | sigmoidea | sigmoidal | logística | función logística", ""),
-    ("activation", "leaky_relu"): ("", "", "leaky relu | leakyrelu | lrelu | leaky"),
-    ("optimizer", "sgd"): ("plain sgd | vanilla sgd | gradient descent | stochastic gradient descent",
+    ("activation", "leaky_relu"): ("leaky rectified linear | leaky rectifier", "relu con fuga | relu permeable",
+                                   "leaky relu | leakyrelu | lrelu | leaky"),
+    ("optimizer", "sgd"): ("plain sgd | vanilla sgd | gradient descent | stochastic gradient descent | "
+                           "plain gradient descent | mini batch gradient descent",
                            "sgd puro | sgd simple | sgd normal | descenso de gradiente | descenso del gradiente | "
-                           "descenso por gradiente | descenso de gradiente estocástico", "sgd"),
-    ("optimizer", "momentum"): ("sgd with momentum | momentum sgd | sgd momentum | momentum optimizer | heavy ball",
-                                "sgd con momentum | optimizador momentum | optimizador de momentum", ""),
-    ("optimizer", "adam"): ("", "", "adam | adamw"),
+                           "descenso por gradiente | descenso de gradiente estocástico | gradiente descendente | "
+                           "gradiente descendente estocástico | descenso del gradiente estocástico", "sgd"),
+    ("optimizer", "momentum"): ("sgd with momentum | momentum sgd | sgd momentum | momentum optimizer | heavy ball | "
+                                "gradient descent with momentum | stochastic gradient descent with momentum | "
+                                "heavy ball method | polyak momentum",
+                                "sgd con momentum | optimizador momentum | optimizador de momentum | sgd con inercia | "
+                                "descenso de gradiente con inercia | gradiente descendente con inercia | "
+                                "descenso de gradiente con momentum | gradiente descendente con momentum | "
+                                "descenso del gradiente con inercia | optimizador con inercia", ""),
+    ("optimizer", "adam"): ("adaptive moment estimation | adaptive moments | adaptive moment | adaptive optimizer",
+                            "estimación adaptativa de momentos | estimación de momentos adaptativa | "
+                            "momentos adaptativos | optimizador adaptativo", "adam | adamw"),
     ("dataset", "moons"): ("moons | two moons | half moons", "lunas | medias lunas | dos lunas", ""),
     ("dataset", "circles"): ("circles | rings | concentric circles", "círculos | anillos | círculos concéntricos", ""),
     ("dataset", "spiral"): ("spiral | spirals", "espiral | espirales", ""),
@@ -253,14 +266,23 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("yesno", "true"), "true", "verdadero | cierto", ""),
     (Tag("yesno", "false"), "false", "falso", ""),
     (Tag("num", Num(words=0.5, fraction=True)), "a half | one half", "medio | media", ""),
-    (Tag("num", Num(words=1 / 3, fraction=True)), "a third | one third", "un tercio | una tercera parte", ""),
+    (Tag("num", Num(words=1 / 3, fraction=True)), "a third | one third", "un tercio | una tercera parte | "
+     "la tercera parte", ""),
+    (Tag("num", Num(words=2 / 3, fraction=True)), "two thirds", "dos tercios | dos terceras partes", ""),
+    (Tag("num", Num(words=0.75, fraction=True)), "three quarters", "tres cuartos | tres cuartas partes", ""),
+    (Tag("num", Num(words=0.2, fraction=True)), "a fifth | one fifth", "un quinto | la quinta parte | "
+     "una quinta parte", ""),
+    (Tag("num", Num(words=0.1, fraction=True)), "a tenth | one tenth", "un décimo | la décima parte | "
+     "una décima parte", ""),
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
      "single | new | value | value of | number of | amount of | size of | total | in total | current | "
-     "for example | instead | so | ok so | the same", "el | la | los | las | lo | le | este | esta | estos | "
+     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than",
+     "el | la | los | las | lo | le | este | esta | estos | "
      "estas | ese | esa | eso | mi | mis | su | sus | tu | ahora | por favor | porfa | solo | sola | solamente | "
-     "única | nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
+     "única | nada más | y nada más | nomás | no más que | "
+     "nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
      "total | en total | actual | por ejemplo | entonces", ""),
     (Tag("word"), "i | you | me | we | us | do | does | did | can | could | would | should | will | have | has | "
      "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "
@@ -280,12 +302,23 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
 COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("momentum", "", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
     ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum", "", (Tag("field", "momentum"),)),
+    ("inercia", "es", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
+    ("más ancho | más ancha | más anchos | más anchas | anchas | anchos", "es",
+     (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("deeper", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
-    ("más profunda | más profundo", "es", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("más profunda | más profundo | más profundas | más profundos", "es",
+     (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("as wide | as wide as | as broad", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
+    ("as deep | as deep as", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
+    ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
+    # a network named before its widths: "red de 128 y 64", "a network of 64-32"
+    ("red | red neuronal | network | net | neural network", "",
+     (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
-    ("más ancha | más ancho", "es", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("narrower", "en", (Tag("field", "width"), Tag("dir", -1, "adj"))),
-    ("más estrecha | más estrecho", "es", (Tag("field", "width"), Tag("dir", -1, "adj"))),
+    ("más estrecha | más estrecho | más estrechas | más estrechos | estrechas | estrechos", "es",
+     (Tag("field", "width"), Tag("dir", -1, "adj"))),
     ("train longer | train for longer | longer training", "en", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
     ("entrena más tiempo | entrenar más tiempo | más tiempo", "es", (Tag("field", "epochs"), Tag("dir", 1, "verb"))),
     ("train less | shorter training", "en", (Tag("field", "epochs"), Tag("dir", -1, "verb"))),

@@ -76,6 +76,7 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
                  last: str, searching: bool) -> tuple[list[Item], str]:
     """Fill `slots` from one clause; return the operators the next clause may inherit and the last
     field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
+    clause = _networks(clause)
     if carried and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
         clause = carried + clause
     targets = _targets(clause)
@@ -164,14 +165,40 @@ def _add_change(slots: Slots, name: str, change: Change) -> None:
 
 
 def _targets(clause: list[Item]) -> dict[int, str]:
-    """Positions of field mentions (and of "trials" nouns); "per layer" is no mention of layers."""
+    """Positions of field mentions (and of "trials" nouns); "per layer" is no mention of layers; in
+    "make the layers 4 times wider" the comparative is the target, "the layers" only what it describes."""
     targets = {}
     for k, item in enumerate(clause):
         if item.field == "layers" and k and clause[k - 1].has("each"):
             continue
         if item.field or item.has("trials"):
             targets[k] = item.field or "trials"
+    if any(clause[k].has("dir") for k, name in targets.items() if name in SHAPES):
+        targets = {k: name for k, name in targets.items() if name not in SHAPES or clause[k].has("dir")}
     return targets
+
+
+def _networks(clause: list[Item]) -> list[Item]:
+    """The clause with a network named by its widths made a mention of `hidden`: "red de 128 y 64",
+    "a network of 64, 32", or widths alone written as dimensions, "128x64"."""
+    hidden = Tag("field", "hidden")
+    named = [Item(it.text, (hidden, *it.tags), it.lang) if it.has("net") and not it.field and _widths_follow(clause, k)
+             else it for k, it in enumerate(clause)]
+    if any(it.field for it in named):
+        return named
+    dims = next((k for k, it in enumerate(named) if it.has("list") and set(it.text.split()) & {"x", "-"}), None)
+    return named if dims is None else [*named[:dims], Item("hidden", (hidden,)), *named[dims:]]
+
+
+def _widths_follow(clause: list[Item], k: int) -> bool:
+    """Whether layer widths follow item k, past "of", "with" and the like: "a network of 64, 32"."""
+    for j in range(k + 1, len(clause)):
+        item = clause[j]
+        if item.has("list") or (item.num is not None and not item.num.weak):
+            return j + 1 == len(clause) or not clause[j + 1].field  # "two layers of 64" is no width
+        if not item.has("prep", "with", "filler"):
+            return False
+    return False
 
 
 def _gap(clause: list[Item], a: int, b: int, allowed: tuple[str, ...]) -> bool:
@@ -304,6 +331,8 @@ def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
         return Change(op="set", value=[])
     if ops["add"] and name == "layers":
         return Change(op="add", value=ops["add"].value)
+    if ops["add"] and ops["add"].value < 0 and name in ZEROABLE:  # "quita el weight decay"
+        return Change(op="set", value=0)
     return None
 
 
@@ -326,6 +355,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
         return Change(op="set", value=value / 100)
     if mul and prep != "set":
         return Change(op="mul", value=mul.value)
+    if num.fraction and not after_field and prep not in ("set", "by") and not (direction or add):  # "a third of"
+        return Change(op="mul", value=value)
     if prep == "set":
         return Change(op="set", value=value)
     if add and name in ZEROABLE and after_field and add.value > 0:  # "add noise 0.3": noise is usually off

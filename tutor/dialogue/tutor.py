@@ -5,24 +5,27 @@ comparing, moving through the lessons) and answers in the student's language. Al
 the object and in the store, so the CLI, the app and every SSH session each hold their own.
 """
 
+import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from tutor.classroom.exercise import current_exercise, leaderboard
-from tutor.config import ExperimentConfig, accepted, argument, make_config
+from tutor.config import MAX_LAYERS, ExperimentConfig, accepted, argument, flag, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
-from tutor.dialogue.intent import Search
+from tutor.dialogue.intent import Change, FieldName, Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
-from tutor.lessons import Course, Lesson, Predict, Quiz, Step, load_lessons
+from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
+from tutor.lessons.flow import Shown, StepFlow
+from tutor.lessons.render import item_text
 from tutor.store import DIALOGUE_STATE, Store
 
-TRAINS = ("what_if", "sweep", "lr_find", "answer")  # kinds that train: `run=False` only plans them
+SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 DEFAULT_WIDTH = 32
 
@@ -38,6 +41,7 @@ class Reply(BaseModel):
     diagnoses: list[Diagnosis] = []
     comparison: Comparison | None = None
     suggestion: dict[str, Any] | None = None  # the next experiment, runnable with one key
+    shown: Shown | None = None  # the part of the lesson this reply shows, for a screen to draw
 
 
 class Tutor:
@@ -55,6 +59,8 @@ class Tutor:
         self.last_fields: list[str] = saved.get("last_fields", [])
         self.lang: Lang = lang or saved.get("lang", "es")
         self._course = course
+        self._flow: StepFlow | None = None
+        self._stored_flow: dict[str, Any] = saved.get("flow", {})
 
     @property
     def course(self) -> Course:
@@ -65,8 +71,10 @@ class Tutor:
     def save(self) -> None:
         """Store the conversation. Runs that another process (a second `tutor ask`, a second session of
         the same student) stored meanwhile are kept, in the order they were made."""
+        flow = {"lesson": self._flow.lesson.id, "step": self._flow.index, **self._flow.state()} if self._flow else \
+            self._stored_flow
         state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
-                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang}
+                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow}
 
         def merged(saved: dict[str, Any] | None) -> dict[str, Any]:
             elsewhere = set((saved or {}).get("runs", [])) - self._saved_runs
@@ -82,8 +90,17 @@ class Tutor:
         """Answer one message; `run=False` plans without training (what `tutor ask --no-run` does)."""
         intent = self.understand(text)
         self.lang = self.fixed_lang or intent.lang
+        return self.turn(intent, on_epoch, should_stop, run)
+
+    def turn(self, intent: Intent, on_epoch: Callable[[Epoch], None] | None = None,
+             should_stop: Callable[[], bool] | None = None, run: bool = True) -> Reply:
+        """Act on an understood message (the app's keys make their intents directly)."""
+        intent = self.picked(intent)
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
-        reply = handler(intent, on_epoch, should_stop) if run or intent.kind not in TRAINS else self._plan(intent)
+        if run or not (intent.kind in SEARCHES or self.plan(intent) is not None):
+            reply = handler(intent, on_epoch, should_stop)
+        else:
+            reply = self._plan(intent)
         if intent.kind != "repeat":
             self.last_text = reply.text
         self.save()
@@ -163,17 +180,43 @@ class Tutor:
 
     def planned(self, text: str) -> ExperimentConfig | None:
         """The config `text` would train, if it asks for a run the tutor accepts (for a live panel)."""
-        intent = self.understand(text)
-        if intent.kind != "what_if":
+        return self.plan(self.understand(text))
+
+    def plan(self, intent: Intent) -> ExperimentConfig | None:
+        """The one config this intent would train: a what-if, the step's experiment on "next", the run
+        that grades a prediction, a what-if question picked by its number; else None."""
+        intent = self.picked(intent)
+        if intent.kind == "what_if":
+            try:
+                return self.changed(intent)
+            except TutorError:
+                return None
+        flow = self.flow
+        if flow is None:
             return None
-        try:
-            return self.changed(intent)
-        except TutorError:
+        if intent.kind == "next" and isinstance(flow.gate, Experiment):
+            return flow.gate.config
+        if intent.kind != "answer":
             return None
+        if isinstance(flow.gate, Predict) and choice_index(intent.answer, len(flow.gate.choices)) is not None:
+            return flow.gate.experiment.config
+        return None
+
+    def picked(self, intent: Intent) -> Intent:
+        """A number while what-if questions are on offer (and no question open) asks that question."""
+        flow = self.flow if intent.kind == "answer" else None
+        if flow is None or flow.question is not None or not isinstance(flow.menu, WhatIf):
+            return intent
+        index = choice_index(intent.answer, len(flow.menu.questions))
+        return intent if index is None else self.understand(flow.menu.questions[index])
 
     def _plan(self, intent: Intent) -> Reply:
-        if intent.kind != "what_if":
+        if intent.kind in SEARCHES:
             return self._reply(intent, "dialogue.would_run", what=intent.kind)
+        if intent.kind != "what_if":
+            cfg = self.plan(intent)
+            return self._reply(intent, "dialogue.would_run", what=shown({k: new for k, (_, new) in self.config.diff(
+                cfg).items()}) if cfg else "")
         try:
             cfg = self.changed(intent)
         except ConfigError as err:
@@ -241,39 +284,6 @@ class Tutor:
     def _on_unknown(self, intent: Intent, *_) -> Reply:
         return self._reply(intent, "dialogue.unknown")
 
-    def _on_answer(self, intent: Intent, on_epoch, should_stop) -> Reply:
-        step = self.current_step()
-        block = next((b for b in step.blocks if isinstance(b, (Quiz, Predict))), None) if step else None
-        if block is None:
-            return self._reply(intent, "dialogue.more.no_question")
-        if isinstance(block, Quiz) and not block.choices:
-            try:
-                number = float(str(intent.answer).replace(",", "."))
-            except ValueError:
-                return self._reply(intent, "dialogue.more.want_number")
-            right = block.grade(number)
-            return self._graded(intent, "quiz", str(intent.answer), right, block.feedback)
-        index = choice_index(intent.answer, len(block.choices))
-        if index is None:
-            return self._reply(intent, "dialogue.more.pick_choice", n=len(block.choices))
-        if isinstance(block, Quiz):
-            chosen = block.choices[index]
-            return self._graded(intent, "quiz", chosen.text, chosen.correct, chosen.feedback)
-        reply = self.run_config(block.experiment.config, intent, on_epoch, should_stop)
-        codes = [d.code for d in reply.diagnoses]
-        right = index in block.right(codes)
-        graded = self._graded(intent, "predict", block.choices[index].text, right, block.choices[index].feedback)
-        return reply.model_copy(update={"text": f"{graded.text}\n\n{reply.text}"})
-
-    def _graded(self, intent: Intent, kind: str, answer: str, right: bool, feedback: str) -> Reply:
-        self.store.record(self.student, self.lesson_id or "", self.step, kind, answer, right)
-        verdict = t("dialogue.more.right" if right else "dialogue.more.wrong", self.lang)
-        return Reply(text=f"{verdict} {feedback}".strip(), intent=intent, lang=self.lang)
-
-    def current_step(self) -> Step | None:
-        lesson = self.lesson()
-        return lesson.steps[self.step] if lesson and 0 <= self.step < len(lesson.steps) else None
-
     def _on_sweep(self, intent: Intent, _on_epoch, should_stop) -> Reply:
         from tutor.tune.space import from_request
         from tutor.tune.sweep import sweep
@@ -314,20 +324,73 @@ class Tutor:
         text = "\n\n".join([head, *explain_lr_find(result, self.lang)])
         return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(f"{s.valley:.2g}")})
 
-    # lessons: goto a topic, next and back through the steps, answers to quizzes
+    # -- the lesson: the student's place, the question open, answers graded, moving on ----------
 
     def lesson(self) -> Lesson | None:
         return self.course.get(self.lesson_id, self.lang) if self.lesson_id else None
 
-    def _show_step(self, intent: Intent) -> Reply:
+    @property
+    def flow(self) -> StepFlow | None:
+        """The cursor in the current step, resumed where the student left it; None without a lesson."""
+        lesson = self.lesson()
+        if lesson is None or not lesson.steps:
+            return None
+        self.step = max(0, min(self.step, len(lesson.steps) - 1))
+        flow = self._flow
+        if flow is None or flow.lesson is not lesson or flow.index != self.step:
+            here = flow is not None and (flow.lesson.id, flow.index) == (lesson.id, self.step)  # F4: same place
+            stored = self._stored_flow if (self._stored_flow.get("lesson"), self._stored_flow.get("step")) == (
+                lesson.id, self.step) else {}
+            self._flow = StepFlow.resume(lesson, self.step, flow.state() if here and flow else stored)
+        return self._flow
+
+    def start(self) -> Reply:
+        """The current step from its top; a new student starts the first lesson of the course."""
+        if self.lesson() is None:
+            lessons = self.course.in_lang(self.lang)
+            self.lesson_id, self.step = (lessons[0].id, 0) if lessons else (None, 0)
+        return self.open_step(Intent(kind="goto", lang=self.lang))
+
+    def open_lesson(self, lesson_id: str) -> Reply:
+        self.lesson_id, self.step = lesson_id, 0
+        return self.open_step(Intent(kind="goto", lang=self.lang))
+
+    def open_step(self, intent: Intent, said: str = "") -> Reply:
+        """Show the current step from its top, up to its first question or experiment."""
         lesson = self.lesson()
         if lesson is None or not lesson.steps:
             return self._reply(intent, "dialogue.no_lesson")
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
-        step = lesson.steps[self.step]
-        head = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
-                 title=step.title)
-        return Reply(text=f"{head}\n\n{step.text}".strip(), intent=intent, lang=self.lang)
+        self._flow = StepFlow(lesson, self.step)
+        heading = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
+                    title=self._flow.step.title)
+        intro = f"# {lesson.title}\n\n{lesson.intro}".strip() if self.step == 0 else ""
+        return self._lesson_reply(intent, Shown(said=said, heading=heading, intro=intro, items=self._flow.reveal()))
+
+    def _on_next(self, intent: Intent, on_epoch, should_stop) -> Reply:
+        flow = self.flow
+        if flow is None:
+            return self._on_goto(intent)
+        if isinstance(flow.gate, Experiment):
+            return self._ran_gate(intent, flow, flow.gate.config, on_epoch, should_stop)
+        if flow.question is not None:
+            return self._ask_again(intent, flow.question)
+        if not flow.finished:
+            return self._lesson_reply(intent, Shown(items=flow.reveal()))
+        self.store.record(self.student, flow.lesson.id, flow.index, "done")
+        if not flow.last_step:
+            self.step += 1
+            return self.open_step(intent)
+        ids = [lesson.id for lesson in self.course.in_lang(self.lang)]
+        following = ids[ids.index(flow.lesson.id) + 1:] if flow.lesson.id in ids else []
+        if not following:
+            return self._reply(intent, "dialogue.more.course_done")
+        self.lesson_id, self.step = following[0], 0
+        return self.open_step(intent)
+
+    def _on_back(self, intent: Intent, *_) -> Reply:
+        self.step = max(0, self.step - 1)
+        return self.open_step(intent)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
         lessons = self.course.in_lang(self.lang)
@@ -335,50 +398,161 @@ class Tutor:
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
         self.lesson_id, self.step = match.id, 0
-        return self._show_step(intent)
+        return self.open_step(intent)
 
-    def _on_next(self, intent: Intent, *_) -> Reply:
-        if self.lesson() is None:
-            return self._on_goto(intent)
-        self.store.record(self.student, self.lesson_id or "", self.step, "done")
-        self.step += 1
-        return self._show_step(intent)
+    def _on_answer(self, intent: Intent, on_epoch, should_stop) -> Reply:
+        """An answer to the question the step waits for; a number also picks a what-if question."""
+        flow = self.flow
+        question = flow.question if flow else None
+        if flow is None or question is None:
+            return self._reply(intent, "dialogue.more.no_question")
+        if isinstance(question, Quiz) and not question.choices:
+            number = _as_number(intent.answer)
+            if number is None:
+                return self._ask_again(intent, question)
+            return self._graded(intent, flow, question, None, question.grade(number))
+        index = choice_index(intent.answer, len(question.choices))
+        if index is None:
+            return self._ask_again(intent, question)
+        if isinstance(question, Quiz):
+            return self._graded(intent, flow, question, index, question.choices[index].correct)
+        return self._ran_gate(intent, flow, question.experiment.config, on_epoch, should_stop, index)
 
-    def _on_back(self, intent: Intent, *_) -> Reply:
-        self.step = max(0, self.step - 1)
-        return self._show_step(intent)
+    def _ran_gate(self, intent: Intent, flow: StepFlow, cfg: ExperimentConfig, on_epoch, should_stop,
+                  chosen: int | None = None) -> Reply:
+        """Train the step's experiment (or the one a prediction bets on) and grade the bet by its diagnoses;
+        a cancelled run leaves the gate open."""
+        gate = flow.gate
+        ran = self.run_config(cfg, what_if(self.config, cfg, self.lang), on_epoch, should_stop)
+        if ran.run is None or ran.run.status == "cancelled" or gate is None:
+            return self._lesson_reply(intent, Shown(said=ran.text, block=gate), ran)
+        if isinstance(gate, Predict) and chosen is not None:
+            right = gate.right(d.code for d in ran.diagnoses)
+            return self._graded(intent, flow, gate, chosen, chosen in right, right=right, run=ran)
+        flow.settle(ran=cfg)
+        return self._lesson_reply(intent, Shown(said=ran.text, block=gate, settled=True, items=flow.reveal()), ran)
+
+    def _graded(self, intent: Intent, flow: StepFlow, block: Quiz | Predict, chosen: int | None, correct: bool, *,
+                right: tuple[int, ...] | None = None, run: Reply | None = None) -> Reply:
+        """Record the answer, say whether it is right and why (and what its run showed), and show what the
+        step holds next; a wrong answer to a quiz leaves it open."""
+        choice = block.choices[chosen] if chosen is not None else None
+        feedback = choice.feedback if choice else getattr(block, "feedback", "")
+        self.store.record(self.student, flow.lesson.id, flow.index, "quiz" if isinstance(block, Quiz) else "predict",
+                          choice.text if choice else str(intent.answer), correct)
+        verdict = t("dialogue.more.right" if correct else "dialogue.more.wrong", self.lang)
+        again = t("dialogue.more.try_again", self.lang) if isinstance(block, Quiz) and not correct else ""
+        words = f"{verdict} {' '.join(feedback.split())} {again}".strip()
+        said = "\n\n".join(p for p in (words, run.text if run else "") if p)
+        if again:
+            return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
+        flow.settle(ran=run.run.config if run and run.run else None)
+        if right is None:
+            right = tuple(i for i, c in enumerate(block.choices) if getattr(c, "correct", False))
+        shown = Shown(said=said, block=block, chosen=chosen, correct=correct, settled=True, right=list(right),
+                      items=flow.reveal())
+        return self._lesson_reply(intent, shown, run)
+
+    def _ask_again(self, intent: Intent, question: Quiz | Predict) -> Reply:
+        """The question is still open: how to answer it."""
+        if isinstance(question, Quiz) and not question.choices:
+            return self._lesson_reply(intent, Shown(said=t("dialogue.more.want_number", self.lang)))
+        said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
+        return self._lesson_reply(intent, Shown(said=said))
+
+    def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None) -> Reply:
+        """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it."""
+        step = self.flow.step if self.flow else None
+        parts = [shown.said, shown.intro, shown.heading, *(item_text(item, step, self.lang) for item in shown.items)]
+        text = "\n\n".join(p for p in parts if p) or t("dialogue.more.no_question", self.lang)
+        fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")
+                  } if run else {}
+        return Reply(text=text, intent=intent, lang=self.lang, shown=shown, **fields)
 
 
 # -- applying changes ------------------------------------------------------------------------------
 
 
 def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> ExperimentConfig:
-    """The config with each change applied; out-of-range results are refused with the range, never clamped."""
+    """The config with each change applied; a change that cannot apply, or an out-of-range result, is
+    refused with the accepted range, never clamped."""
     values = cfg.model_dump()
     for field, change in changes.items():
-        op, value = change.op, change.value
-        if field == "width":
-            widths = values["hidden"] or (DEFAULT_WIDTH,)
-            values["hidden"] = tuple(_integral(combine(op, w, value)) for w in widths)
-        elif field == "layers":
-            depth = _integral(combine(op, len(values["hidden"]), value))
-            if depth < 0:
-                raise ConfigError(t("dialogue.out_of_range", lang, field=field_name("layers", lang), value=depth,
-                                    range=accepted("hidden", lang)))
-            widths = values["hidden"] or (DEFAULT_WIDTH,)
-            values["hidden"] = tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
-        elif field == "hidden":
-            values[field] = (*values[field], *value) if op == "add" else value
-        elif op == "set":
-            values[field] = value
-        else:
-            new = combine(op, values[field], value)
-            values[field] = _integral(new) if isinstance(values[field], int) else new
+        try:
+            values["hidden" if field in SHAPE_FIELDS else field] = _changed(cfg, values, field, change.op, change.value)
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
+                                range=_range(field, lang))) from None
     try:
         return make_config(values, lang)
     except ConfigError as err:
+        reason = str(err)
+        for name in values:  # "--samples 3: …" reads "the number of examples 3: …"
+            reason = reason.replace(flag(name), field_name(name, lang))
         field = next(iter(changes), "")
-        raise ConfigError(t("dialogue.refused", lang, reason=str(err), field=field_name(field, lang))) from None
+        raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
+
+
+SHAPE_FIELDS = ("hidden", "width", "layers")
+
+
+def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str, value: Any) -> Any:
+    """The new value of `field` (of `hidden` for the shapes); TypeError or ValueError when `op`
+    cannot apply to it ("double the activation", "add tanh")."""
+    widths: tuple[int, ...] = tuple(values["hidden"])
+    if field == "hidden" and isinstance(value, list):
+        return (*widths, *value) if op == "add" else tuple(value) if op == "set" else _refuse()
+    if field == "layers" or (field == "hidden" and op == "add"):  # "add 2 layers" to the widths
+        depth = _whole(combine(op, len(widths), _number(value)))
+        if not 0 <= depth <= MAX_LAYERS:
+            raise ValueError(depth)
+        widths = widths or (DEFAULT_WIDTH,)
+        return tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
+    if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
+        return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+    current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
+    if op == "set":
+        return value
+    new = combine(op, _number(current), _number(value))
+    return _whole(new) if isinstance(current, int) else new
+
+
+def _number(x: Any) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise TypeError(x)
+    return x
+
+
+def _whole(x: float) -> int:
+    """Counts stay whole: 32 × 0.5 = 16, 32 × 1/3 = 11; a count that rounds to nothing is refused."""
+    if not math.isfinite(x) or abs(x) > 10**9:
+        raise ValueError(x)
+    return int(round(x))
+
+
+def _refuse() -> Any:
+    raise TypeError
+
+
+def _range(field: str, lang: Lang) -> str:
+    return accepted("hidden" if field in SHAPE_FIELDS else field, lang)
+
+
+def what_if(before: ExperimentConfig, after: ExperimentConfig, lang: Lang) -> Intent:
+    """A what-if naming the fields that differ, for runs the tutor launches itself (lesson experiments,
+    suggestions run with one key)."""
+    changes = {field: Change(op="set", value=list(new) if isinstance(new, tuple) else new)
+               for field, (_, new) in before.diff(after).items() if field in get_args(FieldName)}
+    return Intent(kind="what_if", changes=changes, lang=lang)
+
+
+def _as_number(answer: object) -> float | None:
+    """A typed numeric answer: 354, "0,5", "1e-3"; None when it is no number."""
+    try:
+        number = float(str(answer).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def choice_index(answer: object, n: int) -> int | None:
@@ -395,11 +569,6 @@ def choice_index(answer: object, n: int) -> int | None:
 
 def combine(op: str, current: float, value: float) -> float:
     return current * value if op == "mul" else current + value if op == "add" else value
-
-
-def _integral(x: float) -> int | float:
-    """Counts stay whole: 32 × 0.5 = 16; a fractional count is kept so validation can refuse it."""
-    return int(round(x)) if abs(x - round(x)) < 1e-9 or abs(x) >= 1 else x
 
 
 def field_name(field: str, lang: Lang) -> str:

@@ -47,7 +47,12 @@ def render(lesson: Lesson) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _item(item: Any, step: Step, labels: dict[str, str]) -> str:
+def item_text(item: Any, step: Step | None, lang: Lang) -> str:
+    """One item of a step as text (a question with its lettered choices), as `tutor ask` shows it."""
+    return _item(item, step, LABELS[lang])
+
+
+def _item(item: Any, step: Step | None, labels: dict[str, str]) -> str:
     match item:
         case Prose():
             return _links(item.text)
@@ -56,7 +61,7 @@ def _item(item: Any, step: Step, labels: dict[str, str]) -> str:
                               *_para(labels["watch"], item.watch)])
         case Predict():
             lines = [*_para(labels["predict"], item.question, ""), *_choices(c.text for c in item.choices)]
-            if item.experiment not in step.blocks:
+            if step is not None and item.experiment not in step.blocks:
                 lines += [f"  {labels['runs']}:", _command(["tutor", "run", *config_args(item.experiment.config)])]
             return "\n".join(lines)
         case Quiz():

@@ -8,7 +8,6 @@ worker thread, one at a time; messages typed meanwhile wait in a queue.
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -25,13 +24,13 @@ from textual.worker import Worker, WorkerError, WorkerState
 from tutor.classroom.exercise import current_exercise
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
-from tutor.dialogue.tutor import Reply, Tutor
+from tutor.dialogue.intent import Intent
+from tutor.dialogue.tutor import Reply, Tutor, what_if
 from tutor.engine import Epoch, RunResult, gate
 from tutor.errors import TutorError
 from tutor.i18n import Lang
-from tutor.lessons import Predict, Quiz, WhatIf
-from tutor.ui.flow import StepFlow
-from tutor.ui.jobs import Job, intent_for
+from tutor.lessons import WhatIf
+from tutor.ui.jobs import Job
 from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.screens.lesson import LessonSteps
 from tutor.ui.text import ui, values
@@ -72,7 +71,6 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     def __init__(self, tutor: Tutor) -> None:
         super().__init__()
         self.tutor = tutor
-        self.flow: StepFlow | None = None
         self.cards: dict[int, Widget] = {}  # the widget of each block shown, by id(block)
         self.jobs: deque[Job] = deque()
         self.busy: Job | None = None
@@ -97,10 +95,6 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     def on_mount(self) -> None:
         tutor = self.tutor
         resumed = tutor.lesson() is not None
-        if not resumed:
-            lessons = tutor.course.in_lang(self.lang)
-            tutor.lesson_id, tutor.step = (lessons[0].id, 0) if lessons else (None, 0)
-            tutor.save()
         stored = tutor.store.run(tutor.run_ids[-1]) if tutor.run_ids else None
         if stored is not None:
             diagnoses = [Diagnosis.model_validate(d) for d in stored.diagnoses]
@@ -111,6 +105,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if exercise is not None:  # the teacher's class exercise, and how to see one's place on its board
             greeting.append(Said(ui("exercise", self.lang, exercise=exercise.describe(self.lang)), "note"))
         self.show_step(*greeting)
+        self.watch(self.talk, "scroll_y", lambda _: self.relabel(), init=False)  # the choices in view or not
         self.query_one(PromptInput).focus()
 
     # -- parts -----------------------------------------------------------------------------------
@@ -133,7 +128,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         state = ui("status.training" if self.busy else "status.idle", self.lang)
         self.query_one("#status", Static).update(f"tutor{where} · {self.lang.upper()} · {state}")
         prompt = self.query_one(PromptInput)
-        prompt.options = flow.options() if flow else 0
+        prompt.options = self.choosing()
         prompt.placeholder = self.placeholder()
         if self.panel.lang != self.lang:
             self.panel.lang = self.lang
@@ -143,7 +138,8 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
     def show_view(self, run: bool) -> None:
         """Below 120 columns: show the run panel (True) or the conversation."""
         self.set_class(run, "-show-run")
-        self.refresh_bindings()
+        if self.is_mounted:
+            self.relabel()
 
     # -- the student's input ---------------------------------------------------------------------
 
@@ -156,24 +152,16 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.action_continue()
             return
         self.say(text, "student")
-        gate = self.flow.gate if self.flow else None
-        if isinstance(gate, (Quiz, Predict)):
-            intent = self.tutor.understand(text)
-            if intent.kind == "answer" and intent.answer is not None:
-                self.answer(gate, str(intent.answer))
-                return
         self.ask(text)
 
     @on(PromptInput.Chosen)
     def chosen(self, event: PromptInput.Chosen) -> None:
+        """A number key: the tutor answers the question open with it, or asks the what-if it numbers."""
         menu = self.flow.menu if self.flow else None
         self.talk.follow()
         if isinstance(menu, WhatIf):
-            question = menu.questions[event.number - 1]
-            self.say(question, "student")
-            self.ask(question)
-        elif menu is not None:
-            self.answer(menu, str(event.number))
+            self.say(menu.questions[event.number - 1], "student")
+        self.lesson_turn(Intent(kind="answer", answer=event.number, lang=self.lang))
 
     def ask(self, text: str) -> None:
         """Free text goes to the tutor, as `tutor ask` does."""
@@ -182,18 +170,17 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
 
     # -- runs --------------------------------------------------------------------------------------
 
-    def launch_config(self, cfg: ExperimentConfig, after: Callable[[Reply], None] | None = None) -> None:
+    def launch_config(self, cfg: ExperimentConfig) -> None:
         """Train `cfg` as the next experiment of the conversation."""
-        intent = intent_for(self.tutor.config, cfg, self.lang)
+        intent = what_if(self.tutor.config, cfg, self.lang)
         self.submit(Job(call=lambda on_epoch, stop: self.tutor.run_config(cfg, intent, on_epoch, stop),
-                        plan=lambda: cfg, after=after))
+                        plan=lambda: cfg))
 
     def submit(self, job: Job) -> None:
         """Run `job` now, or after the ones waiting; past MAX_WAITING it is refused (Escape clears them)."""
         if len(self.jobs) >= MAX_WAITING:
             self.say(ui("too_many_waiting", self.lang, waiting=len(self.jobs)), "error")
-            if job.after is not None:
-                self.reopen()
+            self.reopen()
             return
         self.jobs.append(job)
         if self.busy:
@@ -238,21 +225,15 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
 
     @on(JobDone)
     def job_done(self, event: JobDone) -> None:
-        reply, job = event.reply, event.job
+        reply = event.reply
         self.busy = None
         if reply.run is not None:
             self.suggestion = reply.suggestion
             self.panel.show(reply.run, reply.diagnoses, reply.suggestion)
         elif reply.suggestion:
             self.suggestion = reply.suggestion
-        if reply.run is None and reply.intent.kind in ("next", "back", "goto") and self.tutor.lesson() is not None:
-            self.show_step()
-        else:
-            self.say(reply.text)
-        if job.after is not None:
-            job.after(reply)
         self.show_view(reply.run is not None)
-        self.relabel()
+        self.show_reply(reply)
         self.launch()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -262,10 +243,8 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         message = str(error) if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
         self.say(message, "error")
         self.notify(message, severity="error")
-        failed, self.busy = self.busy, None
-        if failed is not None and failed.after is not None:
-            self.reopen()
-        self.relabel()
+        self.busy = None
+        self.reopen()
         self.launch()
 
     def on_unmount(self) -> None:
@@ -310,7 +289,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             return
         tutor = self.tutor
         try:  # as if typed: a setting the class exercise locks is refused, not changed
-            cfg = tutor.changed(intent_for(tutor.config, tutor.config.changed(**self.suggestion), self.lang))
+            cfg = tutor.changed(what_if(tutor.config, tutor.config.changed(**self.suggestion), self.lang))
         except TutorError as err:
             self.notify(str(err), severity="error")
             return
@@ -324,4 +303,4 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.talk.scroll_page_down()
 
     def on_resize(self) -> None:
-        self.refresh_bindings()
+        self.relabel()

@@ -17,6 +17,7 @@ class Conversation(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.start: Widget | None = None  # a turn to bring to the top once laid out and visible
+        self.kept: Widget | None = None  # a turn to keep whole on screen (the question the keys answer)
 
     def on_mount(self) -> None:
         self.anchor()
@@ -32,22 +33,34 @@ class Conversation(VerticalScroll):
             self.start = turns[0]
             self.call_after_refresh(self.scroll_to_start)
 
+    def keep(self, turn: Widget) -> None:
+        """Scroll, after the turns just added, so that `turn` is whole on screen (the text above it may
+        scroll off; below it, as much of the newest turns as fits)."""
+        self.release_anchor()
+        self.kept = turn
+        self.call_after_refresh(self.scroll_to_start)
+
     def on_show(self) -> None:
         self.call_after_refresh(self.scroll_to_start)
 
     def scroll_to_start(self, tries: int = 5) -> None:
-        """Bring `start` to the top, once it has been laid out (a hidden conversation lays out on show)."""
-        if self.start is None or not self.display:
+        """Bring `start` to the top and `kept` into view, once laid out (a hidden conversation lays out on show)."""
+        if (self.start is None and self.kept is None) or not self.display:
             return
-        if not self.start.region and tries:
+        if any(w is not None and not w.region for w in (self.start, self.kept)) and tries:
             self.call_after_refresh(self.scroll_to_start, tries - 1)
             return
-        self.scroll_to_widget(self.start, top=True, animate=False)
-        self.start = None
+        if self.start is not None:
+            self.scroll_to_widget(self.start, top=True, animate=False, immediate=True)
+        elif self.kept is not None:
+            self.scroll_end(animate=False, immediate=True)
+        if self.kept is not None:
+            self.scroll_to_widget(self.kept, animate=False, immediate=True)
+        self.start = self.kept = None
 
     def follow(self) -> None:
         """Stay at the newest turn (the student has just acted)."""
-        self.start = None
+        self.start = self.kept = None
         self.anchor()
 
 

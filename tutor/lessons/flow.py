@@ -2,15 +2,35 @@
 
 A step is revealed item by item up to a *gate*, a block the student must act on: a prediction to
 choose, a quiz to answer, an experiment to launch. What-if questions are a *menu* (chosen with the
-number keys) but never block the way.
+number keys) but never block the way. The cursor is plain data, so the conversation can store it
+and a later `tutor ask` resumes at the same question.
 """
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from tutor.config import ExperimentConfig
-from tutor.lessons import Experiment, Lesson, Predict, Quiz, Step, WhatIf
-from tutor.lessons.model import Item
+from tutor.lessons.model import Experiment, Item, Lesson, Predict, Quiz, Step, WhatIf
 
 Gate = Predict | Quiz | Experiment
 Menu = Predict | Quiz | WhatIf
+
+
+class Shown(BaseModel):
+    """What of the lesson one reply shows: the tutor's words, the block they deal with (the choice made;
+    once it is settled, the right choices), and the items revealed after it (a new step opens with
+    its heading). A wrong answer to a quiz leaves it open for another try."""
+
+    said: str = ""
+    block: Gate | None = None
+    chosen: int | None = None
+    correct: bool | None = None  # None: no answer was graded
+    settled: bool = False
+    right: list[int] = []
+    intro: str = ""  # the lesson's title and introduction, when its first step opens
+    heading: str = ""  # when a step opens
+    items: list[Item] = []
 
 
 class StepFlow:
@@ -35,6 +55,11 @@ class StepFlow:
     @property
     def last_step(self) -> bool:
         return self.index + 1 >= len(self.lesson.steps)
+
+    @property
+    def question(self) -> Predict | Quiz | None:
+        """The question the step waits for an answer to, if any."""
+        return self.gate if isinstance(self.gate, (Predict, Quiz)) else None
 
     def reveal(self) -> list[Item]:
         """The items to show now: up to and including the next gate."""
@@ -62,3 +87,28 @@ class StepFlow:
         if self.menu is self.gate:
             self.menu = None
         self.gate = None
+
+    # -- stored between sessions -----------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        """What to store to resume here: items shown, whether the last is still open, runs made."""
+        return {"shown": self.shown, "open": self.gate is not None,
+                "ran": [cfg.model_dump(mode="json") for cfg in self.ran]}
+
+    @classmethod
+    def resume(cls, lesson: Lesson, index: int, state: dict[str, Any]) -> "StepFlow":
+        """The cursor as `state()` left it (a state that no longer fits the lesson starts the step over)."""
+        flow = cls(lesson, index)
+        try:
+            ran = [ExperimentConfig(**cfg) for cfg in state.get("ran", [])]
+            shown = int(state.get("shown", 0))
+        except (TypeError, ValueError):
+            return flow
+        flow.ran = ran
+        while flow.shown < min(shown, len(flow.step.items)):
+            flow.settle()  # a gate before the stored place was dealt with
+            if not flow.reveal():
+                break
+        if not state.get("open"):
+            flow.settle()
+        return flow
