@@ -91,12 +91,13 @@ def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
 
 def _worker(args: argparse.Namespace, lang: Lang) -> int:
     from tutor.tune.report import value
-    from tutor.tune.study import finished, join, open_storage, work
+    from tutor.tune.study import finished, join, work
 
-    study, plan = join(open_storage(args.storage, lang), args.study, args.storage, lang)
+    shared = join(args.storage, args.study, lang)
+    plan = shared.plan
     print(t("tune.worker.start", lang, name=args.study, method=t(f"tune.name.{plan.method}", lang),
             planned=plan.planned), flush=True)
-    space, trained = plan.space(lang), []
+    trained = []
 
     def done(n: int, params: dict[str, Any], run: Any, pruned: bool) -> None:
         trained.append(n)
@@ -107,10 +108,10 @@ def _worker(args: argparse.Namespace, lang: Lang) -> int:
                 loss="—" if loss is None else f"{loss:.4f}"), flush=True)
 
     with _stopping() as stop:
-        work(study, plan, space, stop.is_set, on_trained=done)
+        work(shared, stop.is_set, on_trained=done)
     if stop.signal:
         return 128 + stop.signal
-    print(t("tune.worker.done", lang, trials=len(trained), total=len(finished(study))))
+    print(t("tune.worker.done", lang, trials=len(trained), total=len(finished(shared.study))))
     return 0
 
 

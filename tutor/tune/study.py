@@ -21,14 +21,20 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
-from optuna.storages import BaseStorage, JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback
-from optuna.storages import fail_stale_trials
+from optuna.storages import (
+    BaseStorage,
+    JournalStorage,
+    RDBStorage,
+    RetryHeartbeatStaleTrialCallback,
+    fail_stale_trials,
+)
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 from pydantic import BaseModel
@@ -40,8 +46,22 @@ from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import (Control, Method, SweepResult, Trial, here, median, padded, random_points, stored, summed,
-                              tell, tpe, train_pruned, trial_of)
+from tutor.tune.sweep import (
+    Control,
+    Method,
+    SweepResult,
+    Trial,
+    here,
+    median,
+    padded,
+    random_points,
+    stored,
+    summed,
+    tell,
+    tpe,
+    train_pruned,
+    trial_of,
+)
 
 HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
@@ -124,8 +144,19 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
-def join(storage: BaseStorage, name: str, url: str, lang: Lang) -> tuple[optuna.Study, Plan]:
-    """An existing study of tutor's, made by this version of tutor, and its plan."""
+@dataclass(frozen=True)
+class Shared:
+    """A study this process takes part in: the study, the storage under it, the plan and its space."""
+
+    study: optuna.Study
+    storage: BaseStorage
+    plan: Plan
+    space: Space
+
+
+def join(url: str, name: str, lang: Lang, storage: BaseStorage | None = None) -> Shared:
+    """An existing study of tutor's, made by this version of tutor."""
+    storage = storage or open_storage(url, lang)
     try:
         study = optuna.load_study(study_name=name, storage=storage)
     except KeyError:
@@ -136,35 +167,37 @@ def join(storage: BaseStorage, name: str, url: str, lang: Lang) -> tuple[optuna.
     if plan.version != __version__:
         raise StudyError(t("tune.study.version", lang, name=printable(name), theirs=plan.version, ours=__version__))
     sampler = tpe(None, plan.planned, parallel=True) if plan.method == "bayes" else optuna.samplers.RandomSampler()
-    return optuna.load_study(study_name=name, storage=storage, sampler=sampler, pruner=median(plan.planned)), plan
+    study = optuna.load_study(study_name=name, storage=storage, sampler=sampler, pruner=median(plan.planned))
+    return Shared(study, storage, plan, plan.space(lang))
 
 
-def begin(storage: BaseStorage, name: str, plan: Plan, url: str, lang: Lang) -> optuna.Study:
+def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
     """The study of `plan`: created with every trial enqueued, or resumed as it was left."""
-    optuna.create_study(study_name=name, storage=storage, direction="minimize", load_if_exists=True)
-    raw = optuna.load_study(study_name=name, storage=storage)
+    storage = open_storage(url, lang)
+    raw = optuna.create_study(study_name=name, storage=storage, direction="minimize", load_if_exists=True)
     if "plan" not in raw.user_attrs and not raw.trials:
         raw.set_user_attr("plan", plan.model_dump(mode="json"))
         space = plan.space(lang)
         points = space.points() if plan.method == "grid" else random_points(space, plan.planned)
         for n in range(plan.planned):
             raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
-    study, theirs = join(storage, name, url, lang)
-    if theirs.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
+    shared = join(url, name, lang, storage)
+    if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
         raise StudyError(t("tune.study.other", lang, name=printable(name)))
     if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
-        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            _requeue(study, plan, trial)
-    return study
+        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            _requeue(shared, trial)
+    return shared
 
 
-def _requeue(study: optuna.Study, plan: Plan, trial: FrozenTrial | optuna.Trial) -> None:
+def _requeue(shared: Shared, trial: FrozenTrial | optuna.Trial) -> None:
     """A trial that did not finish, failed and enqueued again under its number."""
     try:
-        study.tell(trial.number, state=TrialState.FAIL)
+        shared.study.tell(trial.number, state=TrialState.FAIL)
     except UpdateFinishedTrialError:  # failed as stale meanwhile, and enqueued again by the storage
         return
-    study.enqueue_trial(trial.params if plan.method != "bayes" else {}, user_attrs={"n": trial.user_attrs["n"]})
+    params = trial.params if shared.plan.method != "bayes" else {}
+    shared.study.enqueue_trial(params, user_attrs={"n": trial.user_attrs["n"]})
 
 
 def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
@@ -172,43 +205,53 @@ def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
     return {tr.user_attrs["n"]: tr for tr in study.get_trials(deepcopy=False, states=FINISHED) if "run" in tr.user_attrs}
 
 
-def work(study: optuna.Study, plan: Plan, space: Space, halt: Callable[[], bool],
-         may_launch: Callable[[], bool] = lambda: True, between: Callable[[], None] = lambda: None,
+def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
+         between: Callable[[], None] = lambda: None,
          on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None) -> None:
     """Take waiting trials and train them until every planned trial is done (or `halt`, or no more
     launches); `between` runs after each round and each look at the study."""
-    worker, storage = here(), study._storage
+    worker, most = here(), 1 if shared.plan.method == "bayes" else PULL
     while not halt():
         with _quiet():
-            fail_stale_trials(study)
-        taken = _take(study, space, 1 if plan.method == "bayes" else PULL, worker) if may_launch() else []
+            fail_stale_trials(shared.study)
+        taken = _take(shared, most, worker) if may_launch() else []
         if taken:
-            with _beating(storage, taken):
-                for trial, run, pruned in _train(study, plan, space, taken, halt):
+            with _beating(shared.storage, taken):
+                for trial, run, pruned in _train(shared, taken, halt):
                     on_trained(trial.user_attrs["n"], trial.params, run, pruned)
         between()
         if not taken:
-            if len(finished(study)) >= plan.planned or not may_launch():
+            if len(finished(shared.study)) >= shared.plan.planned or not may_launch():
                 return
             time.sleep(POLL)
 
 
-def _take(study: optuna.Study, space: Space, most: int, worker: str) -> list[optuna.Trial]:
+def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
+    """Up to `most` waiting trials, now running here, each beating from the start on a database."""
     taken: list[optuna.Trial] = []
-    while len(taken) < most and study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
-        trial = study.ask(space.distributions())
-        if "n" not in trial.user_attrs:  # another process took the last waiting trial first
-            study.tell(trial, state=TrialState.FAIL)
+    for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+        if len(taken) == most:
             break
+        try:  # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
+            if not shared.storage.set_trial_state_values(waiting._trial_id, state=TrialState.RUNNING):
+                continue
+        except UpdateFinishedTrialError:
+            continue
+        if isinstance(shared.storage, RDBStorage):
+            shared.storage.record_heartbeat(waiting._trial_id)
+        trial = optuna.Trial(shared.study, waiting._trial_id)
+        for name, distribution in shared.space.distributions().items():
+            trial._suggest(name, distribution)  # as `ask` does: enqueued values, or the sampler's
         trial.set_user_attr("worker", worker)
         taken.append(trial)
     return taken
 
 
-def _train(study: optuna.Study, plan: Plan, space: Space, taken: list[optuna.Trial],
+def _train(shared: Shared, taken: list[optuna.Trial],
            halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
     """Train the trials (a Bayesian one alone, pruned; the others batched by shape) and tell each how it ended."""
-    if plan.method == "bayes":
+    space = shared.space
+    if shared.plan.method == "bayes":
         run, pruned = train_pruned(space, taken[0], halt)
         results = [(taken[0], run, pruned)]
     else:
@@ -220,11 +263,11 @@ def _train(study: optuna.Study, plan: Plan, space: Space, taken: list[optuna.Tri
                                                             should_stop=halt))]
     for trial, run, pruned in results:
         if run.status == "cancelled" and not pruned:  # stopped, not finished: back in the queue
-            _requeue(study, plan, trial)
+            _requeue(shared, trial)
             continue
         try:
             trial.set_user_attr("run", run.model_dump(mode="json"))
-            tell(study, trial, run, pruned)
+            tell(shared.study, trial, run, pruned)
         except UpdateFinishedTrialError:  # taken as stale meanwhile: its retry is the one that counts
             continue
         yield trial, run, pruned
@@ -260,9 +303,9 @@ def coordinate(space: Space, method: Method, planned: int, url: str, name: str |
     """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
     save each finished trial (by whichever process) into the local store, once."""
     plan = Plan.of(space, method, planned)
-    storage = open_storage(url, space.lang)
     name = name or plan.name()
-    study = begin(storage, name, plan, url, space.lang)
+    shared = begin(url, name, plan, space.lang)
+    study = shared.study
     if on_join:
         on_join(name)
     trials: dict[int, Trial] = {}
@@ -281,7 +324,7 @@ def coordinate(space: Space, method: Method, planned: int, url: str, name: str |
             if on_trial:
                 on_trial(trials[n], planned)
 
-    work(study, plan, space, control.halt, control.may_launch, between=save)
+    work(shared, control.halt, control.may_launch, between=save)
     save()
     return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
                   time.perf_counter() - control.start)
