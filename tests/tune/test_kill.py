@@ -30,7 +30,7 @@ def session(sid: int) -> list[int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_killed_sweep_leaves_no_process_and_keeps_its_finished_trials(isolated_home, sig):
     proc = subprocess.Popen([sys.executable, "-m", "tutor", "sweep", *GRID], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
