@@ -1,4 +1,14 @@
-"""Small moons and few shapes: every capture here costs seconds, every warm run a fraction of one."""
+"""Small moons and few shapes: every capture here costs seconds, every warm run a fraction of one.
+A private PostgreSQL server for the searches shared through a database."""
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -14,3 +24,48 @@ def base() -> ExperimentConfig:
 @pytest.fixture
 def store(isolated_home) -> Store:
     return Store(isolated_home / "tutor.db")
+
+
+def _initdb() -> str | None:
+    """PostgreSQL's initdb: on the PATH, or where Debian's postgresql package puts it."""
+    return shutil.which("initdb") or max(glob.glob("/usr/lib/postgresql/*/bin/initdb"), default=None)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A private PostgreSQL server on a Unix socket, for the session: its URL. PostgreSQL refuses to run as
+    root, so under root it runs as `postgres` (or `nobody`), in a folder of its own outside pytest's."""
+    initdb = _initdb()
+    if initdb is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's initdb is missing: .ci/run installs Debian's postgresql")
+        pytest.skip("PostgreSQL's initdb is not installed (Debian: apt-get install postgresql)")
+    bin_dir = Path(initdb).resolve().parent
+    root = Path(tempfile.mkdtemp(prefix="tutor-pg-"))
+    as_user: dict = {}
+    if os.geteuid() == 0:
+        account = next(a for a in map(_account, ("postgres", "nobody")) if a)
+        os.chown(root, account.pw_uid, account.pw_gid)
+        as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
+    data, log = root / "data", root / "log"
+
+    def pg(*argv: str) -> None:
+        subprocess.run(argv, cwd=root, check=True, capture_output=True, env={"PATH": os.environ["PATH"], "LC_ALL": "C"},
+                       **as_user)
+
+    pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "tutor", "--auth=trust", "--no-sync", "-E", "UTF8",
+       "--locale=C")
+    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
+       f"-k {root} -c listen_addresses='' -F", "start")
+    try:
+        yield f"postgresql+psycopg://tutor@/postgres?host={root}"
+    finally:
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _account(name: str) -> pwd.struct_passwd | None:
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        return None

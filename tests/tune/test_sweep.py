@@ -1,6 +1,9 @@
 """Searches on small moons: each method finishes and stores every trial; batching changes no result;
 budgets, stop requests and Ctrl+C keep what finished. Shapes are few: captures cost seconds."""
 
+import os
+import socket
+
 import numpy as np
 import pytest
 
@@ -92,6 +95,8 @@ def test_groups_train_in_worker_processes_with_the_same_results(base, store):
     local = sweep(space, "grid", store=store, workers=1)
     assert [tr.val_loss for tr in pooled.trials] == [tr.val_loss for tr in local.trials]
     assert len(pooled.trials) == 12 and len(stored(store)) == 24
+    assert {tr.worker for tr in local.trials} == {f"{socket.gethostname()}:{os.getpid()}"}  # who trained each
+    assert f"{socket.gethostname()}:{os.getpid()}" not in {tr.worker for tr in pooled.trials}
 
 
 def test_chunks_pad_to_a_power_of_two(base):
@@ -102,6 +107,6 @@ def test_chunks_pad_to_a_power_of_two(base):
 def test_edge_warning_near_the_ends_of_a_sampled_range(base, lr, side):
     space = parse_space(SPACE, base)
     best = Trial(number=0, params={"lr": lr, "weight_decay": 0.05}, config=base, status="completed", val_loss=0.1,
-                 val_acc=0.9, epochs_run=3, pruned=False, run_id=1)
+                 val_acc=0.9, epochs_run=3, pruned=False, run_id=1, worker="lab:1")
     found = edge(space, best, {"lr": 0.9, "weight_decay": 0.1})
     assert (found and found.side) == side and (found is None or found.field == "lr")

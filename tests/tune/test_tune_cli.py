@@ -79,3 +79,29 @@ def test_the_parsers_load_light_and_the_package_without_the_ui():
             "import tutor.tune.sweep, tutor.tune.lrfind, tutor.tune.report; print(light, 'textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False"]
+
+
+def test_shared_search_problems_exit_2_with_one_line(capsys, tmp_path):
+    import optuna
+
+    journal = f"journal:{tmp_path / 'study.log'}"
+    old = optuna.create_study(study_name="old", storage=optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalFileBackend(str(tmp_path / "study.log"))))
+    old.set_user_attr("plan", {"version": "0.0.1", "method": "grid", "base": {}, "params": [], "planned": 1})
+    capsys.readouterr()
+    cases = {
+        ("sweep", *SMALL, "--grid", "lr=0.1", "--study", "x"): "--study goes with --storage",
+        ("sweep", *SMALL, "--grid", "lr=0.1", "--storage", f"journal:{tmp_path}/no/such/folder"): "cannot be used",
+        ("sweep", *SMALL, "--grid", "lr=0.1", "--storage", "postgresql+psycopg://tutor:secret@127.0.0.1:1/x"):
+            "postgresql+psycopg://tutor:***@127.0.0.1:1/x: cannot be used",
+        ("sweep", *SMALL, "--grid", "lr=0.1", "--storage", "nosuchdb://x"): "cannot be used",
+        ("sweep", *SMALL, "--grid", "lr=0.1", "--storage", journal, "--study", "old"): "tutor 0.0.1",
+        ("worker", "--storage", journal, "--study", "nobody"): "no such study",
+        ("worker", "--storage", journal, "--study", "old"): "tutor 0.0.1",
+    }
+    for argv, part in cases.items():
+        assert invoke("--lang", "en", *argv) == 2, argv
+        err = capsys.readouterr().err
+        assert part in err and len(err.strip().splitlines()) == 1 and "secret" not in err, err
+    assert invoke("--lang", "es", "worker", "--storage", journal, "--study", "nobody") == 2
+    assert "no hay ningún estudio" in capsys.readouterr().err

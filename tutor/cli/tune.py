@@ -1,4 +1,4 @@
-"""`tutor sweep` and `tutor lr-find`: parsers and commands, plugged into tutor.cli.main.
+"""`tutor sweep`, `tutor worker` and `tutor lr-find`: parsers and commands, plugged into tutor.cli.main.
 
 Light at import: the engine, Optuna and tinygrad load only when a command runs.
 """
@@ -7,14 +7,17 @@ import argparse
 import json
 import math
 import signal
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tutor.config import shown
 from tutor.errors import ConfigError
 from tutor.i18n import LANGS, Lang, t
 
-COMMANDS = ("sweep", "lr-find")
+COMMANDS = ("sweep", "lr-find", "worker")
 
 
 def add_parsers(sub: Any) -> None:
@@ -30,6 +33,13 @@ def add_parsers(sub: Any) -> None:
                        help="ranges to sample: lr=log:1e-4:1 width=int:4:256 momentum=float:0.8:0.99 "
                             "activation=choice:relu,tanh")
     sweep.add_argument("--budget", metavar="SECONDS", help="launch no trial after this many seconds")
+    sweep.add_argument("--storage", metavar="URL", help="share the search through Optuna storage, for tutor worker: "
+                                                        "journal:PATH or a database URL (postgresql+psycopg://…)")
+    sweep.add_argument("--study", metavar="NAME", help="the study's name in --storage (default: one per search)")
+    worker = sub.add_parser("worker", help="train trials of a search shared through --storage, until it is done")
+    worker.add_argument("--storage", metavar="URL", required=True, help="the coordinating tutor sweep's --storage")
+    worker.add_argument("--study", metavar="NAME", required=True, help="the study's name")
+    worker.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
     lr_find = sub.add_parser("lr-find", help="the learning-rate range test: which lr to start from")
     add_config_flags(lr_find)
     for p in (sweep, lr_find):
@@ -38,9 +48,12 @@ def add_parsers(sub: Any) -> None:
 
 
 def run_command(args: argparse.Namespace, lang: Lang) -> int:
-    """Run `tutor sweep` or `tutor lr-find`; a ConfigError (bad spec or flag) reaches the caller (exit 2)."""
+    """Run `tutor sweep`, `tutor worker` or `tutor lr-find`; a TutorError (bad spec, flag or storage)
+    reaches the caller (exit 2)."""
     from tutor.cli.flags import config_from
 
+    if args.command == "worker":
+        return _worker(args, lang)
     base = config_from(args, lang)
     if args.command == "sweep":
         return _sweep(base, args, lang)
@@ -59,19 +72,68 @@ def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
     method, n = _method(args, lang, MAX_POINTS)
     budget = _budget(args.budget, lang)
     space = parse_grid(args.grid, base, lang) if method == "grid" else parse_space(args.space, base, lang)
+    if args.study is not None and not args.storage:
+        raise ConfigError(t("tune.study.needs_storage", lang))
     printer = None if args.json else SweepPrinter(space, method, len(space.points()) if method == "grid" else n, lang)
-    stop = threading.Event()  # Ctrl+C: finish cleanly, keeping the trials already done
-    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
+
+    def joined(name: str) -> None:
+        print(t("tune.study.joined", lang, name=name, storage=args.storage), file=sys.stderr)
+
+    with _stopping() as stop:  # Ctrl+C or SIGTERM: finish cleanly, keeping the trials already done
         result = sweep(space, method, n, budget=budget, should_stop=stop.is_set, on_trial=printer and printer.trial,
-                       store=Store(), student=student_id())
-    finally:
-        signal.signal(signal.SIGINT, previous)
+                       store=Store(), student=student_id(), storage=args.storage, study=args.study, on_join=joined)
     if printer:
         printer.summary(result)
     else:
         print(json.dumps(result.to_json(), ensure_ascii=False))
-    return 130 if result.stopped == "interrupted" else 0
+    return 128 + stop.signal if result.stopped == "interrupted" and stop.signal else 0
+
+
+def _worker(args: argparse.Namespace, lang: Lang) -> int:
+    from tutor.tune.report import value
+    from tutor.tune.study import finished, join, work
+
+    shared = join(args.storage, args.study, lang)
+    plan = shared.plan
+    print(t("tune.worker.start", lang, name=args.study, method=t(f"tune.name.{plan.method}", lang),
+            planned=plan.planned), flush=True)
+    trained = []
+
+    def done(n: int, params: dict[str, Any], run: Any, pruned: bool) -> None:
+        trained.append(n)
+        loss = run.history[-1].val_loss if run.history else None
+        print(t("tune.worker.trial", lang, number=n + 1, planned=plan.planned,
+                params=" ".join(f"{k}={value(v)}" for k, v in params.items()),
+                status=t(f"tune.status.{'pruned' if pruned else run.status}", lang),
+                loss="—" if loss is None else f"{loss:.4f}"), flush=True)
+
+    with _stopping() as stop:
+        work(shared, stop.is_set, on_trained=done)
+    if stop.signal:
+        return 128 + stop.signal
+    print(t("tune.worker.done", lang, trials=len(trained), total=len(finished(shared.study))))
+    return 0
+
+
+class _Stop(threading.Event):
+    signal = 0
+
+
+@contextmanager
+def _stopping() -> Iterator[_Stop]:
+    """An event set by Ctrl+C or SIGTERM (remembering which), for the time of a search."""
+    stop = _Stop()
+
+    def handle(signum: int, _: Any) -> None:
+        stop.signal = signum
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _lr_find(base: Any, as_json: bool, lang: Lang) -> int:

@@ -3,6 +3,7 @@
 import shutil
 import sys
 import time
+from collections import Counter
 from typing import Any
 
 from optuna.distributions import IntDistribution
@@ -45,6 +46,7 @@ class SweepPrinter:
     def __init__(self, space: Space, method: Method, planned: int, lang: Lang) -> None:
         self.space, self.planned, self.lang = space, planned, lang
         self.live, self.start, self.done, self.best = sys.stderr.isatty(), time.perf_counter(), 0, None
+        self.by: Counter[str] = Counter()  # trials done by each process (host:pid)
         self.out = Console(highlight=False)
         self.out.print(escape(describe(space.base, lang)))
         self.out.print(t("tune.header", lang, method=t(f"tune.name.{method}", lang), trials=planned,
@@ -52,6 +54,7 @@ class SweepPrinter:
 
     def trial(self, trial: Trial, planned: int) -> None:
         self.done += 1
+        self.by[trial.worker] += 1
         if trial.status == "completed" and trial.val_loss is not None:
             if self.best is None or trial.val_loss < self.best.val_loss:
                 self.best = trial
@@ -61,6 +64,8 @@ class SweepPrinter:
         best = self.best and f"{fmt(self.best.val_loss)} ({_params(self.best)})"
         line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
                  best=best or "—", seconds=f"{time.perf_counter() - self.start:.1f}")
+        if len(self.by) > 1:
+            line += " · " + ", ".join(f"{worker} {n}" for worker, n in self.by.most_common())
         sys.stderr.write("\r" + line[: shutil.get_terminal_size().columns - 1] + "\x1b[K")
         sys.stderr.flush()
 

@@ -4,13 +4,18 @@ Grid and random searches know every trial up front, so trials sharing a `batch_k
 one batched model (`train_batch`), in chunks of up to 16 padded to a power of two so that a few
 captured steps serve every search; chunks of different shapes run in worker processes. A Bayesian
 search runs one trial at a time so that each result informs the next suggestion.
-Every trial is stored as a run, with its diagnoses. A budget stops launching trials; a stop request keeps finished ones.
+Every trial is stored as a run, with its diagnoses, and names the process that trained it (`host:pid`).
+A budget stops launching trials; a stop request keeps finished ones. Worker processes end, with whatever
+they started, when the sweep's process ends, however it ends (SIGKILL included).
 """
 
 import math
 import multiprocessing
 import os
+import select
 import signal
+import socket
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,6 +30,7 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import batch_key, train, train_batch
+from tutor.i18n import Lang
 from tutor.store import Store
 from tutor.tune.space import Space
 
@@ -48,6 +54,26 @@ class Trial(BaseModel):
     epochs_run: int
     pruned: bool
     run_id: int | None
+    worker: str
+
+
+def here() -> str:
+    """This process as a worker: `host:pid`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def trial_of(number: int, params: dict[str, Any], run: RunResult, pruned: bool, run_id: int | None,
+             worker: str) -> Trial:
+    """A finished trial as its run ended; a cancelled run cut short by pruning counts as pruned."""
+    last = run.history[-1] if run.history else None
+    return Trial(number=number, params=params, config=run.config, status="pruned" if pruned else run.status,
+                 val_loss=last and last.val_loss, val_acc=last and last.val_acc, epochs_run=len(run.history),
+                 pruned=pruned, run_id=run_id, worker=worker)
+
+
+def stored(store: Store, student: str, run: RunResult, lang: Lang) -> int:
+    """The run saved with its diagnoses: its id."""
+    return store.add_run(student, run, [d.model_dump(mode="json") for d in explain(run, lang)])
 
 
 class Edge(BaseModel):
@@ -83,7 +109,7 @@ class SweepResult(BaseModel):
                 "stopped": self.stopped, "seconds": self.seconds}
 
 
-class _Control:
+class Control:
     """When to stop launching trials (budget, request) and whether running ones must stop too."""
 
     def __init__(self, budget: float | None, should_stop: Callable[[], bool] | None) -> None:
@@ -121,44 +147,55 @@ def sweep(
     store: Store | None = None,
     student: str = "",
     workers: int | None = None,
+    storage: str | None = None,
+    study: str | None = None,
+    on_join: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Run a search over `space` (n_trials for random and bayes); `on_trial(trial, planned)` sees each
-    trial as it ends. Ctrl+C (KeyboardInterrupt) or `should_stop` ends it early, keeping finished trials."""
-    control = _Control(budget, should_stop)
+    trial as it ends. Ctrl+C (KeyboardInterrupt) or `should_stop` ends it early, keeping finished trials.
+    With a `storage` URL the search is an Optuna study that `tutor worker`s join (tutor.tune.study);
+    `on_join(name)` hears its name."""
+    control = Control(budget, should_stop)
     store = store or Store()
     points = space.points() if method == "grid" else []
     planned = len(points) or n_trials
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if storage:
+        from tutor.tune.study import coordinate
+
+        return coordinate(space, method, planned, storage, study, control=control, store=store, student=student,
+                          on_trial=on_trial, on_join=on_join)
     trials: list[Trial] = []
 
-    def record(number: int, params: dict[str, Any], run: RunResult, pruned: bool = False) -> None:
-        status = "pruned" if pruned else run.status
-        last = run.history[-1] if run.history else None
-        run_id = store.add_run(student, run, [d.model_dump(mode="json") for d in explain(run, space.lang)])
-        trial = Trial(number=number, params=params, config=run.config, status=status, val_loss=last and last.val_loss,
-                      val_acc=last and last.val_acc, epochs_run=len(run.history), pruned=pruned, run_id=run_id)
+    def record(number: int, params: dict[str, Any], run: RunResult, pruned: bool = False, worker: str = "") -> None:
+        trial = trial_of(number, params, run, pruned, stored(store, student, run, space.lang), worker or here())
         trials.append(trial)
         if on_trial:
             on_trial(trial, planned)
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
         if method == "bayes":
             _bayes(space, n_trials, control, record)
         else:
-            points = points or _random_points(space, n_trials)
+            points = points or random_points(space, n_trials)
             _batched(space, points, control, record, workers or os.cpu_count() or 1)
     except KeyboardInterrupt:
         control.interrupt()
-    trials.sort(key=lambda tr: tr.number)
+    return summed(space, method, trials, control.stopped, time.perf_counter() - control.start)
+
+
+def summed(space: Space, method: Method, trials: list[Trial], stopped: Literal["budget", "interrupted"] | None,
+           seconds: float) -> SweepResult:
+    """The search's result from its trials: the best, the importances, the edge warning."""
+    trials = sorted(trials, key=lambda tr: tr.number)
     done = [tr for tr in trials if tr.status == "completed" and tr.val_loss is not None]
     best = min(done, key=lambda tr: tr.val_loss) if done else None
     found = importances(space, done)
     return SweepResult(base=space.base, method=method, trials=trials, best=best, importances=found,
-                       edge=edge(space, best, found), stopped=control.stopped,
-                       seconds=round(time.perf_counter() - control.start, 3))
+                       edge=edge(space, best, found), stopped=stopped, seconds=round(seconds, 3))
 
 
-def _random_points(space: Space, n: int) -> list[dict[str, Any]]:
+def random_points(space: Space, n: int) -> list[dict[str, Any]]:
     """n points drawn by Optuna's RandomSampler, seeded by the base config's seed."""
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=space.base.seed))
     return [study.ask(space.distributions()).params for _ in range(n)]
@@ -184,12 +221,12 @@ def padded(cfgs: list[ExperimentConfig]) -> list[ExperimentConfig]:
     return cfgs + cfgs[-1:] * (2 ** math.ceil(math.log2(len(cfgs))) - len(cfgs))
 
 
-def _batched(space: Space, points: list[dict[str, Any]], control: _Control, record: Callable, workers: int) -> None:
+def _batched(space: Space, points: list[dict[str, Any]], control: Control, record: Callable, workers: int) -> None:
     todo = chunks(space, points)
 
-    def keep(chunk: Chunk, runs: list[RunResult]) -> None:
+    def keep(chunk: Chunk, runs: list[RunResult], worker: str = "") -> None:
         for (number, params, _), run in zip(chunk, runs):  # runs beyond the chunk are padding
-            record(number, params, run)
+            record(number, params, run, worker=worker)
 
     if workers < 2 or len({batch_key(c[0][2]) for c in todo}) < 2:
         for chunk in todo:
@@ -200,7 +237,7 @@ def _batched(space: Space, points: list[dict[str, Any]], control: _Control, reco
     _in_workers(todo, control, keep, min(workers, len(todo)))
 
 
-def _in_workers(todo: list[Chunk], control: _Control, keep: Callable, workers: int) -> None:
+def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: int) -> None:
     """Chunks in worker processes (tinygrad's state is per process), at most `workers` at a time, so
     that a budget or a stop request holds back the rest."""
     methods = multiprocessing.get_all_start_methods()
@@ -209,7 +246,7 @@ def _in_workers(todo: list[Chunk], control: _Control, keep: Callable, workers: i
         ctx.set_forkserver_preload(["tutor.engine.training"])  # imported once, before workers fork
     stop = ctx.Event()
     queue, running = iter(todo), dict[Future, Chunk]()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(stop,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(stop, os.getpid())) as pool:
         try:
             while True:
                 try:
@@ -219,7 +256,7 @@ def _in_workers(todo: list[Chunk], control: _Control, keep: Callable, workers: i
                         return
                     finished, _ = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        keep(running.pop(future), future.result())
+                        keep(running.pop(future), *future.result())
                     if control.halt():
                         stop.set()
                 except KeyboardInterrupt:  # collect what the workers, told to stop, send back
@@ -232,49 +269,88 @@ def _in_workers(todo: list[Chunk], control: _Control, keep: Callable, workers: i
 _stop_event: Any = None
 
 
-def _worker_init(stop: Any) -> None:
-    """Workers leave Ctrl+C to the parent, which tells them through `stop`."""
+def _worker_init(stop: Any, sweep_pid: int) -> None:
+    """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it."""
     global _stop_event
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stop_event = stop
+    _die_with(sweep_pid)
 
 
-def _train_chunk(cfgs: list[ExperimentConfig]) -> list[RunResult]:
-    return train_batch(cfgs, should_stop=_stop_event.is_set)
+def _die_with(pid: int) -> None:
+    """End this process and all it started (tinygrad's compiler pool) as soon as `pid` ends.
+
+    A fork server's workers are its children, not the sweep's, so a parent-death signal
+    (PR_SET_PDEATHSIG) would watch the wrong process; a pidfd of the sweep's process becomes readable
+    when it exits, however it exits. The worker leads its own process group, so one kill takes all."""
+    os.setpgid(0, 0)
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:  # gone before this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="die-with-sweep", daemon=True).start()
+
+
+def _train_chunk(cfgs: list[ExperimentConfig]) -> tuple[list[RunResult], str]:
+    return train_batch(cfgs, should_stop=_stop_event.is_set), here()
 
 
 # -- bayes: one trial at a time, TPE suggestions, median pruning -------------------------------------
 
 
-def _bayes(space: Space, n: int, control: _Control, record: Callable) -> None:
-    sampler = optuna.samplers.TPESampler(seed=space.base.seed, n_startup_trials=max(2, min(10, n // 3)))
-    pruner = optuna.pruners.MedianPruner(n_startup_trials=max(2, min(5, n // 4)), n_warmup_steps=2)
-    study = optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+def _bayes(space: Space, n: int, control: Control, record: Callable) -> None:
+    study = optuna.create_study(direction="minimize", sampler=tpe(space.base.seed, n), pruner=median(n))
     for number in range(n):
         if not control.may_launch():
             return
         trial = study.ask(space.distributions())
-        pruned = False
-
-        def report(e: Epoch) -> None:
-            nonlocal pruned
-            if e.val_loss is not None:
-                trial.report(e.val_loss, e.epoch)  # noqa: B023 (called during this iteration only)
-                pruned = pruned or trial.should_prune()  # noqa: B023
-
-        run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or control.halt())  # noqa: B023
-        last = run.history[-1].val_loss if run.history else None
-        pruned = pruned and run.status == "cancelled"  # a prune after the last epoch cut nothing short
-        if pruned:
-            study.tell(trial, state=TrialState.PRUNED)
-        elif run.status == "completed" and last is not None:
-            study.tell(trial, last)
-        elif run.status == "diverged":  # worse than any trained model: TPE learns to avoid the region
-            losses = [e.val_loss for e in run.history if e.val_loss is not None]
-            study.tell(trial, max([math.log(run.config.n_classes) * 2, *losses]))
-        else:
-            study.tell(trial, state=TrialState.FAIL)
+        run, pruned = train_pruned(space, trial, control.halt)
+        tell(study, trial, run, pruned)
         record(number, trial.params, run, pruned)
+
+
+def tpe(seed: int | None, n: int, parallel: bool = False) -> optuna.samplers.TPESampler:
+    """TPE for a search of n trials; in parallel, trials still running count as bad (constant liar), so
+    that processes asking at once are not sent to the same point."""
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, n // 3)), constant_liar=parallel)
+
+
+def median(n: int) -> optuna.pruners.MedianPruner:
+    return optuna.pruners.MedianPruner(n_startup_trials=max(2, min(5, n // 4)), n_warmup_steps=2)
+
+
+def train_pruned(space: Space, trial: optuna.Trial, halt: Callable[[], bool]) -> tuple[RunResult, bool]:
+    """One trial trained alone, each epoch reported to the study's pruner: the run, and whether it was pruned."""
+    pruned = False
+
+    def report(e: Epoch) -> None:
+        nonlocal pruned
+        if e.val_loss is not None:
+            trial.report(e.val_loss, e.epoch)
+            pruned = pruned or trial.should_prune()
+
+    run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or halt())
+    return run, pruned and run.status == "cancelled"  # a prune after the last epoch cut nothing short
+
+
+def tell(study: optuna.Study, trial: optuna.Trial, run: RunResult, pruned: bool = False) -> None:
+    """How a trial ended, for the sampler: its last val loss; a diverged run, worse than any trained model
+    (TPE learns to avoid the region); a cancelled one, failed."""
+    last = run.history[-1].val_loss if run.history else None
+    if pruned:
+        study.tell(trial, state=TrialState.PRUNED)
+    elif run.status == "completed" and last is not None:
+        study.tell(trial, last)
+    elif run.status == "diverged":
+        losses = [e.val_loss for e in run.history if e.val_loss is not None]
+        study.tell(trial, max([math.log(run.config.n_classes) * 2, *losses]))
+    else:
+        study.tell(trial, state=TrialState.FAIL)
 
 
 # -- what the finished trials say -------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""Searches shared through Optuna storage, on a journal file and on a real PostgreSQL: a coordinating
+sweep and a `tutor worker` process share the trials, each runs once, and a killed worker's trials are
+retried; an interrupted coordinator resumes its study."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from tutor.store import Store
+from tutor.tune.space import parse_grid, parse_space
+from tutor.tune.study import open_storage
+from tutor.tune.sweep import sweep
+
+SPACE = ["lr=log:1e-3:1"]
+GRID = ["lr=0.001,0.01,0.1", "weight_decay=0,0.01"]
+
+
+@pytest.fixture(params=["journal", "postgres"])
+def url(request, tmp_path) -> str:
+    return f"journal:{tmp_path / 'study.log'}" if request.param == "journal" else request.getfixturevalue("postgres")
+
+
+def worker(url: str, name: str) -> subprocess.Popen:
+    """`tutor worker` in its own process, once it has joined the study (it then competes for trials)."""
+    proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "worker",
+                             "--storage", url, "--study", name],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().startswith(f"Study {name}:"), proc.communicate()
+    return proc
+
+
+def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
+    return optuna.load_study(study_name=name, storage=open_storage(url, "en")).trials
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("method", "specs", "n"), [("random", SPACE, 8), ("grid", GRID, 6)])
+def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, method, specs, n):
+    space = (parse_grid if method == "grid" else parse_space)(specs, base)
+    name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
+    procs = []
+    result = sweep(space, method, n, store=store, storage=url, study=name,
+                   on_join=lambda _: procs.append(worker(url, name)))
+    out, err = procs[0].communicate(timeout=300)
+    assert procs[0].returncode == 0 and err == "", err
+    assert sorted(tr.number for tr in result.trials) == list(range(n))
+    here, there = f"{socket.gethostname()}:{os.getpid()}", f"{socket.gethostname()}:{procs[0].pid}"
+    by = [tr.worker for tr in result.trials]
+    assert set(by) == {here, there} and sum(line.startswith("trial ") for line in out.splitlines()) == by.count(there)
+    assert sorted(tr.run_id for tr in result.trials) == sorted(r.id for r in store.runs(limit=100))  # saved once, here
+    assert [tr.state for tr in trials_of(url, name)] == [TrialState.COMPLETE] * n  # each trial ran exactly once
+    alone = sweep(space, method, n, store=Store(tmp_path / "alone.db"))
+    assert sorted(map(str, (tr.params for tr in result.trials))) == sorted(map(str, (tr.params for tr in alone.trials)))
+    assert result.best.params == alone.best.params
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres):
+    space, name = parse_space(SPACE, base.changed(samples=1000, epochs=30)), f"killed-{time.monotonic_ns()}"
+    killed = []
+
+    def kill_mid_trial(proc: subprocess.Popen) -> None:
+        mine, study = f"{socket.gethostname()}:{proc.pid}", optuna.load_study(study_name=name, storage=postgres)
+        while not any(tr.user_attrs.get("worker") == mine for tr in study.get_trials(states=(TrialState.RUNNING,))):
+            time.sleep(0.1)
+        proc.kill()
+        killed.append(proc.wait())
+
+    def joined(_: str) -> None:
+        threading.Thread(target=kill_mid_trial, args=(worker(postgres, name),), daemon=True).start()
+
+    result = sweep(space, "random", 8, store=store, storage=postgres, study=name, on_join=joined)
+    assert killed == [-signal.SIGKILL]
+    assert sorted(tr.number for tr in result.trials) == list(range(8)) and len(store.runs(limit=100)) == 8
+    assert all(tr.status == "completed" and tr.epochs_run == 30 for tr in result.trials)
+    trials = trials_of(postgres, name)
+    failed = [tr.number for tr in trials if tr.state == TrialState.FAIL]
+    retried = [tr.system_attrs.get("failed_trial") for tr in trials if tr.state == TrialState.COMPLETE]  # set by
+    # Optuna's RetryHeartbeatStaleTrialCallback on each retry: the number of the trial it repeats
+    assert failed and sorted(n for n in retried if n is not None) == failed
+
+
+def test_an_interrupted_coordinator_resumes_its_study(base, store, tmp_path):
+    space, url, seen = parse_grid(GRID, base), f"journal:{tmp_path / 'study.log'}", []
+    first = sweep(space, "grid", store=store, storage=url, should_stop=lambda: bool(seen),
+                  on_trial=lambda tr, n: seen.append(tr))
+    assert first.stopped == "interrupted" and 0 < len(first.trials) < 6
+    names = []
+    again = sweep(space, "grid", store=store, storage=url, on_join=names.append)  # the same search: the same study
+    assert again.stopped is None and sorted(tr.number for tr in again.trials) == list(range(6))
+    assert {tr.run_id for tr in first.trials} <= {tr.run_id for tr in again.trials}
+    assert len(store.runs(limit=100)) == 6 and len(trials_of(url, names[0])) == 6

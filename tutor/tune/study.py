@@ -1,0 +1,333 @@
+"""One search shared by processes on any number of hosts, through Optuna's own storage.
+
+The coordinator (`tutor sweep --storage URL`) creates the study with its plan in the study's attributes
+(tutor's version, the method, the space, the base config, the planned trials) and enqueues every trial
+up front, numbered: a grid's points and a random search's draws (seeded as in one process, so the trials
+are the same), or, for a Bayesian search, empty trials that TPE fills when a process takes one (with a
+constant liar, so that processes asking at once are sent to different points). Optuna hands each waiting
+trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
+trials into the local store.
+
+Each process takes up to PULL trials at a time (those of one network shape train as one batched model),
+sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
+running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
+and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
+running as abandoned and enqueues them again.
+"""
+
+import hashlib
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import optuna
+from optuna.distributions import distribution_to_json, json_to_distribution
+from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.storages import (
+    BaseStorage,
+    JournalStorage,
+    RDBStorage,
+    RetryHeartbeatStaleTrialCallback,
+    fail_stale_trials,
+)
+from optuna.storages.journal import JournalFileBackend
+from optuna.trial import FrozenTrial, TrialState
+from pydantic import BaseModel
+
+from tutor import __version__
+from tutor.config import ExperimentConfig
+from tutor.engine import RunResult
+from tutor.engine.training import batch_key, train_batch
+from tutor.errors import TutorError
+from tutor.i18n import Lang, t
+from tutor.store import Store
+from tutor.tune.space import Param, Space
+from tutor.tune.sweep import (
+    Control,
+    Method,
+    SweepResult,
+    Trial,
+    here,
+    median,
+    padded,
+    random_points,
+    stored,
+    summed,
+    tell,
+    tpe,
+    train_pruned,
+    trial_of,
+)
+
+HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
+GRACE = 10  # a running trial silent this long is failed and enqueued again
+RETRIES = 3  # times one trial is enqueued again after its process died
+PULL = 4  # trials one process takes at a time (a grid or random search)
+POLL = 0.5  # seconds between looks at the study while others train its last trials
+FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+class StudyError(TutorError):
+    """A storage that cannot be used, a study that is not there, or one made by another version of tutor."""
+
+
+class Plan(BaseModel):
+    """What every process of a study needs to train its trials, kept in the study's attributes."""
+
+    version: str
+    method: Method
+    base: ExperimentConfig
+    params: list[dict[str, Any]]  # field, distribution (Optuna's JSON), grid points
+    planned: int
+
+    @classmethod
+    def of(cls, space: Space, method: Method, planned: int) -> "Plan":
+        params = [{"field": p.field, "distribution": distribution_to_json(p.distribution), "grid": list(p.grid)}
+                  for p in space.params]
+        return cls(version=__version__, method=method, base=space.base, params=params, planned=planned)
+
+    def space(self, lang: Lang) -> Space:
+        return Space(self.base, tuple(Param(p["field"], json_to_distribution(p["distribution"]), tuple(p["grid"]))
+                                      for p in self.params), lang)
+
+    def name(self) -> str:
+        """A name that one search always gets: the same command again resumes its study."""
+        return "tutor-" + hashlib.sha256(self.model_dump_json(exclude={"version"}).encode()).hexdigest()[:10]
+
+
+def open_storage(url: str, lang: Lang) -> BaseStorage:
+    """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        if url.startswith("journal:"):
+            path = Path(url.removeprefix("journal:")).expanduser()
+            if not path.parent.is_dir():
+                raise FileNotFoundError(f"{path.parent}: no such folder")
+            return JournalStorage(JournalFileBackend(str(path)))
+        connect = {"connect_args": {"connect_timeout": 5}} if url.startswith("postgresql") else {}
+        with _quiet():
+            return RDBStorage(url, engine_kwargs=connect, heartbeat_interval=HEARTBEAT, grace_period=GRACE,
+                              heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
+    except (SQLAlchemyError, ImportError, OSError, ValueError) as err:
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=printable(reason))) from None
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Optuna marks its heartbeat and retries experimental: tutor relies on them, and its users need no warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ExperimentalWarning)
+        yield
+
+
+def shown(url: str) -> str:
+    """The URL as a message may show it: without its password."""
+    if url.startswith("journal:"):
+        return printable(url)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return printable(make_url(url).render_as_string(hide_password=True))
+    except ArgumentError:
+        return printable(url)
+
+
+def printable(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A study this process takes part in: the study, the storage under it, the plan and its space."""
+
+    study: optuna.Study
+    storage: BaseStorage
+    plan: Plan
+    space: Space
+
+
+def join(url: str, name: str, lang: Lang, storage: BaseStorage | None = None) -> Shared:
+    """An existing study of tutor's, made by this version of tutor."""
+    storage = storage or open_storage(url, lang)
+    try:
+        study = optuna.load_study(study_name=name, storage=storage)
+    except KeyError:
+        raise StudyError(t("tune.study.unknown", lang, name=printable(name), url=shown(url))) from None
+    if "plan" not in study.user_attrs:
+        raise StudyError(t("tune.study.foreign", lang, name=printable(name)))
+    plan = Plan.model_validate(study.user_attrs["plan"])
+    if plan.version != __version__:
+        raise StudyError(t("tune.study.version", lang, name=printable(name), theirs=plan.version, ours=__version__))
+    sampler = tpe(None, plan.planned, parallel=True) if plan.method == "bayes" else optuna.samplers.RandomSampler()
+    study = optuna.load_study(study_name=name, storage=storage, sampler=sampler, pruner=median(plan.planned))
+    return Shared(study, storage, plan, plan.space(lang))
+
+
+def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
+    """The study of `plan`: created with every trial enqueued, or resumed as it was left."""
+    storage = open_storage(url, lang)
+    raw = optuna.create_study(study_name=name, storage=storage, direction="minimize", load_if_exists=True)
+    if "plan" not in raw.user_attrs and not raw.trials:
+        raw.set_user_attr("plan", plan.model_dump(mode="json"))
+        space = plan.space(lang)
+        points = space.points() if plan.method == "grid" else random_points(space, plan.planned)
+        for n in range(plan.planned):
+            raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
+    shared = join(url, name, lang, storage)
+    if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
+        raise StudyError(t("tune.study.other", lang, name=printable(name)))
+    if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
+        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            _requeue(shared, trial)
+    return shared
+
+
+def _requeue(shared: Shared, trial: FrozenTrial | optuna.Trial) -> None:
+    """A trial that did not finish, failed and enqueued again under its number."""
+    try:
+        shared.study.tell(trial.number, state=TrialState.FAIL)
+    except UpdateFinishedTrialError:  # failed as stale meanwhile, and enqueued again by the storage
+        return
+    params = trial.params if shared.plan.method != "bayes" else {}
+    shared.study.enqueue_trial(params, user_attrs={"n": trial.user_attrs["n"]})
+
+
+def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
+    """Each planned trial that finished, by number (a trial enqueued again finishes once)."""
+    trials = study.get_trials(deepcopy=False, states=FINISHED)
+    return {tr.user_attrs["n"]: tr for tr in trials if "run" in tr.user_attrs}
+
+
+def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
+         between: Callable[[], None] = lambda: None,
+         on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None) -> None:
+    """Take waiting trials and train them until every planned trial is done (or `halt`, or no more
+    launches); `between` runs after each round and each look at the study."""
+    worker, most = here(), 1 if shared.plan.method == "bayes" else PULL
+    while not halt():
+        with _quiet():
+            fail_stale_trials(shared.study)
+        taken = _take(shared, most, worker) if may_launch() else []
+        if taken:
+            with _beating(shared.storage, taken):
+                for trial, run, pruned in _train(shared, taken, halt):
+                    on_trained(trial.user_attrs["n"], trial.params, run, pruned)
+        between()
+        if not taken:
+            if len(finished(shared.study)) >= shared.plan.planned or not may_launch():
+                return
+            time.sleep(POLL)
+
+
+def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
+    """Up to `most` waiting trials, now running here, each beating from the start on a database."""
+    taken: list[optuna.Trial] = []
+    for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+        if len(taken) == most:
+            break
+        try:  # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
+            if not shared.storage.set_trial_state_values(waiting._trial_id, state=TrialState.RUNNING):
+                continue
+        except UpdateFinishedTrialError:
+            continue
+        if isinstance(shared.storage, RDBStorage):
+            shared.storage.record_heartbeat(waiting._trial_id)
+        trial = optuna.Trial(shared.study, waiting._trial_id)
+        for name, distribution in shared.space.distributions().items():
+            trial._suggest(name, distribution)  # as `ask` does: enqueued values, or the sampler's
+        trial.set_user_attr("worker", worker)
+        taken.append(trial)
+    return taken
+
+
+def _train(shared: Shared, taken: list[optuna.Trial],
+           halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
+    """Train the trials (a Bayesian one alone, pruned; the others batched by shape) and tell each how it ended."""
+    space = shared.space
+    if shared.plan.method == "bayes":
+        run, pruned = train_pruned(space, taken[0], halt)
+        results = [(taken[0], run, pruned)]
+    else:
+        groups: dict[tuple, list[optuna.Trial]] = {}
+        for trial in taken:
+            groups.setdefault(batch_key(space.config(trial.params)), []).append(trial)
+        results = [(trial, run, False) for group in groups.values()
+                   for trial, run in zip(group, train_batch(padded([space.config(tr.params) for tr in group]),
+                                                            should_stop=halt))]
+    for trial, run, pruned in results:
+        if run.status == "cancelled" and not pruned:  # stopped, not finished: back in the queue
+            _requeue(shared, trial)
+            continue
+        try:
+            trial.set_user_attr("run", run.model_dump(mode="json"))
+            tell(shared.study, trial, run, pruned)
+        except UpdateFinishedTrialError:  # taken as stale meanwhile: its retry is the one that counts
+            continue
+        yield trial, run, pruned
+
+
+@contextmanager
+def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]:
+    """A heartbeat for each running trial (databases), as Optuna's `optimize` beats one."""
+    if not isinstance(storage, RDBStorage):
+        yield
+        return
+    done = threading.Event()
+
+    def beat() -> None:
+        while True:
+            for trial in trials:
+                storage.record_heartbeat(trial._trial_id)  # Optuna's own heartbeat uses the same id
+            if done.wait(HEARTBEAT):
+                return
+
+    thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def coordinate(space: Space, method: Method, planned: int, url: str, name: str | None, *, control: Control,
+               store: Store, student: str, on_trial: Callable[[Trial, int], None] | None = None,
+               on_join: Callable[[str], None] | None = None) -> SweepResult:
+    """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
+    save each finished trial (by whichever process) into the local store, once."""
+    plan = Plan.of(space, method, planned)
+    name = name or plan.name()
+    shared = begin(url, name, plan, space.lang)
+    study = shared.study
+    if on_join:
+        on_join(name)
+    trials: dict[int, Trial] = {}
+
+    def save() -> None:
+        attrs = study.user_attrs
+        for n, done in sorted(finished(study).items()):
+            if n in trials:
+                continue
+            run = RunResult.model_validate(done.user_attrs["run"])
+            run_id = attrs.get(f"run:{n}")
+            if run_id is None:  # not saved by an earlier coordinator of this study
+                run_id = stored(store, student, run, space.lang)
+                study.set_user_attr(f"run:{n}", run_id)
+            pruned = done.state == TrialState.PRUNED
+            trials[n] = trial_of(n, done.params, run, pruned, run_id, done.user_attrs["worker"])
+            if on_trial:
+                on_trial(trials[n], planned)
+
+    work(shared, control.halt, control.may_launch, between=save)
+    save()
+    return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
+                  time.perf_counter() - control.start)
