@@ -19,7 +19,7 @@ from tinygrad.engine.jit import JitError
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
-from tutor.engine import jitcache
+from tutor.engine import jitcache, program
 from tutor.engine.device import resolve
 from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
@@ -141,9 +141,12 @@ class _Batch:
         self.shuffle = rng(cfg.seed, "shuffle")
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
-        self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
-                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
+        step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, *shape)
+        self.step_jit = self._captured(step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
         self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
+        self.program = program.build(step_key, (self.step_jit.captured, (self.theta, self.state, self.hp, self.batches, self.stats)),
+                                     (self.eval_jit.captured, (self.theta, self.examples)))
+        self.chunk = 1  # steps between two looks at should_stop
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
         return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
@@ -218,8 +221,8 @@ class _Batch:
             parts.append(self.shuffle.permutation(self.n_train))
         return np.concatenate(parts)[:need]
 
-    def stepper(self) -> Callable[[int], None]:
-        """A function running step `i` of an epoch. The first call goes through TinyJit, which checks
+    def replayer(self) -> Callable[[int], None]:
+        """A function replaying step `i` of an epoch. The first call goes through TinyJit, which checks
         every input against the capture; later ones replay the captured graph on the same buffers."""
         inputs = (self.theta, self.state, self.hp, self.batches, self.stats)
         checked = False
@@ -235,7 +238,31 @@ class _Batch:
         captured, buffers = self.step_jit.captured, [t.uop.base for t in inputs]
         return step
 
+    def train_epoch(self, order: np.ndarray, replay: Callable[[int], None], should_stop: Callable[[], bool]) -> np.ndarray:
+        """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
+
+        The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
+        waits for no more than that; a replay looks at `should_stop` before every step."""
+        batches = _with_labels(self.data.x_train[order], self.data.y_train[order])
+        if self.program:
+            self.program.view(self.batches)[:] = batches
+        else:
+            _upload(self.batches, batches)
+        done = 0
+        while done < self.steps and not should_stop():
+            last, start = min(self.steps, done + self.chunk), time.perf_counter()
+            if self.program:
+                self.program.steps(done, last)
+                self.chunk = self.chunk * 2 if time.perf_counter() - start < 0.02 else max(1, self.chunk // 2)
+            else:
+                replay(done)
+            done = last
+        stats = self.program.view(self.stats) if self.program else self.stats.numpy()
+        return stats[:done].astype(np.float64)
+
     def evaluate(self) -> np.ndarray:
+        if self.program:
+            return self.program.evaluate()
         return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
 
     def run(self, on_epoch, should_stop) -> list[RunResult]:
@@ -247,17 +274,10 @@ class _Batch:
         status: list[Status | None] = [None] * len(self.cfgs)
         diverged: list[Divergence | None] = [None] * len(self.cfgs)
         weight_rms_scale = 1 / math.sqrt(self.layout.n_params)
-        advance = self.stepper()
+        replay = self.replayer()
         for epoch in range(1, max(c.epochs for c in self.cfgs) + 1):
-            order = self.epoch_order()
-            _upload(self.batches, _with_labels(self.data.x_train[order], self.data.y_train[order]))
-            done_steps = 0
-            for i in range(self.steps):
-                if should_stop():
-                    break
-                advance(i)
-                done_steps += 1
-            stats = self.stats.numpy()[:done_steps].astype(np.float64)
+            stats = self.train_epoch(self.epoch_order(), replay, should_stop)
+            done_steps = len(stats)
             metrics = self.evaluate()
             for j in trials:
                 if status[j] is not None:
