@@ -21,6 +21,7 @@ from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
 from tutor.engine import jitcache, program
 from tutor.engine.device import resolve
+from tutor.engine.fpmode import subnormals_flushed
 from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
@@ -147,6 +148,8 @@ class _Batch:
         self.program = program.build(step_key, (self.step_jit.captured, (self.theta, self.state, self.hp, self.batches, self.stats)),
                                      (self.eval_jit.captured, (self.theta, self.examples)))
         self.chunk = 1  # steps between two looks at should_stop
+        # the epoch program reads and writes these buffers' host memory directly
+        self.host = (program.EpochProgram.view(self.batches), program.EpochProgram.view(self.stats)) if self.program else None
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
         return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
@@ -244,26 +247,28 @@ class _Batch:
         The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
         waits for no more than that; a replay looks at `should_stop` before every step."""
         batches = _with_labels(self.data.x_train[order], self.data.y_train[order])
-        if self.program:
-            self.program.view(self.batches)[:] = batches
+        if self.host:
+            self.host[0][:] = batches
         else:
             _upload(self.batches, batches)
         done = 0
-        while done < self.steps and not should_stop():
-            last, start = min(self.steps, done + self.chunk), time.perf_counter()
-            if self.program:
-                self.program.steps(done, last)
-                self.chunk = self.chunk * 2 if time.perf_counter() - start < 0.02 else max(1, self.chunk // 2)
-            else:
-                replay(done)
-            done = last
-        stats = self.program.view(self.stats) if self.program else self.stats.numpy()
+        with subnormals_flushed():
+            while done < self.steps and not should_stop():
+                last, start = min(self.steps, done + self.chunk), time.perf_counter()
+                if self.program:
+                    self.program.steps(done, last)
+                    self.chunk = self.chunk * 2 if time.perf_counter() - start < 0.02 else max(1, self.chunk // 2)
+                else:
+                    replay(done)
+                done = last
+        stats = self.host[1] if self.host else self.stats.numpy()
         return stats[:done].astype(np.float64)
 
     def evaluate(self) -> np.ndarray:
-        if self.program:
-            return self.program.evaluate()
-        return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
+        with subnormals_flushed():
+            if self.program:
+                return self.program.evaluate()
+            return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
 
     def run(self, on_epoch, should_stop) -> list[RunResult]:
         trials = range(len(self.cfgs))
