@@ -2,10 +2,13 @@
 
 import subprocess
 
+import numpy as np
 import pytest
 
 from tutor.config import ExperimentConfig
+from tutor.data import load
 from tutor.engine import jitcache, program, train, train_batch, training
+from tutor.engine.model import layout_of
 
 BASE = ExperimentConfig(dataset="moons", samples=300, batch_size=32, epochs=3, seed=3)
 CASES = [
@@ -66,3 +69,33 @@ def test_a_stop_is_seen_within_an_epoch():
     run = train(CASES[0], should_stop=lambda: calls.append(1) or len(calls) > 3)
     assert run.status == "cancelled" and len(run.history) == 1
     assert 0 < run.history[0].step < run.steps_per_epoch
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_the_evaluation_in_chunks_equals_numpy_on_the_whole_set(monkeypatch, activation):
+    monkeypatch.setattr(training, "EVAL_CHUNK", 70)  # 300 examples: four chunks and a padded fifth
+    cfg = BASE.changed(hidden=(16, 16), optimizer="adam", lr=0.01, activation=activation, epochs=2)
+    run = train(cfg)
+    assert training._Batch([cfg]).chunks == 5
+    data, layout = load(cfg), layout_of(cfg, 2)
+    theta = np.array(run.params)
+    for x, y, loss, acc in ((data.x_train, data.y_train, "train_loss", "train_acc"), (data.x_val, data.y_val, "val_loss", "val_acc")):
+        logits = _logits(layout, activation, theta, x)
+        p = np.exp(logits - logits.max(1, keepdims=True))
+        p /= p.sum(1, keepdims=True)
+        assert getattr(run.history[-1], loss) == pytest.approx(-np.log(p[np.arange(len(y)), y]).mean(), rel=1e-4)
+        assert getattr(run.history[-1], acc) == pytest.approx((logits.argmax(1) == y).mean(), abs=1e-6)
+    assert compiled_equals_replay(cfg, monkeypatch)
+
+
+def _logits(layout, activation, theta, x):
+    h = x.astype(np.float64)
+    for k, (offset, a, b) in enumerate(layout.layers):
+        h = h @ theta[offset : offset + a * b].reshape(a, b) + theta[offset + a * b : offset + a * b + b]
+        if k < len(layout.layers) - 1:
+            h = np.maximum(h, 0) if activation == "relu" else np.tanh(h)
+    return h
+
+
+def compiled_equals_replay(cfg, monkeypatch) -> bool:
+    return _comparable(train(cfg)) == replayed([cfg], monkeypatch)[0]

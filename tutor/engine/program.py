@@ -30,7 +30,7 @@ from tinygrad.uop.ops import Ops
 
 from tutor.engine.jitcache import cache_dir
 
-STEP = "step"  # the one Variable a captured step may take: which mini-batch of the epoch it trains on
+STEP, CHUNK = "step", "chunk"  # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
 
 
 class Unsupported(Exception):
@@ -38,22 +38,21 @@ class Unsupported(Exception):
 
 
 class EpochProgram:
-    """`steps(first, last)` runs those steps of an epoch, `evaluate()` the evaluation, each in one call."""
+    """`steps(first, last)` runs those steps of an epoch, `evaluate(chunks)` the evaluation, each in one call."""
 
-    def __init__(self, lib: ctypes.CDLL, buffers: list, evaluation: Tensor) -> None:
+    def __init__(self, lib: ctypes.CDLL, buffers: list) -> None:
         self._buffers = buffers  # kept alive: the table holds their addresses
         self._table = (ctypes.c_void_p * len(buffers))(*(_address(b) for b in buffers))
         self._steps, self._evaluate = lib.steps, lib.evaluate
         self._steps.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
-        self._evaluate.argtypes = [ctypes.c_void_p]
-        self._lib, self._result = lib, self.view(evaluation)
+        self._evaluate.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self._lib = lib
 
     def steps(self, first: int, last: int) -> None:
         self._steps(self._table, first, last)
 
-    def evaluate(self) -> np.ndarray:
-        self._evaluate(self._table)
-        return self._result.astype(np.float64)
+    def evaluate(self, chunks: int) -> None:
+        self._evaluate(self._table, chunks)
 
     @staticmethod
     def view(t: Tensor) -> np.ndarray:
@@ -77,16 +76,15 @@ def build(key: str, step: tuple[CapturedJit, Sequence[Tensor]], evaluation: tupl
         return None
     try:
         table: list = []
-        step_calls = _calls(step[0], step[1], table)
-        eval_calls = _calls(evaluation[0], evaluation[1], table)
-        source = _render(step_calls, eval_calls)
-        return EpochProgram(ctypes.CDLL(str(_compiled(key, source))), table, evaluation[0].ret)
+        source = _render(_calls(*step, table, STEP), _calls(*evaluation, table, CHUNK))
+        return EpochProgram(ctypes.CDLL(str(_compiled(key, source))), table)
     except (Unsupported, OSError, subprocess.CalledProcessError):
         return None
 
 
-def _calls(jit: CapturedJit, inputs: Sequence[Tensor], table: list) -> list[tuple[str, str, list[str], int]]:
-    """Each kernel of a captured graph as (C source, function name, arguments, times to call)."""
+def _calls(jit: CapturedJit, inputs: Sequence[Tensor], table: list, var: str) -> list[tuple[str, str, list[str], int]]:
+    """Each kernel of a captured graph as (C source, function name, arguments, times to call); `var` is
+    the Variable the driver's loop binds, `table` collects the buffers that `b[slot]` refers to."""
     if any(t.device.split(":")[0] != "CPU" for t in inputs) or not isinstance(Device[inputs[0].device].renderer, ClangRenderer):
         raise Unsupported("not clang on the CPU")
     uops = tuple(t.uop.base for t in inputs)
@@ -106,9 +104,9 @@ def _calls(jit: CapturedJit, inputs: Sequence[Tensor], table: list) -> list[tupl
                 table.append(buf)
             args.append(f"b[{slot}]")
         for v in prg.arg.vars:
-            if v.expr not in (STEP, "core_id"):
+            if v.expr not in (var, "core_id"):
                 raise Unsupported(f"variable {v.expr}")
-            args.append("step" if v.expr == STEP else "c")
+            args.append(var if v.expr == var else "c")
         if len(sources) != 1 or not re.search(rf"\bvoid {re.escape(prg.arg.function_name)}\(", sources[0]):
             raise Unsupported("no C source")
         out.append((sources[0], prg.arg.function_name, args, int(prg.arg.global_size[0])))
@@ -132,7 +130,8 @@ def _render(step_calls: list, eval_calls: list) -> str:
         return lines
 
     parts += ["void steps(void **b, int first, int last) {", "  for (int step = first; step < last; step++) {",
-              *body(step_calls, "    "), "  }", "}", "void evaluate(void **b) {", *body(eval_calls, "  "), "}"]
+              *body(step_calls, "    "), "  }", "}", "void evaluate(void **b, int chunks) {", "  for (int chunk = 0; chunk < chunks; chunk++) {",
+              *body(eval_calls, "    "), "  }", "}"]
     return "\n".join(parts) + "\n"
 
 

@@ -23,7 +23,7 @@ from tutor.engine import jitcache, program
 from tutor.engine.device import resolve
 from tutor.engine.fpmode import subnormals_flushed
 from tutor.engine.gate import turn
-from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
+from tutor.engine.model import Layout, cross_entropy, dead_fraction, forward, layout_of, unit_extremes, views
 from tutor.engine.optim import family, hyperparameters, update
 
 Status = Literal["completed", "diverged", "cancelled"]
@@ -31,6 +31,8 @@ Status = Literal["completed", "diverged", "cancelled"]
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
+EVAL_CHUNK = 4096  # examples evaluated at once: 100 000 examples through wide layers fit in memory
+TRAIN, VAL = 1, 2  # the role column of the evaluated examples (0: padding up to whole chunks)
 
 class Metrics(BaseModel):
     """Loss and accuracy of the whole training and validation sets at one moment."""
@@ -136,20 +138,37 @@ class _Batch:
         self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken, 1 until diverged
         self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
         self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
-        self.examples = self._tensor(_with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
-                                                  np.concatenate([self.data.y_train, self.data.y_val])))
+        total = self.n_train + self.n_val
+        self.chunk = min(total, EVAL_CHUNK)
+        self.chunks = math.ceil(total / self.chunk)
+        examples = np.zeros((max(self.chunks, 2) * self.chunk, self.data.n_features + 2), np.float32)
+        examples[:total, :-1] = _with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
+                                             np.concatenate([self.data.y_train, self.data.y_val]))
+        examples[:total, -1] = np.repeat([TRAIN, VAL], [self.n_train, self.n_val])
+        self.examples = self._tensor(examples)
+        self.units = sum(self.layout.sizes[1:-1])
+        self.partials = self._tensor(np.zeros((max(self.chunks, 2), trials, 4 + self.units)))  # each chunk's sums
+        self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
         self.i = Variable("step", 0, self.rows - 1)
         self.shuffle = rng(cfg.seed, "shuffle")
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, *shape)
         self.step_jit = self._captured(step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
-        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate, lambda: (self.theta, self.examples))
-        self.program = program.build(step_key, (self.step_jit.captured, (self.theta, self.state, self.hp, self.batches, self.stats)),
-                                     (self.eval_jit.captured, (self.theta, self.examples)))
-        self.chunk = 1  # steps between two looks at should_stop
+        self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
+                                       lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
+        self.program = program.build(step_key, (self.step_jit.captured, self.step_inputs), (self.eval_jit.captured, self.eval_inputs))
+        self.stride = 1  # steps between two looks at should_stop
         # the epoch program reads and writes these buffers' host memory directly
-        self.host = (program.EpochProgram.view(self.batches), program.EpochProgram.view(self.stats)) if self.program else None
+        self.host = tuple(map(program.EpochProgram.view, (self.batches, self.stats, self.partials))) if self.program else None
+
+    @property
+    def step_inputs(self) -> tuple[Tensor, ...]:
+        return self.theta, self.state, self.hp, self.batches, self.stats
+
+    @property
+    def eval_inputs(self) -> tuple[Tensor, ...]:
+        return self.theta, self.examples, self.partials
 
     def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
         return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
@@ -181,16 +200,19 @@ class _Batch:
         theta.assign(theta.detach() - delta)
         return stats.realize(theta, state, hp)
 
-    def _evaluate(self, theta, examples) -> Tensor:
-        logits, hidden = forward(views(theta, self.layout), examples[:, :-1], self.cfgs[0].activation)
-        y = examples[:, -1].cast(dtypes.int32)
+    def _evaluate(self, theta, examples, partials, c) -> Tensor:
+        """Chunk `c` of the examples: per trial, its sums of loss and of right answers over training
+        and validation examples, and each hidden unit's extreme pre-activation on training examples."""
+        rows = examples.shrink(((c * self.chunk, (c + 1) * self.chunk), None))
+        y, role = rows[:, -2].cast(dtypes.int32), rows[:, -1]
+        logits, hidden = forward(views(theta, self.layout), rows[:, :-2], self.cfgs[0].activation)
         losses = cross_entropy(logits, y, self.data.n_classes)
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
-        n = self.n_train
-        units = max(1, sum(self.layout.sizes[1:-1]))
-        dead = dead_units([z[:, :n] for z in hidden], self.cfgs[0].activation) / units
-        parts = [losses[:, :n].mean(-1), right[:, :n].mean(-1), losses[:, n:].mean(-1), right[:, n:].mean(-1)]
-        return Tensor.stack(*parts, dead.expand(theta.shape[0]), dim=-1).realize()
+        train, val = role == TRAIN, role == VAL
+        sums = Tensor.stack(*[m.where(v, 0).sum(-1) for m in (train, val) for v in (losses, right)], dim=-1)
+        row = Tensor.cat(sums, unit_extremes(hidden, train, self.cfgs[0].activation), dim=-1) if hidden else sums
+        partials[c].assign(row)
+        return partials.realize()
 
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
         """Copies of the trained state, for warming up a new capture without touching the real one."""
@@ -224,22 +246,22 @@ class _Batch:
             parts.append(self.shuffle.permutation(self.n_train))
         return np.concatenate(parts)[:need]
 
-    def replayer(self) -> Callable[[int], None]:
-        """A function replaying step `i` of an epoch. The first call goes through TinyJit, which checks
-        every input against the capture; later ones replay the captured graph on the same buffers."""
-        inputs = (self.theta, self.state, self.hp, self.batches, self.stats)
+    @staticmethod
+    def replayer(jit: TinyJit, inputs: tuple[Tensor, ...], var: Variable) -> Callable[[int], None]:
+        """A function replaying a captured step or evaluation chunk `i`. The first call goes through
+        TinyJit, which checks every input against the capture; later ones replay the captured graph."""
         checked = False
 
-        def step(i: int) -> None:
+        def replay(i: int) -> None:
             nonlocal checked
             if not checked:
-                self.step_jit(*inputs, self.i.bind(i))
+                jit(*inputs, var.bind(i))
                 checked = True
             else:
-                captured(buffers, {"step": i})
+                captured(buffers, {var.expr: i})
 
-        captured, buffers = self.step_jit.captured, [t.uop.base for t in inputs]
-        return step
+        captured, buffers = jit.captured, [t.uop.base for t in inputs]
+        return replay
 
     def train_epoch(self, order: np.ndarray, replay: Callable[[int], None], should_stop: Callable[[], bool]) -> np.ndarray:
         """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
@@ -254,36 +276,46 @@ class _Batch:
         done = 0
         with subnormals_flushed():
             while done < self.steps and not should_stop():
-                last, start = min(self.steps, done + self.chunk), time.perf_counter()
+                last, start = min(self.steps, done + self.stride), time.perf_counter()
                 if self.program:
                     self.program.steps(done, last)
-                    self.chunk = self.chunk * 2 if time.perf_counter() - start < 0.02 else max(1, self.chunk // 2)
+                    self.stride = self.stride * 2 if time.perf_counter() - start < 0.02 else max(1, self.stride // 2)
                 else:
                     replay(done)
                 done = last
         stats = self.host[1] if self.host else self.stats.numpy()
         return stats[:done].astype(np.float64)
 
-    def evaluate(self) -> np.ndarray:
+    def evaluate(self, replay: Callable[[int], None]) -> np.ndarray:
+        """Per trial: training loss and accuracy, validation loss and accuracy, and the dead fraction."""
         with subnormals_flushed():
             if self.program:
-                return self.program.evaluate()
-            return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
+                self.program.evaluate(self.chunks)
+            else:
+                for c in range(self.chunks):
+                    replay(c)
+        parts = (self.host[2] if self.host else self.partials.numpy())[: self.chunks].astype(np.float64)
+        sums, extremes = parts[..., :4].sum(0), parts[..., 4:]
+        extremes = extremes.max(0) if self.cfgs[0].activation in ("relu", "leaky_relu") else extremes.min(0)
+        with np.errstate(all="ignore"):
+            means = sums / np.array([self.n_train, self.n_train, self.n_val, self.n_val])
+        return np.concatenate([means, dead_fraction(extremes, self.cfgs[0].activation)[:, None]], axis=1)
 
     def run(self, on_epoch, should_stop) -> list[RunResult]:
         trials = range(len(self.cfgs))
         started = time.perf_counter()
-        init = [_metrics(row) for row in self.evaluate()]
+        replay = self.replayer(self.step_jit, self.step_inputs, self.i)
+        replay_eval = self.replayer(self.eval_jit, self.eval_inputs, self.c)
+        init = [_metrics(row) for row in self.evaluate(replay_eval)]
         history: list[list[Epoch]] = [[] for _ in trials]
         losses: list[list[float | None]] = [[] for _ in trials]
         status: list[Status | None] = [None] * len(self.cfgs)
         diverged: list[Divergence | None] = [None] * len(self.cfgs)
         weight_rms_scale = 1 / math.sqrt(self.layout.n_params)
-        replay = self.replayer()
         for epoch in range(1, max(c.epochs for c in self.cfgs) + 1):
             stats = self.train_epoch(self.epoch_order(), replay, should_stop)
             done_steps = len(stats)
-            metrics = self.evaluate()
+            metrics = self.evaluate(replay_eval)
             for j in trials:
                 if status[j] is not None:
                     continue
