@@ -64,6 +64,19 @@ def test_the_program_is_cached_beside_the_step(tmp_path, monkeypatch):
     assert len(objects) == 1 and any(objects[0].name.startswith(p.stem) for p in (tmp_path / "jit").glob("*.pkl"))
 
 
+def test_a_compiled_shape_starts_without_capture_and_trains_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTOR_CACHE", str(tmp_path))
+    monkeypatch.setattr(jitcache, "_loaded", {})
+    cfg = CASES[3]
+    built = training._Batch([cfg])
+    assert hasattr(built, "step_jit")  # captured, then compiled
+    first = _comparable(built.run(None, lambda: False)[0])
+    monkeypatch.setattr(jitcache, "_loaded", {})  # as in a fresh process
+    loaded = training._Batch([cfg])
+    assert loaded.program is not None and not hasattr(loaded, "step_jit")
+    assert _comparable(loaded.run(None, lambda: False)[0]) == first == replayed([cfg], monkeypatch)[0]
+
+
 def test_a_stop_is_seen_within_an_epoch():
     calls = []
     run = train(CASES[0], should_stop=lambda: calls.append(1) or len(calls) > 3)

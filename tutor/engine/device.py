@@ -26,6 +26,8 @@ def resolve(name: str, lang: Lang = "en") -> str:
         raise DeviceError(t("device.unknown", lang, device=name, known=known))
     if canonical.startswith("CPU") and not has_clang():
         raise DeviceError(t("device.no_clang", lang))
+    if canonical == "CPU":
+        return canonical  # with clang it opens; opening it costs seconds a cached shape does not need
     try:
         return _open(canonical)
     except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here

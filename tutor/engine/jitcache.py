@@ -18,7 +18,7 @@ from tinygrad import TinyJit
 
 _loaded: dict[str, TinyJit] = {}
 # what a captured step computes depends on this code too: a change to it invalidates the cache
-_SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in ("model.py", "optim.py", "training.py")))  # compiled programs, like tinygrad's own kernel cache: process-wide
+_SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes() for f in ("model.py", "optim.py", "training.py", "program.py")))  # compiled programs, like tinygrad's own kernel cache: process-wide
 
 
 def cache_dir() -> Path:

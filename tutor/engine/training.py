@@ -116,7 +116,8 @@ def train_batch(
 
 
 class _Batch:
-    """The device state of `trials` networks of one shape, and the captured steps that train them."""
+    """The device state of `trials` networks of one shape, and the compiled program or captured steps
+    that train them."""
 
     def __init__(self, cfgs: list[ExperimentConfig]) -> None:
         self.start = time.perf_counter()
@@ -131,13 +132,6 @@ class _Batch:
         self.kind = family(cfg.optimizer)
         trials, n_params = len(cfgs), self.layout.n_params
 
-        theta = np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs])
-        self.theta = self._tensor(theta)
-        self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
-        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
-        self.hp = self._tensor(np.array(hp))  # lr, momentum, weight decay, steps taken, 1 until diverged
-        self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
-        self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
         total = self.n_train + self.n_val
         self.chunk = min(total, EVAL_CHUNK)
         self.chunks = math.ceil(total / self.chunk)
@@ -145,22 +139,40 @@ class _Batch:
         examples[:total, :-1] = _with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
                                              np.concatenate([self.data.y_train, self.data.y_val]))
         examples[:total, -1] = np.repeat([TRAIN, VAL], [self.n_train, self.n_val])
-        self.examples = self._tensor(examples)
         self.units = sum(self.layout.sizes[1:-1])
-        self.partials = self._tensor(np.zeros((max(self.chunks, 2), trials, 4 + self.units)))  # each chunk's sums
-        self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
-        self.i = Variable("step", 0, self.rows - 1)
+        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
+        start = {  # every buffer the step and the evaluation work on, as it starts
+            "theta": np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs]),
+            "state": np.zeros((2, trials, n_params)),  # adam's moments, or momentum's velocity
+            "hp": np.array(hp),  # lr, momentum, weight decay, steps taken, 1 until diverged
+            "batches": np.zeros((self.rows * self.batch, self.data.n_features + 1)),  # the epoch's examples in order
+            "stats": np.zeros((self.rows, trials, 3 + len(self.layout.layers))),  # each step's statistics
+            "examples": examples,
+            "partials": np.zeros((max(self.chunks, 2), trials, 4 + self.units)),  # each evaluated chunk's sums
+        }
+        start = {name: np.ascontiguousarray(a, dtype=np.float32) for name, a in start.items()}
         self.shuffle = rng(cfg.seed, "shuffle")
+        self.stride = 1  # steps between two looks at should_stop
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, *shape)
+        # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
+        self.program = program.load(step_key, start) if self.device == "CPU" else None
+        if self.program is None:
+            self.capture(step_key, shape, start)
+
+    def capture(self, step_key: str, shape: tuple, start: dict[str, np.ndarray]) -> None:
+        """The buffers as tinygrad tensors, the captured step and evaluation, and their epoch program."""
+        self.theta, self.state, self.hp, self.batches, self.stats, self.examples, self.partials = (
+            Tensor(a, device=self.device).realize() for a in start.values())
+        self.i = Variable("step", 0, self.rows - 1)
+        self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
         self.step_jit = self._captured(step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
         self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
                                        lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
-        self.program = program.build(step_key, (self.step_jit.captured, self.step_inputs), (self.eval_jit.captured, self.eval_inputs))
-        self.stride = 1  # steps between two looks at should_stop
-        # the epoch program reads and writes these buffers' host memory directly
-        self.host = tuple(map(program.EpochProgram.view, (self.batches, self.stats, self.partials))) if self.program else None
+        names = list(start)
+        self.program = program.build(step_key, (self.step_jit.captured, dict(zip(names[:5], self.step_inputs))),
+                                     (self.eval_jit.captured, dict(zip(["theta", *names[5:]], self.eval_inputs))))
 
     @property
     def step_inputs(self) -> tuple[Tensor, ...]:
@@ -170,8 +182,8 @@ class _Batch:
     def eval_inputs(self) -> tuple[Tensor, ...]:
         return self.theta, self.examples, self.partials
 
-    def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
-        return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
+    def _tensor(self, a: np.ndarray) -> Tensor:
+        return Tensor(np.ascontiguousarray(a, dtype=np.float32), device=self.device).realize()
 
     # -- the two captured functions ------------------------------------------------------------
 
@@ -263,14 +275,14 @@ class _Batch:
         captured, buffers = jit.captured, [t.uop.base for t in inputs]
         return replay
 
-    def train_epoch(self, order: np.ndarray, replay: Callable[[int], None], should_stop: Callable[[], bool]) -> np.ndarray:
+    def train_epoch(self, order: np.ndarray, replay: Callable[[int], None] | None, should_stop: Callable[[], bool]) -> np.ndarray:
         """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
 
         The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
         waits for no more than that; a replay looks at `should_stop` before every step."""
         batches = _with_labels(self.data.x_train[order], self.data.y_train[order])
-        if self.host:
-            self.host[0][:] = batches
+        if self.program:
+            self.program.arrays["batches"][:] = batches
         else:
             _upload(self.batches, batches)
         done = 0
@@ -283,10 +295,10 @@ class _Batch:
                 else:
                     replay(done)
                 done = last
-        stats = self.host[1] if self.host else self.stats.numpy()
+        stats = self.program.arrays["stats"] if self.program else self.stats.numpy()
         return stats[:done].astype(np.float64)
 
-    def evaluate(self, replay: Callable[[int], None]) -> np.ndarray:
+    def evaluate(self, replay: Callable[[int], None] | None) -> np.ndarray:
         """Per trial: training loss and accuracy, validation loss and accuracy, and the dead fraction."""
         with subnormals_flushed():
             if self.program:
@@ -294,7 +306,7 @@ class _Batch:
             else:
                 for c in range(self.chunks):
                     replay(c)
-        parts = (self.host[2] if self.host else self.partials.numpy())[: self.chunks].astype(np.float64)
+        parts = (self.program.arrays["partials"] if self.program else self.partials.numpy())[: self.chunks].astype(np.float64)
         sums, extremes = parts[..., :4].sum(0), parts[..., 4:]
         extremes = extremes.max(0) if self.cfgs[0].activation in ("relu", "leaky_relu") else extremes.min(0)
         with np.errstate(all="ignore"):
@@ -304,8 +316,8 @@ class _Batch:
     def run(self, on_epoch, should_stop) -> list[RunResult]:
         trials = range(len(self.cfgs))
         started = time.perf_counter()
-        replay = self.replayer(self.step_jit, self.step_inputs, self.i)
-        replay_eval = self.replayer(self.eval_jit, self.eval_inputs, self.c)
+        replay = None if self.program else self.replayer(self.step_jit, self.step_inputs, self.i)
+        replay_eval = None if self.program else self.replayer(self.eval_jit, self.eval_inputs, self.c)
         init = [_metrics(row) for row in self.evaluate(replay_eval)]
         history: list[list[Epoch]] = [[] for _ in trials]
         losses: list[list[float | None]] = [[] for _ in trials]
@@ -339,7 +351,8 @@ class _Batch:
             if all(s is not None for s in status):
                 break
         now = time.perf_counter()
-        weights = self.theta.numpy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
+        theta = self.program.arrays["theta"] if self.program else self.theta.numpy()
+        weights = theta.copy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
         return [
             RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j], step_losses=losses[j],
                       diverged_at=diverged[j], steps_per_epoch=self.steps, batch_size_used=self.batch,
