@@ -80,7 +80,8 @@ def forward(params: list[Tensor], x: Tensor, activation: str) -> tuple[Tensor, l
         if k == len(params) - 2:
             return z, hidden
         hidden.append(z)
-        h = activate(z, activation)
+        # stored, not fused into the next layer's matmul, which would compute it again for every output
+        h = activate(z, activation).contiguous()
     raise AssertionError("a network has at least one layer")
 
 
