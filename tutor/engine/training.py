@@ -155,7 +155,7 @@ class _Batch:
         self.stride = 1  # steps between two looks at should_stop
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
-        step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, *shape)
+        step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, self.chunk, *shape)  # names the program too
         # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
         self.program = program.load(step_key, start) if self.device == "CPU" else None
         if self.program is None:
