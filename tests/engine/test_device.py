@@ -1,5 +1,8 @@
 """Devices: auto picks tinygrad's default; unknown or unusable ones, and a missing clang, are clear errors."""
 
+import subprocess
+import sys
+
 import pytest
 
 from tutor.engine import device
@@ -33,3 +36,26 @@ def test_the_clang_command_uses_sudo_only_where_it_helps(monkeypatch, uid, sudo,
     with pytest.raises(DeviceError) as err:
         device.resolve("CPU", "en")
     assert str(err.value).endswith(f": {command} install -y clang")
+
+
+def test_auto_without_a_gpu_opens_no_backend_and_takes_under_50_ms():
+    probe = (
+        "import sys, time\n"
+        "from tutor.engine import device\n"
+        "start = time.perf_counter(); name = device.resolve('auto'); took = time.perf_counter() - start\n"
+        "opened = sorted(m for m in sys.modules if m.startswith('tinygrad.runtime.ops_'))\n"
+        "print(name, took, opened)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split(" ", 2)
+    if any(device.present(b) for b in ("METAL", "AMD", "NV", "QCOM", "CL")):
+        pytest.skip("this machine has a GPU")
+    assert out[0] == "CPU" and float(out[1]) < 0.05 and out[2].strip() == "[]"
+
+
+@pytest.mark.parametrize(("backend", "node"), [("NV", "dev/nvidiactl"), ("CUDA", "dev/nvidiactl"), ("AMD", "dev/kfd"),
+                                               ("QCOM", "dev/kgsl-3d0"), ("CL", "etc/OpenCL/vendors/pocl.icd")])
+def test_a_gpu_is_seen_by_its_driver_files(tmp_path, backend, node):
+    assert not device.present(backend, tmp_path)
+    (tmp_path / node).parent.mkdir(parents=True)
+    (tmp_path / node).touch()  # as a driver installed since the last start leaves it
+    assert device.present(backend, tmp_path)

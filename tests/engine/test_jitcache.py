@@ -11,6 +11,7 @@ pytestmark = pytest.mark.slow  # captures steps from scratch
 
 def test_a_corrupt_cache_entry_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path))
+    monkeypatch.setenv("TUTOR_EPOCH_PROGRAM", "0")  # a compiled epoch program would not need the steps again
     cfg = ExperimentConfig(samples=100, hidden=(5,), epochs=2)
     want = train(cfg).history
     files = sorted((tmp_path / "jit").glob("*.pkl"))

@@ -2,9 +2,12 @@
 
 import os
 import shutil
+import sys
 from functools import cache
+from pathlib import Path
 
 from tinygrad import Device
+from tinygrad.device import ALL_DEVICES
 
 from tutor.config import shown
 from tutor.errors import DeviceError
@@ -27,6 +30,8 @@ def resolve(name: str, lang: Lang = "en") -> str:
         raise DeviceError(t("device.unknown", lang, device=shown(name), known=", ".join(known)))
     if canonical.startswith("CPU") and not has_clang():
         raise DeviceError(t("device.no_clang", lang, install=install_clang()))
+    if canonical == "CPU":
+        return canonical  # with clang it opens; opening it costs seconds a cached shape does not need
     try:
         return _open(canonical)
     except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here
@@ -44,9 +49,40 @@ def install_clang() -> str:
     return f"{'sudo ' if os.geteuid() != 0 and shutil.which('sudo') else ''}apt-get install -y clang"
 
 
+def present(backend: str, root: Path = Path("/")) -> bool:
+    """A cheap sign that `backend` could open here (a platform, a device node, a driver's file).
+
+    tinygrad finds its default by opening each backend in turn, ~1.2 s on a machine without a GPU;
+    these checks take microseconds and are made at every start, so a GPU installed later is found."""
+    match backend:
+        case "METAL":
+            return sys.platform == "darwin"
+        case "AMD":
+            return (root / "dev/kfd").exists()
+        case "NV" | "CUDA":
+            return (root / "dev/nvidiactl").exists()
+        case "QCOM":
+            return (root / "dev/kgsl-3d0").exists()
+        case "CL":
+            return any((root / "etc/OpenCL/vendors").glob("*.icd"))
+        case "CPU":
+            return has_clang()
+    return False
+
+
 @cache
 def _default() -> str:
-    return _open(Device.DEFAULT)
+    """tinygrad's default device, trying only the backends `present` here (all of them on Windows,
+    or when `DEV` names one). The CPU, last in line, is named without opening it: with clang it opens."""
+    if os.environ.get("DEV") or sys.platform == "win32":
+        return _open(Device.DEFAULT)
+    for backend in ALL_DEVICES:
+        if present(backend):
+            try:
+                return "CPU" if backend == "CPU" else _open(backend)
+            except Exception:  # noqa: BLE001  a backend whose driver is there but broken: try the next
+                continue
+    raise RuntimeError("no usable devices")
 
 
 @cache

@@ -4,6 +4,7 @@ All weights of a network live in one row of `theta` (trials, parameters): the op
 whole network in one fused kernel, and several networks of the same shape train as one.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,7 +80,8 @@ def forward(params: list[Tensor], x: Tensor, activation: str) -> tuple[Tensor, l
         if k == len(params) - 2:
             return z, hidden
         hidden.append(z)
-        h = activate(z, activation)
+        # stored, not fused into the next layer's matmul, which would compute it again for every output
+        h = activate(z, activation).contiguous()
     raise AssertionError("a network has at least one layer")
 
 
@@ -88,15 +90,20 @@ def cross_entropy(logits: Tensor, y: Tensor, n_classes: int) -> Tensor:
     return -(logits.log_softmax(-1) * y.one_hot(n_classes).unsqueeze(0)).sum(-1)
 
 
-def dead_units(hidden: list[Tensor], activation: str) -> Tensor:
-    """Per trial, how many hidden units pass (almost) no gradient on any of the given examples."""
-    if not hidden:
-        return Tensor.zeros(1)
+def unit_extremes(hidden: list[Tensor], rows: Tensor, activation: str) -> Tensor:
+    """Per trial and hidden unit, over the examples where `rows` is true, the pre-activation that passes
+    the most gradient: the largest z for the ReLU family, the smallest |z| for tanh and sigmoid."""
     if activation in ("relu", "leaky_relu"):
-        dead = [(z.max(axis=1) <= 0) for z in hidden]
-    else:
-        dead = [(z.abs().min(axis=1) > SATURATION_Z[activation]) for z in hidden]
-    return Tensor.cat(*dead, dim=-1).float().sum(-1)
+        return Tensor.cat(*[rows.unsqueeze(-1).where(z, -math.inf).max(axis=1) for z in hidden], dim=-1)
+    return Tensor.cat(*[rows.unsqueeze(-1).where(z.abs(), math.inf).min(axis=1) for z in hidden], dim=-1)
+
+
+def dead_fraction(extremes: np.ndarray, activation: str) -> np.ndarray:
+    """Per trial, the share of hidden units passing (almost) no gradient, from `unit_extremes` (trials, units)."""
+    if extremes.shape[-1] == 0:
+        return np.zeros(extremes.shape[0])
+    dead = extremes <= 0 if activation in ("relu", "leaky_relu") else extremes > SATURATION_Z[activation]
+    return dead.mean(-1)
 
 
 def predict(layout: Layout, activation: str, theta: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -17,10 +17,11 @@ from tinygrad.engine.jit import JitError
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
-from tutor.engine import jitcache
+from tutor.engine import jitcache, program
 from tutor.engine.device import resolve
+from tutor.engine.fpmode import subnormals_flushed
 from tutor.engine.gate import turn
-from tutor.engine.model import Layout, cross_entropy, dead_units, forward, layout_of, views
+from tutor.engine.model import Layout, cross_entropy, dead_fraction, forward, layout_of, unit_extremes, views
 from tutor.engine.optim import ALIVE, STEPS, family, hyperparameters, update
 from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 
@@ -28,6 +29,8 @@ from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
+EVAL_CHUNK = 4096  # examples evaluated at once: 100 000 examples through wide layers fit in memory
+TRAIN, VAL = 1, 2  # the role column of the evaluated examples (0: padding up to whole chunks)
 
 
 def train(
@@ -62,7 +65,8 @@ def train_batch(
 
 
 class _Batch:
-    """The device state of `trials` networks of one shape, and the captured steps that train them."""
+    """The device state of `trials` networks of one shape, and the compiled program or captured steps
+    that train them."""
 
     def __init__(self, cfgs: list[ExperimentConfig]) -> None:
         self.start = time.perf_counter()
@@ -77,26 +81,62 @@ class _Batch:
         self.kind = family(cfg.optimizer)
         trials, n_params = len(cfgs), self.layout.n_params
 
-        theta = np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs])
-        self.theta = self._tensor(theta)
-        self.state = self._tensor(np.zeros((2, trials, n_params)))  # adam's moments, or momentum's velocity
-        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]  # no steps, alive
-        self.hp = self._tensor(np.array(hp))  # columns: optim.HP
-        self.stats = self._tensor(np.zeros((self.rows, trials, 3 + len(self.layout.layers))))
-        self.batches = self._tensor(np.zeros((self.rows * self.batch, self.data.n_features + 1)))
-        self.examples = self._tensor(_with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
-                                                  np.concatenate([self.data.y_train, self.data.y_val])))
-        self.i = Variable("step", 0, self.rows - 1)
+        total = self.n_train + self.n_val
+        self.chunk = min(total, EVAL_CHUNK)
+        self.chunks = math.ceil(total / self.chunk)
+        examples = np.zeros((max(self.chunks, 2) * self.chunk, self.data.n_features + 2), np.float32)
+        examples[:total, :-1] = _with_labels(np.concatenate([self.data.x_train, self.data.x_val]),
+                                             np.concatenate([self.data.y_train, self.data.y_val]))
+        examples[:total, -1] = np.repeat([TRAIN, VAL], [self.n_train, self.n_val])
+        self.units = sum(self.layout.sizes[1:-1])
+        hp = [hyperparameters(c.optimizer, c.lr, c.momentum, c.weight_decay) + [0, 1] for c in cfgs]
+        start = {  # every buffer the step and the evaluation work on, as it starts
+            "theta": np.stack([self.layout.init(c.activation, rng(c.seed, "init")) for c in cfgs]),
+            "state": np.zeros((2, trials, n_params)),  # adam's moments, or momentum's velocity
+            "hp": np.array(hp),  # lr, momentum, weight decay, steps taken, 1 until diverged
+            "batches": np.zeros((self.rows * self.batch, self.data.n_features + 1)),  # the epoch's examples in order
+            "stats": np.zeros((self.rows, trials, 3 + len(self.layout.layers))),  # each step's statistics
+            "examples": examples,
+            "partials": np.zeros((max(self.chunks, 2), trials, 4 + self.units)),  # each evaluated chunk's sums
+        }
+        start = {name: np.ascontiguousarray(a, dtype=np.float32) for name, a in start.items()}
         self.shuffle = rng(cfg.seed, "shuffle")
+        self.stride = 1  # steps between two looks at should_stop
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
-        self.step_jit = self._captured(jitcache.key_of("step", self.kind, self.batch, self.rows, *shape), self._step,
-                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
-        self.eval_jit = self._captured(jitcache.key_of("eval", *shape), self._evaluate,
-                                       lambda: (self.theta, self.examples))
+        step_key = jitcache.key_of(
+            "step", self.kind, self.batch, self.rows, self.chunk, *shape
+        )  # names the program too
+        # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
+        self.program = program.load(step_key, start) if self.device == "CPU" else None
+        if self.program is None:
+            self.capture(step_key, shape, start)
 
-    def _tensor(self, a: np.ndarray, dtype=np.float32) -> Tensor:
-        return Tensor(np.ascontiguousarray(a, dtype=dtype), device=self.device).realize()
+    def capture(self, step_key: str, shape: tuple, start: dict[str, np.ndarray]) -> None:
+        """The buffers as tinygrad tensors, the captured step and evaluation, and their epoch program."""
+        self.theta, self.state, self.hp, self.batches, self.stats, self.examples, self.partials = (
+            Tensor(a, device=self.device).realize() for a in start.values())
+        self.i = Variable("step", 0, self.rows - 1)
+        self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
+        self.step_jit = self._captured(
+            step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0))
+        )
+        self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
+                                       lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
+        names = list(start)
+        self.program = program.build(step_key, (self.step_jit.captured, dict(zip(names[:5], self.step_inputs))),
+                                     (self.eval_jit.captured, dict(zip(["theta", *names[5:]], self.eval_inputs))))
+
+    @property
+    def step_inputs(self) -> tuple[Tensor, ...]:
+        return self.theta, self.state, self.hp, self.batches, self.stats
+
+    @property
+    def eval_inputs(self) -> tuple[Tensor, ...]:
+        return self.theta, self.examples, self.partials
+
+    def _tensor(self, a: np.ndarray) -> Tensor:
+        return Tensor(np.ascontiguousarray(a, dtype=np.float32), device=self.device).realize()
 
     # -- the two captured functions ------------------------------------------------------------
 
@@ -125,16 +165,19 @@ class _Batch:
         theta.assign(theta.detach() - delta)
         return stats.realize(theta, state, hp)
 
-    def _evaluate(self, theta, examples) -> Tensor:
-        logits, hidden = forward(views(theta, self.layout), examples[:, :-1], self.cfgs[0].activation)
-        y = examples[:, -1].cast(dtypes.int32)
+    def _evaluate(self, theta, examples, partials, c) -> Tensor:
+        """Chunk `c` of the examples: per trial, its sums of loss and of right answers over training
+        and validation examples, and each hidden unit's extreme pre-activation on training examples."""
+        rows = examples.shrink(((c * self.chunk, (c + 1) * self.chunk), None))
+        y, role = rows[:, -2].cast(dtypes.int32), rows[:, -1]
+        logits, hidden = forward(views(theta, self.layout), rows[:, :-2], self.cfgs[0].activation)
         losses = cross_entropy(logits, y, self.data.n_classes)
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
-        n = self.n_train
-        units = max(1, sum(self.layout.sizes[1:-1]))
-        dead = dead_units([z[:, :n] for z in hidden], self.cfgs[0].activation) / units
-        parts = [losses[:, :n].mean(-1), right[:, :n].mean(-1), losses[:, n:].mean(-1), right[:, n:].mean(-1)]
-        return Tensor.stack(*parts, dead.expand(theta.shape[0]), dim=-1).realize()
+        train, val = role == TRAIN, role == VAL
+        sums = Tensor.stack(*[m.where(v, 0).sum(-1) for m in (train, val) for v in (losses, right)], dim=-1)
+        row = Tensor.cat(sums, unit_extremes(hidden, train, self.cfgs[0].activation), dim=-1) if hidden else sums
+        partials[c].assign(row)
+        return partials.realize()
 
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
         """Copies of the trained state, for warming up a new capture without touching the real one."""
@@ -168,47 +211,80 @@ class _Batch:
             parts.append(self.shuffle.permutation(self.n_train))
         return np.concatenate(parts)[:need]
 
-    def stepper(self) -> Callable[[int], None]:
-        """A function running step `i` of an epoch. The first call goes through TinyJit, which checks
-        every input against the capture; later ones replay the captured graph on the same buffers."""
-        inputs = (self.theta, self.state, self.hp, self.batches, self.stats)
+    @staticmethod
+    def replayer(jit: TinyJit, inputs: tuple[Tensor, ...], var: Variable) -> Callable[[int], None]:
+        """A function replaying a captured step or evaluation chunk `i`. The first call goes through
+        TinyJit, which checks every input against the capture; later ones replay the captured graph."""
         checked = False
 
-        def step(i: int) -> None:
+        def replay(i: int) -> None:
             nonlocal checked
             if not checked:
-                self.step_jit(*inputs, self.i.bind(i))
+                jit(*inputs, var.bind(i))
                 checked = True
             else:
-                captured(buffers, {"step": i})
+                captured(buffers, {var.expr: i})
 
-        captured, buffers = self.step_jit.captured, [t.uop.base for t in inputs]
-        return step
+        captured, buffers = jit.captured, [t.uop.base for t in inputs]
+        return replay
 
-    def evaluate(self) -> np.ndarray:
-        return self.eval_jit(self.theta, self.examples).numpy().astype(np.float64)
+    def train_epoch(
+        self, order: np.ndarray, replay: Callable[[int], None] | None, should_stop: Callable[[], bool]
+    ) -> np.ndarray:
+        """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
+
+        The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
+        waits for no more than that; a replay looks at `should_stop` before every step."""
+        batches = _with_labels(self.data.x_train[order], self.data.y_train[order])
+        if self.program:
+            self.program.arrays["batches"][:] = batches
+        else:
+            _upload(self.batches, batches)
+        done = 0
+        with subnormals_flushed():
+            while done < self.steps and not should_stop():
+                last, start = min(self.steps, done + self.stride), time.perf_counter()
+                if self.program:
+                    self.program.steps(done, last)
+                    self.stride = self.stride * 2 if time.perf_counter() - start < 0.02 else max(1, self.stride // 2)
+                else:
+                    replay(done)
+                done = last
+        stats = self.program.arrays["stats"] if self.program else self.stats.numpy()
+        return stats[:done].astype(np.float64)
+
+    def evaluate(self, replay: Callable[[int], None] | None) -> np.ndarray:
+        """Per trial: training loss and accuracy, validation loss and accuracy, and the dead fraction."""
+        with subnormals_flushed():
+            if self.program:
+                self.program.evaluate(self.chunks)
+            else:
+                for c in range(self.chunks):
+                    replay(c)
+        parts = (self.program.arrays["partials"] if self.program else self.partials.numpy())[: self.chunks].astype(
+            np.float64
+        )
+        sums, extremes = parts[..., :4].sum(0), parts[..., 4:]
+        extremes = extremes.max(0) if self.cfgs[0].activation in ("relu", "leaky_relu") else extremes.min(0)
+        with np.errstate(all="ignore"):
+            means = sums / np.array([self.n_train, self.n_train, self.n_val, self.n_val])
+        return np.concatenate([means, dead_fraction(extremes, self.cfgs[0].activation)[:, None]], axis=1)
 
     def run(self, on_epoch, should_stop) -> list[RunResult]:
         trials = range(len(self.cfgs))
         started = time.perf_counter()
-        init = [_metrics(row) for row in self.evaluate()]
+        replay = None if self.program else self.replayer(self.step_jit, self.step_inputs, self.i)
+        replay_eval = None if self.program else self.replayer(self.eval_jit, self.eval_inputs, self.c)
+        init = [_metrics(row) for row in self.evaluate(replay_eval)]
         history: list[list[Epoch]] = [[] for _ in trials]
         losses: list[list[float | None]] = [[] for _ in trials]
         status: list[Status | None] = [None] * len(self.cfgs)
         diverged: list[Divergence | None] = [None] * len(self.cfgs)
         weight_rms_scale = 1 / math.sqrt(self.layout.n_params)
-        advance = self.stepper()
         for epoch in range(1, max(c.epochs for c in self.cfgs) + 1):
-            order = self.epoch_order()
-            _upload(self.batches, _with_labels(self.data.x_train[order], self.data.y_train[order]))
-            done_steps = 0
-            for i in range(self.steps):
-                if should_stop():
-                    break
-                advance(i)
-                done_steps += 1
-            stats = self.stats.numpy()[:done_steps].astype(np.float64)
-            metrics = self.evaluate()
+            stats = self.train_epoch(self.epoch_order(), replay, should_stop)
+            done_steps = len(stats)
+            metrics = self.evaluate(replay_eval)
             for j in trials:
                 if status[j] is not None:
                     continue
@@ -232,7 +308,8 @@ class _Batch:
             if all(s is not None for s in status):
                 break
         now = time.perf_counter()
-        weights = self.theta.numpy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
+        theta = self.program.arrays["theta"] if self.program else self.theta.numpy()
+        weights = theta.copy() if self.layout.n_params <= MAX_KEPT_PARAMS else None
         return [
             RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j],
                       step_losses=losses[j], diverged_at=diverged[j], steps_per_epoch=self.steps,

@@ -1,0 +1,63 @@
+"""How long ten typical what-ifs take in one tutor process, as a student would ask them one after another.
+
+    python benchmarks/whatif_latency.py [--cache DIR]
+Each what-if changes the last run (lr, batch 8, width 64, a layer more, tanh, spiral, 3000 samples, sgd,
+twice the epochs, lr) and trains it, with its explanation and comparison, through the dialogue's `Tutor`.
+Two fresh processes run the ten in a row: the first with the step cache as it is (empty by default:
+every new shape is captured), the second warm (every shape cached on disk). Target: warm <= 5 s.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+WHAT_IFS = [
+    "what if the learning rate were 0.1", "what if the batch size were 8", "what if the layers were 64 wide",
+    "what if we add a layer", "what if we use tanh", "what if the dataset were spiral", "what if we had 3000 samples",
+    "what if we use sgd", "what if we double the epochs", "what if the learning rate were 0.003",
+]
+
+
+def ask_all() -> None:
+    """In this process: the ten what-ifs in a row; prints each one's seconds as JSON."""
+    from tutor.dialogue.tutor import Tutor
+    from tutor.store import Store
+
+    tutor, seconds = Tutor(Store(), "bench", lang="en"), []
+    for text in WHAT_IFS:
+        start = time.perf_counter()
+        reply = tutor.handle(text)
+        assert reply.run is not None, (text, reply.text)
+        seconds.append(time.perf_counter() - start)
+    print(json.dumps(seconds))
+
+
+def one_process(cache: str) -> list[float]:
+    env = {**os.environ, "TUTOR_CACHE": cache, "TUTOR_HOME": tempfile.mkdtemp()}
+    out = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cache", help="step cache to start from (default: an empty one)")
+    p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        return ask_all()
+    cache = args.cache or tempfile.mkdtemp()
+    first, warm = one_process(cache), one_process(cache)
+    print(f"ten what-ifs in one process; {os.cpu_count()} cores")
+    for text, a, b in zip(WHAT_IFS, first, warm):
+        print(f"  {text:40s} {a:7.2f} s  warm {b:6.2f} s")
+    label = "an empty step cache" if args.cache is None else "the given step cache"
+    met = "met" if sum(warm) <= 5 else "missed"
+    print(f"total: {sum(first):.1f} s with {label}, {sum(warm):.1f} s warm (target <= 5 s: {met})")
+
+
+if __name__ == "__main__":
+    main()

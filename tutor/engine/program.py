@@ -1,0 +1,253 @@
+"""One compiled program per epoch on the CPU: the captured kernels' own C, called in order by a driver.
+
+tinygrad replays a captured step kernel by kernel from Python, at ~25 µs of bookkeeping a kernel. On its
+CPU device every kernel is a C function compiled by clang, so, as tinygrad's former ClangGraph did, the
+distinct kernel sources go behind a driver that runs a range of steps (and one that runs the evaluation),
+compiled with tinygrad's own clang command into one shared object: a step then costs what its kernels
+cost. Buffer addresses come in a table at each call instead of being written into the code, so the object
+depends only on the network's shape and is cached on disk beside the captured steps, with a manifest of
+that table: a later run of the shape (`load`) allocates the buffers in NumPy and needs no tinygrad at all.
+
+Anything this cannot handle (another device, a kernel that is not clang's C, a variable other than the
+step, a compile error) gives None and the caller replays the captured graph as before; both run the
+same machine code on the same buffers, so their results are equal bit for bit.
+"""
+
+import ctypes
+import hashlib
+import json
+import os
+import platform
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from tinygrad import Device, Tensor, dtypes
+from tinygrad.engine.jit import CapturedJit
+from tinygrad.engine.realize import resolve_params
+from tinygrad.renderer.cstyle import ClangRenderer
+from tinygrad.uop.ops import Ops
+
+from tutor.engine.jitcache import cache_dir
+
+STEP, CHUNK = (
+    "step",
+    "chunk",
+)  # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
+
+
+class Unsupported(Exception):
+    """The captured graph holds something the driver cannot call; the caller replays it instead."""
+
+
+class EpochProgram:
+    """`steps(first, last)` runs those steps of an epoch, `evaluate(chunks)` the evaluation, each in one
+    call; `arrays` holds the host memory of the named inputs (weights, batches, statistics...)."""
+
+    def __init__(self, lib: ctypes.CDLL, addresses: list[int], arrays: dict[str, np.ndarray], keep: object) -> None:
+        self.arrays, self._keep = arrays, keep  # kept alive: the table holds their addresses
+        self._table = (ctypes.c_void_p * len(addresses))(*addresses)
+        self._steps, self._evaluate = lib.steps, lib.evaluate
+        self._steps.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+        self._evaluate.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self._lib = lib
+
+    def steps(self, first: int, last: int) -> None:
+        self._steps(self._table, first, last)
+
+    def evaluate(self, chunks: int) -> None:
+        self._evaluate(self._table, chunks)
+
+
+Inputs = dict[str, Tensor]  # a captured function's input tensors by name, in the order it takes them
+
+
+def build(key: str, step: tuple[CapturedJit, Inputs], evaluation: tuple[CapturedJit, Inputs]) -> EpochProgram | None:
+    """The epoch program of a captured step and evaluation over their tinygrad buffers, or None.
+
+    Beside the shared object goes a manifest of its buffer table (which input, or where in which of
+    the capture's scratch arenas), so that `load` can run it later without tinygrad."""
+    if os.environ.get("TUTOR_EPOCH_PROGRAM") == "0":
+        return None
+    try:
+        table: list = []
+        source = _render(_calls(*step, table, STEP), _calls(*evaluation, table, CHUNK))
+        inputs = {**step[1], **evaluation[1]}
+        lib = ctypes.CDLL(str(_compiled(key, source, _manifest(table, inputs))))
+        arrays = {name: _view(t) for name, t in inputs.items()}
+        return EpochProgram(lib, [_address(b) for b in table], arrays, table)
+    except (Unsupported, OSError, subprocess.CalledProcessError):
+        return None
+
+
+def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
+    """The epoch program compiled earlier for `key`, over fresh host buffers holding `start`, or None.
+
+    This path needs neither tinygrad's device nor the captured graph: a cached shape starts at once."""
+    if os.environ.get("TUTOR_EPOCH_PROGRAM") == "0":
+        return None
+    for manifest in sorted(cache_dir().glob(f"{key}-{_MACHINE}-*.json")):
+        try:
+            spec = json.loads(manifest.read_text())
+            if spec["inputs"] != {name: a.size * 4 for name, a in start.items()}:
+                continue
+            lib = ctypes.CDLL(str(manifest.with_suffix(".so")))
+        except (OSError, ValueError, KeyError):
+            continue
+        arrays = {name: _aligned(a.size * 4).view(np.float32).reshape(a.shape) for name, a in start.items()}
+        for name, a in start.items():
+            arrays[name][...] = a
+        arenas = [_aligned(nbytes) for nbytes in spec["arenas"]]
+        addresses = [
+            arrays[s[0]].ctypes.data if len(s) == 1 else arenas[s[1]].ctypes.data + s[2] for s in spec["slots"]
+        ]
+        return EpochProgram(lib, addresses, arrays, arenas)
+    return None
+
+
+def _manifest(table: list, inputs: Inputs) -> dict:
+    """Where each slot of the buffer table lives: an input by name, or an arena and an offset in it."""
+    named = {id(t.uop.base.buffer): name for name, t in inputs.items()}
+    arenas: list = []
+    slots: list[list] = []
+    for buf in table:
+        if id(buf) in named:
+            slots.append([named[id(buf)]])
+            continue
+        base = buf._base if buf._base is not None else buf
+        if not any(a is base for a in arenas):
+            arenas.append(base)
+        slots.append(
+            ["arena", next(i for i, a in enumerate(arenas) if a is base), buf.offset if buf._base is not None else 0]
+        )
+    return {"inputs": {name: t.uop.base.buffer.nbytes for name, t in inputs.items()}, "slots": slots,
+            "arenas": [a.nbytes for a in arenas]}
+
+
+def _view(t: Tensor) -> np.ndarray:
+    """The host memory of a realized CPU tensor as a NumPy array, without a copy."""
+    u, moves = t.uop, []
+    while u.op in (Ops.RESHAPE, Ops.PERMUTE):
+        moves.append(u)
+        u = u.src[0]
+    if u.op is not Ops.BUFFER:
+        raise Unsupported(f"a {u.op} is not a buffer")
+    buf = u.buffer.ensure_allocated()
+    a = np.frombuffer((ctypes.c_char * buf.nbytes).from_address(_address(buf)), dtype=np.dtype(t.dtype.fmt))
+    for m in reversed(moves):
+        a = a.reshape(m.shape) if m.op is Ops.RESHAPE else a.transpose(m.arg)
+    return a
+
+
+def _aligned(nbytes: int) -> np.ndarray:
+    """Zeroed bytes on a page boundary, as tinygrad's CPU allocator gives them (kernels load aligned vectors)."""
+    raw = np.zeros(nbytes + 4096, np.uint8)
+    start = -raw.ctypes.data % 4096
+    return raw[start : start + nbytes]
+
+
+def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[tuple[str, str, list[str], int]]:
+    """Each kernel of a captured graph as (C source, function name, arguments, times to call); `var` is
+    the Variable the driver's loop binds, `table` collects the buffers that `b[slot]` refers to."""
+    if any(t.device != "CPU" or t.dtype != dtypes.float32 for t in inputs.values()) or not isinstance(
+        Device["CPU"].renderer, ClangRenderer
+    ):
+        raise Unsupported("not float32 in clang on the CPU")
+    uops = tuple(t.uop.base for t in inputs.values())
+    out = []
+    for call in jit.linear.src:
+        prg = call.src[0]
+        if prg.op is not Ops.PROGRAM or not all(isinstance(g, int) for g in prg.arg.global_size):
+            raise Unsupported(f"{prg.op} is not a compiled kernel")
+        sources = [s.arg for s in prg.src if s.op is Ops.SOURCE]
+        resolved = resolve_params(call, uops)
+        args = []
+        for i in prg.arg.globals:
+            buf = resolved[i].buffer.ensure_allocated()
+            slot = next((j for j, b in enumerate(table) if b is buf), None)
+            if slot is None:
+                slot = len(table)
+                table.append(buf)
+            args.append(f"b[{slot}]")
+        for v in prg.arg.vars:
+            if v.expr not in (var, "core_id"):
+                raise Unsupported(f"variable {v.expr}")
+            args.append(var if v.expr == var else "c")
+        if len(sources) != 1 or not re.search(rf"\bvoid {re.escape(prg.arg.function_name)}\(", sources[0]):
+            raise Unsupported("no C source")
+        out.append((sources[0], prg.arg.function_name, args, int(prg.arg.global_size[0])))
+    return out
+
+
+def _render(step_calls: list, eval_calls: list) -> str:
+    """The kernels, each distinct source once (its function renamed kN), and the two drivers."""
+    names: dict[str, str] = {}
+    parts = []
+    for src, fn, _, _ in step_calls + eval_calls:
+        if src not in names:
+            names[src] = f"k{len(names)}"
+            parts.append(re.sub(rf"\bvoid {re.escape(fn)}\(", f"static void {names[src]}(", src, count=1))
+
+    def body(calls: list, indent: str) -> list[str]:
+        lines = []
+        for src, _, args, cores in calls:
+            line = f"{names[src]}({', '.join(args)});"
+            lines.append(indent + (line if cores == 1 else f"for (int c = 0; c < {cores}; c++) {line}"))
+        return lines
+
+    parts += [
+        "void steps(void **b, int first, int last) {",
+        "  for (int step = first; step < last; step++) {",
+        *body(step_calls, "    "),
+        "  }",
+        "}",
+        "void evaluate(void **b, int chunks) {",
+        "  for (int chunk = 0; chunk < chunks; chunk++) {",
+        *body(eval_calls, "    "),
+        "  }",
+        "}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _compiled(key: str, source: str, manifest: dict) -> Path:
+    """The shared object for `source`, from the disk cache or compiled now with tinygrad's own clang command."""
+    folder = cache_dir()
+    path = folder / f"{key}-{_MACHINE}-{hashlib.sha256(source.encode()).hexdigest()[:16]}.so"
+    if path.exists() and path.with_suffix(".json").exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{key}-{_MACHINE}-*"):  # compiled by an earlier version of this code
+        stale.unlink(missing_ok=True)
+    obj = Device["CPU"].renderer.compiler.compile(source)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        (o := Path(tmp) / "epoch.o").write_bytes(obj)
+        subprocess.run(
+            [os.environ.get("CC", "clang"), "-shared", "-nostdlib", "-o", str(Path(tmp) / "epoch.so"), str(o)],
+            check=True,
+            capture_output=True,
+        )
+        (Path(tmp) / "epoch.json").write_text(json.dumps(manifest))
+        os.replace(Path(tmp) / "epoch.so", path)
+        os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object
+    return path
+
+
+def _machine() -> str:
+    """This CPU's instruction sets: code built with -march=native runs only where they are the same."""
+    try:
+        flags = next(
+            line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith(("flags", "Features"))
+        )
+    except (OSError, StopIteration):
+        flags = platform.machine() + platform.processor()
+    return hashlib.sha256(flags.encode()).hexdigest()[:8]
+
+
+_MACHINE = _machine()
+
+
+def _address(buf) -> int:
+    return int(buf._buf.va_addr)
