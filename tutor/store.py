@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from tutor.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     config TEXT NOT NULL,      -- ExperimentConfig as JSON
     result TEXT NOT NULL,      -- RunResult as JSON: history, step losses, timings
-    diagnoses TEXT NOT NULL    -- list of diagnoses as JSON
+    diagnoses TEXT NOT NULL,   -- list of diagnoses as JSON
+    by TEXT NOT NULL DEFAULT 'student'  -- student | tutor (a fix the tutor tried before proposing it)
 );
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student, id);
 CREATE TABLE IF NOT EXISTS progress (
@@ -72,6 +73,7 @@ class StoredRun(BaseModel):
     status: str
     result: dict[str, Any]
     diagnoses: list[dict[str, Any]]
+    by: str = "student"  # or "tutor": a candidate fix the tutor trained to check it
 
 
 class Store:
@@ -88,6 +90,8 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: written by a newer tutor (schema {version} > {SCHEMA_VERSION})")
             self.db.executescript(SCHEMA)
+            if version and version < 3:  # schema 2 had no `by`: every run was the student's
+                self.db.execute("ALTER TABLE runs ADD COLUMN by TEXT NOT NULL DEFAULT 'student'")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"{self.path}: {err}") from None
@@ -95,12 +99,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]]) -> int:
-        """Store a finished run; returns its id."""
+    def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]], by: str = "student") -> int:
+        """Store a finished run (`by` the tutor when it tried a fix); returns its id."""
         doc = result.model_dump(mode="json")
         cur = self.db.execute(
-            "INSERT INTO runs (student, created, status, config, result, diagnoses) VALUES (?, ?, ?, ?, ?, ?)",
-            (student, time.time(), doc["status"], json.dumps(doc["config"]), json.dumps(doc), json.dumps(diagnoses)),
+            "INSERT INTO runs (student, created, status, config, result, diagnoses, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (student, time.time(), doc["status"], json.dumps(doc["config"]), json.dumps(doc), json.dumps(diagnoses), by),
         )
         return int(cur.lastrowid)
 
@@ -108,13 +112,13 @@ class Store:
         """The newest runs first, of one student or of everyone."""
         where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
         rows = self.db.execute(
-            f"SELECT id, student, created, status, result, diagnoses FROM runs {where} ORDER BY id DESC LIMIT ?", args
+            f"SELECT id, student, created, status, result, diagnoses, by FROM runs {where} ORDER BY id DESC LIMIT ?", args
         )
         return [_stored(row) for row in rows]
 
     def run(self, run_id: int) -> StoredRun | None:
         row = self.db.execute(
-            "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
+            "SELECT id, student, created, status, result, diagnoses, by FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
         return _stored(row) if row else None
 
@@ -169,6 +173,6 @@ class Store:
 
 
 def _stored(row: tuple) -> StoredRun:
-    run_id, student, created, status, result, diagnoses = row
+    run_id, student, created, status, result, diagnoses, by = row
     return StoredRun(id=run_id, student=student, created=created, status=status,
-                     result=json.loads(result), diagnoses=json.loads(diagnoses))
+                     result=json.loads(result), diagnoses=json.loads(diagnoses), by=by)

@@ -59,7 +59,7 @@ def class_rows(store: Store, course: Course, roster: Iterable[str] = ()) -> list
     connected = store.connected()
     last = {student: (n, status, code) for student, n, status, code in store.db.execute(
         "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
-        "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
+        "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs WHERE by = 'student' GROUP BY student) AS c "
         "JOIN runs AS r ON r.id = c.last")}
     rows = []
     for student in sorted(set(store.students()) | connected | set(roster)):
@@ -104,7 +104,7 @@ def latest_run(store: Store) -> int:
 
 def run_ids(store: Store, student: str, limit: int = 50) -> list[int]:
     """The ids of a student's newest runs (their conversations, sweeps and `tutor run`), oldest first."""
-    rows = store.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
+    rows = store.db.execute("SELECT id FROM runs WHERE student = ? AND by = 'student' ORDER BY id DESC LIMIT ?", (student, limit))
     return [run_id for (run_id,) in rows][::-1]
 
 
@@ -120,7 +120,8 @@ def common_diagnoses(store: Store, lang: Lang, limit: int = 5) -> list[CommonDia
     students: dict[str, set[str]] = {}
     values: dict[str, list[Any]] = {}
     for student, code, config in store.db.execute(
-            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d"):
+            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d "
+            "WHERE r.by = 'student'"):
         if code == "healthy":
             continue
         students.setdefault(code, set()).add(student)

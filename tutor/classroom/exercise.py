@@ -136,4 +136,4 @@ def _qualifying(store: Store, exercise: Exercise) -> sqlite3.Cursor:
     args = [arg for field, value in exercise.locked.items() for arg in (f"$.{field}", json.dumps(value))]
     return store.db.execute(
         f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
-        f"FROM runs WHERE status = 'completed'{where}", args)
+        f"FROM runs WHERE status = 'completed' AND by = 'student'{where}", args)

@@ -33,6 +33,7 @@ class Signals(BaseModel):
     chance_acc: float  # 1 / classes: the accuracy of guessing (the classes are balanced)
     chance_loss: float  # ln(classes)
     lr: float
+    weight_decay: float
     optimizer: str
     activation: str
     hidden: tuple[int, ...]
@@ -101,7 +102,7 @@ def _schedule(run: RunResult) -> dict[str, Any]:
         status=run.status, diverged_epoch=div and div.epoch, diverged_step=div and div.step,
         diverged_reason=div and div.reason,
         n_classes=cfg.n_classes, chance_acc=1 / cfg.n_classes, chance_loss=math.log(cfg.n_classes),
-        lr=cfg.lr, optimizer=cfg.optimizer, activation=cfg.activation, hidden=cfg.hidden, depth=len(cfg.hidden) + 1,
+        lr=cfg.lr, weight_decay=cfg.weight_decay, optimizer=cfg.optimizer, activation=cfg.activation, hidden=cfg.hidden, depth=len(cfg.hidden) + 1,
         batch_size=run.batch_size_used, batch_fraction=run.batch_size_used / run.n_train,
         n_train=run.n_train, n_val=run.n_val, n_params=run.n_params, params_per_example=run.n_params / run.n_train,
         epochs_planned=cfg.epochs, epochs_run=len(run.history), steps_per_epoch=run.steps_per_epoch,

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
+from tutor.diagnose.verify import advise
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult, train
@@ -93,7 +94,7 @@ class Tutor:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
-        diagnoses = explain(result, self.lang)
+        diagnoses = advise(result, self.lang, self.keep, should_stop)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
         comparison = compare(previous, result, self.lang) if previous else None
@@ -106,6 +107,10 @@ class Tutor:
             parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
         return Reply(text="\n\n".join(p for p in parts if p), intent=intent, lang=self.lang, run=result, run_id=run_id,
                      diagnoses=diagnoses, comparison=comparison, suggestion=suggestion or None)
+
+    def keep(self, run: RunResult, diagnoses: list[Diagnosis]) -> int:
+        """Store a fix the tutor tried, as the tutor's run."""
+        return self.store.add_run(self.student, run, [d.model_dump(mode="json") for d in diagnoses], by="tutor")
 
     def last_run(self, back: int = 1) -> RunResult | None:
         """The run made `back` turns ago in this conversation (1: the latest)."""

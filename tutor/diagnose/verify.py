@@ -1,0 +1,113 @@
+"""Advice that works: before a fix is offered it is tried, and only one that removed the problem is
+offered as proven.
+
+The top problem's candidate fixes that keep the network's shape (lr, momentum, weight decay, epochs)
+train together as one batched model (`train_batch`, as sweeps do), so together they cost about one
+run. Shape changes (width, layers, activation, batch, data) are tried after them, one batched group
+per shape, only while nothing has worked and at most `MAX_SHAPES` of them; any left are offered as
+untested. Every trial is kept (the caller's `keep` stores it as the tutor's run).
+"""
+
+from collections.abc import Callable
+
+from tutor.config import ExperimentConfig
+from tutor.diagnose.explain import Diagnosis, Verified, action, diagnose, explain, firing, fixes, name, pct
+from tutor.diagnose.rules import HEALTHY, Suggestion
+from tutor.diagnose.signals import signals_of
+from tutor.engine import RunResult, batch_key, train_batch
+from tutor.i18n import Lang, t
+
+MAX_PER_BATCH = 4  # candidates of one shape trained together (padded to a power of two)
+MAX_SHAPES = 2  # groups of other shapes tried when no same-shape candidate worked
+NO_WORSE = 0.01  # a fix may cost at most this much best validation accuracy
+
+Keep = Callable[[RunResult, list[Diagnosis]], int]
+
+
+class Trial:
+    """One candidate fix and the run that tried it."""
+
+    def __init__(self, fix: Suggestion, run: RunResult, diagnoses: list[Diagnosis], run_id: int | None) -> None:
+        self.fix, self.run, self.diagnoses, self.run_id = fix, run, diagnoses, run_id
+        self.codes = [d.code for d in diagnoses]
+        self.best_val_acc = best_val_acc(run)
+
+    def fixed(self, code: str, before: float) -> bool:
+        """The problem is gone, the run trained to its end, and it is no worse on validation."""
+        return (self.run.status == "completed" and code not in self.codes
+                and self.best_val_acc >= before - NO_WORSE)
+
+    def rank(self) -> tuple[bool, int, float]:
+        """Healthy first, then fewer problems left, then the better validation accuracy."""
+        return self.codes == ["healthy"], -len(self.codes), round(self.best_val_acc, 2)
+
+    def epochs_to_best(self) -> int:
+        return next(e.epoch for e in self.run.history if (e.val_acc or 0) >= self.best_val_acc)
+
+
+def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
+           should_stop: Callable[[], bool] | None = None) -> list[Diagnosis]:
+    """The run's diagnoses, the top problem's fix tried first: `verified` names the run that proved it,
+    or the message says plainly that the proposal is untested, or that nothing tried worked."""
+    if not run.history:
+        return []
+    s = signals_of(run)
+    rules = firing(s)
+    diagnoses = [diagnose(rule, s, run, lang) for rule in rules]
+    top = next((i for i, r in enumerate(rules) if r is not HEALTHY), None)
+    if top is None or run.status == "cancelled":
+        return diagnoses
+    rule, cfg = rules[top], run.config
+    candidates = fixes(rule, s, cfg)
+    trials = try_fixes(cfg, candidates, rule.code, best_val_acc(run), lang, keep, should_stop)
+    worked = [x for x in trials if x.fixed(rule.code, best_val_acc(run))]
+    if worked:
+        best = max(worked, key=lambda x: x.rank())  # max keeps the first (likeliest) of equals
+        verified = Verified(config=best.run.config.model_dump(mode="json"), best_val_acc=best.best_val_acc,
+                            codes=best.codes, run_id=best.run_id)
+        advice = t("diagnose.advice.verified", lang, action=action(best.fix, lang), acc=pct(best.best_val_acc),
+                   epochs=best.epochs_to_best(), problem=name(rule.code, lang))
+        diagnoses[top] = diagnose(rule, s, run, lang, advice, best.fix, verified)
+        return diagnoses
+    tried = [x.fix for x in trials]
+    untried = [c for c in candidates if c not in tried]
+    failed = t("diagnose.advice.failed", lang, tried="; ".join(action(f, lang) for f in tried)) if tried else ""
+    if untried:
+        advice = f"{failed} {t('diagnose.advice.untested', lang, action=action(untried[0], lang))}".strip()
+        diagnoses[top] = diagnose(rule, s, run, lang, advice, untried[0])
+    else:
+        diagnoses[top] = diagnose(rule, s, run, lang, f"{failed} {t('diagnose.advice.search', lang)}".strip(), {})
+    return diagnoses
+
+
+def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, before: float, lang: Lang,
+              keep: Keep | None, should_stop: Callable[[], bool] | None) -> list[Trial]:
+    """Train the candidates, one batched model per shape, the run's own shape first; stop at the first
+    group in which one fixed `code`, or after `MAX_SHAPES` other shapes."""
+    groups: dict[tuple, list[tuple[Suggestion, ExperimentConfig]]] = {batch_key(cfg): []}
+    for fix in candidates:
+        changed = cfg.changed(**fix)
+        groups.setdefault(batch_key(changed), []).append((fix, changed))
+    trials: list[Trial] = []
+    for n, group in enumerate(g[:MAX_PER_BATCH] for g in groups.values() if g):
+        if n > MAX_SHAPES or (should_stop and should_stop()):
+            break
+        cfgs = [c for _, c in group]
+        runs = train_batch(cfgs + cfgs[-1:] * (_pow2(len(cfgs)) - len(cfgs)), should_stop=should_stop)
+        for (fix, _), result in zip(group, runs):
+            if result.status == "cancelled":
+                return trials
+            found = explain(result, lang)
+            trials.append(Trial(fix, result, found, keep(result, found) if keep else None))
+        if any(x.fixed(code, before) for x in trials):
+            break
+    return trials
+
+
+def best_val_acc(run: RunResult) -> float:
+    return max((e.val_acc or 0 for e in run.history), default=0.0)
+
+
+def _pow2(n: int) -> int:
+    return 1 << (n - 1).bit_length()
+
