@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tutor.config import ExperimentConfig, argument, flag
+from tutor.diagnose.explain import name
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang, t
 
@@ -63,7 +64,7 @@ class RunPrinter:
             self.out.print(t("run.diverged_at", self.lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", self.lang)))
         self.out.print(f"\n[bold]{t('run.diagnosis', self.lang)}[/bold]")
         for d in diagnoses:
-            self.out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
+            self.out.print(f"• [bold]{name(d['code'], self.lang)}[/bold] ({d['confidence']:.0%}) {d['message']}")
             if d.get("suggestion"):
                 tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
                 self.out.print(f"  → {t('run.try', self.lang)}: tutor run ... {tried}")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import ExperimentConfig, accepted, argument, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
+from tutor.diagnose.explain import action
 from tutor.diagnose.verify import advise
 from tutor.dialogue.intent import Search
 from tutor.dialogue.parse import Intent, parse
@@ -99,12 +100,11 @@ class Tutor:
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
         comparison = compare(previous, result, self.lang) if previous else None
         suggestion = diagnoses[0].suggestion if diagnoses else None  # none for a run cancelled at once
+        # the diagnosis ends with its next experiment (tried, or said to be untried): no second proposal
         parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang)),
                  comparison.message if comparison else "", diagnoses[0].message if diagnoses else ""]
         if result.status == "cancelled":
             parts.append(t("dialogue.cancelled", self.lang, epochs=len(result.history)))
-        if suggestion:
-            parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
         return Reply(text="\n\n".join(p for p in parts if p), intent=intent, lang=self.lang, run=result, run_id=run_id,
                      diagnoses=diagnoses, comparison=comparison, suggestion=suggestion or None)
 
@@ -207,7 +207,7 @@ class Tutor:
         top = next(iter(explain(run, self.lang)), None)
         if top is None or not top.suggestion:
             return self._reply(intent, "dialogue.hint_healthy")
-        return Reply(text=t("dialogue.suggest", self.lang, change=shown(top.suggestion)), intent=intent,
+        return Reply(text=t("dialogue.suggest", self.lang, change=action(top.suggestion, self.lang)), intent=intent,
                      lang=self.lang, suggestion=top.suggestion)
 
     def _on_repeat(self, intent: Intent, *_) -> Reply:
@@ -401,9 +401,9 @@ def field_name(field: str, lang: Lang) -> str:
 
 
 def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
-    """'lr 10, batch_size 16' naming the new values of the fields the student changed."""
+    """'un learning rate de 10 y un batch de 16': the new values of the fields the student changed."""
     fields = ["hidden" if f in ("width", "layers") else f for f in intent.changes]
-    return shown({f: getattr(cfg, f) for f in dict.fromkeys(fields)}) or t("dialogue.same_config", lang)
+    return action({f: getattr(cfg, f) for f in dict.fromkeys(fields)}, lang) or t("dialogue.same_config", lang)
 
 
 def shown(values: dict[str, Any]) -> str:
