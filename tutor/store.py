@@ -108,11 +108,13 @@ class Store:
         )
         return int(cur.lastrowid)
 
-    def runs(self, student: str | None = None, limit: int = 100) -> list[StoredRun]:
-        """The newest runs first, of one student or of everyone."""
-        where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
+    def runs(self, student: str | None = None, limit: int = 100, by: str | None = "student") -> list[StoredRun]:
+        """The newest runs first, of one student or of everyone; `by` the students (default), the tutor, or None: all."""
+        where = " AND ".join(w for w, ok in (("student = ?", student), ("by = ?", by)) if ok)
+        args = [a for a in (student, by) if a] + [limit]
         rows = self.db.execute(
-            f"SELECT id, student, created, status, result, diagnoses, by FROM runs {where} ORDER BY id DESC LIMIT ?", args
+            f"SELECT id, student, created, status, result, diagnoses, by FROM runs {'WHERE ' + where if where else ''} "
+            "ORDER BY id DESC LIMIT ?", args
         )
         return [_stored(row) for row in rows]
 

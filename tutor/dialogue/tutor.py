@@ -50,6 +50,7 @@ class Tutor:
         saved = store.get_state(student, STATE_KEY, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
         self.run_ids: list[int] = saved.get("runs", [])
+        self.tried: list[int] = saved.get("tried", [])  # the tutor's own runs: fixes it tried before proposing one
         self.lesson_id: str | None = saved.get("lesson")
         self.step: int = saved.get("step", 0)
         self.last_text: str = saved.get("last_text", "")
@@ -65,7 +66,8 @@ class Tutor:
 
     def save(self) -> None:
         self.store.set_state(self.student, STATE_KEY, {
-            "config": self.config.model_dump(mode="json"), "runs": self.run_ids[-50:], "lesson": self.lesson_id,
+            "config": self.config.model_dump(mode="json"), "runs": self.run_ids[-50:], "tried": self.tried[-50:],
+            "lesson": self.lesson_id,
             "step": self.step, "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang})
 
     # -- one turn --------------------------------------------------------------------------------
@@ -109,8 +111,20 @@ class Tutor:
                      diagnoses=diagnoses, comparison=comparison, suggestion=suggestion or None)
 
     def keep(self, run: RunResult, diagnoses: list[Diagnosis]) -> int:
-        """Store a fix the tutor tried, as the tutor's run."""
-        return self.store.add_run(self.student, run, [d.model_dump(mode="json") for d in diagnoses], by="tutor")
+        """Store a fix the tutor tried, as the tutor's run (the runs view lists it, marked)."""
+        run_id = self.store.add_run(self.student, run, [d.model_dump(mode="json") for d in diagnoses], by="tutor")
+        self.tried.append(run_id)
+        return run_id
+
+    def last_diagnoses(self) -> list[Diagnosis]:
+        """What was said about the latest run, the fixes tried for it included (explaining it again
+        would not try them again); a run stored without diagnoses is explained now."""
+        stored = self.store.run(self.run_ids[-1]) if self.run_ids else None
+        if stored is None:
+            return []
+        if stored.diagnoses:
+            return [Diagnosis.model_validate(d) for d in stored.diagnoses]
+        return explain(RunResult.model_validate(stored.result), self.lang)
 
     def last_run(self, back: int = 1) -> RunResult | None:
         """The run made `back` turns ago in this conversation (1: the latest)."""
@@ -188,7 +202,7 @@ class Tutor:
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.no_run")
-        diagnoses = explain(run, self.lang)
+        diagnoses = self.last_diagnoses()
         text = "\n\n".join(f"• {d.message}" for d in diagnoses) or t("dialogue.no_run", self.lang)
         return Reply(text=text, intent=intent, lang=self.lang, diagnoses=diagnoses,
                      suggestion=diagnoses[0].suggestion if diagnoses else None)
@@ -204,7 +218,7 @@ class Tutor:
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.hint_first")
-        top = next(iter(explain(run, self.lang)), None)
+        top = next(iter(self.last_diagnoses()), None)
         if top is None or not top.suggestion:
             return self._reply(intent, "dialogue.hint_healthy")
         return Reply(text=t("dialogue.suggest", self.lang, change=action(top.suggestion, self.lang)), intent=intent,
