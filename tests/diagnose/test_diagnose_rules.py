@@ -82,7 +82,7 @@ def test_small_steps_that_never_added_up_mean_the_lr_is_a_little_low(run_of):
 
 def test_a_flat_loss_with_healthy_steps_is_underfitting_even_after_a_short_path(run_of):
     d = only(run_of([0.693] * 10, train_acc=0.5, update_ratio=3e-3, hidden=()), "underfitting")
-    assert d.suggestion == {"hidden": (32,)} and "50%" in d.message
+    assert d.suggestion == {"hidden": (64, 64)} and "50%" in d.message
 
 
 def test_a_curve_still_falling_at_the_end_wants_more_epochs(run_of):
@@ -100,9 +100,9 @@ def test_validation_loss_rising_while_training_loss_falls_is_overfitting(run_of)
     train = decay(0.6, 1e-4, 100)
     val = decay(0.6, 0.2, 20) + line(0.2, 0.6, 81)[1:]
     d = only(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
+    assert d.evidence["best_epoch"] == 20 and d.suggestion == {"epochs": 20}  # stop where validation was best
     # decoupled decay pulls once lr · wd · updates ≈ 1: 1 / (0.01 × 2500) = 0.04, not adam's customary 0.01
-    assert d.evidence["best_epoch"] == 20 and d.suggestion == {"weight_decay": 0.04}
-    assert {"epochs": 20} in candidates(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
+    assert {"weight_decay": 0.04} in candidates(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
     assert "20" in d.message and "early stopping" in d.message
 
 
@@ -115,7 +115,7 @@ def test_a_memorised_training_set_is_overfitting_even_if_val_loss_still_falls(ru
 def test_a_flat_loss_far_below_the_reference_is_underfitting(run_of):
     losses = decay(0.6, 0.3, 10) + [0.3 - 1e-4 * i for i in range(40)]
     d = only(run_of(losses, train_acc=0.85, hidden=(3,)), "underfitting")
-    assert d.suggestion == {"hidden": (32,)}
+    assert d.suggestion == {"hidden": (64, 64)}
     assert "85%" in d.message and "98%" in d.message
 
 

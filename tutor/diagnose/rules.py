@@ -87,9 +87,9 @@ def lr_tripled(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
 
 
 def more_epochs(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Three times longer (at least 10), or ten times when even that is short; a bolder lr also helps."""
-    return _distinct([{"epochs": min(10_000, max(10, 3 * cfg.epochs))}, {"epochs": min(10_000, max(30, 10 * cfg.epochs))},
-                      {"epochs": min(10_000, max(10, 3 * cfg.epochs)), "lr": _sig(min(1000.0, cfg.lr * 3))}])
+    """Three times longer (at least 10), also with a bolder lr (steps that were fine can be larger)."""
+    longer = {"epochs": min(10_000, max(10, 3 * cfg.epochs))}
+    return _distinct([longer, {**longer, "lr": _sig(min(1000.0, cfg.lr * 3))}])
 
 
 def decay_strength(s: Signals, cfg: ExperimentConfig) -> float:
@@ -102,14 +102,15 @@ def decay_strength(s: Signals, cfg: ExperimentConfig) -> float:
 
 
 def regularise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Overfitting: stop at the best epoch, weight decay strong enough to pull (×1 and ×3 the strength
-    that matters), then the shapes: more data, a smaller network."""
+    """Overfitting: stop at the best epoch when the validation loss turned up (the surest cure: the
+    network is taken as it was before it memorised), weight decay strong enough to pull (×1 and ×10
+    the strength that matters), then the shapes: more data, a smaller network."""
     wd = max(decay_strength(s, cfg), 10 * cfg.weight_decay)
     stop = [{"epochs": max(1, s.best_epoch)}] if s.best_epoch and s.best_epoch < s.epochs_run else []
-    decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 3, 10)]
+    decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 10)]
     data = [{"samples": min(100_000, 4 * s.n_train + s.n_val)}] if cfg.dataset != "digits" else []
     smaller = [{"hidden": tuple(max(4, w // 4) for w in cfg.hidden)}] if cfg.hidden and max(cfg.hidden) > 16 else []
-    return _distinct([*decays, *stop, *data, *smaller])
+    return _distinct([*stop, *decays, *data, *smaller])
 
 
 def weaker_decay(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
@@ -118,16 +119,18 @@ def weaker_decay(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
 
 
 def more_capacity(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Wider when narrow, relu when a deep sigmoid/tanh stack is the bottleneck, else one layer more."""
+    """When narrow: two layers of 64 with relu, also trained three times longer (a twisted boundary
+    needs both), or four times wider; relu when a sigmoid/tanh stack is the bottleneck; else one layer
+    more. Not just longer: the loss has flattened, more of the same epochs will not close the gap."""
     hidden, out = cfg.hidden, []
+    relu = {"activation": "relu"} if cfg.activation in ("sigmoid", "tanh") else {}
     if not hidden or min(hidden) < 16:
-        wide = tuple(min(MAX_WIDTH, max(32, 4 * w)) for w in hidden) or (32,)
-        out += [{"hidden": wide}, {"hidden": (wide[0], wide[0])}, {"hidden": (64, 64)}]
-    if cfg.activation in ("sigmoid", "tanh"):
-        out.append({"activation": "relu"})
+        out += [{"hidden": (64, 64), **relu}, {"hidden": (64, 64), **relu, "epochs": min(10_000, 3 * cfg.epochs)},
+                {"hidden": tuple(min(MAX_WIDTH, max(32, 4 * w)) for w in hidden) or (32,)}]
+    if relu:
+        out.append(relu)
     if hidden and len(hidden) < MAX_LAYERS:
         out.append({"hidden": (*hidden, hidden[-1])})
-    out.append({"epochs": min(10_000, 3 * cfg.epochs)})
     return _distinct(out)
 
 
@@ -331,7 +334,7 @@ RULES: tuple[Rule, ...] = (
          ("weight_decay", "update_ratio_early", "last_train_loss", "chance_loss", "last_train_acc", "lr"),
          {"weight_decay": th.DECAY_MIN, "update_ratio_early": th.UPDATE_RATIO_HIGH / 10}, weaker_decay,
          strength=lambda s: th.strength(s.update_ratio_early, th.UPDATE_RATIO_HIGH / 10, 1.0), confidence=(0.7, 0.9),
-         suppressed_by=DIVERGED),
+         suppressed_by=("diverged", "overfitting")),
     Rule("underfitting", "underfitting.plateau", _plateau_short,
          ("last_train_acc", "reference_acc", "train_deficit", "recent_drop", "recent_share", "epochs_run", "gap_acc",
           "n_params"),

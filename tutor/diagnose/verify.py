@@ -4,21 +4,25 @@ offered as proven.
 The top problem's candidate fixes that keep the network's shape (lr, momentum, weight decay, epochs)
 train together as one batched model (`train_batch`, as sweeps do), so together they cost about one
 run. Shape changes (width, layers, activation, batch, data) are tried after them, one batched group
-per shape, only while nothing has worked and at most `MAX_SHAPES` of them; any left are offered as
+per shape, only while nothing has worked and within `SHAPE_BUDGET`; any left are offered as
 untested. Every trial is kept (the caller's `keep` stores it as the tutor's run).
 """
 
+import math
 from collections.abc import Callable
 
 from tutor.config import ExperimentConfig
+from tutor.data import load
 from tutor.diagnose.explain import Diagnosis, Verified, action, diagnose, explain, firing, fixes, name, pct
 from tutor.diagnose.rules import HEALTHY, Suggestion
 from tutor.diagnose.signals import signals_of
 from tutor.engine import RunResult, batch_key, train_batch
+from tutor.engine.model import layout_of
 from tutor.i18n import Lang, t
 
-MAX_PER_BATCH = 4  # candidates of one shape trained together (padded to a power of two)
-MAX_SHAPES = 2  # groups of other shapes tried when no same-shape candidate worked
+MAX_PER_BATCH = 4  # candidates of one shape trained together
+SHAPE_BUDGET = 4.0  # other shapes are tried while their work adds up to at most this many runs of this one
+STEP_OVERHEAD = 100_000  # the cost of one update, beyond its parameters, counted in parameters
 NO_WORSE = 0.01  # a fix may cost at most this much best validation accuracy
 
 Keep = Callable[[RunResult, list[Diagnosis]], int]
@@ -83,17 +87,25 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
 def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, before: float, lang: Lang,
               keep: Keep | None, should_stop: Callable[[], bool] | None) -> list[Trial]:
     """Train the candidates, one batched model per shape, the run's own shape first; stop at the first
-    group in which one fixed `code`, or after `MAX_SHAPES` other shapes."""
-    groups: dict[tuple, list[tuple[Suggestion, ExperimentConfig]]] = {batch_key(cfg): []}
+    group in which one fixed `code`. Other shapes are tried in order while their `work`, in runs of
+    `cfg`, fits `SHAPE_BUDGET`: a measure of work, not of time, so a run always gets the same advice."""
+    own = batch_key(cfg)
+    groups: dict[tuple, list[tuple[Suggestion, ExperimentConfig]]] = {own: []}
     for fix in candidates:
         changed = cfg.changed(**fix)
         groups.setdefault(batch_key(changed), []).append((fix, changed))
     trials: list[Trial] = []
-    for n, group in enumerate(g[:MAX_PER_BATCH] for g in groups.values() if g):
-        if n > MAX_SHAPES or (should_stop and should_stop()):
+    spent = 0.0
+    for key, group in ((k, g[:MAX_PER_BATCH]) for k, g in groups.items() if g):
+        if key != own:
+            cost = work([c for _, c in group]) / work([cfg])
+            if spent + cost > SHAPE_BUDGET:
+                continue  # too costly to try here: offered untested if nothing else works
+            spent += cost
+        if should_stop and should_stop():
             break
         cfgs = [c for _, c in group]
-        runs = train_batch(cfgs + cfgs[-1:] * (_pow2(len(cfgs)) - len(cfgs)), should_stop=should_stop)
+        runs = train_batch(cfgs, should_stop=should_stop)
         for (fix, _), result in zip(group, runs):
             if result.status == "cancelled":
                 return trials
@@ -104,10 +116,14 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, be
     return trials
 
 
+def work(cfgs: list[ExperimentConfig]) -> float:
+    """What training `cfgs` as one batched model costs: its updates (the longest run's) times the cost
+    of one, a fixed overhead plus the parameters of all the trials (small networks are overhead-bound)."""
+    data = load(cfgs[0])
+    steps = math.ceil(len(data.y_train) / min(cfgs[0].batch_size, len(data.y_train))) * max(c.epochs for c in cfgs)
+    return steps * (STEP_OVERHEAD + sum(layout_of(c, data.n_features).n_params for c in cfgs))
+
+
 def best_val_acc(run: RunResult) -> float:
     return max((e.val_acc or 0 for e in run.history), default=0.0)
-
-
-def _pow2(n: int) -> int:
-    return 1 << (n - 1).bit_length()
 
