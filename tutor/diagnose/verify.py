@@ -24,6 +24,9 @@ MAX_PER_BATCH = 4  # candidates of one shape trained together
 SHAPE_BUDGET = 4.0  # other shapes are tried while their work adds up to at most this many runs of this one
 STEP_OVERHEAD = 100_000  # the cost of one update, beyond its parameters, counted in parameters
 NO_WORSE = 0.01  # a fix may cost at most this much best validation accuracy
+SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu"}, "dead_relu": {"lr_too_high"},
+            "lr_too_low": {"too_few_epochs", "underfitting"}, "too_few_epochs": {"lr_too_low"},
+            "overfitting": set(), "underfitting": {"too_few_epochs"}}  # milder forms of each problem
 
 Keep = Callable[[RunResult, list[Diagnosis]], int]
 
@@ -41,9 +44,11 @@ class Trial:
         return (self.run.status == "completed" and code not in self.codes
                 and self.best_val_acc >= before - NO_WORSE)
 
-    def rank(self) -> tuple[bool, int, float]:
-        """Healthy first, then fewer problems left, then the better validation accuracy."""
-        return self.codes == ["healthy"], -len(self.codes), round(self.best_val_acc, 2)
+    def rank(self, code: str) -> tuple[bool, bool, int, float]:
+        """Healthy first, then no milder form of the same problem left (a divergence cured into a
+        learning rate still too high), then fewer problems left, then the better validation accuracy."""
+        return (self.codes == ["healthy"], not set(self.codes) & SAME_WAY.get(code, set()), -len(self.codes),
+                round(self.best_val_acc, 2))
 
     def epochs_to_best(self) -> int:
         return next(e.epoch for e in self.run.history if (e.val_acc or 0) >= self.best_val_acc)
@@ -66,7 +71,7 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
     trials = try_fixes(cfg, candidates, rule.code, best_val_acc(run), lang, keep, should_stop)
     worked = [x for x in trials if x.fixed(rule.code, best_val_acc(run))]
     if worked:
-        best = max(worked, key=lambda x: x.rank())  # max keeps the first (likeliest) of equals
+        best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
         verified = Verified(config=best.run.config.model_dump(mode="json"), best_val_acc=best.best_val_acc,
                             codes=best.codes, run_id=best.run_id)
         advice = t("diagnose.advice.verified", lang, action=action(best.fix, lang), acc=pct(best.best_val_acc),
@@ -102,17 +107,17 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, be
             if spent + cost > SHAPE_BUDGET:
                 continue  # too costly to try here: offered untested if nothing else works
             spent += cost
-        if should_stop and should_stop():
-            break
-        cfgs = [c for _, c in group]
-        runs = train_batch(cfgs, should_stop=should_stop)
-        for (fix, _), result in zip(group, runs):
-            if result.status == "cancelled":
+        # shorter candidates (stopping early) first: when one of them works, the longer need not run
+        for batch in ([x for x in group if x[1].epochs < cfg.epochs], [x for x in group if x[1].epochs >= cfg.epochs]):
+            if not batch or (should_stop and should_stop()):
+                continue
+            for (fix, _), result in zip(batch, train_batch([c for _, c in batch], should_stop=should_stop)):
+                if result.status == "cancelled":
+                    return trials
+                found = explain(result, lang)
+                trials.append(Trial(fix, result, found, keep(result, found) if keep else None))
+            if any(x.fixed(code, before) for x in trials):
                 return trials
-            found = explain(result, lang)
-            trials.append(Trial(fix, result, found, keep(result, found) if keep else None))
-        if any(x.fixed(code, before) for x in trials):
-            break
     return trials
 
 
