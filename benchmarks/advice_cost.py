@@ -42,7 +42,7 @@ def advice_ratio(cfg: ExperimentConfig) -> tuple[float, float, float, list[str]]
 
 def forced_ratio(cfg: ExperimentConfig) -> tuple[float, float]:
     """(seconds of the run, seconds of MAX_PER_BATCH same-shape candidates trained together)."""
-    run_s, run = timed(lambda: train(cfg))
+    run_s = timed(lambda: train(cfg))[0]
     fixes = [{"lr": cfg.lr * k} for k in (0.3, 0.5, 2, 3)][:MAX_PER_BATCH]
     extra_s, _ = timed(lambda: try_fixes(cfg, fixes, "healthy", 0.0, "en", None, None))
     return run_s, extra_s

@@ -10,10 +10,21 @@ untested. Every trial is kept (the caller's `keep` stores it as the tutor's run)
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from tutor.config import ExperimentConfig
 from tutor.data import load
-from tutor.diagnose.explain import Diagnosis, Verified, action, diagnose, explain, firing, fixes, name, pct
+from tutor.diagnose.explain import (
+    Diagnosis,
+    Verified,
+    action,
+    diagnose,
+    explain,
+    firing,
+    fixes,
+    name,
+    pct,
+)
 from tutor.diagnose.rules import HEALTHY, Suggestion
 from tutor.diagnose.signals import signals_of
 from tutor.engine import RunResult, batch_key, train_batch
@@ -31,13 +42,18 @@ SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu
 Keep = Callable[[RunResult, list[Diagnosis]], int]
 
 
+@dataclass(frozen=True)
 class Trial:
-    """One candidate fix and the run that tried it."""
+    """One candidate fix, the run that tried it, what that run was diagnosed with, where it is stored."""
 
-    def __init__(self, fix: Suggestion, run: RunResult, diagnoses: list[Diagnosis], run_id: int | None) -> None:
-        self.fix, self.run, self.diagnoses, self.run_id = fix, run, diagnoses, run_id
-        self.codes = [d.code for d in diagnoses]
-        self.best_val_acc = best_val_acc(run)
+    fix: Suggestion
+    run: RunResult
+    codes: list[str]
+    run_id: int | None
+
+    @property
+    def best_val_acc(self) -> float:
+        return best_val_acc(self.run)
 
     def fixed(self, code: str, before: float) -> bool:
         """The problem is gone, the run trained to its end, and it is no worse on validation."""
@@ -115,7 +131,7 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, be
                 if result.status == "cancelled":
                     return trials
                 found = explain(result, lang)
-                trials.append(Trial(fix, result, found, keep(result, found) if keep else None))
+                trials.append(Trial(fix, result, [d.code for d in found], keep(result, found) if keep else None))
             if any(x.fixed(code, before) for x in trials):
                 return trials
     return trials
