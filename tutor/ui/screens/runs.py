@@ -26,6 +26,16 @@ OTHER_TRAIN, OTHER_VAL = "#c678dd", "#98c379"
 COLUMNS = {"mark": 1, "id": 3, "changes": 20, "val_loss": 9, "val_acc": 8, "status": 18, "diagnosis": 22}
 
 
+def rows(runs: list[int], tried: list[int]) -> list[tuple[int, bool]]:
+    """The student's runs in order, each followed by the fixes the tutor tried for it (stored just
+    before it: a run is stored once its advice is known); (id, tried by the tutor)."""
+    out: list[tuple[int, bool]] = []
+    for before, run_id in zip([0, *runs], runs):
+        out.append((run_id, False))
+        out += [(x, True) for x in sorted(tried) if before < x < run_id]
+    return out
+
+
 class RunsScreen(LocalizedBindings, Screen):
     """Every run of the conversation, oldest first; space marks up to two to compare."""
 
@@ -60,7 +70,7 @@ class RunsScreen(LocalizedBindings, Screen):
         for key, width in COLUMNS.items():
             table.add_column(ui(f"runs.col.{key}", lang), key=key, width=width)
         previous = None
-        for run_id in sorted({*self.tutor.run_ids, *self.tutor.tried}):
+        for run_id, tried in rows(self.tutor.run_ids, self.tutor.tried):
             stored = store.run(run_id)
             if stored is None:
                 continue
@@ -71,13 +81,15 @@ class RunsScreen(LocalizedBindings, Screen):
             status = t(f"run.status.{result.status}", lang)
             table.add_row(" ", str(run_id), config_diff(previous, result.config),
                           num(last.val_loss if last else None), pct(last.val_acc if last else None),
-                          ui("runs.by_tutor", lang, status=status) if stored.by == "tutor" else status,
+                          ui("runs.by_tutor", lang, status=status) if tried else status,
                           self.top[run_id], key=str(run_id))
-            previous = result.config
+            if not tried:
+                previous = result.config
         if not self.results:
             self.query_one("#runs-pictures").display = False
             self.query_one("#runs-compare", Static).update(ui("runs.none", lang))
-        table.move_cursor(row=table.row_count - 1)
+        table.move_cursor(row=table.get_row_index(str(self.tutor.run_ids[-1])) if self.tutor.run_ids[-1:] and
+                          str(self.tutor.run_ids[-1]) in table.rows else table.row_count - 1)
         table.focus()
 
     @on(DataTable.RowHighlighted)

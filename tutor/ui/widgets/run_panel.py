@@ -131,11 +131,10 @@ class RunPanel(VerticalScroll):
         lang = self.lang
         top, *others = self.diagnoses
         headline, *rest = sentences(top.message)  # the whole text is in the conversation
-        quoted = " ".join([x for x in rest if any(c.isdigit() for c in x)][:2])
+        quoted = next((x for x in rest if any(c.isdigit() for c in x)), "")
         colour = SEVERITY.get(top.code, "$warning")
         parts: list[str | tuple[str, str]] = [
-            (f"● {name(top.code, lang)}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}\n",
-            (ui("panel.evidence", lang) + ": ", "bold"), (quoted, "italic")]
+            (f"● {name(top.code, lang)}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}"]
         if self.suggestion:
             change = action(self.suggestion, lang)
             if top.verified and top.suggestion == self.suggestion:
@@ -144,6 +143,8 @@ class RunPanel(VerticalScroll):
         if others:
             also = ", ".join(f"{name(d.code, lang)} ({pct(d.confidence)})" for d in others)
             parts += ["\n", (ui("panel.also", lang, codes=also), "dim")]
+        if quoted:
+            parts += ["\n", (ui("panel.evidence", lang) + ": ", "bold"), (quoted, "italic")]
         return Content.assemble(*parts)
 
 
