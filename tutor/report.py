@@ -8,6 +8,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from tutor.config import ExperimentConfig, argument, flag
+from tutor.diagnose.explain import name
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang, t
 
@@ -96,7 +97,7 @@ def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> 
         out.print(t("run.diverged_at", lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", lang)))
     out.print(f"\n[bold]{t('run.diagnosis', lang)}[/bold]")
     for d in diagnoses:
-        out.print(f"• [bold]{d['code']}[/bold] ({d['confidence']:.0%}) {d['message']}")
+        out.print(f"• [bold]{name(d['code'], lang)}[/bold] ({d['confidence']:.0%}) {d['message']}")
         if d.get("suggestion"):
             tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
             out.print(f"  → {t('run.try', lang)}: tutor run ... {tried}")

@@ -23,7 +23,7 @@ from tutor.files import shown_path
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CLASS = "@class"  # the owner of class-wide state (the teacher's exercise); no student name starts with @
 DIALOGUE_STATE = "dialogue"  # the state key of a student's conversation (lesson, step, settings, language)
 SCHEMA = """
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs (
     status TEXT NOT NULL,
     config TEXT NOT NULL,      -- ExperimentConfig as JSON
     result TEXT NOT NULL,      -- RunResult as JSON: history, step losses, timings
-    diagnoses TEXT NOT NULL    -- list of diagnoses as JSON
+    diagnoses TEXT NOT NULL,   -- list of diagnoses as JSON
+    by TEXT NOT NULL DEFAULT 'student'  -- student | tutor (a fix the tutor tried before proposing it)
 );
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student, id);
 CREATE TABLE IF NOT EXISTS progress (
@@ -99,6 +100,7 @@ class StoredRun(BaseModel):
     status: str
     result: dict[str, Any]
     diagnoses: list[dict[str, Any]]
+    by: str = "student"  # or "tutor": a candidate fix the tutor trained to check it
 
 
 class Store:
@@ -116,6 +118,8 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: written by a newer tutor (schema {version} > {SCHEMA_VERSION})")
             self.db.executescript(SCHEMA)
+            if version and version < 3:  # schema 2 had no `by`: every run was the student's
+                self.db.execute("ALTER TABLE runs ADD COLUMN by TEXT NOT NULL DEFAULT 'student'")
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"{shown_path(self.path)}: {err}") from None
@@ -124,28 +128,39 @@ class Store:
         self.db.close()
 
     @_mapped
-    def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]]) -> int:
-        """Store a finished run; returns its id."""
+    def add_run(self, student: str, result: BaseModel, diagnoses: list[dict[str, Any]], by: str = "student") -> int:
+        """Store a finished run (`by` the tutor when it tried a fix); returns its id."""
         doc = result.model_dump(mode="json")
         cur = self.db.execute(
-            "INSERT INTO runs (student, created, status, config, result, diagnoses) VALUES (?, ?, ?, ?, ?, ?)",
-            (student, time.time(), doc["status"], json.dumps(doc["config"]), json.dumps(doc), json.dumps(diagnoses)),
+            "INSERT INTO runs (student, created, status, config, result, diagnoses, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                student,
+                time.time(),
+                doc["status"],
+                json.dumps(doc["config"]),
+                json.dumps(doc),
+                json.dumps(diagnoses),
+                by,
+            ),
         )
         return int(cur.lastrowid)
 
     @_mapped
-    def runs(self, student: str | None = None, limit: int = 100) -> list[StoredRun]:
-        """The newest runs first, of one student or of everyone."""
-        where, args = ("WHERE student = ?", (student, limit)) if student else ("", (limit,))
+    def runs(self, student: str | None = None, limit: int = 100, by: str | None = "student") -> list[StoredRun]:
+        """The newest runs first, of one student or of everyone; `by` the students (default), the tutor,
+        or None: all."""
+        where = " AND ".join(w for w, ok in (("student = ?", student), ("by = ?", by)) if ok)
+        args = [a for a in (student, by) if a] + [limit]
         rows = self.db.execute(
-            f"SELECT id, student, created, status, result, diagnoses FROM runs {where} ORDER BY id DESC LIMIT ?", args
+            f"SELECT id, student, created, status, result, diagnoses, by FROM runs {'WHERE ' + where if where else ''} "
+            "ORDER BY id DESC LIMIT ?", args
         )
         return [_stored(row) for row in rows]
 
     @_mapped
     def run(self, run_id: int) -> StoredRun | None:
         row = self.db.execute(
-            "SELECT id, student, created, status, result, diagnoses FROM runs WHERE id = ?", (run_id,)
+            "SELECT id, student, created, status, result, diagnoses, by FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
         return _stored(row) if row else None
 
@@ -157,22 +172,29 @@ class Store:
     @_mapped
     def run_ids(self, student: str, limit: int = 50) -> list[int]:
         """The ids of a student's newest runs, oldest first."""
-        rows = self.db.execute("SELECT id FROM runs WHERE student = ? ORDER BY id DESC LIMIT ?", (student, limit))
+        rows = self.db.execute("SELECT id FROM runs WHERE student = ? AND by = 'student' ORDER BY id DESC LIMIT ?",
+                               (student, limit))
         return [run_id for (run_id,) in rows][::-1]
 
     @_mapped
     def last_runs(self) -> dict[str, tuple[int, str, str | None]]:
         """Per student with runs: how many, and the last one's status and first diagnosis code."""
-        return {student: (n, status, code) for student, n, status, code in self.db.execute(
-            "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
-            "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs GROUP BY student) AS c "
-            "JOIN runs AS r ON r.id = c.last")}
+        return {
+            student: (n, status, code)
+            for student, n, status, code in self.db.execute(
+                "SELECT r.student, c.n, r.status, json_extract(r.diagnoses, '$[0].code') "
+                "FROM (SELECT student, COUNT(*) AS n, MAX(id) AS last FROM runs WHERE by = 'student' "
+                "GROUP BY student) AS c "
+                "JOIN runs AS r ON r.id = c.last"
+            )
+        }
 
     @_mapped
     def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(student, code, config) for every diagnosis of every run."""
         rows = self.db.execute(
-            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d")
+            "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d "
+            "WHERE r.by = 'student'")
         return [(student, code, json.loads(config)) for student, code, config in rows]
 
     @_mapped
@@ -185,7 +207,7 @@ class Store:
         args = [arg for field, value in locked.items() for arg in (f"$.{field}", json.dumps(value))]
         return self.db.execute(
             f"SELECT id, student, json_extract(result, '$.n_params'), json_extract(result, {last}) "
-            f"FROM runs WHERE status = 'completed'{where}", args).fetchall()
+            f"FROM runs WHERE status = 'completed' AND by = 'student'{where}", args).fetchall()
 
     @_mapped
     def record(self, student: str, lesson: str, step: int, kind: str, answer: str | None = None,
@@ -264,6 +286,6 @@ class Store:
 
 
 def _stored(row: tuple) -> StoredRun:
-    run_id, student, created, status, result, diagnoses = row
+    run_id, student, created, status, result, diagnoses, by = row
     return StoredRun(id=run_id, student=student, created=created, status=status,
-                     result=json.loads(result), diagnoses=json.loads(diagnoses))
+                     result=json.loads(result), diagnoses=json.loads(diagnoses), by=by)

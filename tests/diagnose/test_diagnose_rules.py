@@ -5,6 +5,8 @@ import math
 import pytest
 
 from tutor.diagnose import explain
+from tutor.diagnose.explain import firing, fixes
+from tutor.diagnose.signals import signals_of
 from tutor.engine import Divergence
 
 
@@ -19,6 +21,13 @@ def line(a: float, b: float, n: int) -> list[float]:
 
 def codes(run) -> list[str]:
     return [d.code for d in explain(run, "en")]
+
+
+def candidates(run, code: str) -> list[dict]:
+    """The fixes the rule that found `code` would try, likeliest first."""
+    s = signals_of(run)
+    rule = next(r for r in firing(s) if r.code == code)
+    return fixes(rule, s, run.config)
 
 
 def only(run, code: str):
@@ -73,7 +82,7 @@ def test_small_steps_that_never_added_up_mean_the_lr_is_a_little_low(run_of):
 
 def test_a_flat_loss_with_healthy_steps_is_underfitting_even_after_a_short_path(run_of):
     d = only(run_of([0.693] * 10, train_acc=0.5, update_ratio=3e-3, hidden=()), "underfitting")
-    assert d.suggestion == {"hidden": (32,)} and "50%" in d.message
+    assert d.suggestion == {"hidden": (64, 64)} and "50%" in d.message
 
 
 def test_a_curve_still_falling_at_the_end_wants_more_epochs(run_of):
@@ -91,20 +100,22 @@ def test_validation_loss_rising_while_training_loss_falls_is_overfitting(run_of)
     train = decay(0.6, 1e-4, 100)
     val = decay(0.6, 0.2, 20) + line(0.2, 0.6, 81)[1:]
     d = only(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
-    assert d.evidence["best_epoch"] == 20 and d.suggestion == {"weight_decay": 0.01}
+    assert d.evidence["best_epoch"] == 20 and d.suggestion == {"epochs": 20}  # stop where validation was best
+    # decoupled decay pulls once lr · wd · updates ≈ 1: 1 / (0.01 × 2500) = 0.04, not adam's customary 0.01
+    assert {"weight_decay": 0.04} in candidates(run_of(train, val, train_acc=1.0, val_acc=0.85), "overfitting")
     assert "20" in d.message and "early stopping" in d.message
 
 
 def test_a_memorised_training_set_is_overfitting_even_if_val_loss_still_falls(run_of):
     d = only(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), train_acc=1.0, val_acc=0.95,
                     optimizer="momentum", lr=0.05), "overfitting")
-    assert d.suggestion == {"weight_decay": 5e-4}
+    assert d.suggestion == {"weight_decay": 8e-4}  # 1 / (0.05 / (1 - 0.9) × 2500)
 
 
 def test_a_flat_loss_far_below_the_reference_is_underfitting(run_of):
     losses = decay(0.6, 0.3, 10) + [0.3 - 1e-4 * i for i in range(40)]
     d = only(run_of(losses, train_acc=0.85, hidden=(3,)), "underfitting")
-    assert d.suggestion == {"hidden": (32,)}
+    assert d.suggestion == {"hidden": (64, 64)}
     assert "85%" in d.message and "98%" in d.message
 
 
@@ -123,7 +134,7 @@ def test_one_update_per_epoch_is_a_batch_too_large(run_of):
     run = run_of(line(0.78, 0.59, 15), train_acc=0.6, batch_size=800, optimizer="sgd", lr=0.1)
     d = next(d for d in explain(run, "en") if d.code == "batch_too_large")
     assert d.suggestion == {"batch_size": 32}
-    assert "25 updates per epoch" in d.message
+    assert "25 updates per epoch" in d.message and "a batch of 32" in d.message
 
 
 def test_a_fading_gradient_in_a_deep_sigmoid_stack_is_vanishing(run_of):
@@ -135,8 +146,37 @@ def test_a_fading_gradient_in_a_deep_sigmoid_stack_is_vanishing(run_of):
 
 
 def test_dead_relus_explain_a_stuck_network_and_silence_vanishing(run_of):
-    d = only(run_of([0.69] * 15, train_acc=0.5, dead=0.8, layer_grads=(0.0, 0.0, 0.4)), "dead_relu")
-    assert d.suggestion == {"activation": "leaky_relu"} and "80%" in d.message
+    run = run_of([0.69] * 15, train_acc=0.5, dead=0.8, layer_grads=(0.0, 0.0, 0.4))
+    d = only(run, "dead_relu")
+    assert d.suggestion == {"lr": 0.001} and "80%" in d.message  # steps too large killed them
+    assert {"activation": "leaky_relu"} in candidates(run, "dead_relu")
+
+
+def test_weight_decay_that_pins_the_weights_is_the_cause_not_the_lr(run_of):
+    run = run_of([0.69] * 20, train_acc=0.5, update_ratio=0.3, weight_decay=1.0, lr=0.01)
+    d = only(run, "underfitting")
+    assert d.suggestion == {"weight_decay": 0.01} and "1" in d.message
+    assert {"weight_decay": 0.0} in candidates(run, "underfitting")
+
+
+def test_validation_loss_climbing_as_training_loss_vanishes_is_overfitting_even_with_large_steps(run_of):
+    train = decay(0.6, 1e-4, 60)
+    train[30] = 0.4  # one spike of the whole-set loss, as adam's large steps give
+    val = decay(0.6, 0.2, 15) + line(0.2, 0.9, 46)[1:]
+    found = codes(run_of(train, val, train_acc=1.0, val_acc=0.85, update_ratio=0.2))
+    assert "overfitting" in found and "lr_too_high" not in found
+
+
+def test_a_far_divergence_cuts_the_lr_by_more_than_ten(run_of):
+    run = run_of([0.6], train_acc=0.5, diverged_at=Divergence(epoch=1, step=3, reason="nan"), optimizer="sgd", lr=100)
+    lrs = [c["lr"] for c in candidates(run, "diverged")]
+    assert lrs[0] == 3.0 and 1.0 in lrs and all(lr <= 10 for lr in lrs)
+
+
+def test_a_crawling_adam_lr_is_raised_to_one_that_trains(run_of):
+    run = run_of(line(0.72, 0.719, 15), train_acc=0.5, update_ratio=1e-7, lr=1e-7)
+    lrs = [c["lr"] for c in candidates(run, "lr_too_low")]
+    assert lrs[0] == 1e-3 and 3e-3 in lrs  # ×1e4 to the 1e-3 rule, and adam's usual lr
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -157,5 +197,5 @@ def test_a_run_cancelled_before_its_first_epoch_has_nothing_to_diagnose(run_of):
 def test_contract_shape(run_of):
     d = explain(run_of(decay(0.6, 0.02, 30)), "es")[0]
     dumped = d.model_dump()
-    assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion"}
+    assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion", "verified"}
     assert 0 < dumped["confidence"] <= 1 and math.isfinite(dumped["confidence"])

@@ -3,6 +3,7 @@ nothing hidden behind something else; the runs view, help and the command palett
 
 import pytest
 from pilot_tools import say, screen_lines, screen_text, settle, until
+from textual.widgets import DataTable
 
 from tutor.dialogue.tutor import Tutor
 from tutor.ui.screens.help import HelpScreen
@@ -44,15 +45,16 @@ async def test_run_panel_after_a_diverged_run(make_app, size):
     async with app.run_test(size=size) as pilot:
         await say(pilot, "what if the learning rate were 50?")
         text = screen_text(app)
-        for expected in ("lr 50 · batch 32", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● diverged 100%",
-                         "Evidence: diverged_epoch 1", "ctrl+r ▶ try lr 5"):
+        for expected in ("adam lr 50", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● divergence 100%",
+                         "Evidence: The loss started at", "ctrl+r ▶ try a learning rate of", "I tried it"):
             assert expected in text, expected
+        assert "diverged_epoch" not in text and "--lr" not in text
         panel = app.main.panel
         assert panel.region.bottom <= app.main.query_one("#prompt").region.y  # all of it above the input
         assert panel.max_scroll_y == 0  # and none of it scrolled out of sight
         if size[0] < 120:
             await pilot.press("f2")
-            assert not panel.display and "I trained with lr 50." in screen_text(app)
+            assert not panel.display and "I trained with a learning rate of 50." in screen_text(app)
             await pilot.press("f2")
             assert panel.display
 
@@ -67,12 +69,18 @@ async def test_runs_view_compares_two_runs(make_app, store):
         await pilot.press("f3")
         assert isinstance(app.screen, RunsScreen)
         text = screen_text(app)
-        assert "moons 32,32 adam" in text and "lr 50→0.5" in text and "Mark two runs" in text
-        assert "#2 · moons · 1000 examples" in text  # the highlighted run in full
+        first, second = tutor.run_ids
+        assert "lr 50→0.5" in text and "Mark two runs" in text
+        assert f"#{second} · moons · 1000 examples" in text  # the student's last run, highlighted in full
+        assert "tutor · completed" in text  # the fixes the tutor tried for the first run, marked
         assert len(app.screen.query_one(DataMap).points) == 800  # the training points of moons
-        await pilot.press("space", "up", "space")
+        await pilot.press("space")
+        app.screen.query_one(DataTable).move_cursor(row=0)
+        await pilot.press("space")
+        await pilot.pause()
         text = screen_text(app)
-        assert "A train" in text and "B val" in text and "A #1 · B #2:" in text
+        assert "moons 32,32 adam" in text
+        assert "A train" in text and "B val" in text and f"A #{first} · B #{second}:" in text
         assert "50 → 0.5" in text
         assert len(app.screen.query_one("#runs-chart", LineChart).series) == 4
         await pilot.press("escape")

@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.diagnose import explain
+    from tutor.diagnose.verify import advise
     from tutor.engine.device import resolve
     from tutor.engine.training import train
     from tutor.report import RunPrinter
@@ -144,14 +144,21 @@ def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
     printer = None if args.json else RunPrinter(cfg, lang)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    student = student_id()
+
+    def keep(run: Any, found: list) -> int:  # a fix the tutor tried before proposing it
+        return store.add_run(student, run, [d.model_dump(mode="json") for d in found], by="tutor")
+
     try:
-        result = train(cfg, on_epoch=printer.epoch if printer else None, should_stop=stop.is_set)
+        try:
+            result = train(cfg, on_epoch=printer.epoch if printer else None, should_stop=stop.is_set)
+        finally:
+            if printer:
+                printer.close()
+        diagnoses = [d.model_dump(mode="json") for d in advise(result, lang, keep, stop.is_set)]
     finally:
         signal.signal(signal.SIGINT, previous)
-        if printer:
-            printer.close()
-    diagnoses = [d.model_dump(mode="json") for d in explain(result, lang)]
-    run_id = store.add_run(student_id(), result, diagnoses)
+    run_id = store.add_run(student, result, diagnoses)
     if args.json:
         print(json.dumps(run_json(result, diagnoses, run_id), ensure_ascii=False))
     else:

@@ -6,9 +6,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig
+from tutor.diagnose import signals
 from tutor.diagnose.explain import explain, num, pct
 from tutor.engine import RunResult
-from tutor.i18n import Lang, t
+from tutor.i18n import Lang, catalogue, t
 
 SAME_WITHIN = 0.02  # relative change in a loss that counts as "about the same"
 
@@ -42,9 +43,19 @@ def compare(a: RunResult, b: RunResult, lang: Lang = "es") -> Comparison:
         never = t("diagnose.compare.never", lang)
         a_ep, b_ep = (never if e is None else str(e) for e in m["epochs_to_target"])
         lines.append(t("diagnose.compare.reach", lang, target=pct(target), a=a_ep, b=b_ep))
-    lines.append(t("diagnose.compare.speed", lang, a=f"{a.train_seconds:.2f}", b=f"{b.train_seconds:.2f}"))
-    lines.append(t("diagnose.compare.diagnoses", lang, a=", ".join(m["diagnoses"][0]), b=", ".join(m["diagnoses"][1])))
+    (na, nb) = m["step_noise"] = [_rounded(step_noise(a)), _rounded(step_noise(b))]
+    if na is not None and nb is not None:
+        lines.append(t("diagnose.compare.noise", lang, a=pct(na), b=pct(nb)))
+    lines.append(t("diagnose.compare.speed", lang, a=f"{a.train_seconds:.2f}", b=f"{b.train_seconds:.2f}",
+                   k=num(b.train_seconds / a.train_seconds) if a.train_seconds > 0 else "—"))
+    if len(changes) == 1 and f"diagnose.compare.idea.{next(iter(changes))}" in catalogue(lang):
+        lines.append(t(f"diagnose.compare.idea.{next(iter(changes))}", lang))
     return Comparison(changes=changes, metrics=m, lines=lines, message=" ".join(lines))
+
+
+def step_noise(r: RunResult) -> float | None:
+    """How much the last epochs' mini-batch losses scatter around their trend, relative to their mean."""
+    return signals.step_noise(r) if r.step_losses else None
 
 
 METRICS = {
@@ -106,11 +117,11 @@ def _headline(changes: dict[str, list[Any]], m: dict[str, list[Any]], lang: Lang
 
 def _cause(changes: dict[str, list[Any]], lang: Lang) -> str:
     if len(changes) > 1:
-        listed = ", ".join(f"{t(f'diagnose.field.{k}', lang)} ({_shown(x)} → {_shown(y)})"
+        listed = ", ".join(f"{t(f'diagnose.field.{k}', lang)} ({_value(k, x, lang)} → {_value(k, y, lang)})"
                            for k, (x, y) in changes.items())
         return t("diagnose.compare.verb.many", lang, changes=listed)
     (field, (x, y)), = changes.items()
-    words = {"field": t(f"diagnose.field.{field}", lang), "a": _shown(x), "b": _shown(y)}
+    words = {"field": t(f"diagnose.field.{field}", lang), "a": _value(field, x, lang), "b": _value(field, y, lang)}
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (x, y)):
         k = y / x
         for verb, factor in (("double", 2), ("halve", 0.5)):
@@ -121,6 +132,11 @@ def _cause(changes: dict[str, list[Any]], lang: Lang) -> str:
         if k <= 1 / 3 and math.isclose(1 / k, round(1 / k), rel_tol=0.02):
             return t("diagnose.compare.verb.divide", lang, k=round(1 / k), **words)
     return t("diagnose.compare.verb.set", lang, **words)
+
+
+def _value(field: str, v: Any, lang: Lang) -> str:
+    """A setting's value as a student reads it (activations by name, 'leaky ReLU')."""
+    return t(f"diagnose.activation.{v}", lang) if field == "activation" else _shown(v)
 
 
 def _status(status: str, epoch: int | None, lang: Lang) -> str:

@@ -5,13 +5,22 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tutor.config import ExperimentConfig, flag
+from tutor.config import ExperimentConfig
 from tutor.diagnose import theory as th
-from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, lr_factor
+from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, Suggestion, lr_factor
 from tutor.diagnose.signals import Signals, signals_of
 from tutor.engine import RunResult
 from tutor.errors import ConfigError
 from tutor.i18n import Lang, t
+
+
+class Verified(BaseModel):
+    """The run that showed a suggestion works: its config, best validation accuracy and diagnoses."""
+
+    config: dict[str, Any]
+    best_val_acc: float | None
+    codes: list[str]
+    run_id: int | None = None
 
 
 class Diagnosis(BaseModel):
@@ -22,6 +31,7 @@ class Diagnosis(BaseModel):
     evidence: dict[str, Any]
     message: str
     suggestion: dict[str, Any]
+    verified: Verified | None = None
 
 
 def explain(run: RunResult, lang: Lang = "es") -> list[Diagnosis]:
@@ -31,6 +41,11 @@ def explain(run: RunResult, lang: Lang = "es") -> list[Diagnosis]:
         return []
     s = signals_of(run)
     return [diagnose(rule, s, run, lang) for rule in firing(s)]
+
+
+def name(code: str, lang: Lang) -> str:
+    """A diagnosis as a student reads it: 'sobreajuste', not `overfitting`."""
+    return t(f"diagnose.name.{code}", lang)
 
 
 def firing(s: Signals) -> list[Rule]:
@@ -44,16 +59,29 @@ def firing(s: Signals) -> list[Rule]:
     return kept or [HEALTHY]
 
 
-def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang) -> Diagnosis:
-    """One rule's finding: its confidence, the numbers it rests on, its words and its proposal."""
-    suggestion = _runnable(rule.suggest(s, run.config), run.config)
+def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: str | None = None,
+             suggestion: Suggestion | None = None, verified: Verified | None = None) -> Diagnosis:
+    """One rule's finding: its confidence, the numbers it rests on, its words and its proposal. Without
+    `advice` the proposal is its likeliest fix, said to be untried (`tutor.diagnose.verify` tries them)."""
+    if suggestion is None:
+        suggestion = next(iter(fixes(rule, s, run.config)), {})
     signals = s.model_dump()
     evidence: dict[str, Any] = {name: _rounded(signals[name]) for name in rule.evidence}
     if rule.thresholds:
         evidence["thresholds"] = dict(rule.thresholds)
-    values = {**view(s, lang), **proposed(suggestion, s)}
+    values = {**view(s, lang), **proposed(suggestion, s, lang)}
+    body = t(f"diagnose.{rule.message}", lang, **values)
+    if advice is None:
+        advice = (
+            t("diagnose.advice.untested", lang, action=values["action"]) if suggestion and rule is not HEALTHY else ""
+        )
     return Diagnosis(code=rule.code, confidence=rule.confidence_for(s), evidence=evidence,
-                     message=t(f"diagnose.{rule.message}", lang, **values), suggestion=suggestion)
+                     message=f"{body} {advice}".strip(), suggestion=suggestion, verified=verified)
+
+
+def fixes(rule: Rule, s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """The rule's candidate fixes that make a valid config different from this one, likeliest first."""
+    return [f for f in rule.fixes(s, cfg) if _runnable(f, cfg)]
 
 
 def view(s: Signals, lang: Lang) -> dict[str, str]:
@@ -63,6 +91,7 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
     out.update(
         reason=t(f"diagnose.reason.{s.diverged_reason or 'nan'}", lang),
         hidden_str=",".join(map(str, s.hidden)) or t("diagnose.words.no_hidden", lang),
+        activation_name=t(f"diagnose.activation.{s.activation}", lang),
         dead_pct=pct(s.dead_fraction or 0),
         recent_share_pct=pct(s.recent_share or 0),
         max_rise_pct=pct(s.max_rise),
@@ -74,23 +103,57 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
         recent_drop_nats=num((s.recent_drop or 0) * s.chance_loss),
         noise_times=num(math.sqrt(th.USUAL_BATCH / s.batch_size)),
         usual_batch=str(th.USUAL_BATCH),
+        margin=t(
+            f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}",
+            lang,
+            points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc))),
+        ),
+        edge=t(
+            f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}", lang
+        ),
+        pace=t(
+            f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}",
+            lang,
+            epoch=s.near_best_epoch or s.epochs_run,
+            epochs=s.epochs_run,
+        ),
+        usual_steps=str(math.ceil(s.n_train / min(th.USUAL_BATCH, s.n_train))),
     )
     return out
 
 
-def proposed(suggestion: dict[str, Any], s: Signals) -> dict[str, str]:
-    """The suggestion as `tutor run` flags, and the update count per epoch it would give."""
-    flags = " ".join(f"{flag(k)} {_shown(v)}" for k, v in suggestion.items())
-    steps = math.ceil(s.n_train / suggestion.get("batch_size", s.batch_size))
-    return {"flags": flags, "new_steps": str(steps)}
+def _side(x: float | None, low: float, within: float, high: float | None = None) -> str:
+    """'below', 'level' or 'above': where x falls against [low - within, high + within]."""
+    high = low if high is None else high
+    x = x or 0
+    return "below" if x < low - within else "above" if x > high + within else "level"
 
 
-def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> dict[str, Any]:
-    """The suggestion if it makes a valid config that differs from this one (at a range's edge it may not)."""
+def proposed(suggestion: dict[str, Any], s: Signals, lang: Lang) -> dict[str, str]:
+    """The suggestion as an action in words."""
+    return {"action": action(suggestion, lang)}
+
+
+def action(suggestion: dict[str, Any], lang: Lang) -> str:
+    """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
+    parts = []
+    for field, value in suggestion.items():
+        if field == "activation":
+            value = t(f"diagnose.activation.{value}", lang)
+        elif field == "hidden":
+            value = ", ".join(map(str, value)) if value else t("diagnose.words.no_hidden", lang)
+        elif isinstance(value, float):
+            value = num(value)
+        parts.append(t(f"diagnose.action.{field}", lang, value=value))
+    return t("diagnose.action.and", lang).join(parts)
+
+
+def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> bool:
+    """Whether the suggestion makes a valid config that differs from this one (at a range's edge it may not)."""
     try:
-        return suggestion if cfg.changed(**suggestion) != cfg else {}
+        return cfg.changed(**suggestion) != cfg
     except ConfigError:
-        return {}
+        return False
 
 
 def num(x: float | int | None) -> str:

@@ -30,7 +30,7 @@ class Rule:
     when: Callable[[Signals], bool]
     evidence: tuple[str, ...]  # names of the signals it quotes
     thresholds: dict[str, float]  # the lines those signals crossed
-    suggest: Callable[[Signals, ExperimentConfig], Suggestion]
+    fixes: Callable[[Signals, ExperimentConfig], list[Suggestion]]  # candidate fixes, likeliest first
     strength: Callable[[Signals], float] = lambda s: 0.5  # 0 just past the threshold, 1 far past it
     confidence: tuple[float, float] = (0.6, 0.9)  # at strength 0 and 1
     suppressed_by: tuple[Code, ...] = ()  # codes that, when they hold too, silence this one
@@ -41,19 +41,43 @@ class Rule:
         return round(lo + (hi - lo) * self.strength(s), 2)
 
 
-# -- suggestions: concrete values from the run's own config, always inside tutor.config's ranges --
+# -- fixes: candidate next experiments, most likely first, always inside tutor.config's ranges -----
+# The first is what is proposed when nothing could be tried; `tutor.diagnose.verify` tries them and
+# keeps the one that removed the problem. Candidates that keep the network's shape (lr, momentum,
+# weight decay, epochs) cost one batched run together; shape changes come after them.
+
+# Learning rates that train these small networks well (Karpathy's 3e-4..1e-2 for adam; sgd needs
+# about ten times more, momentum's velocity multiplies the step by 1/(1 - 0.9) = 10).
+USUAL_LR = {"adam": 3e-3, "sgd": 0.1, "momentum": 0.03}
+
 
 def _sig(x: float, digits: int = 2) -> float:
     return float(f"{x:.{digits}g}")
 
 
-def lr_divided(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"lr": _sig(cfg.lr / 10)}
+def _lrs(*values: float) -> list[Suggestion]:
+    return [{"lr": min(1000.0, _sig(v, 1))} for v in values]
 
 
-def lr_to_good_ratio(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    """Scale the lr so the update/weight ratio lands near 1e-3 (steps grow in proportion to the lr)."""
-    return {"lr": min(1000.0, _sig(cfg.lr * lr_factor(s), 1))}
+def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Below the blow-up, as far as the evidence says. A run that blew up inside its first epoch, or
+    whose first steps rewrote a tenth of its weights, was far above the edge: /30 and /100 come first
+    (and the optimiser's usual lr); one that lasted longer was just above it: /3 and /10."""
+    ratio = s.update_ratio_first or 0
+    far = (s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch) or ratio >= th.UPDATE_RATIO_HIGH
+    steady = [cfg.lr * th.UPDATE_RATIO_GOOD * 3 / ratio] if ratio > th.UPDATE_RATIO_GOOD * 10 else []
+    usual = [USUAL_LR[cfg.optimizer]] if USUAL_LR[cfg.optimizer] < cfg.lr / 3 else []
+    cuts = (30, 100) if far else (10, 3, 30)
+    return _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
+
+
+def lr_raise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Up to where steps are about 1e-3 of the weights (steps grow with the lr), and the optimiser's
+    usual lr: a crawl at 1e-7 needs the lr multiplied by thousands, not by a handful."""
+    factor = lr_factor(s)
+    usual = USUAL_LR[cfg.optimizer]
+    return _distinct(_lrs(*(v for v in (cfg.lr * factor, max(usual, cfg.lr * 3), cfg.lr * factor * 10, usual * 3)
+                            if v > cfg.lr)))
 
 
 def lr_factor(s: Signals) -> float:
@@ -62,67 +86,120 @@ def lr_factor(s: Signals) -> float:
     return min(1e4, max(2.0, th.UPDATE_RATIO_GOOD / ratio))
 
 
-def lr_tripled(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"lr": _sig(cfg.lr * 3) if cfg.lr * 3 <= 1000 else _sig(cfg.lr / 3)}
+def lr_tripled(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    return [{"lr": _sig(cfg.lr * 3) if cfg.lr * 3 <= 1000 else _sig(cfg.lr / 3)}]
 
 
-def more_epochs(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"epochs": min(10_000, max(10, 3 * cfg.epochs))}
+def more_epochs(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Three times longer (at least 10), also with a bolder lr (steps that were fine can be larger)."""
+    longer = {"epochs": min(10_000, max(10, 3 * cfg.epochs))}
+    return _distinct([longer, {**longer, "lr": _sig(min(1000.0, cfg.lr * 3))}])
 
 
-def weight_decay(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    """AdamW's customary 0.01, or 5e-4 for L2 with sgd; ten times more if some was already used."""
-    if cfg.weight_decay > 0:
-        return {"weight_decay": min(1.0, _sig(cfg.weight_decay * 10))}
-    return {"weight_decay": 0.01 if cfg.optimizer == "adam" else 5e-4}
+def decay_strength(s: Signals, cfg: ExperimentConfig) -> float:
+    """A weight decay that can matter within this run. Each update shrinks the weights by lr × wd
+    (adam's decoupled decay directly; sgd's L2 term through the gradient, momentum multiplying its lr
+    by 1/(1 - momentum)), so over T updates by about e^(-lr·wd·T): the decay pulls only once lr·wd·T
+    reaches about 1. Adam's customary 0.01 at lr 0.01 over 2000 updates is 0.2: nothing."""
+    lr = cfg.lr / (1 - cfg.momentum) if cfg.optimizer == "momentum" else cfg.lr
+    return 1 / (lr * max(1, s.total_updates))
 
 
-def more_capacity(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    """Wider when narrow, relu when a deep sigmoid/tanh stack is the bottleneck, else one layer more."""
-    hidden = cfg.hidden
+def regularise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Overfitting: stop at the best epoch when the validation loss turned up (the surest cure: the
+    network is taken as it was before it memorised), weight decay strong enough to pull (×1 and ×10
+    the strength that matters), then the shapes: more data, a smaller network."""
+    wd = max(decay_strength(s, cfg), 10 * cfg.weight_decay)
+    stop = [{"epochs": max(1, s.best_epoch)}] if s.best_epoch and s.best_epoch < s.epochs_run else []
+    decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 10)]
+    data = [{"samples": min(100_000, 4 * s.n_train + s.n_val)}] if cfg.dataset != "digits" else []
+    smaller = [{"hidden": tuple(max(4, w // 4) for w in cfg.hidden)}] if cfg.hidden and max(cfg.hidden) > 16 else []
+    return _distinct([*stop, *decays, *data, *smaller])
+
+
+def weaker_decay(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Weight decay so strong the weights cannot grow: a hundredth of it, or none."""
+    return _distinct([{"weight_decay": _sig(cfg.weight_decay / 100, 1)}, {"weight_decay": 0.0}])
+
+
+def more_capacity(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """When narrow: two layers of 64 with relu, also trained three times longer (a twisted boundary
+    needs both), or four times wider; relu when a sigmoid/tanh stack is the bottleneck; else one layer
+    more. Not just longer: the loss has flattened, more of the same epochs will not close the gap."""
+    hidden, out = cfg.hidden, []
+    relu = {"activation": "relu"} if cfg.activation in ("sigmoid", "tanh") else {}
     if not hidden or min(hidden) < 16:
-        return {"hidden": tuple(min(MAX_WIDTH, max(32, 4 * w)) for w in hidden) or (32,)}
+        out += [{"hidden": (64, 64), **relu}, {"hidden": (64, 64), **relu, "epochs": min(10_000, 3 * cfg.epochs)},
+                {"hidden": tuple(min(MAX_WIDTH, max(32, 4 * w)) for w in hidden) or (32,)}]
+    if relu:
+        out.append(relu)
+    if hidden and len(hidden) < MAX_LAYERS:
+        out.append({"hidden": (*hidden, hidden[-1])})
+    return _distinct(out)
+
+
+def usual_batch(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    return _distinct([{"batch_size": min(th.USUAL_BATCH, s.n_train)}, *_lrs(cfg.lr / 10, cfg.lr / 30)])
+
+
+def smaller_batch(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    return _distinct([{"batch_size": max(1, min(th.USUAL_BATCH, s.batch_size // 4))},
+                      {"epochs": min(10_000, 4 * cfg.epochs)}, *_lrs(cfg.lr * 3)])
+
+
+def relu_or_shallower(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    shallower = {"hidden": cfg.hidden[: max(1, len(cfg.hidden) // 2)]}
     if cfg.activation in ("sigmoid", "tanh"):
-        return {"activation": "relu"}
-    if len(hidden) < MAX_LAYERS:
-        return {"hidden": (*hidden, hidden[-1])}
-    return {"epochs": min(10_000, 3 * cfg.epochs)}
+        return _distinct([{"activation": "relu"}, shallower, {"activation": "relu", **shallower}])
+    return [shallower]
 
 
-def usual_batch(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"batch_size": min(th.USUAL_BATCH, s.n_train)}
+def leaky(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Dead units come from steps that were too large: a smaller lr keeps them alive; leaky ReLU lets them recover."""
+    return _distinct([*_lrs(cfg.lr / 10, cfg.lr / 30), {"activation": "leaky_relu"},
+                      {"activation": "leaky_relu", "lr": _sig(cfg.lr / 10, 1)}])
 
 
-def smaller_batch(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"batch_size": max(1, min(th.USUAL_BATCH, s.batch_size // 4))}
-
-
-def relu_or_shallower(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    if cfg.activation in ("sigmoid", "tanh"):
-        return {"activation": "relu"}
-    return {"hidden": cfg.hidden[: max(1, len(cfg.hidden) // 2)]}
-
-
-def leaky(s: Signals, cfg: ExperimentConfig) -> Suggestion:
-    return {"activation": "leaky_relu"}
+def _distinct(candidates: list[Suggestion]) -> list[Suggestion]:
+    """Each candidate once, in order."""
+    out: list[Suggestion] = []
+    for c in candidates:
+        if c not in out:
+            out.append(c)
+    return out
 
 
 # -- conditions ------------------------------------------------------------------------------------
 
+def _decay_bound(s: Signals) -> bool:
+    """Weight decay so strong the weights cannot grow: they stay tiny (so every step is huge beside
+    them) and the loss stays at chance, ln(classes). The cause is the decay, not the lr."""
+    return (s.weight_decay >= th.DECAY_MIN and s.last_train_loss is not None
+            and s.last_train_loss >= th.STUCK_AT_CHANCE * s.chance_loss
+            and (s.update_ratio_early or 0) >= th.UPDATE_RATIO_HIGH / 10)
+
+
+def _overfit_first(s: Signals) -> bool:
+    """Validation loss climbing while the training loss went to ~0: overfitting, whatever the step size."""
+    return ((_val_rising(s) or _memorised(s)) and s.last_train_loss is not None
+            and s.last_train_loss < th.MEMORISED_RATIO * s.chance_loss)
+
+
 def _rose_and_hurt(s: Signals) -> bool:
     """The whole-set training loss climbed back, late in the run or without recovering."""
-    if s.max_rise < th.LOSS_RISE or s.rise_epoch is None:
+    if s.max_rise < th.LOSS_RISE or s.rise_epoch is None or _decay_bound(s) or _overfit_first(s):
         return False
     return s.rise_epoch > s.epochs_run / 2 or th.short_of_reference(s)
 
 
 def _huge_steps(s: Signals) -> bool:
-    return (s.update_ratio_first or 0) >= th.UPDATE_RATIO_HIGH and th.short_of_reference(s)
+    return ((s.update_ratio_first or 0) >= th.UPDATE_RATIO_HIGH and th.short_of_reference(s)
+            and not _decay_bound(s) and not _overfit_first(s))
 
 
 def _tiny_steps(s: Signals) -> bool:
     return (s.update_ratio_early is not None and s.update_ratio_early < th.UPDATE_RATIO_LOW
-            and th.short_of_reference(s))
+            and th.short_of_reference(s) and not _decay_bound(s))
 
 
 def _crawling(s: Signals) -> bool:
@@ -132,7 +209,7 @@ def _crawling(s: Signals) -> bool:
 
 
 def _small_steps(s: Signals) -> bool:
-    return _crawling(s) and not _too_short(s) and th.short_of_reference(s)
+    return _crawling(s) and not _too_short(s) and th.short_of_reference(s) and not _decay_bound(s)
 
 
 def _val_rising(s: Signals) -> bool:
@@ -164,12 +241,12 @@ def _slow_despite_steps(s: Signals) -> bool:
 
 def _vanishing(s: Signals) -> bool:
     return (s.depth >= th.MIN_DEPTH_VANISHING and s.grad_ratio is not None and s.grad_ratio < th.VANISHING_RATIO
-            and th.short_of_reference(s)
+            and th.short_of_reference(s) and not _decay_bound(s)
             and not (s.activation in ("relu", "leaky_relu") and (s.dead_fraction or 0) >= th.DEAD_FRACTION))
 
 
 def _dead(s: Signals) -> bool:
-    return s.activation == "relu" and (s.dead_fraction or 0) >= th.DEAD_FRACTION
+    return s.activation == "relu" and (s.dead_fraction or 0) >= th.DEAD_FRACTION and not _decay_bound(s)
 
 
 def _small_batch_hurt(s: Signals) -> bool:
@@ -198,25 +275,25 @@ SLOW_FOR_A_REASON = ("diverged", "lr_too_high", "lr_too_low", "vanishing_gradien
 RULES: tuple[Rule, ...] = (
     Rule("diverged", "diverged", lambda s: s.status == "diverged",
          ("diverged_epoch", "diverged_step", "diverged_reason", "init_loss", "peak_step_loss", "lr"), {},
-         lr_divided, strength=lambda s: 1.0, confidence=(1.0, 1.0)),
+         lr_cut, strength=lambda s: 1.0, confidence=(1.0, 1.0)),
     Rule("lr_too_high", "lr_too_high.rise", _rose_and_hurt,
          ("rise_epoch", "rise_from", "rise_to", "max_rise", "update_ratio_first", "lr"),
-         {"max_rise": th.LOSS_RISE}, lr_divided,
+         {"max_rise": th.LOSS_RISE}, lr_cut,
          strength=lambda s: th.strength(s.max_rise, th.LOSS_RISE, 2.0), confidence=(0.6, 0.9),
          suppressed_by=DIVERGED),
     Rule("lr_too_high", "lr_too_high.steps", _huge_steps,
          ("update_ratio_first", "last_train_acc", "reference_acc", "lr"),
-         {"update_ratio_first": th.UPDATE_RATIO_HIGH}, lr_divided,
+         {"update_ratio_first": th.UPDATE_RATIO_HIGH}, lr_cut,
          strength=lambda s: th.strength(s.update_ratio_first, th.UPDATE_RATIO_HIGH, 3.0), confidence=(0.6, 0.85),
          suppressed_by=DIVERGED),
     Rule("lr_too_low", "lr_too_low.tiny", _tiny_steps,
          ("update_ratio_early", "init_loss", "last_train_loss", "progress", "total_updates", "lr"),
-         {"update_ratio_early": th.UPDATE_RATIO_LOW}, lr_to_good_ratio,
+         {"update_ratio_early": th.UPDATE_RATIO_LOW}, lr_raise,
          strength=lambda s: th.strength(s.update_ratio_early, th.UPDATE_RATIO_LOW, 1e-6),
          confidence=(0.65, 0.95), suppressed_by=LR_LOW_EXCLUDED),
     Rule("lr_too_low", "lr_too_low.small", _small_steps,
          ("update_ratio_early", "path_length", "last_train_acc", "reference_acc", "lr"),
-         {"update_ratio_early": th.UPDATE_RATIO_GOOD, "path_length": th.PATH_LENGTH_ENOUGH}, lr_to_good_ratio,
+         {"update_ratio_early": th.UPDATE_RATIO_GOOD, "path_length": th.PATH_LENGTH_ENOUGH}, lr_raise,
          strength=lambda s: th.strength(s.update_ratio_early, th.UPDATE_RATIO_GOOD, th.UPDATE_RATIO_LOW),
          confidence=(0.5, 0.7), suppressed_by=LR_LOW_EXCLUDED),
     Rule("vanishing_gradients", "vanishing_gradients", _vanishing,
@@ -249,14 +326,19 @@ RULES: tuple[Rule, ...] = (
     Rule("overfitting", "overfitting.rising", _val_rising,
          ("best_epoch", "best_val_loss", "last_val_loss", "train_loss_at_best", "last_train_loss", "gap_growth",
           "params_per_example"),
-         {"gap_growth": th.GAP_GROWTH}, weight_decay,
+         {"gap_growth": th.GAP_GROWTH}, regularise,
          strength=lambda s: th.strength(s.gap_growth, th.GAP_GROWTH, 1.0), confidence=(0.65, 0.95),
          suppressed_by=("diverged", "lr_too_high")),
     Rule("overfitting", "overfitting.memorised", _memorised,
          ("last_train_loss", "last_val_loss", "gap_loss", "train_val_ratio", "last_train_acc", "params_per_example"),
-         {"gap_loss": th.MEMORISED_GAP, "train_val_ratio": th.MEMORISED_RATIO}, weight_decay,
+         {"gap_loss": th.MEMORISED_GAP, "train_val_ratio": th.MEMORISED_RATIO}, regularise,
          strength=lambda s: th.strength(s.gap_loss, th.MEMORISED_GAP, 0.5), confidence=(0.6, 0.9),
          suppressed_by=("diverged", "lr_too_high")),
+    Rule("underfitting", "underfitting.decay", _decay_bound,
+         ("weight_decay", "update_ratio_early", "last_train_loss", "chance_loss", "last_train_acc", "lr"),
+         {"weight_decay": th.DECAY_MIN, "update_ratio_early": th.UPDATE_RATIO_HIGH / 10}, weaker_decay,
+         strength=lambda s: th.strength(s.update_ratio_early, th.UPDATE_RATIO_HIGH / 10, 1.0), confidence=(0.7, 0.9),
+         suppressed_by=("diverged", "overfitting")),
     Rule("underfitting", "underfitting.plateau", _plateau_short,
          ("last_train_acc", "reference_acc", "train_deficit", "recent_drop", "recent_share", "epochs_run", "gap_acc",
           "n_params"),

@@ -33,6 +33,7 @@ class Signals(BaseModel):
     chance_acc: float  # 1 / classes: the accuracy of guessing (the classes are balanced)
     chance_loss: float  # ln(classes)
     lr: float
+    weight_decay: float
     optimizer: str
     activation: str
     hidden: tuple[int, ...]
@@ -57,6 +58,7 @@ class Signals(BaseModel):
     best_epoch: int | None  # the epoch with the lowest validation loss
     best_val_loss: float | None
     best_val_acc: float | None
+    near_best_epoch: int | None  # the first epoch within a point of the best validation accuracy
     train_loss_at_best: float | None
     peak_step_loss: float | None  # the largest finite mini-batch loss
     progress: float | None  # share of the initial training loss that training removed
@@ -98,13 +100,28 @@ def signals_of(run: RunResult) -> Signals:
 def _schedule(run: RunResult) -> dict[str, Any]:
     cfg, div = run.config, run.diverged_at
     return dict(
-        status=run.status, diverged_epoch=div and div.epoch, diverged_step=div and div.step,
+        status=run.status,
+        diverged_epoch=div and div.epoch,
+        diverged_step=div and div.step,
         diverged_reason=div and div.reason,
-        n_classes=cfg.n_classes, chance_acc=1 / cfg.n_classes, chance_loss=math.log(cfg.n_classes),
-        lr=cfg.lr, optimizer=cfg.optimizer, activation=cfg.activation, hidden=cfg.hidden, depth=len(cfg.hidden) + 1,
-        batch_size=run.batch_size_used, batch_fraction=run.batch_size_used / run.n_train,
-        n_train=run.n_train, n_val=run.n_val, n_params=run.n_params, params_per_example=run.n_params / run.n_train,
-        epochs_planned=cfg.epochs, epochs_run=len(run.history), steps_per_epoch=run.steps_per_epoch,
+        n_classes=cfg.n_classes,
+        chance_acc=1 / cfg.n_classes,
+        chance_loss=math.log(cfg.n_classes),
+        lr=cfg.lr,
+        weight_decay=cfg.weight_decay,
+        optimizer=cfg.optimizer,
+        activation=cfg.activation,
+        hidden=cfg.hidden,
+        depth=len(cfg.hidden) + 1,
+        batch_size=run.batch_size_used,
+        batch_fraction=run.batch_size_used / run.n_train,
+        n_train=run.n_train,
+        n_val=run.n_val,
+        n_params=run.n_params,
+        params_per_example=run.n_params / run.n_train,
+        epochs_planned=cfg.epochs,
+        epochs_run=len(run.history),
+        steps_per_epoch=run.steps_per_epoch,
         total_updates=run.history[-1].step if run.history else 0,
     )
 
@@ -118,7 +135,9 @@ def _outcome(run: RunResult) -> dict[str, Any]:
         last_train_loss=last_train, last_val_loss=last and last.val_loss,
         last_train_acc=last and last.train_acc, last_val_acc=last and last.val_acc,
         best_epoch=best and best.epoch, best_val_loss=best and best.val_loss,
-        best_val_acc=max(_values(h, "val_acc"), default=None), train_loss_at_best=best and best.train_loss,
+        best_val_acc=(top := max(_values(h, "val_acc"), default=None)),
+        near_best_epoch=next((e.epoch for e in h if top is not None and (e.val_acc or 0) >= top - 0.01), None),
+        train_loss_at_best=best and best.train_loss,
         peak_step_loss=max((x for x in run.step_losses if x is not None), default=None),
         progress=(init - last_train) / init if init and last_train is not None else None,
     )
@@ -139,7 +158,7 @@ def _trends(run: RunResult) -> dict[str, Any]:
         train_val_ratio=last.train_loss / last.val_loss if last and last.train_loss is not None and last.val_loss
         else None,
         max_rise=rise, rise_epoch=rise_epoch, rise_from=rise_from, rise_to=rise_to,
-        loss_flips=_flips(_values(h, "train_loss")), step_noise=_step_noise(run),
+        loss_flips=_flips(_values(h, "train_loss")), step_noise=step_noise(run),
     )
 
 
@@ -224,7 +243,7 @@ def _flips(losses: list[float]) -> float | None:
     return float((d[1:] != d[:-1]).mean()) if len(d) >= 3 else None
 
 
-def _step_noise(run: RunResult) -> float | None:
+def step_noise(run: RunResult) -> float | None:
     """Spread of the last epochs' step losses (at least 20 steps) around a straight-line trend, over their mean."""
     steps = np.array([x for x in run.step_losses if x is not None])
     recent = steps[-max(20, 3 * run.steps_per_epoch):]

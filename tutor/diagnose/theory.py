@@ -52,6 +52,12 @@ MEMORISED_GAP = 0.05
 VANISHING_RATIO = 1e-2
 MIN_DEPTH_VANISHING = 3
 
+# Weight decay that pins the weights near zero: the loss stays within a tenth of chance, ln(classes),
+# while every step is a hundredth of the weights or more (they are that small). Below 1e-4 no decay
+# of these runs' length can do that.
+DECAY_MIN = 1e-4
+STUCK_AT_CHANCE = 0.9
+
 # More than half of the ReLU units never firing on any training example (Lu et al., "Dying ReLU").
 DEAD_FRACTION = 0.5
 

@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import MAX_LAYERS, ExperimentConfig, accepted, argument, flag, make_config
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
+from tutor.diagnose.explain import action
+from tutor.diagnose.verify import advise
 from tutor.dialogue.intent import Change, FieldName, Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
@@ -53,6 +55,7 @@ class Tutor:
         self.config = ExperimentConfig(**saved.get("config", {}))
         self.run_ids: list[int] = saved.get("runs", [])
         self._saved_runs = set(self.run_ids)  # what the store had: runs beyond these were added elsewhere
+        self.tried: list[int] = saved.get("tried", [])  # the tutor's own runs: fixes it tried before proposing one
         self.lesson_id: str | None = saved.get("lesson")
         self.step: int = saved.get("step", 0)
         self.last_text: str = saved.get("last_text", "")
@@ -74,7 +77,8 @@ class Tutor:
         flow = {"lesson": self._flow.lesson.id, "step": self._flow.index, **self._flow.state()} if self._flow else \
             self._stored_flow
         state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
-                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow}
+                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow,
+                 "tried": self.tried[-50:]}
 
         def merged(saved: dict[str, Any] | None) -> dict[str, Any]:
             elsewhere = set((saved or {}).get("runs", [])) - self._saved_runs
@@ -119,19 +123,34 @@ class Tutor:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
-        diagnoses = explain(result, self.lang)
+        diagnoses = advise(result, self.lang, self.keep, should_stop)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
         comparison = compare(previous, result, self.lang) if previous else None
         suggestion = diagnoses[0].suggestion if diagnoses else None  # none for a run cancelled at once
+        # the diagnosis ends with its next experiment (tried, or said to be untried): no second proposal
         parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang)),
                  comparison.message if comparison else "", diagnoses[0].message if diagnoses else ""]
         if result.status == "cancelled":
             parts.append(t("dialogue.cancelled", self.lang, epochs=len(result.history)))
-        if suggestion:
-            parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
         return Reply(text="\n\n".join(p for p in parts if p), intent=intent, lang=self.lang, run=result, run_id=run_id,
                      diagnoses=diagnoses, comparison=comparison, suggestion=suggestion or None)
+
+    def keep(self, run: RunResult, diagnoses: list[Diagnosis]) -> int:
+        """Store a fix the tutor tried, as the tutor's run (the runs view lists it, marked)."""
+        run_id = self.store.add_run(self.student, run, [d.model_dump(mode="json") for d in diagnoses], by="tutor")
+        self.tried.append(run_id)
+        return run_id
+
+    def last_diagnoses(self) -> list[Diagnosis]:
+        """What was said about the latest run, the fixes tried for it included (explaining it again
+        would not try them again); a run stored without diagnoses is explained now."""
+        stored = self.store.run(self.run_ids[-1]) if self.run_ids else None
+        if stored is None:
+            return []
+        if stored.diagnoses:
+            return [Diagnosis.model_validate(d) for d in stored.diagnoses]
+        return explain(RunResult.model_validate(stored.result), self.lang)
 
     def last_run(self, back: int = 1) -> RunResult | None:
         """The run made `back` turns ago in this conversation (1: the latest)."""
@@ -235,7 +254,7 @@ class Tutor:
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.no_run")
-        diagnoses = explain(run, self.lang)
+        diagnoses = self.last_diagnoses()
         text = "\n\n".join(f"• {d.message}" for d in diagnoses) or t("dialogue.no_run", self.lang)
         return Reply(text=text, intent=intent, lang=self.lang, diagnoses=diagnoses,
                      suggestion=diagnoses[0].suggestion if diagnoses else None)
@@ -251,10 +270,10 @@ class Tutor:
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.hint_first")
-        top = next(iter(explain(run, self.lang)), None)
+        top = next(iter(self.last_diagnoses()), None)
         if top is None or not top.suggestion:
             return self._reply(intent, "dialogue.hint_healthy")
-        return Reply(text=t("dialogue.suggest", self.lang, change=shown(top.suggestion)), intent=intent,
+        return Reply(text=t("dialogue.suggest", self.lang, change=action(top.suggestion, self.lang)), intent=intent,
                      lang=self.lang, suggestion=top.suggestion)
 
     def _on_repeat(self, intent: Intent, *_) -> Reply:
@@ -577,9 +596,9 @@ def field_name(field: str, lang: Lang) -> str:
 
 
 def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
-    """'lr 10, batch_size 16' naming the new values of the fields the student changed."""
+    """'un learning rate de 10 y un batch de 16': the new values of the fields the student changed."""
     fields = ["hidden" if f in ("width", "layers") else f for f in intent.changes]
-    return shown({f: getattr(cfg, f) for f in dict.fromkeys(fields)}) or t("dialogue.same_config", lang)
+    return action({f: getattr(cfg, f) for f in dict.fromkeys(fields)}, lang) or t("dialogue.same_config", lang)
 
 
 def shown(values: dict[str, Any]) -> str:

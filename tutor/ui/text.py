@@ -30,22 +30,12 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
 
 
-def values(changes: dict[str, Any]) -> str:
-    """'lr 5 · epochs 40': config values as the student would type them."""
-    return " · ".join(f"{k} {num(v)}" for k, v in changes.items())
-
-
 def config_diff(before: ExperimentConfig | None, after: ExperimentConfig) -> str:
     """What changed from one config to the next ('lr 0.01→50'); the key settings for a first run."""
     if before is None:
         return f"{after.dataset} {num(after.hidden)} {after.optimizer} lr {num(after.lr)}"
     diff = before.diff(after)
     return " · ".join(f"{k} {num(a)}→{num(b)}" for k, (a, b) in diff.items() if k != "device") or "="
-
-
-def evidence(found: dict[str, Any]) -> str:
-    """A diagnosis's evidence as 'name value' pairs, in the order the rule gave them."""
-    return " · ".join(f"{k} ({evidence(v)})" if isinstance(v, dict) else f"{k} {num(v)}" for k, v in found.items())
 
 
 def plain_links(markdown: str) -> str:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerError, WorkerState
 from tutor.classroom.exercise import current_exercise
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
+from tutor.diagnose.explain import action
 from tutor.dialogue.intent import Intent
 from tutor.dialogue.tutor import Reply, Tutor, what_if
 from tutor.engine import Epoch, RunResult, gate
@@ -33,7 +34,7 @@ from tutor.lessons import WhatIf
 from tutor.ui.jobs import Job
 from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.screens.lesson import LessonSteps
-from tutor.ui.text import ui, values
+from tutor.ui.text import ui
 from tutor.ui.widgets.conversation import Conversation, Said
 from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.prompt import PromptInput
@@ -293,7 +294,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         except TutorError as err:
             self.notify(str(err), severity="error")
             return
-        self.say(ui("suggested", self.lang, change=values(self.suggestion)), "student")
+        self.say(ui("suggested", self.lang, change=action(self.suggestion, self.lang)), "student")
         self.launch_config(cfg)
 
     def action_scroll_talk(self, direction: int) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from tutor.data import load
 from tutor.diagnose import compare
+from tutor.diagnose.explain import name
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import RunResult
 from tutor.engine.model import layout_of, predict
@@ -22,7 +23,17 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
 OTHER_TRAIN, OTHER_VAL = "$success", "$error"  # run B beside run A's TRAIN and VAL
-COLUMNS = {"mark": 1, "id": 3, "changes": 20, "val_loss": 9, "val_acc": 8, "status": 10, "diagnosis": 14}
+COLUMNS = {"mark": 1, "id": 3, "changes": 20, "val_loss": 9, "val_acc": 8, "status": 18, "diagnosis": 22}
+
+
+def rows(runs: list[int], tried: list[int]) -> list[tuple[int, bool]]:
+    """The student's runs in order, each followed by the fixes the tutor tried for it (stored just
+    before it: a run is stored once its advice is known); (id, tried by the tutor)."""
+    out: list[tuple[int, bool]] = []
+    for before, run_id in zip([0, *runs], runs):
+        out.append((run_id, False))
+        out += [(x, True) for x in sorted(tried) if before < x < run_id]
+    return out
 
 
 class RunsScreen(LocalizedBindings, Screen):
@@ -59,22 +70,26 @@ class RunsScreen(LocalizedBindings, Screen):
         for key, width in COLUMNS.items():
             table.add_column(ui(f"runs.col.{key}", lang), key=key, width=width)
         previous = None
-        for run_id in self.tutor.run_ids:
+        for run_id, tried in rows(self.tutor.run_ids, self.tutor.tried):
             stored = store.run(run_id)
             if stored is None:
                 continue
             result = RunResult.model_validate(stored.result)
             self.results[run_id] = result
-            self.top[run_id] = stored.diagnoses[0]["code"] if stored.diagnoses else "—"
+            self.top[run_id] = name(stored.diagnoses[0]["code"], lang) if stored.diagnoses else "—"
             last = result.history[-1] if result.history else None
+            status = t(f"run.status.{result.status}", lang)
             table.add_row(" ", str(run_id), config_diff(previous, result.config),
                           num(last.val_loss if last else None), pct(last.val_acc if last else None),
-                          t(f"run.status.{result.status}", lang), self.top[run_id], key=str(run_id))
-            previous = result.config
+                          ui("runs.by_tutor", lang, status=status) if tried else status,
+                          self.top[run_id], key=str(run_id))
+            if not tried:
+                previous = result.config
         if not self.results:
             self.query_one("#runs-pictures").display = False
             self.query_one("#runs-compare", Static).update(ui("runs.none", lang))
-        table.move_cursor(row=table.row_count - 1)
+        table.move_cursor(row=table.get_row_index(str(self.tutor.run_ids[-1])) if self.tutor.run_ids[-1:] and
+                          str(self.tutor.run_ids[-1]) in table.rows else table.row_count - 1)
         table.focus()
 
     @on(DataTable.RowHighlighted)

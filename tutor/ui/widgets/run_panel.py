@@ -11,10 +11,11 @@ from textual.widgets import ProgressBar, Static
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
+from tutor.diagnose.explain import action, name
 from tutor.engine import Epoch, Metrics, RunResult
 from tutor.i18n import Lang, t
 from tutor.report import describe
-from tutor.ui.text import evidence, num, pct, ui, values
+from tutor.ui.text import num, pct, ui
 from tutor.ui.widgets.chart import LineChart, Series
 
 TRAIN, VAL = "$primary", "$warning"  # the theme's colours
@@ -125,17 +126,30 @@ class RunPanel(VerticalScroll):
                   loss=num(last.val_loss), acc=pct(last.val_acc))
 
     def diagnosis_text(self) -> Content:
+        """The top finding by name, its first sentence, the sentences quoting its numbers, and the next
+        experiment (proven, when the tutor tried it); the other findings by name."""
         if not self.diagnoses:
             return Content("")
+        lang = self.lang
         top, *others = self.diagnoses
-        headline = top.message.split(". ")[0].rstrip(".") + "."  # the rest is in the conversation
+        headline, *rest = sentences(top.message)  # the whole text is in the conversation
+        quoted = next((x for x in rest if any(c.isdigit() for c in x)), "")
         colour = SEVERITY.get(top.code, "$warning")
         parts: list[str | tuple[str, str]] = [
-            (f"● {top.code}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}\n",
-            (ui("panel.evidence", self.lang) + ": ", "bold"), (evidence(top.evidence), "italic")]
+            (f"● {name(top.code, lang)}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}"]
         if self.suggestion:
-            parts += ["\n", (ui("panel.suggestion", self.lang, change=values(self.suggestion)), "bold $accent")]
+            change = action(self.suggestion, lang)
+            if top.verified and top.suggestion == self.suggestion:
+                change = ui("panel.proven", lang, change=change, acc=pct(top.verified.best_val_acc))
+            parts += ["\n", (ui("panel.suggestion", lang, change=change), "bold $accent")]
         if others:
-            also = ", ".join(f"{d.code} ({pct(d.confidence)})" for d in others)
-            parts += ["\n", (ui("panel.also", self.lang, codes=also), "dim")]
+            also = ", ".join(f"{name(d.code, lang)} ({pct(d.confidence)})" for d in others)
+            parts += ["\n", (ui("panel.also", lang, codes=also), "dim")]
+        if quoted:
+            parts += ["\n", (ui("panel.evidence", lang) + ": ", "bold"), (quoted, "italic")]
         return Content.assemble(*parts)
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph cut after each '. ' (numbers such as 0.5 keep their point)."""
+    return [x if x.endswith(".") else x + "." for x in text.split(". ") if x]

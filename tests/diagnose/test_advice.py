@@ -1,0 +1,168 @@
+"""Advice on real runs: every fix offered as proven was tried and removed the problem; every word a
+student reads is in their language (no codes, evidence keys or flags); a what-if says what the change did."""
+
+import re
+import shlex
+
+import pytest
+
+from tutor.cli.flags import config_from
+from tutor.cli.main import build_parser
+from tutor.config import ExperimentConfig
+from tutor.diagnose import compare, explain
+from tutor.diagnose.verify import advise, best_val_acc
+from tutor.dialogue.tutor import Tutor
+from tutor.engine import RunResult
+from tutor.engine.training import train
+from tutor.i18n import catalogue, t
+from tutor.store import Store
+from tutor.ui.widgets.run_panel import RunPanel
+
+# The public scenarios of the project's evaluation (shared/eval/scenarios.jsonl), one per problem.
+SCENARIOS = {
+    "sgd-lr-100-moons": "--dataset moons --samples 800 --hidden 16,16 --activation relu --optimizer sgd --lr 100 --batch-size 32 --epochs 10 --seed 101",
+    "momentum-lr-30-circles": "--dataset circles --samples 800 --hidden 32 --activation relu --optimizer momentum --lr 30 --batch-size 16 --epochs 10 --seed 102",
+    "adam-lr-1-spiral": "--dataset spiral --samples 800 --hidden 64,64 --activation relu --optimizer adam --lr 1 --batch-size 32 --epochs 20 --seed 103",
+    "sgd-lr-1e-6-circles": "--dataset circles --samples 800 --hidden 32,32 --activation tanh --optimizer sgd --lr 0.000001 --batch-size 32 --epochs 15 --seed 104",
+    "adam-lr-1e-7-moons": "--dataset moons --samples 800 --hidden 16,16 --activation relu --optimizer adam --lr 0.0000001 --batch-size 32 --epochs 15 --seed 105",
+    "overfit-circles-tiny-data": "--dataset circles --samples 50 --noise 0.25 --hidden 256,256 --activation relu --optimizer adam --lr 0.01 --batch-size 10 --epochs 500 --seed 106",
+    "overfit-xor-tiny-data": "--dataset xor --samples 60 --noise 0.4 --hidden 256,256 --activation relu --optimizer adam --lr 0.005 --batch-size 8 --epochs 400 --seed 107",
+    "underfit-one-unit-moons": "--dataset moons --samples 800 --hidden 1 --activation relu --optimizer adam --lr 0.01 --batch-size 32 --epochs 50 --seed 108",
+    "underfit-three-units-spiral": "--dataset spiral --samples 800 --hidden 3 --activation tanh --optimizer adam --lr 0.01 --batch-size 32 --epochs 50 --seed 109",
+    "healthy-moons-sgd": "--dataset moons --samples 1000 --noise 0.1 --hidden 32,32 --activation relu --optimizer momentum --lr 0.05 --batch-size 32 --epochs 60 --seed 110",
+    "healthy-circles-adam": "--dataset circles --samples 1000 --noise 0.05 --hidden 16,16 --activation tanh --optimizer adam --lr 0.01 --batch-size 32 --epochs 50 --seed 111",
+    "healthy-spiral-adam": "--dataset spiral --samples 1500 --noise 0.05 --hidden 64,64 --activation relu --optimizer adam --lr 0.01 --batch-size 32 --epochs 150 --seed 112",
+    "too-few-epochs-circles": "--dataset circles --samples 1000 --hidden 32,32 --activation relu --optimizer sgd --lr 0.05 --batch-size 32 --epochs 1 --seed 113",
+    "vanishing-sigmoid-deep-xor": "--dataset xor --samples 1000 --hidden 32,32,32,32,32,32,32,32,32 --activation sigmoid --optimizer sgd --lr 0.1 --batch-size 32 --epochs 15 --seed 114",
+    "batch-one-high-lr": "--dataset circles --samples 800 --noise 0.25 --hidden 32,32 --activation relu --optimizer sgd --lr 0.8 --batch-size 1 --epochs 4 --seed 115",
+    "full-batch-circles": "--dataset circles --samples 800 --hidden 32,32 --activation relu --optimizer sgd --lr 0.1 --batch-size 640 --epochs 15 --seed 116",
+    "dead-relu-sgd-lr-5": "--dataset moons --samples 800 --hidden 16,16 --activation relu --optimizer sgd --lr 5 --batch-size 16 --epochs 15 --seed 117",
+    "healthy-blobs-adam": "--dataset blobs --samples 800 --hidden 32 --activation tanh --optimizer adam --lr 0.01 --batch-size 32 --epochs 20 --seed 118",
+    "digits-small-net-ok": "--dataset digits --hidden 128 --activation relu --optimizer adam --lr 0.001 --batch-size 64 --epochs 40 --seed 119",
+    "digits-overfit-few-samples": "--dataset digits --samples 150 --hidden 512,512 --activation relu --optimizer adam --lr 0.002 --batch-size 10 --epochs 250 --seed 120",
+}
+SNAKE = re.compile(r"\b[A-Za-z0-9]+_[A-Za-z0-9_]+\b")
+FLAG = re.compile(r"(?<![\w-])--[a-z]")
+ENGLISH_CODE_WORDS = re.compile(
+    r"\b(healthy|diverged|overfitting|underfitting|vanishing|dead relu|too few|too high|too low)\b", re.IGNORECASE
+)
+
+
+@pytest.fixture(autouse=True)
+def fixed_reference() -> None:
+    """Real runs are judged against the real k-NN reference (overrides the synthetic one)."""
+
+
+def config_of(name: str) -> ExperimentConfig:
+    return config_from(build_parser().parse_args(["run", *shlex.split(SCENARIOS[name])]), "en")
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, RunResult]:
+    return {name: train(config_of(name)) for name in SCENARIOS}
+
+
+def assert_words_of_a_teacher(text: str, lang: str) -> None:
+    assert not SNAKE.findall(text), (SNAKE.findall(text), text)
+    assert not FLAG.findall(text), text
+    if lang == "es":
+        assert not ENGLISH_CODE_WORDS.findall(text), (ENGLISH_CODE_WORDS.findall(text), text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_diagnosis_and_comparison_is_in_a_teachers_words(runs, lang):
+    panel = RunPanel(lang)
+    previous = None
+    for run in runs.values():
+        found = explain(run, lang)
+        for d in found:
+            assert_words_of_a_teacher(d.message, lang)
+        panel.diagnoses, panel.suggestion = found, found[0].suggestion
+        assert_words_of_a_teacher(str(panel.diagnosis_text()), lang)
+        if previous is not None:
+            assert_words_of_a_teacher(compare(previous, run, lang).message, lang)
+        previous = run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in SCENARIOS if not n.startswith(("healthy", "digits-small"))])
+def test_a_verified_fix_removes_the_diagnosed_problem_when_run_again(runs, name):
+    run = runs[name]
+    kept: list[RunResult] = []
+    found = advise(run, "en", keep=lambda r, _: kept.append(r) or len(kept))
+    top = next(d for d in found if d.code != "healthy")
+    if top.verified is None:  # nothing proven: the reply says so instead of pretending
+        assert "not tried" in top.message or "none of them" in top.message, top.message
+        return
+    assert top.verified.run_id is not None and kept[top.verified.run_id - 1].config == run.config.changed(
+        **top.suggestion
+    )
+    again = train(run.config.changed(**top.suggestion))
+    assert top.code not in {d.code for d in explain(again, "en")}
+    assert best_val_acc(again) >= best_val_acc(run) - 0.01 and best_val_acc(again) == top.verified.best_val_acc
+
+
+def numbers(text: str) -> set[str]:
+    return set(re.findall(r"\d+(?:\.\d+)?%?", text))
+
+
+WHAT_IF = {  # a change of each kind, and the lesson idea that must come with it
+    "en": [
+        ("what if the learning rate were 0.05?", "lr"),
+        ("batch size 8", "batch_size"),
+        ("double the epochs", "epochs"),
+        ("width 64", "hidden"),
+        ("weight decay 0.5", "weight_decay"),
+    ],
+    "es": [
+        ("¿y si el learning rate fuera 0.05?", "lr"),
+        ("batch de 8", "batch_size"),
+        ("duplica las épocas", "epochs"),
+        ("anchura 64", "hidden"),
+        ("weight decay de 0.5", "weight_decay"),
+    ],
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_what_if_explains_the_change_with_numbers_from_both_runs(lang):
+    tutor = Tutor(Store(), "ana", lang=lang)
+    tutor.config = tutor.config.changed(samples=300, epochs=6, hidden=(16,))
+    tutor.handle("lr 0.01" if lang == "en" else "learning rate 0.01")
+    for text, field in WHAT_IF[lang]:
+        before = tutor.last_run()
+        reply = tutor.handle(text)
+        assert reply.comparison is not None and field in reply.comparison.changes, (text, reply.intent)
+        m = reply.comparison.metrics
+        said = numbers(reply.text)
+        for side in (0, 1):
+            run_numbers = {str(m["steps_per_epoch"][side]), str(m["total_updates"][side]),
+                           f"{100 * m['best_val_acc'][side]:.1f}".removesuffix(".0") + "%",
+                           f"{m['seconds'][side]:.2f}"}
+            assert len(run_numbers & said) >= 2, (text, side, run_numbers, reply.text)
+        assert t(f"diagnose.compare.idea.{field}", lang) in reply.text
+        assert_words_of_a_teacher(reply.text, lang)
+        tutor.config = before.config  # each change from the same starting run
+        tutor.run_ids.append(tutor.run_ids[-2])
+
+
+def test_the_catalogues_name_every_code_and_every_action_in_both_languages():
+    for lang in ("es", "en"):
+        messages = catalogue(lang)
+        for code in (
+            "healthy",
+            "diverged",
+            "lr_too_high",
+            "lr_too_low",
+            "overfitting",
+            "underfitting",
+            "too_few_epochs",
+            "batch_too_small",
+            "batch_too_large",
+            "vanishing_gradients",
+            "dead_relu",
+        ):
+            assert_words_of_a_teacher(messages[f"diagnose.name.{code}"], lang)
+        assert t("diagnose.action.epochs", lang, value=1) != t("diagnose.action.epochs", lang, value=2)
