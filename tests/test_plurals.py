@@ -20,8 +20,8 @@ NOUNS = {  # singular, plural: the things the catalogues count
            ("ejemplo", "ejemplos"), ("actualización", "actualizaciones"), ("mensaje", "mensajes"),
            ("parámetro", "parámetros"), ("carácter", "caracteres"), ("paso", "pasos"), ("combinación", "combinaciones"),
            ("mini-lote", "mini-lotes"), ("imagen", "imágenes"), ("clave", "claves"), ("minuto", "minutos"),
-           ("segundo", "segundos"), ("ancho", "anchos"), ("capa", "capas"), ("estudiante", "estudiantes"), ("nat", "nats"),
-           ("vez", "veces")],
+           ("segundo", "segundos"), ("ancho", "anchos"), ("capa", "capas"), ("estudiante", "estudiantes"),
+           ("nat", "nats"), ("vez", "veces")],
 }
 
 NOT_COUNTS = {"option", "activation_name"}  # placeholders that hold words: a flag's name, an activation's name

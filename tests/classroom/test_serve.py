@@ -108,8 +108,8 @@ async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(
         await term.wait_for("Qué es entrenar una red")
         term.type("¿y si el learning rate fuera 10?\r")
         await term.wait_for("Entrené con lr 10", 120)
-        term.type("¿y si el learning rate fuera 0.01 y las épocas 5000?\r")
-        await term.wait_for(r"época \d+/5000", 60)  # training, mid-run
+        term.type("¿y si el learning rate fuera 0.01 y las épocas 10000?\r")
+        await term.wait_for(r"época \d+/10000", 60)  # training, mid-run
         server.stop(signal.SIGKILL)
     store = Store(isolated_home / "tutor.db")
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -125,7 +125,7 @@ async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(
         assert store.connected() == set()  # the new server closed the stale session
         term = await Terminal(120, 40).connect(again.port, "ana")
         await term.wait_for("Sigues donde lo dejaste")  # the same lesson and step, the last run in the panel
-        await term.wait_for(r"cancelada · \d+/5000 épocas")
+        await term.wait_for(r"cancelada · \d+/10000 épocas")
         await term.close()
 
 

@@ -114,7 +114,7 @@ async def test_escape_is_offered_only_while_training(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "esc Cancel" not in screen_lines(app)[-1]
-        await say(pilot, "what if I train 2000 epochs?", wait=False)
+        await say(pilot, "what if I train 10000 epochs?", wait=False)
         await pilot.pause()
         assert "esc Cancel" in screen_lines(app)[-1]
         app.main.action_cancel()

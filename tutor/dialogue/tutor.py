@@ -364,11 +364,16 @@ class Tutor:
         return self._flow
 
     def start(self) -> Reply:
-        """The current step from its top; a new student starts the first lesson of the course."""
-        if self.lesson() is None:
+        """The current step from its top; a new student starts the first lesson of the course, and their
+        place (and language) is kept from this first screen on."""
+        new = self.lesson() is None
+        if new:
             lessons = self.course.in_lang(self.lang)
             self.lesson_id, self.step = (lessons[0].id, 0) if lessons else (None, 0)
-        return self.open_step(Intent(kind="goto", lang=self.lang))
+        reply = self.open_step(Intent(kind="goto", lang=self.lang))
+        if new:
+            self.save()
+        return reply
 
     def open_lesson(self, lesson_id: str) -> Reply:
         self.lesson_id, self.step = lesson_id, 0
