@@ -40,7 +40,7 @@ async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isola
         await term.wait_for("divergió", 120)  # at 80 columns the run panel takes the screen
 
         term.resize(120, 40)
-        await term.wait_for("Entrené con lr 10")  # at 120 the conversation and the panel side by side
+        await term.wait_for("Entrené con un learning rate de 10")  # at 120 the conversation and the panel side by side
         await term.wait_for(r"Ayuda[^\n]*\Z")
         rows = term.screen.display
         assert len(rows) == 40 and "Ayuda" in rows[39]
@@ -66,7 +66,6 @@ async def test_what_ifs_that_need_a_new_network_shape_are_answered_and_quit_is_p
             term.type(question + "\r")
             assert await until(lambda: len(store.runs("ana")) == n, 120)  # noqa: B023
             assert store.runs("ana")[0].result["config"][field] == value
-            await term.wait_for("Próximo experimento", 10)
         term.type("¿y si el ancho fuera 48?\r")  # a shape nobody has compiled yet
         await term.wait_for("preparando la red", 30)
         start = time.monotonic()
@@ -107,7 +106,7 @@ async def test_killing_the_server_mid_run_loses_nothing_and_the_student_resumes(
         term = await Terminal(120, 40).connect(server.port, "ana")
         await term.wait_for("Qué es entrenar una red")
         term.type("¿y si el learning rate fuera 10?\r")
-        await term.wait_for("Entrené con lr 10", 120)
+        await term.wait_for("Entrené con un learning rate de 10", 120)
         term.type("¿y si el learning rate fuera 0.01 y las épocas 10000?\r")
         await term.wait_for(r"época \d+/10000", 60)  # training, mid-run
         server.stop(signal.SIGKILL)

@@ -45,7 +45,7 @@ async def test_run_panel_after_a_diverged_run(make_app, size):
     async with app.run_test(size=size) as pilot:
         await say(pilot, "what if the learning rate were 50?")
         text = screen_text(app)
-        for expected in ("adam lr 50", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● divergence 100%",
+        for expected in ("lr 50 · batch 32", "diverged · 1/20 epochs", "loss (log)", "accuracy", "● divergence 100%",
                          "Evidence: The loss started at", "ctrl+r ▶ try a learning rate of", "I tried it"):
             assert expected in text, expected
         assert "diverged_epoch" not in text and "--lr" not in text
