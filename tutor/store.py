@@ -133,15 +133,8 @@ class Store:
         doc = result.model_dump(mode="json")
         cur = self.db.execute(
             "INSERT INTO runs (student, created, status, config, result, diagnoses, by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                student,
-                time.time(),
-                doc["status"],
-                json.dumps(doc["config"]),
-                json.dumps(doc),
-                json.dumps(diagnoses),
-                by,
-            ),
+            (student, time.time(), doc["status"], json.dumps(doc["config"]), json.dumps(doc), json.dumps(diagnoses),
+             by),
         )
         return int(cur.lastrowid)
 
