@@ -1,5 +1,8 @@
 """Every test gets its own data folder; the JIT cache is shared by the session (captures cost seconds)."""
 
+import os
+import shutil
+
 import pytest
 
 
@@ -15,3 +18,14 @@ def isolated_home(tmp_path, jit_cache, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_STUDENT", "test")
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
     return tmp_path / "home"
+
+
+@pytest.fixture
+def tmux() -> str:
+    """tmux's path. Without tmux the tests that drive it skip, except in CI (.ci/run installs it), where they fail."""
+    path = shutil.which("tmux")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is missing: .ci/run installs it")
+        pytest.skip("needs tmux (apt-get install tmux)")
+    return path

@@ -3,7 +3,6 @@
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -16,21 +15,20 @@ EPOCHS = 5
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux (apt-get install tmux)")
 @pytest.mark.parametrize("lang, title_end, counter", [("es", "épocas", "época"), ("en", "epochs", "epoch")])
-def test_each_epoch_stays_on_one_line_at_80_columns(tmp_path, lang, title_end, counter):
+def test_each_epoch_stays_on_one_line_at_80_columns(tmux, tmp_path, lang, title_end, counter):
     session, log, rc = f"tutor-run-{os.getpid()}-{lang}", tmp_path / "bytes", tmp_path / "rc"
     command = (f"env TUTOR_HOME={tmp_path} TERM=xterm-256color {sys.executable} -m tutor run --lang {lang} "
                f"--epochs {EPOCHS} --samples 400 --batch-size 8; echo $? > {rc}; sleep 60")
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "sleep 1; " + command],
+    subprocess.run([tmux, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", "sleep 1; " + command],
                    check=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     try:
-        subprocess.run(["tmux", "pipe-pane", "-o", "-t", session, f"cat >> {log}"], check=True)
+        subprocess.run([tmux, "pipe-pane", "-o", "-t", session, f"cat >> {log}"], check=True)
         deadline = time.monotonic() + 240
         while not rc.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session])
+        subprocess.run([tmux, "kill-session", "-t", session])
     assert rc.read_text().strip() == "0"
 
     screen = pyte.Screen(80, 24)

@@ -130,3 +130,30 @@ def test_no_run_never_trains_whatever_the_kind(isolated_home, capsys):
         assert main(["ask", "--no-run", "--json", "--", text]) == 0
         assert json.loads(capsys.readouterr().out)["run"] is None
     assert Store().runs() == []
+
+
+@pytest.mark.parametrize("switch", [False, True])
+def test_a_student_who_comes_back_finds_the_step_as_they_left_it(tutor, switch):
+    """Quitting (or switching language) mid-step: the step shows what was read, the answers given, and the
+    question that was open, still open; not the step from its top."""
+    from tutor.lessons import Quiz
+
+    tutor.handle("teach me the basics of training")
+    choice = tutor.flow.gate
+    right = next(i for i, c in enumerate(choice.choices) if c.correct)
+    tutor.handle(str(right + 1))
+    number = tutor.flow.gate
+    place = tutor.flow.shown
+    if switch:  # F4: the same tutor, the other language
+        tutor.fixed_lang = tutor.lang = "es"
+        back = tutor
+    else:
+        back = Tutor(Store(), "ana")
+    shown = back.start().shown
+    assert shown.resumed and len(shown.items) == place and shown.heading
+    assert isinstance(shown.items[-1], Quiz) and shown.items[-1].answer == number.answer  # open, in view at the end
+    [(at, answer)] = shown.answered.items()
+    assert isinstance(shown.items[at], Quiz) and (answer.chosen, answer.right) == (right, [right])
+    assert back.flow.gate is shown.items[-1]
+    assert back.handle(f"{number.answer:g}").shown.settled  # graded against the question that was open
+    assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz"]

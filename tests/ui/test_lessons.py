@@ -10,6 +10,7 @@ from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
 from tutor.lessons import Predict, Quiz, load_lessons
 from tutor.store import Store
+from tutor.ui.text import ui
 from tutor.ui.widgets.conversation import ChoiceCard, Said
 from tutor.ui.widgets.prompt import PromptInput
 
@@ -149,6 +150,32 @@ async def test_the_language_chosen_with_f4_is_kept_for_the_next_session(make_app
     again = make_app(None, sample_course)
     async with again.run_test(size=(80, 24)) as pilot:
         assert await showing(pilot, "f1 Help") and again.tutor.lang == "en"
+
+
+async def test_coming_back_or_f4_finds_the_step_as_it_was_left(make_app, sample_course):
+    """The answered question marked as answered, the open one in view with its keys: not the step's top."""
+
+    def left_as_it_was(app, question: str) -> None:
+        cards = list(app.main.talk.query(ChoiceCard))[-2:]  # after F4, those of the step shown again
+        assert [(c.chosen, c.right) for c in cards] == [(1, {1}), (None, set())], [c.question for c in cards]
+        assert cards[-1].question == question and question in screen_text(app)
+        assert app.main.query_one(PromptInput).placeholder == ui("hint.number", app.lang)
+
+    app = make_app("en", sample_course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        left_as_it_was(app, "How much is 2 + 2?")
+        await pilot.press("f4")
+        await settle(pilot)
+        assert await showing(pilot, "¿Cuánto es 2 + 2?")
+        left_as_it_was(app, "¿Cuánto es 2 + 2?")
+    again = make_app(None, sample_course)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        left_as_it_was(again, "¿Cuánto es 2 + 2?")
+        await say(pilot, "4")  # graded against the question that was open
+        assert again.tutor.flow.finished and await showing(pilot, "Enter ▶ paso siguiente")
 
 
 # -- the first built-in lesson, walked as a student would, in each language ----------------------

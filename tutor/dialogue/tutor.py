@@ -23,7 +23,7 @@ from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
-from tutor.lessons.flow import Shown, StepFlow
+from tutor.lessons.flow import Answer, Shown, StepFlow
 from tutor.lessons.render import item_text
 from tutor.store import DIALOGUE_STATE, Store
 
@@ -76,6 +76,7 @@ class Tutor:
         the same student) stored meanwhile are kept, in the order they were made."""
         flow = {"lesson": self._flow.lesson.id, "step": self._flow.index, **self._flow.state()} if self._flow else \
             self._stored_flow
+        self._stored_flow = flow
         state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
                  "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow,
                  "tried": self.tried[-50:]}
@@ -364,13 +365,14 @@ class Tutor:
         return self._flow
 
     def start(self) -> Reply:
-        """The current step from its top; a new student starts the first lesson of the course, and their
-        place (and language) is kept from this first screen on."""
+        """The student's place: a new student starts the first lesson of the course, and their place (and
+        language) is kept from this first screen on; one coming back, or switching language, finds the
+        step as they left it (what they had read, their answers, the question open)."""
         new = self.lesson() is None
         if new:
             lessons = self.course.in_lang(self.lang)
             self.lesson_id, self.step = (lessons[0].id, 0) if lessons else (None, 0)
-        reply = self.open_step(Intent(kind="goto", lang=self.lang))
+        reply = self.open_step(Intent(kind="goto", lang=self.lang), resume=True)
         if new:
             self.save()
         return reply
@@ -379,17 +381,23 @@ class Tutor:
         self.lesson_id, self.step = lesson_id, 0
         return self.open_step(Intent(kind="goto", lang=self.lang))
 
-    def open_step(self, intent: Intent, said: str = "") -> Reply:
-        """Show the current step from its top, up to its first question or experiment."""
+    def open_step(self, intent: Intent, resume: bool = False) -> Reply:
+        """Show the current step from its top, up to its first question or experiment; with `resume`, as
+        far as the student had got in it."""
         lesson = self.lesson()
         if lesson is None or not lesson.steps:
             return self._reply(intent, "dialogue.no_lesson")
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
-        self._flow = StepFlow(lesson, self.step)
-        heading = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
-                    title=self._flow.step.title)
-        intro = f"# {lesson.title}\n\n{lesson.intro}".strip() if self.step == 0 else ""
-        return self._lesson_reply(intent, Shown(said=said, heading=heading, intro=intro, items=self._flow.reveal()))
+        flow = self.flow if resume else None
+        if flow is None or not flow.shown:
+            flow = self._flow = StepFlow(lesson, self.step)
+            shown = Shown(items=flow.reveal())
+        else:
+            shown = Shown(items=flow.seen(), answered=flow.answers, resumed=True)
+        shown.heading = t("dialogue.step", self.lang, lesson=lesson.title, n=self.step + 1, of=len(lesson.steps),
+                          title=flow.step.title)
+        shown.intro = f"# {lesson.title}\n\n{lesson.intro}".strip() if self.step == 0 else ""
+        return self._lesson_reply(intent, shown)
 
     def _on_next(self, intent: Intent, on_epoch, should_stop) -> Reply:
         flow = self.flow
@@ -470,9 +478,9 @@ class Tutor:
         said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
-        flow.settle(ran=run.run.config if run and run.run else None)
         if right is None:
             right = tuple(i for i, c in enumerate(block.choices) if getattr(c, "correct", False))
+        flow.settle(ran=run.run.config if run and run.run else None, answer=Answer(chosen=chosen, right=list(right)))
         shown = Shown(said=said, block=block, chosen=chosen, correct=correct, settled=True, right=list(right),
                       items=flow.reveal())
         return self._lesson_reply(intent, shown, run)

@@ -17,10 +17,18 @@ Gate = Predict | Quiz | Experiment
 Menu = Predict | Quiz | WhatIf
 
 
+class Answer(BaseModel):
+    """How a question of the step was settled: the choice made (None: a number typed) and the right ones."""
+
+    chosen: int | None = None
+    right: list[int] = []
+
+
 class Shown(BaseModel):
     """What of the lesson one reply shows: the tutor's words, the block they deal with (the choice made;
     once it is settled, the right choices), and the items revealed after it (a new step opens with
-    its heading). A wrong answer to a quiz leaves it open for another try."""
+    its heading). A wrong answer to a quiz leaves it open for another try. A step resumed shows the
+    items the student had seen, its questions already answered marked (by place in `items`)."""
 
     said: str = ""
     block: Gate | None = None
@@ -31,6 +39,8 @@ class Shown(BaseModel):
     intro: str = ""  # the lesson's title and introduction, when its first step opens
     heading: str = ""  # when a step opens
     items: list[Item] = []
+    answered: dict[int, Answer] = {}
+    resumed: bool = False  # the step as the student left it: read from where they were, not from its top
 
 
 class StepFlow:
@@ -42,6 +52,7 @@ class StepFlow:
         self.gate: Gate | None = None
         self.menu: Menu | None = None
         self.ran: list[ExperimentConfig] = []  # configs trained in this step
+        self.answers: dict[int, Answer] = {}  # the step's questions settled, by place in the step
 
     @property
     def step(self) -> Step:
@@ -60,6 +71,10 @@ class StepFlow:
     def question(self) -> Predict | Quiz | None:
         """The question the step waits for an answer to, if any."""
         return self.gate if isinstance(self.gate, (Predict, Quiz)) else None
+
+    def seen(self) -> list[Item]:
+        """The items shown so far, from the step's top."""
+        return self.step.items[:self.shown]
 
     def reveal(self) -> list[Item]:
         """The items to show now: up to and including the next gate."""
@@ -80,10 +95,12 @@ class StepFlow:
             return len(self.menu.questions)
         return len(self.menu.choices) if self.menu is not None else 0
 
-    def settle(self, ran: ExperimentConfig | None = None) -> None:
+    def settle(self, ran: ExperimentConfig | None = None, answer: Answer | None = None) -> None:
         """The gate is done with (answered, or its run finished)."""
         if ran is not None:
             self.ran.append(ran)
+        if answer is not None and self.gate is not None:
+            self.answers[self.shown - 1] = answer  # the gate is the last item shown
         if self.menu is self.gate:
             self.menu = None
         self.gate = None
@@ -91,9 +108,10 @@ class StepFlow:
     # -- stored between sessions -----------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:
-        """What to store to resume here: items shown, whether the last is still open, runs made."""
+        """What to store to resume here: items shown, whether the last is still open, runs made, answers."""
         return {"shown": self.shown, "open": self.gate is not None,
-                "ran": [cfg.model_dump(mode="json") for cfg in self.ran]}
+                "ran": [cfg.model_dump(mode="json") for cfg in self.ran],
+                "answers": {str(place): answer.model_dump() for place, answer in self.answers.items()}}
 
     @classmethod
     def resume(cls, lesson: Lesson, index: int, state: dict[str, Any]) -> "StepFlow":
@@ -102,9 +120,10 @@ class StepFlow:
         try:
             ran = [ExperimentConfig(**cfg) for cfg in state.get("ran", [])]
             shown = int(state.get("shown", 0))
-        except (TypeError, ValueError):
+            answers = {int(place): Answer.model_validate(a) for place, a in state.get("answers", {}).items()}
+        except (AttributeError, TypeError, ValueError):
             return flow
-        flow.ran = ran
+        flow.ran, flow.answers = ran, answers
         while flow.shown < min(shown, len(flow.step.items)):
             flow.settle()  # a gate before the stored place was dealt with
             if not flow.reveal():

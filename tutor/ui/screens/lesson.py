@@ -131,25 +131,32 @@ class LessonSteps:
                 card.mark(shown.chosen, set(shown.right), ui("card.answered", lang))
             elif shown.chosen is not None:
                 card.mark(shown.chosen, hint=ui("card.try_again", lang))
-            else:  # a cancelled run leaves the bet open
-                card.mark(None, hint=ui("card.choose", lang, n=len(card.options)))
+            else:  # a wrong number, or a cancelled run leaving the bet open
+                card.mark(None, hint=ui("card.choose", lang, n=len(card.options)) if card.options else
+                          ui("card.number", lang))
         elif isinstance(card, ExperimentCard):
             card.done(ui("card.ran" if shown.settled else "card.run", lang))
 
     def reveal(self, shown: Shown) -> None:
-        """The step's new items, the first at the top of the view (a step is read downwards)."""
+        """The step's new items, the first at the top of the view (a step is read downwards); a step
+        resumed shows its answers and ends where the student was."""
         flow, turns = self.flow, []
         if shown.intro:
             turns.append(LessonText(plain_links(shown.intro)))
         if shown.heading and flow is not None:
             turns.append(StepHeading(ui("step", self.lang, n=flow.index + 1, of=len(flow.lesson.steps),
                                         title=flow.step.title)))
-        for item in shown.items:
+        for place, item in enumerate(shown.items):
             ran = flow is not None and isinstance(item, Experiment) and item.config in flow.ran
-            turns.append(turn_for(item, self.lang, ran))
-            self.cards[id(item)] = turns[-1]
+            turn = self.cards[id(item)] = turn_for(item, self.lang, ran)
+            answer = shown.answered.get(place)
+            if answer is not None and isinstance(turn, ChoiceCard):
+                turn.mark(answer.chosen, set(answer.right), ui("card.answered", self.lang))
+            turns.append(turn)
+        if shown.resumed:
+            self.talk.follow()  # the student's place: the end of what they had seen
         if turns:
-            self.talk.add(*turns, top=True)
+            self.talk.add(*turns, top=not shown.resumed)
 
     def keep_question_in_view(self) -> None:
         """The card the number keys choose from stays on screen whole (the text above may scroll off)."""

@@ -298,7 +298,13 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.launch_config(cfg)
 
     def action_scroll_talk(self, direction: int) -> None:
-        if direction < 0:
+        """A page of the conversation; PgUp while the question the keys answer is out of view (the prompt
+        says so) brings it back whole."""
+        flow = self.flow
+        if direction < 0 and flow is not None and flow.menu is not None and not self.panel_in_front() \
+                and not self.menu_in_view():
+            self.keep_question_in_view()
+        elif direction < 0:
             self.talk.scroll_page_up()
         else:
             self.talk.scroll_page_down()
