@@ -36,7 +36,7 @@ FIELDS = {
                "capas ocultas | profundidad", ""),
     "width": ("width | neuron | neurons | unit | units | node | nodes | hidden units | hidden neurons | "
               "hidden size | layer size | layer width | wide",
-              "ancho | anchura | neurona | neuronas | unidad | unidades | nodo | nodos | tamaño de capa | "
+              "ancho | ancha | anchura | neurona | neuronas | unidad | unidades | nodo | nodos | tamaño de capa | "
               "tamaño de la capa | unidades ocultas | neuronas ocultas", ""),
     "activation": ("activation | activations | activation function | nonlinearity | non linearity",
                    "activación | función de activación | funciones de activación | no linealidad", ""),
@@ -49,9 +49,11 @@ FIELDS = {
                      "decaimiento de peso", "wd"),
     "dataset": ("data set | datasets", "conjunto de datos | set de datos | juego de datos", "dataset"),
     "samples": ("sample | samples | example | examples | data point | data points | datapoint | datapoints | "
-                "point | points | observation | observations | instance | instances | dataset size",
+                "point | points | observation | observations | instance | instances | dataset size | data | "
+                "training data",
                 "muestra | muestras | ejemplo | ejemplos | punto | puntos | observación | observaciones | "
-                "instancia | instancias | tamaño del dataset | tamaño del conjunto de datos", ""),
+                "instancia | instancias | tamaño del dataset | tamaño del conjunto de datos | datos | "
+                "datos de entrenamiento", ""),
     "noise": ("noise | noise level | noisiness", "ruido | nivel de ruido", ""),
 }
 
@@ -119,12 +121,13 @@ KINDS = {
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
                "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
                "dont understand",
-               "repite | repetir | repítelo | repítemelo | otra vez | de nuevo | nuevamente | una vez más | "
+               "repite | repetir | repítelo | repítemelo | repíteme | otra vez | de nuevo | nuevamente | una vez más | "
                "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
-             "what do i do now | what should i do | what should i try",
+             "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost",
              "pista | ayudita | una ayuda | dame una pista | estoy atascado | estoy atascada | atascado | "
-             "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo"),
+             "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo | "
+             "me he perdido | me perdí | estoy perdido | estoy perdida | ando perdido | ando perdida"),
     "help": ("help | what can you do | what can i do | what can i ask | what can i say | commands | "
              "how does this work | how do i use this | instructions | usage | manual | menu | options",
              "ayuda | ayúdame | qué puedes hacer | qué puedo hacer | qué puedo preguntar | qué puedo decir | "
@@ -159,8 +162,9 @@ KINDS = {
                "pon | ponle | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | configura | "
                "entrena"),
     "answer": ("answer | my answer | the answer is | i think | i guess | i predict | my prediction | my guess | "
-               "option | choice", "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
-               "mi predicción | opción | diría que"),
+               "option | choice | id say | i would say | i pick | i choose | i go with | ill go with | ill take | "
+               "im going with", "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
+               "mi predicción | opción | diría que | me quedo con | elijo | escojo | voy con | voto por"),
 }
 
 # topics of lessons, beyond the fields (which name their own topic, see FIELD_TOPIC)
@@ -230,6 +234,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("prep", "set"), "to | is | was | were | be | equal | equals | equal to | at | set to | become",
      "a | es | sea | fuera | fuese | era | sería | igual a | hasta | quede en", "= | :"),
     (Tag("prep", "of"), "of", "de | del", ""),
+    (Tag("swap"), "swap | swap out | replace | substitute | exchange | trade | change", "cambia | sustituye | "
+     "sustituir | reemplaza | reemplazar | intercambia", ""),
     (Tag("prep", "by"), "by", "en | por | entre", ""),
     (Tag("pct"), "percent | per cent", "por ciento", "%"),
     (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of",
@@ -274,16 +280,22 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "una quinta parte", ""),
     (Tag("num", Num(words=0.1, fraction=True)), "a tenth | one tenth", "un décimo | la décima parte | "
      "una décima parte", ""),
+    (Tag("choice", 0), "first | first one | the first one", "primera | primero", ""),
+    (Tag("choice", 1), "second | second one | the second one", "segunda | segundo", ""),
+    (Tag("choice", 2), "third | third one | the third one", "tercera | tercero", ""),
+    (Tag("choice", 3), "fourth | fourth one | the fourth one", "cuarta | cuarto", ""),
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
      "single | new | value | value of | number of | amount of | size of | total | in total | current | "
-     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than",
+     "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than | "
+     "hmm | hm | mmm | mm | uh | um | umm | er | maybe | probably | perhaps | i guess",
      "el | la | los | las | lo | le | este | esta | estos | "
      "estas | ese | esa | eso | mi | mis | su | sus | tu | ahora | por favor | porfa | solo | sola | solamente | "
      "única | nada más | y nada más | nomás | no más que | "
      "nuevo | nueva | nuevos | nuevas | valor | valor de | el valor de | número de | cantidad de | "
-     "total | en total | actual | por ejemplo | entonces", ""),
+     "total | en total | actual | por ejemplo | entonces | mmm | mm | eh | em | pues | quizás | quizá | "
+     "tal vez | a lo mejor | supongo | probablemente", ""),
     (Tag("word"), "i | you | me | we | us | do | does | did | can | could | would | should | will | have | has | "
      "had | am | are | on | in | about | if | lets | let | get | give | want | need | like | think | know | tell | "
      "see | happen | happens | happened | there | here | than | very | really | too | much | many | some | any | "

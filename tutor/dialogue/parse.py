@@ -67,7 +67,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     search = _search_kind(items, markers, slots)
     if search:
         return search
-    if slots.changes:
+    if slots.changes and not _asks_what(markers, slots):
         return "what_if"
     if slots.missing and asks_change:
         return "clarify"
@@ -76,7 +76,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
             return kind
     if "goto" in markers and topic:
         return "goto"
-    if "whatis" in markers and topic:
+    if "whatis" in markers and (topic or slots.changes):
         return "why"
     if "answer" in markers or _bare_answer(items) is not None:
         return "answer"
@@ -85,6 +85,12 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     if _has(items, "outcome") and not any(it.field for it in items):
         return "answer"
     return "unknown"
+
+
+def _asks_what(markers: set[str], slots: Slots) -> bool:
+    """ "what is momentum?", "¿qué es adam?": an option named in a question about it, asking no change."""
+    return "whatis" in markers and not markers & {"whatif", "change"} and all(
+        isinstance(c.value, str) for c in slots.changes.values())
 
 
 def _search_kind(items: list[Item], markers: set[str], slots: Slots) -> str | None:
@@ -136,13 +142,17 @@ def _language(text: str, items: list[Item], default: Lang) -> Lang:
 
 
 def _bare_answer(items: list[Item], lang: Lang = "es") -> Scalar | None:
-    """A lone choice letter, number or yes/no ("b", "la c", "my answer is 3", "sí"), else None."""
+    """A lone choice letter, place, number or yes/no ("b", "la c", "the second one", "my answer is 3",
+    "sí"), else None; a choice named by its place is its letter."""
     rest = [it for it in items if not _around_answer(it)]
     if len(rest) != 1:
         return None
     item = rest[0]
     if item.text in CHOICES:
         return item.text
+    place = item.get("choice")
+    if place:
+        return "abcdef"[place.value]
     if item.num is not None and not item.num.weak:
         return item.num.scalar(lang=lang)
     yesno = item.get("yesno")

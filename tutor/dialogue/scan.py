@@ -3,13 +3,15 @@
 from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
-from tutor.dialogue.numbers import Num, read_words
+from tutor.dialogue.numbers import SCALES, Num, read_words
 from tutor.dialogue.spell import correct, singular
 from tutor.dialogue.text import tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
 RANGE_JOINERS = {"between": {"and", "y"}, "from": {"to", "a", "hasta"}}
 COUNTABLE = {"epochs", "layers", "width", "samples"}  # fields a number can precede: "30 epochs"
+POWERS = {("to", "the"), ("to", "the", "power", "of"), ("a", "la"), ("elevado", "a"), ("elevado", "a", "la")}
+MINUS = {"minus", "negative", "menos"}
 
 
 class Item(NamedTuple):
@@ -55,6 +57,8 @@ def scan(text: str) -> list[Item]:
             i += 1
             continue
         size, tags = lookup(words, i)
+        while size > 1 and (inside := read_words(words, i + size - 1)) and inside[1] > 1:
+            size, tags = lookup(words[:i + size - 1], i)  # "de cero coma uno": the number, not "de cero"
         spelt = read_words(words, i) if size < 2 else None
         if not size and not spelt and singular(words[i]):  # "lotes", a word of "tamaño de los lotes"
             words[i] = singular(words[i])
@@ -79,7 +83,7 @@ def _strong(item: Item) -> bool:
 
 def _group_numbers(items: list[Item]) -> list[Item]:
     """Join "between 1e-4 and 1" into a range and "64, 32 y 16" into a list."""
-    out: list[Item] = []
+    items, out = _scaled(items), []
     i = 0
     while i < len(items):
         item = items[i]
@@ -89,6 +93,11 @@ def _group_numbers(items: list[Item]) -> list[Item]:
             pair = (items[i + 1].num, items[i + 3].num)
             out.append(Item(" ".join(x.text for x in items[i:i + 4]), (Tag("range", pair, bound.value),)))
             i += 4
+            continue
+        power = _power(items, i)
+        if power is not None:
+            out.append(power[0])
+            i = power[1]
             continue
         j = i
         while _strong(items[j]) and j + 2 < len(items) and items[j + 1].text in LIST_JOINERS \
@@ -103,6 +112,40 @@ def _group_numbers(items: list[Item]) -> list[Item]:
             out.append(item)
             i += 1
     return out
+
+
+def _scaled(items: list[Item]) -> list[Item]:
+    """The items with digits and a scale word as one number: "2 thousand", "1,5 millones"."""
+    out: list[Item] = []
+    for item in items:
+        last = out[-1] if out else None
+        value = last.num.scalar() if last is not None and _strong(last) and last.num.raw else None
+        if value is not None and item.text in SCALES:
+            value *= SCALES[item.text]
+            number = Num(words=int(value) if float(value).is_integer() else value)
+            out[-1] = Item(f"{last.text} {item.text}", (Tag("num", number),))
+        else:
+            out.append(item)
+    return out
+
+
+def _power(items: list[Item], i: int) -> tuple[Item, int] | None:
+    """ "ten to the minus three", "10 a la -3", "diez elevado a menos tres": one number, and the index
+    after it; None when no power of whole numbers starts at items[i]."""
+    if not _strong(items[i]):
+        return None
+    words: list[str] = []
+    for j in range(i + 1, min(i + 7, len(items))):
+        if _strong(items[j]):
+            minus = bool(words) and words[-1] in MINUS
+            base, exponent = items[i].num.scalar(), items[j].num.scalar()
+            if tuple(words[:-1] if minus else words) not in POWERS or not all(
+                    isinstance(n, int) for n in (base, exponent)):
+                return None
+            raw = f"{base}^{-exponent if minus else exponent}"
+            return Item(" ".join(it.text for it in items[i:j + 1]), (Tag("num", Num(raw=raw)),)), j + 1
+        words += items[j].text.split()
+    return None
 
 
 def _counts_for_other(items: list[Item], k: int) -> bool:

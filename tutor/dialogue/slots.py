@@ -108,13 +108,19 @@ def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]
     for k, item in enumerate(clause):
         if item.has(*VALUES):
             owner = _value_owner(clause, k, targets, bags)
-        elif item.has(*OPERATORS):
+        elif item.has(*OPERATORS) and not _negates_option(clause, k):
             owner = min(targets, key=lambda t: (abs(t - k), t < k), default=None)
         else:
             continue
         if owner is not None:
             bags[owner].append(k)
     return bags
+
+
+def _negates_option(clause: list[Item], k: int) -> bool:
+    """ "instead of adam use momentum": a negation right before an option is that option's, no field's."""
+    after = next((it for it in clause[k + 1:] if not it.has("filler")), None)
+    return clause[k].has("neg") and after is not None and after.has("option") and not after.field
 
 
 def _unvalued(clause: list[Item], t: int, slots: Slots, searching: bool) -> None:
@@ -233,11 +239,13 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
 
 
 def _prep(clause: list[Item], k: int) -> str | None:
-    """The preposition right before item k, fillers skipped: "set", "of" or "by"."""
+    """The preposition right before item k, fillers skipped: "set", "of", "by" or "with"."""
     for item in reversed(clause[:k]):
         prep = item.get("prep")
         if prep:
             return prep.value
+        if item.has("with"):
+            return "with"
         if not item.has("filler"):
             return None
     return None
@@ -357,6 +365,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
         return Change(op="mul", value=mul.value)
     if num.fraction and not after_field and prep not in ("set", "by") and not (direction or add):  # "a third of"
         return Change(op="mul", value=value)
+    if num.fraction and prep == "set" and direction and direction.value < 0:  # "bájale el lr a la décima parte"
+        return Change(op="mul", value=value)
     if prep == "set":
         return Change(op="set", value=value)
     if add and name in ZEROABLE and after_field and add.value > 0:  # "add noise 0.3": noise is usually off
@@ -392,8 +402,11 @@ def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang) -> Resu
 
 
 def _read_options(items: list[Item], slots: Slots) -> None:
-    """Named options set their field ("switch to tanh"); two for one field are alternatives."""
+    """Named options set their field ("switch to tanh"); two for one field are alternatives, unless one
+    is swapped for the other ("cambia adam por sgd", "replace relu with tanh": the one after "por"/"with")."""
     chosen: dict[str, list[str]] = {}
+    swapped: dict[str, str] = {}
+    swapping = any(it.has("swap") for it in items) and not any(it.marker == "compare" for it in items)
     for k, item in enumerate(items):
         option = item.get("option")
         if option and not _negated(items, k):
@@ -402,17 +415,22 @@ def _read_options(items: list[Item], slots: Slots) -> None:
                 chosen[name].append(value)
             if name not in slots.named:
                 slots.named.append(name)
+            if swapping and _prep(items, k) in ("set", "by", "with"):
+                swapped[name] = value
     for name, values in chosen.items():
-        if len(values) == 1:
+        if len(values) == 2 and name in swapped:
+            slots.changes[name] = Change(op="set", value=swapped[name])
+        elif len(values) == 1:
             slots.changes[name] = Change(op="set", value=values[0])
         else:
             slots.values[name] = list(values)
 
 
 def _negated(items: list[Item], k: int) -> bool:
-    """ "no uses adam", "sin adam": a negation shortly before, in the same clause."""
+    """ "no uses adam", "sin adam": a negation shortly before, in the same clause, with no other option
+    between ("en vez de relu usa tanh" negates relu only)."""
     for item in reversed(items[max(0, k - 3):k]):
-        if item.has("sep"):
+        if item.has("sep", "option"):
             return False
         if item.has("neg"):
             return True

@@ -297,7 +297,8 @@ class Tutor:
         return self._reply(intent, "dialogue.help")
 
     def _on_clarify(self, intent: Intent, *_) -> Reply:
-        fields = [f for f in (intent.fields or []) if f in ExperimentConfig.model_fields] or ["lr"]
+        fields = ["hidden" if f in SHAPE_FIELDS else f for f in intent.fields] or ["lr"]  # "make it deeper"
+        fields = [f for f in fields if f in ExperimentConfig.model_fields] or ["lr"]
         name = field_name(fields[0], self.lang)
         return self._reply(intent, "dialogue.clarify", field=name, range=accepted(fields[0], self.lang))
 
