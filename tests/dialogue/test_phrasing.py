@@ -39,6 +39,8 @@ WHAT_IF = [
     # a negation belongs to what follows it, up to the next option
     ("en vez de relu usa tanh", {"activation": ("set", "tanh")}),  # was not understood
     ("instead of adam use momentum", {"optimizer": ("set", "momentum")}),  # was "momentum 0"
+    ("quita adam y usa sgd", {"optimizer": ("set", "sgd")}),  # an option removed: was a sweep of both
+    ("drop relu, use tanh", {"activation": ("set", "tanh")}),
     # numbers in words: powers of ten, decimals after a phrase's word, digits with a scale word
     ("what if lr was ten to the minus three", {"lr": ("set", 0.001)}),  # was a sweep of 10 and 3
     ("learning rate diez a la menos tres", {"lr": ("set", 0.001)}),
@@ -64,6 +66,8 @@ KINDS = [
     ("me he perdido", "hint", None),  # was not understood
     ("i'm lost", "hint", None),  # likewise
     ("repiteme eso", "repeat", None),  # likewise
+    ("what would you change", "hint", None),  # likewise
+    ("qué cambiarías", "hint", None),  # likewise
     ("make it deeper", "clarify", None),
     # answers: by letter, by number, by place; framed by hesitations and "I'd say"
     ("la b", "answer", "b"),

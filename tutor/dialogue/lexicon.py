@@ -124,10 +124,13 @@ KINDS = {
                "repite | repetir | repítelo | repítemelo | repíteme | otra vez | de nuevo | nuevamente | una vez más | "
                "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
-             "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost",
+             "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost | "
+             "what would you change | what would you do | what would you try | what do you suggest | "
+             "any suggestions | any suggestion",
              "pista | ayudita | una ayuda | dame una pista | estoy atascado | estoy atascada | atascado | "
              "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo | "
-             "me he perdido | me perdí | estoy perdido | estoy perdida | ando perdido | ando perdida"),
+             "me he perdido | me perdí | estoy perdido | estoy perdida | ando perdido | ando perdida | "
+             "qué cambiarías | qué harías | qué probarías | qué me sugieres | qué sugieres | alguna sugerencia"),
     "help": ("help | what can you do | what can i do | what can i ask | what can i say | commands | "
              "how does this work | how do i use this | instructions | usage | manual | menu | options",
              "ayuda | ayúdame | qué puedes hacer | qué puedo hacer | qué puedo preguntar | qué puedo decir | "

@@ -427,11 +427,11 @@ def _read_options(items: list[Item], slots: Slots) -> None:
 
 
 def _negated(items: list[Item], k: int) -> bool:
-    """ "no uses adam", "sin adam": a negation shortly before, in the same clause, with no other option
-    between ("en vez de relu usa tanh" negates relu only)."""
+    """ "no uses adam", "sin adam", "quita adam": a negation or a removal shortly before, in the same
+    clause, with no other option between ("en vez de relu usa tanh" negates relu only)."""
     for item in reversed(items[max(0, k - 3):k]):
         if item.has("sep", "option"):
             return False
-        if item.has("neg"):
+        if item.has("neg") or (item.has("add") and item.get("add").value < 0):
             return True
     return False
