@@ -32,7 +32,9 @@ NUMBERS = st.one_of(
     st.integers(-9, 9).map(lambda e: f"10^{e}"),
     st.sampled_from(["10⁻³", ".5", "2,000", "1.000,5", "+5", "-0.5", "1e999", "9" * 30, "32,32", "64-32", "64x64",
                      "128 y 64", "three", "veinticinco", "two thousand", "cero coma cinco", "one and a half", "mil",
-                     "la mitad", "un tercio", "a quarter of", "el triple", "ten times", "50%", "0"]),
+                     "la mitad", "un tercio", "a quarter of", "el triple", "ten times", "50%", "0",
+                     "ten to the minus three", "10 a la -400", "2 thousand", "1e300 mil", "de cero coma uno",
+                     "la segunda", "the first one"]),
 )
 WORD = st.one_of(st.sampled_from(FIELD_NAMES), st.sampled_from(OPTION_NAMES), st.sampled_from(OPERATORS),
                  st.sampled_from(OPENERS), st.sampled_from(ONLY), NUMBERS)

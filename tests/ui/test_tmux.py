@@ -1,6 +1,7 @@
 """The real app in a real terminal (tmux, 80×24): it starts, shows the first lesson within 2 s and exits 0
 on ctrl+q; walking lesson 1, whenever the prompt says to choose with the number keys, every choice is on
-screen; a student who quits and comes back finds the question they had open, in view."""
+screen; a student who quits and comes back finds the question they had open, in view, and the page keys
+lead back to it."""
 
 import os
 import re
@@ -143,5 +144,14 @@ def test_lesson_one_at_80x24_shows_every_choice_the_keys_choose_from(terminal, l
 
     terminal.quit()  # a student who comes back finds the what-if questions they had open, in view
     terminal.start()
+    choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
+    terminal.keys("PPage")  # reading back up: the questions below, PgDn brings them back
+    above = terminal.wait(in_prompt("hint.scrolled_down"))
+    choices_on_screen(above, None)
+    assert has(predict.question)(above) or has(predict.choices[0].text)(above)  # the bet, answered, is there
+    terminal.keys("PPage")  # paging on up, not thrown back to the questions
+    choices_on_screen(terminal.wait(lambda rows: rows != above and ui("hint.scrolled_down", lang) in prompt(rows)),
+                      None)
+    terminal.keys("NPage")
     choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
     terminal.quit()

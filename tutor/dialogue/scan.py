@@ -1,5 +1,6 @@
 """From a message to items: spans of words, each tagged with what it can mean (see `lexicon`)."""
 
+import math
 from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
@@ -120,9 +121,9 @@ def _scaled(items: list[Item]) -> list[Item]:
     for item in items:
         last = out[-1] if out else None
         value = last.num.scalar() if last is not None and _strong(last) and last.num.raw else None
-        if value is not None and item.text in SCALES:
+        if value is not None and item.text in SCALES and math.isfinite(value * SCALES[item.text]):
             value *= SCALES[item.text]
-            number = Num(words=int(value) if float(value).is_integer() else value)
+            number = Num(words=int(value) if float(value).is_integer() and abs(value) < 1e15 else value)
             out[-1] = Item(f"{last.text} {item.text}", (Tag("num", number),))
         else:
             out.append(item)

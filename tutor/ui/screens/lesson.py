@@ -43,14 +43,21 @@ class LessonSteps:
         flow = self.flow
         return flow.options() if flow is not None and not self.panel_in_front() else 0
 
-    def menu_in_view(self) -> bool:
-        """The card the number keys choose from is whole on screen."""
+    def menu_side(self) -> int | None:
+        """Where the card the number keys choose from is: 0 whole on screen, -1 (partly) above the view,
+        1 below it; None without such a card (or behind the run panel)."""
         flow = self.flow
         card = self.cards.get(id(flow.menu)) if flow is not None and flow.menu is not None else None
         if card is None or self.panel_in_front() or not card.virtual_region:
-            return False
+            return None
         talk, box = self.talk, card.virtual_region  # scroll offsets change at once; screen regions on layout
-        return talk.scroll_y <= box.y and box.bottom <= talk.scroll_y + talk.scrollable_content_region.height
+        if box.y < talk.scroll_y:
+            return -1
+        return 1 if box.bottom > talk.scroll_y + talk.scrollable_content_region.height else 0
+
+    def menu_in_view(self) -> bool:
+        """The card the number keys choose from is whole on screen."""
+        return self.menu_side() == 0
 
     def panel_in_front(self) -> bool:
         """The run panel hides the conversation (a narrow terminal showing the run)."""
@@ -66,7 +73,7 @@ class LessonSteps:
         if flow.menu is not None and self.panel_in_front():
             return ui("hint.panel", lang)
         if flow.menu is not None and not self.menu_in_view():
-            return ui("hint.scrolled", lang)
+            return ui("hint.scrolled_down" if self.menu_side() == 1 else "hint.scrolled", lang)
         if isinstance(flow.gate, Experiment):
             return ui("hint.run", lang)
         if isinstance(flow.gate, Quiz) and not flow.gate.choices:

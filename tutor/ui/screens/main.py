@@ -298,11 +298,9 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.launch_config(cfg)
 
     def action_scroll_talk(self, direction: int) -> None:
-        """A page of the conversation; PgUp while the question the keys answer is out of view (the prompt
-        says so) brings it back whole."""
-        flow = self.flow
-        if direction < 0 and flow is not None and flow.menu is not None and not self.panel_in_front() \
-                and not self.menu_in_view():
+        """A page of the conversation; towards the question the keys answer, out of view (the prompt says
+        which key), it brings the question back whole."""
+        if self.menu_side() == direction:
             self.keep_question_in_view()
         elif direction < 0:
             self.talk.scroll_page_up()
