@@ -1,9 +1,10 @@
 """The network shapes a course trains, captured ahead of time in a background process.
 
-A new network shape costs seconds before its first step (tinygrad lowers each kernel, clang compiles the
-epoch program); a cached one starts at once. The shapes a student meets first are known before they ask:
-each lesson's experiments, its sweeps' batches, its what-if questions applied to the experiment they
-follow, and the same what-ifs asked of the default network. `Warmup` captures them, in course order, in
+A new network shape costs seconds before its first step (tinygrad lowers and clang compiles each kernel);
+a cached one starts at once. The shapes a student meets first are known before they ask: each lesson's
+experiments, its sweeps' batches, its what-if questions applied to the experiment they follow, the same
+what-ifs asked of the default network, and each network batched as verified advice trains its candidates
+beside a run (2 or 4 copies: another shape). `Warmup` captures them, in course order, in
 a child process at the lowest priority that shares only the disk cache with its parent: the parent
 trains meanwhile as usual, and cancelling kills the child with whatever it was compiling.
 
@@ -20,26 +21,31 @@ from pathlib import Path
 from tutor.config import ExperimentConfig, argument
 from tutor.errors import TutorError
 from tutor.lessons import Course, Experiment, Predict, Sweep, WhatIf, load_lessons
+from tutor.lessons.model import teaching_order
 
-Batch = list[ExperimentConfig]  # configs trained together as one model: one shape
+Batch = list[ExperimentConfig]  # configs trained together as one model (padded to a power of two): one shape
 # fields that leave a network's shape as it is: a captured step takes them as data
 FREE = {"lr", "momentum", "weight_decay", "epochs", "seed", "noise"}
 
 
 def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list[Batch]:
     """The batches whose shapes `course` trains, each once, in the order a student meets them: `start`
-    (the default network) and the what-ifs asked of it first, then lesson by lesson."""
+    (the default network) with the batches of candidates that verified advice trains beside a run, and
+    the what-ifs asked of it; then lesson by lesson; then the advice batches of every other network."""
+    from tutor.diagnose.verify import MAX_PER_BATCH
     from tutor.dialogue.parse import parse
     from tutor.dialogue.tutor import apply
+    from tutor.engine.training import padded
 
     start = start or ExperimentConfig()
-    lessons = sorted(course.lessons, key=lambda lesson: (lesson.order is None, lesson.order or 0, lesson.lang))
+    lessons = sorted(course.lessons, key=teaching_order)
     questions = [(q, lesson.lang) for lesson in lessons for b in lesson.blocks() if isinstance(b, WhatIf)
                  for q in b.questions]
+    advice = sorted({len(padded([start] * n)) for n in range(2, MAX_PER_BATCH + 1)})  # trials trained together
     found: dict[tuple, Batch] = {}
 
     def add(batch: Batch) -> None:
-        found.setdefault(tuple(c.model_dump_json(exclude=FREE) for c in batch), batch)
+        found.setdefault((len(padded(batch)), batch[0].model_dump_json(exclude=FREE)), batch)
 
     def asked(cfg: ExperimentConfig, question: str, lang: str) -> None:
         intent = parse(question, default_lang=lang)
@@ -50,6 +56,8 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
                 pass
 
     add([start])
+    for n in advice:
+        add([start] * n)
     for question, lang in questions:
         asked(start, question, lang)
     for lesson in lessons:
@@ -64,6 +72,9 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
             elif isinstance(block, Sweep):
                 for batch in _sweep_batches(block):
                     add(batch)
+    for batch in [b for b in found.values() if len(b) == 1]:
+        for n in advice:
+            add(batch * n)
     return list(found.values())
 
 
@@ -71,7 +82,7 @@ def _sweep_batches(block: Sweep) -> list[Batch]:
     """The batches a lesson's sweep trains: a grid's or a random search's chunks (they are known before
     it runs); a Bayesian search trains one trial at a time, each where the last ones point: its base."""
     from tutor.tune.space import parse_grid, parse_space
-    from tutor.tune.sweep import chunks, padded, random_points
+    from tutor.tune.sweep import chunks, random_points
 
     if block.method == "bayes":
         return [[block.base]]
@@ -82,7 +93,7 @@ def _sweep_batches(block: Sweep) -> list[Batch]:
     else:
         space = parse_space([f"{f}={spec}" for f, spec in block.space.items()], block.base)
         points = random_points(space, block.n_trials)
-    return [padded([cfg for _, _, cfg in chunk]) for chunk in chunks(space, points)]
+    return [[cfg for _, _, cfg in chunk] for chunk in chunks(space, points)]
 
 
 class Warmup:

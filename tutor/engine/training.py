@@ -55,19 +55,27 @@ def train_batch(
 ) -> list[RunResult]:
     """Train configs of one `batch_key` together; results equal those of each config trained alone.
 
+    They train `padded` to a power of two, so that a few captures of a shape serve every batch of it.
     Training waits for its turn (`gate.turn`); a stop while waiting gives runs cancelled before epoch 1.
     """
     if len({batch_key(c) for c in cfgs}) != 1:
         raise ValueError("train_batch needs configs that share a batch_key")
+    n = len(cfgs)
     should_stop = should_stop or (lambda: False)
+    shown = on_epoch and (lambda j, e: on_epoch(j, e) if j < n else None)
     with turn(should_stop) as granted:
-        return _Batch(list(cfgs)).run(on_epoch, should_stop if granted else lambda: True)
+        return _Batch(padded(list(cfgs))).run(shown, should_stop if granted else lambda: True)[:n]
+
+
+def padded(cfgs: list[ExperimentConfig]) -> list[ExperimentConfig]:
+    """The configs plus copies of the last, up to a power of two (1, 2, 4, 8, 16...)."""
+    return cfgs + cfgs[-1:] * (2 ** math.ceil(math.log2(len(cfgs))) - len(cfgs))
 
 
 def prepare(cfgs: Sequence[ExperimentConfig]) -> None:
     """Capture and compile the shape of configs that train together (nothing to do for a cached one), so
     that their first run starts at once."""
-    _Batch(list(cfgs))
+    _Batch(padded(list(cfgs)))
 
 
 class _Batch:
