@@ -81,9 +81,12 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
 def _sweep_batches(block: Sweep) -> list[Batch]:
     """The batches a lesson's sweep trains: a grid's or a random search's chunks (they are known before
     it runs); a Bayesian search trains one trial at a time, each where the last ones point: its base."""
+    import optuna
+
     from tutor.tune.space import parse_grid, parse_space
     from tutor.tune.sweep import chunks, random_points
 
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # as a sweep does: no line per study created
     if block.method == "bayes":
         return [[block.base]]
     if block.method == "grid":
