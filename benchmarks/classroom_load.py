@@ -10,8 +10,9 @@ emulate a screen (`--emulate` to emulate one, as the tests do): on one small mac
 CPU is taken from the server, and the report gives both.
 Each student asks for a different learning rate: one network, trained alone and batched with the
 candidates verified advice tries, whose shapes are captured beforehand, as the server's background
-warm-up does first (the server's warm-up then goes on with the course's other shapes, at nice 19). Reports connect→first screen and ask→answer p50/p95,
-the server's memory (RSS and PSS, the whole process tree, and per session) and the failures.
+warm-up does first (the server's warm-up then goes on with the course's other shapes, at nice 19).
+Reports connect→first screen and ask→answer p50/p95, the server's memory (RSS and PSS, the whole
+process tree, and per session) and the failures.
 """
 
 import argparse

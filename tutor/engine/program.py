@@ -268,11 +268,8 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
         files = [Path(tmp) / f"{i}.o" for i in range(len(objects) + 1)]
         for file, obj in zip(files, [Device["CPU"].renderer.compiler.compile(driver), *objects]):
             file.write_bytes(obj)
-        subprocess.run(
-            [os.environ.get("CC", "clang"), "-shared", "-nostdlib", "-o", str(Path(tmp) / "epoch.so"), *map(str, files)],
-            check=True,
-            capture_output=True,
-        )
+        link = [os.environ.get("CC", "clang"), "-shared", "-nostdlib", "-o", str(Path(tmp) / "epoch.so")]
+        subprocess.run([*link, *map(str, files)], check=True, capture_output=True)
         (Path(tmp) / "epoch.json").write_text(json.dumps(manifest))
         os.replace(Path(tmp) / "epoch.so", path)
         os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object

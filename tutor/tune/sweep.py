@@ -9,6 +9,7 @@ A budget stops launching trials; a stop request keeps finished ones. Worker proc
 they started, when the sweep's process ends, however it ends (SIGKILL included).
 """
 
+import importlib
 import math
 import multiprocessing
 import os
@@ -372,17 +373,15 @@ def importances(space: Space, done: list[Trial]) -> dict[str, float]:
 def _importance() -> Any:
     """`optuna.importance`, imported without scikit-learn: its fANOVA (unused here) would load it where it
     is installed, two seconds of every sweep's process."""
-    if "optuna.importance" not in sys.modules:
-        saved = sys.modules.get("sklearn")
-        sys.modules["sklearn"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
-        try:
-            import optuna.importance
-        finally:
-            if saved is None:
-                del sys.modules["sklearn"]
-            else:
-                sys.modules["sklearn"] = saved
-    return sys.modules["optuna.importance"]
+    saved = sys.modules.get("sklearn")
+    sys.modules["sklearn"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+    try:
+        return importlib.import_module("optuna.importance")
+    finally:
+        if saved is None:
+            del sys.modules["sklearn"]
+        else:
+            sys.modules["sklearn"] = saved
 
 
 def edge(space: Space, best: Trial | None, found: dict[str, float]) -> Edge | None:
