@@ -111,8 +111,7 @@ class Warmup:
         self.done, self.total = 0, None
         self._child = subprocess.Popen(
             [sys.executable, "-m", __name__, *map(str, lessons)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
-            env={**os.environ, "PARALLEL": "0"})  # tinygrad's compile pool would take every core: one is enough
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
 
     def progress(self) -> Iterator[tuple[int, int]]:
         """(shapes done, shapes in all) after each one, until the child ends (finished or cancelled)."""

@@ -14,6 +14,7 @@ import numpy as np
 from tinygrad import Tensor, TinyJit, Variable, dtypes
 from tinygrad.device import Buffer
 from tinygrad.engine.jit import JitError
+from tinygrad.helpers import PARALLEL
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
@@ -24,6 +25,11 @@ from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_fraction, forward, layout_of, unit_extremes, views
 from tutor.engine.optim import ALIVE, STEPS, family, hyperparameters, update
 from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
+
+# A captured step's kernels reach tinygrad's compiler a few at a time, so its pool of compiling processes
+# (each importing tinygrad, renewed every 16 kernels) costs more than it saves: a new shape is captured
+# sooner by this process alone (a cold 16-trial sweep on 2 cores: 12-15 s with the pool, 7-12 s without).
+PARALLEL.value = 0
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
