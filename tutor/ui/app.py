@@ -73,8 +73,9 @@ class TutorApp(LocalizedBindings, App[int]):
     def _follow_warmup(self) -> None:
         """Show each shape the warm-up finishes, until it ends or is cancelled."""
         assert self.warmup is not None
-        for done, total in self.warmup.progress():
-            self.call_from_thread(self.main.warming, done, total)
+        for progress in self.warmup.progress():
+            self.call_from_thread(self.main.warming, progress)
+        self.call_from_thread(self.main.warming, None)
 
     def _remember_theme(self, theme: Theme) -> None:
         settings = self.store.get_state(self.student, SETTINGS_KEY) or {}
@@ -90,6 +91,8 @@ class TutorApp(LocalizedBindings, App[int]):
                              ("lang", self.action_switch_lang), ("panel", main.action_toggle_panel),
                              ("suggest", main.action_run_suggestion), ("cancel", main.action_cancel)):
             yield SystemCommand(ui(f"cmd.{name}", lang), ui(f"cmd.{name}_help", lang), action)
+        if self.warmup is not None and self.warmup.running:
+            yield SystemCommand(ui("cmd.stop_warmup", lang), ui("cmd.stop_warmup_help", lang), self.warmup.cancel)
         for lesson in self.tutor.course.in_lang(lang):
             yield SystemCommand(ui("cmd.lesson", lang, title=lesson.title), ui("cmd.lesson_help", lang),
                                 partial(main.open_lesson, lesson.id))

@@ -128,7 +128,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         lesson, flow = self.tutor.lesson(), self.flow
         where = f" · {lesson.title} · {flow.index + 1}/{len(lesson.steps)}" if lesson and flow else ""
         state = ui("status.training" if self.busy else "status.idle", self.lang)
-        if self.warmed and self.warmed[0] < self.warmed[1]:
+        if self.warmed:
             state += " · " + ui("status.warming", self.lang, done=self.warmed[0], total=self.warmed[1])
         self.query_one("#status", Static).update(f"tutor{where} · {self.lang.upper()} · {state}")
         prompt = self.query_one(PromptInput)
@@ -139,9 +139,9 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.panel.redraw()
         self.refresh_bindings()
 
-    def warming(self, done: int, total: int) -> None:
-        """The background warm-up has captured `done` of the course's `total` network shapes."""
-        self.warmed = done, total
+    def warming(self, progress: tuple[int, int] | None) -> None:
+        """The background warm-up has captured (done, total) of the course's network shapes; None: it ended."""
+        self.warmed = progress
         if self.is_mounted:
             self.relabel()
 
