@@ -6,9 +6,15 @@ Job: moons 1000 (800 train), MLP 2-32-32-2 relu, adam, batch 32, 20 epochs; lr f
 cold: a fresh process with an empty JIT cache (capture included), timed around the call;
 warm: the same call again in this process, with new learning rates (captures reused).
 Targets: batched warm <= 2x single warm; batched warm >= 8x faster than 16 sequential warm runs.
+
+Then the Bayesian search a student launches: `tutor sweep --dataset spiral --epochs 30 --bayes 16 --space
+lr=log:1e-4:1 weight_decay=log:1e-6:0.01`, the whole process timed, with an empty step cache (its one shape
+captured) and again with it filled (as the app's background warm-up leaves it). Target: <= 10 s.
+    python benchmarks/sweep_speed.py --bayes-only
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -66,6 +72,30 @@ def warm(device: str) -> tuple[float, float, float]:
     return single, batched, sequential
 
 
+BAYES = ["--dataset", "spiral", "--epochs", "30", "--bayes", "16", "--space", "lr=log:1e-4:1",
+         "weight_decay=log:1e-6:0.01", "--json"]
+
+
+def bayes(device: str) -> tuple[list[tuple[float, float]], dict]:
+    """Seconds and CPU seconds (the process and its children: a loaded machine stretches only the first)
+    of the whole `tutor sweep` process for BAYES, with an empty step cache and then with it filled; the
+    warm run's JSON."""
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "TUTOR_CACHE": cache, "TUTOR_HOME": home}
+        times, out = [], ""
+        for _ in range(2):
+            start, cpu = time.perf_counter(), _children_cpu()
+            out = subprocess.run([sys.executable, "-m", "tutor", "sweep", *BAYES, "--device", device], env=env,
+                                 check=True, capture_output=True, text=True).stdout
+            times.append((time.perf_counter() - start, _children_cpu() - cpu))
+        return times, json.loads(out)
+
+
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
 def _seconds(f: Callable[[], object]) -> float:
     start = time.perf_counter()
     f()
@@ -75,8 +105,19 @@ def _seconds(f: Callable[[], object]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="auto")
-    device = parser.parse_args().device
+    parser.add_argument("--bayes-only", action="store_true", help="only the Bayesian search")
+    args = parser.parse_args()
+    device = args.device
     os.environ.setdefault("TUTOR_HOME", tempfile.mkdtemp())
+    runs, doc = bayes(device)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {' '.join(BAYES[:-1])}")
+    for name, (wall, cpu) in zip(("empty cache ", "cached shape"), runs):
+        print(f"bayes 16 trials, spiral, 30 epochs, {name}  {wall:7.3f} s ({cpu:6.3f} s of CPU)   target <= 10: "
+              f"{'met' if wall <= 10 else 'missed'}")
+    print(f"  of which the search itself (cached shape): {doc['seconds']:.3f} s, "
+          f"{sum(tr['status'] == 'pruned' for tr in doc['trials'])} of 16 trials pruned")
+    if args.bayes_only:
+        return
     single_cold, batched_cold = cold("single", device), cold("batched", device)
     single, batched, sequential = warm(device)
     print(f"job: moons 1000, 2-32-32-2 relu, adam, batch 32, 20 epochs (500 steps); 16 lrs from 1e-4 to 1;"

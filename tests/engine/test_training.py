@@ -48,7 +48,9 @@ def test_every_dataset_beats_chance(dataset):
 @pytest.mark.slow
 def test_batched_trials_equal_the_same_configs_alone():
     cfgs = [MOONS.changed(lr=lr, epochs=e) for lr, e in ((0.001, 4), (0.03, 3), (0.2, 4))]
-    batched = train_batch(cfgs)
+    seen = set()
+    batched = train_batch(cfgs, on_epoch=lambda j, _: seen.add(j))  # trains padded to four trials
+    assert len(batched) == 3 and seen == {0, 1, 2}
     for cfg, together in zip(cfgs, batched):
         alone = train(cfg)
         assert len(together.history) == cfg.epochs

@@ -1,15 +1,17 @@
 """One compiled program per epoch on the CPU: the captured kernels' own C, called in order by a driver.
 
 tinygrad replays a captured step kernel by kernel from Python, at ~25 µs of bookkeeping a kernel. On its
-CPU device every kernel is a C function compiled by clang, so, as tinygrad's former ClangGraph did, the
-distinct kernel sources go behind a driver that runs a range of steps (and one that runs the evaluation),
-compiled with tinygrad's own clang command into one shared object: a step then costs what its kernels
-cost. Buffer addresses come in a table at each call instead of being written into the code, so the object
-depends only on the network's shape and is cached on disk beside the captured steps, with a manifest of
-that table: a later run of the shape (`load`) allocates the buffers in NumPy and needs no tinygrad at all.
+CPU device every kernel is a C function that clang compiled into an object file, so, as tinygrad's former
+ClangGraph did, a small driver that runs a range of steps (and one that runs the evaluation) calls the
+distinct kernels in order, and is linked with their objects into one shared object: a step then costs what
+its kernels cost. The objects are the very ones the replay runs (each function renamed, as two kernels may
+share a name), so nothing is compiled twice and both run the same machine code. Buffer addresses come in
+a table at each call instead of being written into the code, so the object depends only on the network's
+shape and is cached on disk beside the captured steps, with a manifest of that table: a later run of the
+shape (`load`) allocates the buffers in NumPy and needs no tinygrad at all.
 
-Anything this cannot handle (another device, a kernel that is not clang's C, a variable other than the
-step, a compile error) gives None and the caller replays the captured graph as before; both run the
+Anything this cannot handle (another device, a kernel that is not clang's object, a variable other than
+the step, a link error) gives None and the caller replays the captured graph as before; both run the
 same machine code on the same buffers, so their results are equal bit for bit.
 """
 
@@ -19,6 +21,7 @@ import json
 import os
 import platform
 import re
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -73,9 +76,9 @@ def build(key: str, step: tuple[CapturedJit, Inputs], evaluation: tuple[Captured
         return None
     try:
         table: list = []
-        source = _render(_calls(*step, table, STEP), _calls(*evaluation, table, CHUNK))
+        driver, objects = _render(_calls(*step, table, STEP), _calls(*evaluation, table, CHUNK))
         inputs = {**step[1], **evaluation[1]}
-        lib = ctypes.CDLL(str(_compiled(key, source, _manifest(table, inputs))))
+        lib = ctypes.CDLL(str(_compiled(key, driver, objects, _manifest(table, inputs))))
         arrays = {name: _view(t) for name, t in inputs.items()}
         return EpochProgram(lib, [_address(b) for b in table], arrays, table)
     except (Unsupported, OSError, subprocess.CalledProcessError):
@@ -148,9 +151,12 @@ def _aligned(nbytes: int) -> np.ndarray:
     return raw[start : start + nbytes]
 
 
-def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[tuple[str, str, list[str], int]]:
-    """Each kernel of a captured graph as (C source, function name, arguments, times to call); `var` is
-    the Variable the driver's loop binds, `table` collects the buffers that `b[slot]` refers to."""
+Call = tuple[str, bytes, str, list[str], int]  # a kernel's C source, its object, function name, arguments, cores
+
+
+def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[Call]:
+    """Each kernel of a captured graph as a `Call`; `var` is the Variable the driver's loop binds, `table`
+    collects the buffers that `b[slot]` refers to."""
     if any(t.device != "CPU" or t.dtype != dtypes.float32 for t in inputs.values()) or not isinstance(
         Device["CPU"].renderer, ClangRenderer
     ):
@@ -162,6 +168,7 @@ def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[tupl
         if prg.op is not Ops.PROGRAM or not all(isinstance(g, int) for g in prg.arg.global_size):
             raise Unsupported(f"{prg.op} is not a compiled kernel")
         sources = [s.arg for s in prg.src if s.op is Ops.SOURCE]
+        objects = [s.arg for s in prg.src if s.op is Ops.BINARY]
         resolved = resolve_params(call, uops)
         args = []
         for i in prg.arg.globals:
@@ -175,29 +182,32 @@ def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[tupl
             if v.expr not in (var, "core_id"):
                 raise Unsupported(f"variable {v.expr}")
             args.append(var if v.expr == var else "c")
-        if len(sources) != 1 or not re.search(rf"\bvoid {re.escape(prg.arg.function_name)}\(", sources[0]):
-            raise Unsupported("no C source")
-        out.append((sources[0], prg.arg.function_name, args, int(prg.arg.global_size[0])))
+        if len(sources) != 1 or len(objects) != 1 or not objects[0].startswith(b"\x7fELF\x02\x01"):
+            raise Unsupported("no C source compiled to a 64-bit little-endian ELF object")
+        out.append((sources[0], objects[0], prg.arg.function_name, args, int(prg.arg.global_size[0])))
     return out
 
 
-def _render(step_calls: list, eval_calls: list) -> str:
-    """The kernels, each distinct source once (its function renamed kN), and the two drivers."""
+def _render(step_calls: list[Call], eval_calls: list[Call]) -> tuple[str, list[bytes]]:
+    """The two drivers' C source, and the object of each distinct kernel with its function renamed kN
+    (padded with '_' to the old name's length, so that the object's string table keeps its layout)."""
     names: dict[str, str] = {}
-    parts = []
-    for src, fn, _, _ in step_calls + eval_calls:
+    objects, prototypes = [], []
+    for src, obj, fn, _, _ in step_calls + eval_calls:
         if src not in names:
-            names[src] = f"k{len(names)}"
-            parts.append(re.sub(rf"\bvoid {re.escape(fn)}\(", f"static void {names[src]}(", src, count=1))
+            names[src] = name = f"k{len(names)}".ljust(len(fn), "_")
+            objects.append(_renamed(obj, fn, name))
+            prototypes.append(f"void {name}({_parameters(src, fn)});")
 
-    def body(calls: list, indent: str) -> list[str]:
+    def body(calls: list[Call], indent: str) -> list[str]:
         lines = []
-        for src, _, args, cores in calls:
+        for src, _, _, args, cores in calls:
             line = f"{names[src]}({', '.join(args)});"
             lines.append(indent + (line if cores == 1 else f"for (int c = 0; c < {cores}; c++) {line}"))
         return lines
 
-    parts += [
+    driver = [
+        *prototypes,
         "void steps(void **b, int first, int last) {",
         "  for (int step = first; step < last; step++) {",
         *body(step_calls, "    "),
@@ -209,26 +219,57 @@ def _render(step_calls: list, eval_calls: list) -> str:
         "  }",
         "}",
     ]
-    return "\n".join(parts) + "\n"
+    return "\n".join(driver) + "\n", objects
 
 
-def _compiled(key: str, source: str, manifest: dict) -> Path:
-    """The shared object for `source`, from the disk cache or compiled now with tinygrad's own clang command."""
+def _parameters(src: str, fn: str) -> str:
+    """A kernel's parameters as the driver declares them: buffers as `void *`, variables as `int` (the
+    calling convention is the same as for the kernel's own typed pointers)."""
+    found = re.search(rf"\bvoid {re.escape(fn)}\(([^)]*)\)", src)
+    if found is None:
+        raise Unsupported(f"no signature for {fn}")
+    params = [p.strip() for p in found.group(1).split(",") if p.strip()]
+    if not all("*" in p or re.fullmatch(r"(const )?int \w+", p) for p in params):
+        raise Unsupported(f"a parameter of {fn} is neither a buffer nor an int")
+    return ", ".join("void *" if "*" in p else "int" for p in params)
+
+
+def _renamed(obj: bytes, old: str, new: str) -> bytes:
+    """An ELF object whose global symbol `old` is called `new` instead, a name as long."""
+    if len(new) != len(old):
+        raise Unsupported(f"no room to rename {old}")
+    shoff, shentsize, shnum = struct.unpack_from("<Q", obj, 0x28)[0], *struct.unpack_from("<HH", obj, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", obj, shoff + i * shentsize) for i in range(shnum)]
+    symtab = next((s for s in sections if s[1] == 2), None)  # SHT_SYMTAB
+    if symtab is None:
+        raise Unsupported("an object without symbols")
+    strtab = sections[symtab[6]][4]  # the symbol table's sh_link names its string table; [4] is its offset
+    names = [struct.unpack_from("<I", obj, symtab[4] + i * 24)[0] for i in range(symtab[5] // 24)]
+    at = [n for n in names if obj[strtab + n : strtab + n + len(old) + 1] == old.encode() + b"\0"]
+    if len(at) != 1 or any(at[0] < n <= at[0] + len(old) for n in names):  # named once, and no other name inside it
+        raise Unsupported(f"{old} is not one symbol of its own")
+    patched = bytearray(obj)
+    patched[strtab + at[0] : strtab + at[0] + len(new)] = new.encode()
+    return bytes(patched)
+
+
+def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Path:
+    """The shared object of `driver` and the kernels' `objects`, from the disk cache or linked now: the
+    driver is compiled with tinygrad's own clang command, the kernels are already."""
     folder = cache_dir()
-    path = folder / f"{key}-{_MACHINE}-{hashlib.sha256(source.encode()).hexdigest()[:16]}.so"
+    digest = hashlib.sha256(driver.encode() + b"".join(hashlib.sha256(o).digest() for o in objects)).hexdigest()
+    path = folder / f"{key}-{_MACHINE}-{digest[:16]}.so"
     if path.exists() and path.with_suffix(".json").exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(f"{key}-{_MACHINE}-*"):  # compiled by an earlier version of this code
+    for stale in folder.glob(f"{key}-{_MACHINE}-*"):  # linked by an earlier version of this code
         stale.unlink(missing_ok=True)
-    obj = Device["CPU"].renderer.compiler.compile(source)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        (o := Path(tmp) / "epoch.o").write_bytes(obj)
-        subprocess.run(
-            [os.environ.get("CC", "clang"), "-shared", "-nostdlib", "-o", str(Path(tmp) / "epoch.so"), str(o)],
-            check=True,
-            capture_output=True,
-        )
+        files = [Path(tmp) / f"{i}.o" for i in range(len(objects) + 1)]
+        for file, obj in zip(files, [Device["CPU"].renderer.compiler.compile(driver), *objects]):
+            file.write_bytes(obj)
+        link = [os.environ.get("CC", "clang"), "-shared", "-nostdlib", "-o", str(Path(tmp) / "epoch.so")]
+        subprocess.run([*link, *map(str, files)], check=True, capture_output=True)
         (Path(tmp) / "epoch.json").write_text(json.dumps(manifest))
         os.replace(Path(tmp) / "epoch.so", path)
         os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object

@@ -14,6 +14,7 @@ import numpy as np
 from tinygrad import Tensor, TinyJit, Variable, dtypes
 from tinygrad.device import Buffer
 from tinygrad.engine.jit import JitError
+from tinygrad.helpers import PARALLEL
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
@@ -24,6 +25,11 @@ from tutor.engine.gate import turn
 from tutor.engine.model import Layout, cross_entropy, dead_fraction, forward, layout_of, unit_extremes, views
 from tutor.engine.optim import ALIVE, STEPS, family, hyperparameters, update
 from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
+
+# A captured step's kernels reach tinygrad's compiler a few at a time, so its pool of compiling processes
+# (each importing tinygrad, renewed every 16 kernels) costs more than it saves: a new shape is captured
+# sooner by this process alone (a cold 16-trial sweep on 2 cores: 12-15 s with the pool, 7-12 s without).
+PARALLEL.value = 0
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
@@ -55,13 +61,27 @@ def train_batch(
 ) -> list[RunResult]:
     """Train configs of one `batch_key` together; results equal those of each config trained alone.
 
+    They train `padded` to a power of two, so that a few captures of a shape serve every batch of it.
     Training waits for its turn (`gate.turn`); a stop while waiting gives runs cancelled before epoch 1.
     """
     if len({batch_key(c) for c in cfgs}) != 1:
         raise ValueError("train_batch needs configs that share a batch_key")
+    n = len(cfgs)
     should_stop = should_stop or (lambda: False)
+    shown = on_epoch and (lambda j, e: on_epoch(j, e) if j < n else None)
     with turn(should_stop) as granted:
-        return _Batch(list(cfgs)).run(on_epoch, should_stop if granted else lambda: True)
+        return _Batch(padded(list(cfgs))).run(shown, should_stop if granted else lambda: True)[:n]
+
+
+def padded(cfgs: list[ExperimentConfig]) -> list[ExperimentConfig]:
+    """The configs plus copies of the last, up to a power of two (1, 2, 4, 8, 16...)."""
+    return cfgs + cfgs[-1:] * (2 ** math.ceil(math.log2(len(cfgs))) - len(cfgs))
+
+
+def prepare(cfgs: Sequence[ExperimentConfig]) -> None:
+    """Capture and compile the shape of configs that train together (nothing to do for a cached one), so
+    that their first run starts at once."""
+    _Batch(padded(list(cfgs)))
 
 
 class _Batch:
@@ -196,9 +216,8 @@ class _Batch:
             except JitError:  # captured by other code, or for other inputs: capture it again
                 jitcache.forget(key)
                 jit = TinyJit(fn)
-        args = warmup_args()
-        for _ in range(2):
-            jit(*args)
+        jit.cnt = 1  # every input is realized and the function pure: capture on the first call, skip the eager one
+        jit(*warmup_args())
         jitcache.put(key, jit)
         return jit
 

@@ -30,6 +30,7 @@ import asyncssh
 from tutor.classroom import roster as rosters
 from tutor.classroom.queue import TrainingQueue
 from tutor.classroom.throttle import Throttle
+from tutor.dialogue.warmup import Warmup
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.serve import session
@@ -55,6 +56,7 @@ class Classroom:
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
         self._roster: tuple[float, rosters.Roster] | None = None
         self.children = multiprocessing.get_context("forkserver")
+        self.warmup: Warmup | None = None
 
     def roster(self) -> rosters.Roster:
         """The roster file as it is now: `tutor class add-student` takes effect without a restart.
@@ -100,6 +102,9 @@ class Classroom:
                           TUTOR_LESSONS=os.pathsep.join(lessons))  # the fork server's environment is the sessions'
         self.children.set_forkserver_preload(session.WARM)
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
+        self.warmup = Warmup.start()  # the course's other shapes, captured while the class starts (TUTOR_LESSONS)
+        if self.warmup is not None:
+            asyncio.get_running_loop().run_in_executor(None, self.follow_warmup, self.warmup)
         self.key = host_key(self.opts.data)
         try:
             return await self._listen()
@@ -122,6 +127,13 @@ class Classroom:
         probe.join()
         probe.close()
 
+    @staticmethod
+    def follow_warmup(warmup: Warmup) -> None:
+        """Log the background warm-up when it ends."""
+        for _ in warmup.progress():
+            pass
+        log.info("%d of %s network shapes captured ahead of time", warmup.done, warmup.total)
+
     async def reap_idle(self) -> None:
         """Every few seconds, hang up sessions idle longer than the idle timeout."""
         while True:
@@ -139,6 +151,8 @@ class Classroom:
         while self.sessions and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         self.queue_server.close()
+        if self.warmup is not None:
+            self.warmup.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -6,9 +6,9 @@ and Textual's caches (filled by one headless run of the app) are then already in
 copy-on-write, so a session shows its first screen, and runs its first what-if, without paying for
 them again. Everything is then frozen out of the garbage collector's sight (`gc.freeze`), so the
 sessions' collections neither scan nor copy it. None of this leaves a thread or a child process
-behind, so forking stays safe: tinygrad compiles new kernels on a pool of processes whose result
-threads would not survive the fork (a session's first new network shape then waited forever), so
-here and in every session kernels compile in the thread that needs them, one session at a time
+behind, so forking stays safe: tinygrad's pool of compiling processes, whose result threads would not
+survive the fork (a session's first new network shape then waited forever), is off in the engine
+(`tutor.engine.training`), so kernels compile in the thread that needs them, one session at a time
 through the class queue, instead of one pool per session crowding the server.
 """
 
@@ -17,8 +17,6 @@ import gc
 import os
 import tempfile
 from pathlib import Path
-
-from tinygrad.helpers import PARALLEL
 
 import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 from tutor.config import make_config
@@ -29,7 +27,6 @@ from tutor.store import Store
 from tutor.ui.app import TutorApp
 
 COURSE = load_lessons()
-PARALLEL.value = 0  # no compile pool (see above)
 
 
 def _warm_engine() -> None:

@@ -1,20 +1,22 @@
 """Hyperparameter searches: grid, random and Bayesian (Optuna's TPE with median pruning).
 
 Grid and random searches know every trial up front, so trials sharing a `batch_key` train together as
-one batched model (`train_batch`), in chunks of up to 16 padded to a power of two so that a few
-captured steps serve every search; chunks of different shapes run in worker processes. A Bayesian
+one batched model (`train_batch`), in chunks of up to 16 (padded to a power of two there, so that a few
+captured steps serve every search); chunks of different shapes run in worker processes. A Bayesian
 search runs one trial at a time so that each result informs the next suggestion.
 Every trial is stored as a run, with its diagnoses, and names the process that trained it (`host:pid`).
 A budget stops launching trials; a stop request keeps finished ones. Worker processes end, with whatever
 they started, when the sweep's process ends, however it ends (SIGKILL included).
 """
 
+import importlib
 import math
 import multiprocessing
 import os
 import select
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,21 +24,20 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Literal
 
 import optuna
-from optuna.importance import PedAnovaImportanceEvaluator
 from optuna.trial import TrialState, create_trial
 from pydantic import BaseModel, ConfigDict
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
-from tutor.engine.training import batch_key, train, train_batch
+from tutor.engine.training import batch_key, padded, train, train_batch  # noqa: F401  (padded: tutor.tune.study's)
 from tutor.i18n import Lang
 from tutor.store import Store
 from tutor.tune.space import Space
 
 Method = Literal["grid", "random", "bayes"]
 TrialStatus = Literal["completed", "diverged", "pruned", "cancelled"]
-MAX_BATCH = 16  # trials per batched model; chunks are padded to 1, 2, 4, 8 or 16
+MAX_BATCH = 16  # trials per batched model
 EDGE = 0.05  # a sampled best within this share of its range (log scale for log) from an end is at the edge
 
 
@@ -216,23 +217,18 @@ def chunks(space: Space, points: list[dict[str, Any]]) -> list[Chunk]:
     return [g[i : i + MAX_BATCH] for g in groups.values() for i in range(0, len(g), MAX_BATCH)]
 
 
-def padded(cfgs: list[ExperimentConfig]) -> list[ExperimentConfig]:
-    """The configs plus copies of the last, up to a power of two: five sizes of capture serve all chunks."""
-    return cfgs + cfgs[-1:] * (2 ** math.ceil(math.log2(len(cfgs))) - len(cfgs))
-
-
 def _batched(space: Space, points: list[dict[str, Any]], control: Control, record: Callable, workers: int) -> None:
     todo = chunks(space, points)
 
     def keep(chunk: Chunk, runs: list[RunResult], worker: str = "") -> None:
-        for (number, params, _), run in zip(chunk, runs):  # runs beyond the chunk are padding
+        for (number, params, _), run in zip(chunk, runs):
             record(number, params, run, worker=worker)
 
     if workers < 2 or len({batch_key(c[0][2]) for c in todo}) < 2:
         for chunk in todo:
             if not control.may_launch():
                 return
-            keep(chunk, train_batch(padded([c for _, _, c in chunk]), should_stop=control.halt))
+            keep(chunk, train_batch([c for _, _, c in chunk], should_stop=control.halt))
         return
     _in_workers(todo, control, keep, min(workers, len(todo)))
 
@@ -251,7 +247,7 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
             while True:
                 try:
                     while len(running) < workers and control.may_launch() and (chunk := next(queue, None)):
-                        running[pool.submit(_train_chunk, padded([c for _, _, c in chunk]))] = chunk
+                        running[pool.submit(_train_chunk, [c for _, _, c in chunk])] = chunk
                     if not running:
                         return
                     finished, _ = wait(running, timeout=0.1, return_when=FIRST_COMPLETED)
@@ -365,12 +361,27 @@ def importances(space: Space, done: list[Trial]) -> dict[str, float]:
     study = optuna.create_study(direction="minimize")
     study.add_trials([create_trial(params={k: tr.params[k] for k in dists}, distributions=dists, value=tr.val_loss)
                       for tr in done])
-    evaluator = PedAnovaImportanceEvaluator(target_quantile=min(0.5, max(0.1, 2 / len(done))))
+    importance = _importance()
+    evaluator = importance.PedAnovaImportanceEvaluator(target_quantile=min(0.5, max(0.1, 2 / len(done))))
     try:
-        found = optuna.importance.get_param_importances(study, evaluator=evaluator)
+        found = importance.get_param_importances(study, evaluator=evaluator)
     except (RuntimeError, ValueError, ZeroDivisionError):
         return {}
     return {k: round(v, 3) for k, v in found.items() if math.isfinite(v)}
+
+
+def _importance() -> Any:
+    """`optuna.importance`, imported without scikit-learn: its fANOVA (unused here) would load it where it
+    is installed, two seconds of every sweep's process."""
+    saved = sys.modules.get("sklearn")
+    sys.modules["sklearn"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
+    try:
+        return importlib.import_module("optuna.importance")
+    finally:
+        if saved is None:
+            del sys.modules["sklearn"]
+        else:
+            sys.modules["sklearn"] = saved
 
 
 def edge(space: Space, best: Trial | None, found: dict[str, float]) -> Edge | None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from tutor.dialogue.tutor import Tutor
+from tutor.dialogue.warmup import Warmup
 from tutor.i18n import Lang, default_lang
 from tutor.lessons import Course, load_lessons
 from tutor.store import DIALOGUE_STATE, Store, student_id
@@ -40,13 +41,14 @@ class TutorApp(LocalizedBindings, App[int]):
     ]
 
     def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None,
-                 remote: bool = False) -> None:
+                 remote: bool = False, warmup: Warmup | None = None) -> None:
         """`lang` None: the language the student last used (else Spanish); F4 switches it for good.
 
         `remote`: a session of `tutor serve`, where nothing may write files on the server (no screenshots).
+        `warmup`: the course's shapes being captured in the background; the status line shows its progress.
         """
         super().__init__()
-        self.remote = remote
+        self.remote, self.warmup = remote, warmup
         # tinygrad compiles in a process pool, whose start needs a real stderr to pass to the resource
         # tracker; inside the app stderr is Textual's capture (fileno -1), so start the tracker now.
         resource_tracker.ensure_running()
@@ -65,6 +67,15 @@ class TutorApp(LocalizedBindings, App[int]):
         if saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.warmup is not None:
+            self.run_worker(self._follow_warmup, thread=True, group="warmup", exit_on_error=False)
+
+    def _follow_warmup(self) -> None:
+        """Show each shape the warm-up finishes, until it ends or is cancelled."""
+        assert self.warmup is not None
+        for progress in self.warmup.progress():
+            self.call_from_thread(self.main.warming, progress)
+        self.call_from_thread(self.main.warming, None)
 
     def _remember_theme(self, theme: Theme) -> None:
         settings = self.store.get_state(self.student, SETTINGS_KEY) or {}
@@ -80,6 +91,8 @@ class TutorApp(LocalizedBindings, App[int]):
                              ("lang", self.action_switch_lang), ("panel", main.action_toggle_panel),
                              ("suggest", main.action_run_suggestion), ("cancel", main.action_cancel)):
             yield SystemCommand(ui(f"cmd.{name}", lang), ui(f"cmd.{name}_help", lang), action)
+        if self.warmup is not None and self.warmup.running:
+            yield SystemCommand(ui("cmd.stop_warmup", lang), ui("cmd.stop_warmup_help", lang), self.warmup.cancel)
         for lesson in self.tutor.course.in_lang(lang):
             yield SystemCommand(ui("cmd.lesson", lang, title=lesson.title), ui("cmd.lesson_help", lang),
                                 partial(main.open_lesson, lesson.id))
@@ -117,6 +130,10 @@ class TutorApp(LocalizedBindings, App[int]):
         await self.main.stop_training()
         self.exit(0)
 
+    def on_unmount(self) -> None:
+        if self.warmup is not None:
+            self.warmup.cancel()
+
 
 def run_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
     """Open the app for the student of this process (`TUTOR_STUDENT`, else the login name).
@@ -126,6 +143,11 @@ def run_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
     store, student = Store(), student_id()
     if lang is None and store.get_state(student, DIALOGUE_STATE) is None:
         lang = default_lang()
-    app = TutorApp(store, student, lang, load_lessons(lessons_dirs))
-    app.run()
+    warmup = Warmup.start(lessons_dirs)
+    app = TutorApp(store, student, lang, load_lessons(lessons_dirs), warmup=warmup)
+    try:
+        app.run()
+    finally:
+        if warmup is not None:
+            warmup.cancel()
     return app.return_code or 0

@@ -78,6 +78,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.stop = threading.Event()
         self.watching = False
         self.suggestion: dict | None = None
+        self.warmed: tuple[int, int] | None = None  # the background warm-up's shapes done and in all
 
     @property
     def lang(self) -> Lang:
@@ -127,6 +128,8 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         lesson, flow = self.tutor.lesson(), self.flow
         where = f" · {lesson.title} · {flow.index + 1}/{len(lesson.steps)}" if lesson and flow else ""
         state = ui("status.training" if self.busy else "status.idle", self.lang)
+        if self.warmed:
+            state += " · " + ui("status.warming", self.lang, done=self.warmed[0], total=self.warmed[1])
         self.query_one("#status", Static).update(f"tutor{where} · {self.lang.upper()} · {state}")
         prompt = self.query_one(PromptInput)
         prompt.options = self.choosing()
@@ -135,6 +138,12 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.panel.lang = self.lang
             self.panel.redraw()
         self.refresh_bindings()
+
+    def warming(self, progress: tuple[int, int] | None) -> None:
+        """The background warm-up has captured (done, total) of the course's network shapes; None: it ended."""
+        self.warmed = progress
+        if self.is_mounted:
+            self.relabel()
 
     def show_view(self, run: bool) -> None:
         """Below 120 columns: show the run panel (True) or the conversation."""
