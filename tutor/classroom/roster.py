@@ -30,7 +30,6 @@ from tutor.config import shown
 from tutor.errors import ConfigError, printable
 from tutor.files import read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
-from tutor.store import home
 
 NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**17, 8, 1, 16, 32
@@ -39,11 +38,6 @@ _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 MIN_PASSWORD = 8
 MAX_BYTES = 16 * 2**20  # a roster of thousands of users with keys is a few MiB
 _HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
-
-
-def default_path() -> Path:
-    """`roster.yaml` in the data folder (`TUTOR_HOME`)."""
-    return home() / "roster.yaml"
 
 
 def hash_password(password: str) -> str:

@@ -6,7 +6,8 @@ the object and in the store, so the CLI, the app and every SSH session each hold
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -47,9 +48,11 @@ class Reply(BaseModel):
 
 
 class Tutor:
-    """One student's conversation. Cheap to create: its state comes from the store."""
+    """One student's conversation. Cheap to create: its state comes from the store, and `course` None is
+    loaded (the built-in lessons, then those of the folders `lessons`) only when first needed."""
 
-    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
+    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None,
+                 lessons: Sequence[Path] = ()) -> None:
         self.store, self.student, self.fixed_lang = store, student, lang
         saved = store.get_state(student, DIALOGUE_STATE, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
@@ -61,14 +64,14 @@ class Tutor:
         self.last_text: str = saved.get("last_text", "")
         self.last_fields: list[str] = saved.get("last_fields", [])
         self.lang: Lang = lang or saved.get("lang", "es")
-        self._course = course
+        self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
         self._stored_flow: dict[str, Any] = saved.get("flow", {})
 
     @property
     def course(self) -> Course:
         if self._course is None:
-            self._course = load_lessons()
+            self._course = load_lessons(self._lessons)
         return self._course
 
     def save(self) -> None:

@@ -47,7 +47,6 @@ from tutor.lessons.model import (
 from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, parse, yaml_line, yaml_reason
 
 BUILTIN = Path(__file__).parent
-ENV_VAR = "TUTOR_LESSONS"
 MAX_BYTES = 64 * 2**20  # a lesson file larger than this is a mistake
 MODELS: dict[str, type[BaseModel]] = {
     "experiment": Experiment, "predict": Predict, "quiz": Quiz, "whatif": WhatIf, "sweep": Sweep,
@@ -83,9 +82,8 @@ class Draft:
 
 
 def search_path(dirs: Iterable[Path] = ()) -> list[Path]:
-    """Where lessons come from: the built-in folder, each folder of $TUTOR_LESSONS, then `dirs`."""
-    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    return [BUILTIN, *env, *dirs]
+    """Where lessons come from: the built-in folder, then `dirs` (the settings' lessons, then --lessons)."""
+    return [BUILTIN, *dirs]
 
 
 def load_lessons(dirs: Iterable[Path] = (), *, search: bool = True) -> Course:

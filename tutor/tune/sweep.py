@@ -31,6 +31,7 @@ from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import batch_key, train, train_batch
 from tutor.i18n import Lang
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.tune.space import Space
 
@@ -246,7 +247,8 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
         ctx.set_forkserver_preload(["tutor.engine.training"])  # imported once, before workers fork
     stop = ctx.Event()
     queue, running = iter(todo), dict[Future, Chunk]()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(stop, os.getpid())) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(stop, os.getpid(), Settings.from_env().env())) as pool:
         try:
             while True:
                 try:
@@ -269,9 +271,11 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
 _stop_event: Any = None
 
 
-def _worker_init(stop: Any, sweep_pid: int) -> None:
-    """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it."""
+def _worker_init(stop: Any, sweep_pid: int, env: dict[str, str]) -> None:
+    """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it; they train
+    with the sweep's settings (`env`: a fork server started earlier may hold another environment)."""
     global _stop_event
+    os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stop_event = stop
     _die_with(sweep_pid)
