@@ -8,6 +8,7 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tutor.errors import ConfigError
+from tutor.fmt import exact
 from tutor.i18n import Lang, t
 
 Dataset = Literal["moons", "circles", "spiral", "xor", "blobs", "digits"]
@@ -115,14 +116,10 @@ def accepted(field: str, lang: Lang = "en") -> str:
     if choices and all(isinstance(c, str) for c in choices):
         return t("config.range.choice", lang, choices=", ".join(choices))
     bound = {type(m): m for m in info.metadata}
-    lo = f"> {_num(bound[Gt].gt)}" if Gt in bound else f"≥ {_num(bound[Ge].ge)}"
-    hi = f"< {_num(bound[Lt].lt)}" if Lt in bound else f"≤ {_num(bound[Le].le)}"
+    lo = f"> {exact(bound[Gt].gt)}" if Gt in bound else f"≥ {exact(bound[Ge].ge)}"
+    hi = f"< {exact(bound[Lt].lt)}" if Lt in bound else f"≤ {exact(bound[Le].le)}"
     key = "config.range.int" if info.annotation in (int, int | None) else "config.range.number"
     return t(key, lang, lo=lo, hi=hi)
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:

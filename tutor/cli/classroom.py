@@ -243,11 +243,12 @@ def _accepted(field: str, lang: Lang) -> str:
     """The accepted range of a `tutor serve` flag, in the flag's unit (minutes for --idle-timeout)."""
     from annotated_types import Ge, Gt, Le
 
+    from tutor.fmt import exact
     from tutor.serve.options import ServeOptions
 
     scale = 60 if field == "idle_timeout" else 1
     bound = {type(m): m for m in ServeOptions.model_fields[field].metadata}
-    lo = f"> {bound[Gt].gt / scale:g}" if Gt in bound else f"≥ {bound[Ge].ge / scale:g}"
-    hi = f"≤ {bound[Le].le / scale:g}"
+    lo = f"> {exact(bound[Gt].gt / scale)}" if Gt in bound else f"≥ {exact(bound[Ge].ge / scale)}"
+    hi = f"≤ {exact(bound[Le].le / scale)}"
     key = "config.range.int" if ServeOptions.model_fields[field].annotation is int else "config.range.number"
     return t(key, lang, lo=lo, hi=hi)

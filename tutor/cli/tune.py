@@ -92,7 +92,7 @@ def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) 
 
 
 def _worker(args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.tune.report import value
+    from tutor.fmt import value
     from tutor.tune.study import finished, join, work
 
     shared = join(args.storage, args.study, lang)

@@ -11,6 +11,7 @@ from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, Suggestion, 
 from tutor.diagnose.signals import Signals, signals_of
 from tutor.engine import RunResult
 from tutor.errors import ConfigError
+from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
 
 
@@ -86,7 +87,7 @@ def fixes(rule: Rule, s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
 
 def view(s: Signals, lang: Lang) -> dict[str, str]:
     """Every signal as text for a message, plus the derived numbers the messages quote."""
-    out = {k: pct(v) if k.endswith("_acc") else _shown(v) for k, v in s.model_dump().items()}
+    out = {k: pct(v) if k.endswith("_acc") else num(v) for k, v in s.model_dump().items()}
     ratio_first, ratio_early = s.update_ratio_first or 0, s.update_ratio_early or 0
     out.update(
         reason=t(f"diagnose.reason.{s.diverged_reason or 'nan'}", lang),
@@ -154,36 +155,6 @@ def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> bool:
         return cfg.changed(**suggestion) != cfg
     except ConfigError:
         return False
-
-
-def num(x: float | int | None) -> str:
-    """A number as a student reads it: three significant digits, powers of ten when tiny or huge."""
-    if x is None:
-        return "—"
-    if isinstance(x, int):
-        return str(x)
-    if not math.isfinite(x):
-        return "∞" if x > 0 else "-∞"
-    if x == 0:
-        return "0"
-    if abs(x) >= 1e5 or abs(x) < 1e-3:
-        mantissa, exponent = f"{x:.1e}".split("e")
-        return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
-    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def pct(x: float | None) -> str:
-    """A share as a percentage, one decimal unless whole: 0.627 -> 62.7%, 0.5 -> 50%."""
-    if x is None:
-        return "—"
-    text = f"{100 * x:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
-def _shown(v: Any) -> str:
-    if isinstance(v, (tuple, list)):
-        return ",".join(map(str, v))
-    return num(v) if isinstance(v, (int, float)) or v is None else str(v)
 
 
 def _rounded(v: Any) -> Any:

@@ -22,6 +22,7 @@ from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
+from tutor.fmt import pct, rate
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
 from tutor.lessons.flow import Shown, StepFlow
@@ -321,10 +322,10 @@ class Tutor:
         if result.best is None:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
-        ranked = ", ".join(f"{k} {v:.0%}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
+        ranked = ", ".join(f"{k} {pct(v)}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials),
                    seconds=f"{result.seconds:.1f}", params=shown(best.params), loss=f"{best.val_loss:.3f}",
-                   acc=f"{(best.val_acc or 0):.0%}")]
+                   acc=pct(best.val_acc or 0))]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
@@ -341,10 +342,10 @@ class Tutor:
 
         result = lr_find(self._locked(self.config))
         s = result.suggestions
-        head = t("dialogue.search.lr_find", self.lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
-                 min_div_10=f"{s.min_div_10:.2g}")
+        head = t("dialogue.search.lr_find", self.lang, valley=rate(s.valley), steepest=rate(s.steepest),
+                 min_div_10=rate(s.min_div_10))
         text = "\n\n".join([head, *explain_lr_find(result, self.lang)])
-        return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(f"{s.valley:.2g}")})
+        return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(rate(s.valley))})
 
     # -- the lesson: the student's place, the question open, answers graded, moving on ----------
 

@@ -23,6 +23,7 @@ from tutor.engine.device import resolve
 from tutor.engine.gate import turn
 from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
+from tutor.fmt import rate
 from tutor.i18n import Lang, t
 
 START, END, STEPS = 1e-7, 10.0, 100
@@ -147,13 +148,13 @@ def _round(x: float, digits: int = 3) -> float:
 def explain(result: LRFind, lang: Lang) -> list[str]:
     """Why the three suggestions differ, which to pick, and the playbook's stability check."""
     s = result.suggestions
-    lines = [t("tune.lrfind.why", lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
-               min_div_10=f"{s.min_div_10:.2g}")]
+    lines = [t("tune.lrfind.why", lang, valley=rate(s.valley), steepest=rate(s.steepest),
+               min_div_10=rate(s.min_div_10))]
     margin = result.margin
     if margin is None:
-        lines.append(t("tune.lrfind.no_blowup", lang, end=f"{result.lrs[-1]:.2g}"))
+        lines.append(t("tune.lrfind.no_blowup", lang, end=rate(result.lrs[-1])))
     else:
         verdict = "unstable" if margin < SAFE_MARGIN[0] else "tight" if margin < SAFE_MARGIN[1] else "stable"
-        lines.append(t(f"tune.lrfind.{verdict}", lang, blowup=f"{result.blowup_lr:.2g}", margin=f"{margin:.0f}",
-                       valley=f"{s.valley:.2g}", safe=f"{result.blowup_lr / SAFE_MARGIN[1]:.2g}"))
+        lines.append(t(f"tune.lrfind.{verdict}", lang, blowup=rate(result.blowup_lr), margin=f"{margin:.0f}",
+                       valley=rate(s.valley), safe=rate(result.blowup_lr / SAFE_MARGIN[1])))
     return lines

@@ -15,6 +15,7 @@ from optuna.distributions import BaseDistribution, CategoricalDistribution, Floa
 
 from tutor.config import MAX_LAYERS, MAX_WIDTH, ExperimentConfig, accepted, make_config, parse_widths
 from tutor.errors import ConfigError
+from tutor.fmt import exact
 from tutor.i18n import Lang, t
 
 MAX_POINTS = 10_000  # the most trials one search may plan
@@ -216,10 +217,10 @@ def _check(space: Space, values: list[Sequence[Any]], option: str, lang: Lang) -
     named = [[(p.field, v) for v in vals] for p, vals in zip(space.params, values)]
     for field_values in named:
         for point in field_values:
-            _valid(space, dict([point]), f"{option} {point[0]}={_shown(point[1])}", lang)
+            _valid(space, dict([point]), f"{option} {point[0]}={_typed(point[1])}", lang)
     for a, b in itertools.combinations(named, 2):
         for pair in itertools.product(a, b):
-            _valid(space, dict(pair), option + " " + " ".join(f"{k}={_shown(v)}" for k, v in pair), lang)
+            _valid(space, dict(pair), option + " " + " ".join(f"{k}={_typed(v)}" for k, v in pair), lang)
     fields = [p.field for p in space.params]
     if "width" in fields and "layers" not in fields and not space.base.hidden:
         raise _error("no_depth", lang, option=option)
@@ -234,10 +235,6 @@ def _valid(space: Space, point: dict[str, Any], where: str, lang: Lang) -> None:
         space.config(point)
     except ConfigError as err:
         raise _error("point", lang, where=where, reason=err.message) from None
-
-
-def _shown(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _error(key: str, lang: Lang, **values: object) -> SpecError:
@@ -276,3 +273,7 @@ def from_request(method: str, fields: Sequence[str], values: dict[str, Sequence[
         else:
             items.append(f"{f}={DEFAULT_SPACE.get(f, '')}")
     return parse_space(items, base, lang)
+
+
+def _typed(v: Any) -> str:
+    return exact(v) if isinstance(v, float) else str(v)
