@@ -139,8 +139,9 @@ def _stopping() -> Iterator[_Stop]:
 
 
 def _lr_find(base: Any, as_json: bool, lang: Lang) -> int:
-    from tutor.tune.lrfind import explain, lr_find
+    from tutor.tune.lrfind import lr_find
     from tutor.tune.report import print_lrfind
+    from tutor.tune.results import explain
 
     result = lr_find(base)
     if as_json:

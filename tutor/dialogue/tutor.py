@@ -337,8 +337,8 @@ class Tutor:
         return Reply(text="\n\n".join(parts), intent=intent, lang=self.lang, suggestion=suggestion or None)
 
     def _on_lr_find(self, intent: Intent, *_) -> Reply:
-        from tutor.tune.lrfind import explain as explain_lr_find
         from tutor.tune.lrfind import lr_find
+        from tutor.tune.results import explain as explain_lr_find
 
         result = lr_find(self._locked(self.config))
         s = result.suggestions

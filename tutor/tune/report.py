@@ -14,10 +14,9 @@ from tutor.config import ExperimentConfig, argument, flag
 from tutor.fmt import fixed, rate, value
 from tutor.i18n import Lang, t
 from tutor.report import BAR, describe
-from tutor.tune.lrfind import END, START, LRFind, explain
 from tutor.tune.plot import scatter
+from tutor.tune.results import END, START, LRFind, Method, SweepResult, Trial, explain
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import Method, SweepResult, Trial
 
 ROWS = 20  # trials shown in the table; the rest are summarised in one line
 
