@@ -19,6 +19,7 @@ DATASETS: tuple[str, ...] = Dataset.__args__
 ACTIVATIONS: tuple[str, ...] = Activation.__args__
 OPTIMIZERS: tuple[str, ...] = Optimizer.__args__
 MAX_LAYERS, MAX_WIDTH = 16, 1024
+DEFAULT_WIDTH = 32  # of each hidden layer: the default network's, and that of a first layer added to none
 DIGITS_IMAGES = 1797
 
 
@@ -32,7 +33,7 @@ class ExperimentConfig(BaseModel):
                                 description="Examples generated (None: 1000; digits: all 1797).")
     noise: float = Field(0.2, ge=0, le=2, description="Standard deviation of the noise added to generated points.")
     classes: int | None = Field(None, ge=2, le=10, description="Arms of the spiral or centres of the blobs.")
-    hidden: tuple[int, ...] = Field((32, 32), description="Width of each hidden layer, input to output.")
+    hidden: tuple[int, ...] = Field((DEFAULT_WIDTH,) * 2, description="Width of each hidden layer, input to output.")
     activation: Activation = Field("relu", description="Non-linearity after every hidden layer.")
     optimizer: Optimizer = Field("adam", description="sgd, sgd with momentum, or adam (decoupled weight decay).")
     lr: float = Field(0.01, gt=0, le=1000, description="Learning rate: the size of each step down the gradient.")
@@ -91,6 +92,21 @@ class ExperimentConfig(BaseModel):
         """Fields whose values differ: name -> (self's, other's)."""
         a, b = self.model_dump(), other.model_dump()
         return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+
+# The fields of an experiment that a search or a lesson may vary: the config's, but the device (it changes speed,
+# not results), and two shapes of the hidden layers: width (the units of every one) and layers (how many).
+CONFIG_FIELDS: tuple[str, ...] = tuple(ExperimentConfig.model_fields)
+SHAPES: dict[str, tuple[int, int]] = {"width": (1, MAX_WIDTH), "layers": (0, MAX_LAYERS)}  # and their ranges
+SHAPE_FIELDS = ("hidden", *SHAPES)  # the fields that set the hidden layers
+SEARCHABLE: tuple[str, ...] = (*(f for f in CONFIG_FIELDS if f != "device"), *SHAPES)
+
+
+def shaped(hidden: tuple[int, ...], layers: int | None = None, width: int | None = None) -> tuple[int, ...]:
+    """`hidden` made `layers` deep (a new layer as wide as the last, or DEFAULT_WIDTH), then each `width` wide."""
+    if layers is not None:
+        hidden = (hidden + (hidden[-1] if hidden else DEFAULT_WIDTH,) * layers)[:layers]
+    return hidden if width is None else (width,) * len(hidden)
 
 
 def parse_widths(text: str) -> tuple[int, ...]:

@@ -13,7 +13,17 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from tutor.classroom.exercise import current_exercise, leaderboard
-from tutor.config import MAX_LAYERS, ExperimentConfig, accepted, argument, flag, make_config
+from tutor.config import (
+    DEFAULT_WIDTH,
+    MAX_LAYERS,
+    SHAPE_FIELDS,
+    ExperimentConfig,
+    accepted,
+    argument,
+    flag,
+    make_config,
+    shaped,
+)
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.diagnose.explain import action
 from tutor.diagnose.verify import advise
@@ -31,7 +41,6 @@ from tutor.store import DIALOGUE_STATE, Store
 
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
-DEFAULT_WIDTH = 32
 
 
 class Reply(BaseModel):
@@ -174,7 +183,7 @@ class Tutor:
         exercise = current_exercise(self.store)
         if exercise is None:
             return cfg
-        named = {"hidden" if f in ("width", "layers") else f for f in intent.changes}
+        named = {"hidden" if f in SHAPE_FIELDS else f for f in intent.changes}
         for field in exercise.broken(cfg.model_dump(mode="json")):
             if field in named:
                 raise ConfigError(t("teacher.exercise.locked", self.lang, field=field_name(field, self.lang),
@@ -521,9 +530,6 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
         raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
 
 
-SHAPE_FIELDS = ("hidden", "width", "layers")
-
-
 def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str, value: Any) -> Any:
     """The new value of `field` (of `hidden` for the shapes); TypeError or ValueError when `op`
     cannot apply to it ("double the activation", "add tanh")."""
@@ -534,8 +540,7 @@ def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str,
         depth = _whole(combine(op, len(widths), _number(value)))
         if not 0 <= depth <= MAX_LAYERS:
             raise ValueError(depth)
-        widths = widths or (DEFAULT_WIDTH,)
-        return tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
+        return shaped(widths, depth)
     if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
         return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
     current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
@@ -606,7 +611,7 @@ def field_name(field: str, lang: Lang) -> str:
 
 def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
     """'un learning rate de 10 y un batch de 16': the new values of the fields the student changed."""
-    fields = ["hidden" if f in ("width", "layers") else f for f in intent.changes]
+    fields = ["hidden" if f in SHAPE_FIELDS else f for f in intent.changes]
     return action({f: getattr(cfg, f) for f in dict.fromkeys(fields)}, lang) or t("dialogue.same_config", lang)
 
 

@@ -23,11 +23,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from tutor.config import CONFIG_FIELDS
 from tutor.errors import printable
 from tutor.files import Unreadable, read_text, shown_path
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import (
-    CONFIG_FIELDS,
     TOPICS,
     Answer,
     Block,
