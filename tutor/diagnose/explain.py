@@ -73,9 +73,8 @@ def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: str | N
     values = {**view(s, lang), **proposed(suggestion, s, lang)}
     body = t(f"diagnose.{rule.message}", lang, **values)
     if advice is None:
-        advice = (
-            t("diagnose.advice.untested", lang, action=values["action"]) if suggestion and rule is not HEALTHY else ""
-        )
+        advice = (t("diagnose.advice.untested", lang, action=values["action"])
+                  if suggestion and rule is not HEALTHY else "")
     return Diagnosis(code=rule.code, confidence=rule.confidence_for(s), evidence=evidence,
                      message=f"{body} {advice}".strip(), suggestion=suggestion, verified=verified)
 
@@ -104,20 +103,12 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
         recent_drop_nats=num((s.recent_drop or 0) * s.chance_loss),
         noise_times=num(math.sqrt(th.USUAL_BATCH / s.batch_size)),
         usual_batch=str(th.USUAL_BATCH),
-        margin=t(
-            f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}",
-            lang,
-            points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc))),
-        ),
-        edge=t(
-            f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}", lang
-        ),
-        pace=t(
-            f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}",
-            lang,
-            epoch=s.near_best_epoch or s.epochs_run,
-            epochs=s.epochs_run,
-        ),
+        margin=t(f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}", lang,
+                 points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc)))),
+        edge=t(f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}",
+               lang),
+        pace=t(f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}", lang,
+               epoch=s.near_best_epoch or s.epochs_run, epochs=s.epochs_run),
         usual_steps=str(math.ceil(s.n_train / min(th.USUAL_BATCH, s.n_train))),
     )
     return out
