@@ -102,9 +102,10 @@ class Classroom:
         queue_path = self.folder / "queue.sock"
         self.queue_server = await asyncio.start_unix_server(self.queue.handle, path=queue_path)
         self.children.set_forkserver_preload(session.WARM)
-        with _environment({**self.settings.env(), "TEXTUAL_FPS": FPS}):  # inherited by the fork server, which warms
-            multiprocessing.forkserver.ensure_running()  # up without the queue: each session is given it
-        self.settings = self.settings.model_copy(update={"queue": queue_path})
+        # the fork server starts with the sessions' settings but the queue (its warm-up trains outside it)
+        with _environment({**self.settings.env(), "TEXTUAL_FPS": FPS}):
+            multiprocessing.forkserver.ensure_running()
+        self.settings = self.settings.model_copy(update={"queue": queue_path})  # what each session is given
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
         self.key = host_key(self.opts.data)
         try:
