@@ -8,6 +8,7 @@ from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tutor.errors import ConfigError
+from tutor.fmt import exact
 from tutor.i18n import Lang, t
 
 Dataset = Literal["moons", "circles", "spiral", "xor", "blobs", "digits"]
@@ -18,6 +19,7 @@ DATASETS: tuple[str, ...] = Dataset.__args__
 ACTIVATIONS: tuple[str, ...] = Activation.__args__
 OPTIMIZERS: tuple[str, ...] = Optimizer.__args__
 MAX_LAYERS, MAX_WIDTH = 16, 1024
+DEFAULT_WIDTH = 32  # of each hidden layer: the default network's, and that of a first layer added to none
 DIGITS_IMAGES = 1797
 
 
@@ -31,7 +33,7 @@ class ExperimentConfig(BaseModel):
                                 description="Examples generated (None: 1000; digits: all 1797).")
     noise: float = Field(0.2, ge=0, le=2, description="Standard deviation of the noise added to generated points.")
     classes: int | None = Field(None, ge=2, le=10, description="Arms of the spiral or centres of the blobs.")
-    hidden: tuple[int, ...] = Field((32, 32), description="Width of each hidden layer, input to output.")
+    hidden: tuple[int, ...] = Field((DEFAULT_WIDTH,) * 2, description="Width of each hidden layer, input to output.")
     activation: Activation = Field("relu", description="Non-linearity after every hidden layer.")
     optimizer: Optimizer = Field("adam", description="sgd, sgd with momentum, or adam (decoupled weight decay).")
     lr: float = Field(0.01, gt=0, le=1000, description="Learning rate: the size of each step down the gradient.")
@@ -92,6 +94,21 @@ class ExperimentConfig(BaseModel):
         return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
 
 
+# The fields of an experiment that a search or a lesson may vary: the config's, but the device (it changes speed,
+# not results), and two shapes of the hidden layers: width (the units of every one) and layers (how many).
+CONFIG_FIELDS: tuple[str, ...] = tuple(ExperimentConfig.model_fields)
+SHAPES: dict[str, tuple[int, int]] = {"width": (1, MAX_WIDTH), "layers": (0, MAX_LAYERS)}  # and their ranges
+SHAPE_FIELDS = ("hidden", *SHAPES)  # the fields that set the hidden layers
+SEARCHABLE: tuple[str, ...] = (*(f for f in CONFIG_FIELDS if f != "device"), *SHAPES)
+
+
+def shaped(hidden: tuple[int, ...], layers: int | None = None, width: int | None = None) -> tuple[int, ...]:
+    """`hidden` made `layers` deep (a new layer as wide as the last, or DEFAULT_WIDTH), then each `width` wide."""
+    if layers is not None:
+        hidden = (hidden + (hidden[-1] if hidden else DEFAULT_WIDTH,) * layers)[:layers]
+    return hidden if width is None else (width,) * len(hidden)
+
+
 def parse_widths(text: str) -> tuple[int, ...]:
     """'32,32', '32 32' or '[32, 32]' -> (32, 32); '' or 'none' -> () (no hidden layer). Raises
     ValueError on anything else. Spaces separate widths: "8 8" is two layers of 8, never one of 88."""
@@ -115,14 +132,10 @@ def accepted(field: str, lang: Lang = "en") -> str:
     if choices and all(isinstance(c, str) for c in choices):
         return t("config.range.choice", lang, choices=", ".join(choices))
     bound = {type(m): m for m in info.metadata}
-    lo = f"> {_num(bound[Gt].gt)}" if Gt in bound else f"≥ {_num(bound[Ge].ge)}"
-    hi = f"< {_num(bound[Lt].lt)}" if Lt in bound else f"≤ {_num(bound[Le].le)}"
+    lo = f"> {exact(bound[Gt].gt)}" if Gt in bound else f"≥ {exact(bound[Ge].ge)}"
+    hi = f"< {exact(bound[Lt].lt)}" if Lt in bound else f"≤ {exact(bound[Le].le)}"
     key = "config.range.int" if info.annotation in (int, int | None) else "config.range.number"
     return t(key, lang, lo=lo, hi=hi)
-
-
-def _num(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:

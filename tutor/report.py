@@ -10,6 +10,7 @@ from rich.text import Text
 from tutor.config import ExperimentConfig, argument, flag
 from tutor.diagnose.explain import name
 from tutor.engine import Epoch, RunResult
+from tutor.fmt import fixed, pct
 from tutor.i18n import Lang, t
 
 BAR = 24  # characters of a text progress bar (tutor sweep's)
@@ -21,10 +22,6 @@ def describe(cfg: ExperimentConfig, lang: Lang) -> str:
     net = "-".join(map(str, ("in", *cfg.hidden, cfg.n_classes)))
     return t("run.describe", lang, dataset=cfg.dataset, samples=cfg.n_samples, net=net, activation=cfg.activation,
              optimizer=cfg.optimizer, lr=f"{cfg.lr:g}", batch=cfg.batch_size, epochs=cfg.epochs)
-
-
-def fmt(x: float | None, digits: int = 3) -> str:
-    return "—" if x is None else f"{x:.{digits}f}" if abs(x) >= 10 ** -digits or x == 0 else f"{x:.1e}"
 
 
 class Eta(ProgressColumn):
@@ -64,7 +61,7 @@ class RunPrinter:
         return t("run.epoch", self.lang, epoch=epoch, epochs=self.cfg.epochs)
 
     def epoch(self, e: Epoch) -> None:
-        metrics = t("run.metrics", self.lang, train=fmt(e.train_loss), val=fmt(e.val_loss), acc=fmt(e.val_acc, 2))
+        metrics = t("run.metrics", self.lang, train=fixed(e.train_loss), val=fixed(e.val_loss), acc=fixed(e.val_acc, 2))
         if self.live:
             self.bar.update(self.task, completed=e.epoch, description=self.title(e.epoch), metrics=metrics)
             self.bar.refresh()  # every epoch drawn, not only those a 10 Hz refresh happens to catch
@@ -86,8 +83,8 @@ def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> 
     for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
         table.add_column(t(f"run.col.{key}", lang), justify="right")
     for e in sampled(run.history, 12):
-        table.add_row(str(e.epoch), fmt(e.train_loss), fmt(e.val_loss), fmt(e.train_acc), fmt(e.val_acc),
-                      fmt(e.grad_norm), fmt(e.update_ratio, 4))
+        table.add_row(str(e.epoch), fixed(e.train_loss), fixed(e.val_loss), fixed(e.train_acc), fixed(e.val_acc),
+                      fixed(e.grad_norm), fixed(e.update_ratio, 4))
     out.print(table)
     status = t(f"run.status.{run.status}", lang)
     out.print(t("run.done", lang, status=status, seconds=f"{run.seconds:.2f}",
@@ -97,7 +94,7 @@ def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> 
         out.print(t("run.diverged_at", lang, epoch=d.epoch, step=d.step, reason=t(f"run.reason.{d.reason}", lang)))
     out.print(f"\n[bold]{t('run.diagnosis', lang)}[/bold]")
     for d in diagnoses:
-        out.print(f"• [bold]{name(d['code'], lang)}[/bold] ({d['confidence']:.0%}) {d['message']}")
+        out.print(f"• [bold]{name(d['code'], lang)}[/bold] ({pct(d['confidence'])}) {d['message']}")
         if d.get("suggestion"):
             tried = " ".join(f"{flag(k)} {argument(v)}" for k, v in d["suggestion"].items())
             out.print(f"  → {t('run.try', lang)}: tutor run ... {tried}")

@@ -5,9 +5,7 @@ transaction, so a process killed at any moment leaves every earlier row intact.
 """
 
 import functools
-import getpass
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -15,11 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
 from pydantic import BaseModel
 
 from tutor.errors import StoreError
 from tutor.files import shown_path
+from tutor.settings import Settings
 
 T = TypeVar("T")
 
@@ -67,16 +65,6 @@ CREATE INDEX IF NOT EXISTS sessions_open ON sessions (ended, student);
 """
 
 
-def home() -> Path:
-    """The data folder: `TUTOR_HOME`, else the user's data directory."""
-    return Path(os.environ.get("TUTOR_HOME") or platformdirs.user_data_dir("tutor"))
-
-
-def student_id() -> str:
-    """Whose runs these are: `TUTOR_STUDENT`, else the login name."""
-    return os.environ.get("TUTOR_STUDENT") or getpass.getuser()
-
-
 def _mapped(method: Callable[..., T]) -> Callable[..., T]:
     """A Store method whose database errors (a read-only folder, a full disk, a damaged page found
     mid-command) become one StoreError naming the file."""
@@ -107,7 +95,8 @@ class Store:
     """The database of one data folder. Cheap to open; one per process or per student session."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or home() / "tutor.db"
+        """The store at `path`, by default the one in the data folder the environment names."""
+        self.path = path or Settings.from_env().store
         self._lock = threading.Lock()  # one transaction at a time on this connection, whichever thread
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,10 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tutor.classroom.roster import default_path, load
+from tutor.classroom.roster import load
 from tutor.cli import main
 from tutor.serve.options import ServeOptions
+from tutor.settings import Settings
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_add_list_update_and_remove(capsys, key_file, stdin):
     assert main(["class", "add-student", "profe", "--password"]) == 0  # an update keeps the role
     assert main(["class", "add-student", "ana", "--key", str(key_file)]) == 0  # the same key again: still one
     assert listed(capsys)["profe"]["role"] == "teacher" and listed(capsys)["ana"]["keys"] == 1
-    assert load(default_path()).verify("profe", "another secret")
+    assert load(Settings.from_env().roster).verify("profe", "another secret")
     assert main(["class", "remove-student", "ana"]) == 0
     assert set(listed(capsys)) == {"profe"}
 
@@ -76,7 +77,7 @@ def test_the_table_is_translated(capsys, stdin):
 
 def test_a_new_user_needs_a_key_or_a_password(capsys):
     assert main(["--lang", "en", "class", "add-student", "ana"]) == 2
-    assert "--key" in capsys.readouterr().err and not default_path().exists()
+    assert "--key" in capsys.readouterr().err and not Settings.from_env().roster.exists()
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -102,13 +103,13 @@ def test_passwords_typed_at_a_terminal_must_match_and_be_long_enough(monkeypatch
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
     assert main(["--lang", "en", "class", "add-student", "ana", "--password"]) == 2
     assert main(["--lang", "en", "class", "add-student", "ana", "--password"]) == 2
-    assert "differ" in capsys.readouterr().err.splitlines()[0] and not default_path().exists()
+    assert "differ" in capsys.readouterr().err.splitlines()[0] and not Settings.from_env().roster.exists()
 
 
 def test_a_roster_elsewhere(tmp_path, key_file):
     roster = tmp_path / "class" / "roster.yaml"
     assert main(["class", "add-student", "ana", "--key", str(key_file), "--roster", str(roster)]) == 0
-    assert load(roster).user("ana") and not default_path().exists()
+    assert load(roster).user("ana") and not Settings.from_env().roster.exists()
 
 
 def test_serve_refuses_a_public_address_without_public(capsys, fake):
@@ -140,7 +141,7 @@ def test_serve_hands_the_options_to_the_server(capsys, fake, isolated_home, tmp_
     assert "roster" in capsys.readouterr().err  # an empty roster is worth a warning
     assert calls == [("serve", ServeOptions(host="0.0.0.0", port=2200, roster=isolated_home / "roster.yaml",
                                             data=isolated_home, idle_timeout=30.0, slots=3, max_queued=2, lang="en",
-                                            lessons=(Path("ours"),)))]
+                                            lessons=(Path("ours"),)), Settings.from_env())]
 
 
 def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):
@@ -148,7 +149,8 @@ def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):
     roster = tmp_path / "roster.yaml"
     assert main(["--lang", "en", "--lessons", str(tmp_path), "class"]) == 0
     assert main(["--lang", "en", "class", "--roster", str(roster)]) == 0
-    assert calls == [("run_class_app", "en", [tmp_path], None), ("run_class_app", "en", [], roster)]
+    settings = Settings.from_env()
+    assert calls == [("run_class_app", settings, "en", [tmp_path], None), ("run_class_app", settings, "en", [], roster)]
     exported: list[tuple] = []
     monkeypatch.setattr("tutor.classroom.board.export_csv", lambda *args: exported.append(args))
     roster.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n")

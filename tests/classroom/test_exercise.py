@@ -12,9 +12,9 @@ from tutor.classroom.exercise import (
     set_exercise,
 )
 from tutor.config import make_config
-from tutor.diagnose.explain import pct
 from tutor.dialogue.tutor import Tutor
 from tutor.errors import ConfigError
+from tutor.fmt import pct
 from tutor.store import Store
 
 SPIRAL = {"dataset": "spiral"}

@@ -7,7 +7,8 @@ from textual.widgets import DataTable, Input
 from trained_runs import add
 
 from tutor.classroom.exercise import Exercise, current_exercise
-from tutor.classroom.roster import default_path, load, save
+from tutor.classroom.roster import load, save
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.teacher import ClassApp, run_class_app
 from tutor.ui.teacher.exercise import ExerciseScreen
@@ -59,10 +60,11 @@ def test_run_class_app_reads_the_roster_students(tmp_path, monkeypatch, isolated
     monkeypatch.setattr(ClassApp, "run", lambda self: opened.append((self.lang, self.roster)))
     elsewhere = tmp_path / "roster.yaml"
     elsewhere.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n  - {name: bob}\n")
-    assert run_class_app("es", roster_path=elsewhere) == 0
-    assert run_class_app("en") == 0  # no roster at DATA/roster.yaml yet: the store's students only
-    save(load(elsewhere), default_path())
-    assert run_class_app("en") == 0
+    settings = Settings.from_env()
+    assert run_class_app(settings, "es", roster_path=elsewhere) == 0
+    assert run_class_app(settings, "en") == 0  # no roster at DATA/roster.yaml yet: the store's students only
+    save(load(elsewhere), settings.roster)
+    assert run_class_app(settings, "en") == 0
     assert opened == [("es", ("ana", "bob")), ("en", ()), ("en", ("ana", "bob"))]
 
 

@@ -13,6 +13,7 @@ from tutor.engine import training
 from tutor.engine.device import resolve
 from tutor.engine.jitcache import cache_dir
 from tutor.lessons import load_lessons
+from tutor.settings import Settings
 
 LESSON = """---
 id: shapes
@@ -86,7 +87,7 @@ def test_the_built_in_course_has_the_default_network_first():
 @pytest.mark.slow
 def test_the_warmup_fills_the_cache_and_can_be_cancelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path / "cache"))
-    warmup = Warmup()
+    warmup = Warmup(Settings.from_env())
     progress = warmup.progress()
     assert next(progress)[0] == 0
     done, total = next(progress)  # the default network, captured

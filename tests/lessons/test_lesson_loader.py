@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tutor.lessons import ENV_VAR, Experiment, Predict, Quiz, Sweep, WhatIf, check, load_lessons, render
+from tutor.lessons import Experiment, Predict, Quiz, Sweep, WhatIf, check, load_lessons, render
 from tutor.lessons.load import slug
+from tutor.settings import Settings
 
 SAMPLES = Path(__file__).parent / "samples"
 COURSE = Path(__file__).resolve().parents[2].parent / "shared" / "course"
@@ -150,12 +151,12 @@ def test_a_note_keeps_a_valid_id_and_warns_about_a_bad_one(tmp_path):
                                "(got 202403311729)",)
 
 
-def test_search_path_adds_the_environment_and_skips_readmes(tmp_path, monkeypatch):
+def test_the_settings_lessons_load_and_readmes_are_skipped(tmp_path, monkeypatch):
     write(tmp_path, "extra/mine.md", "# Mía\n\nUna nota.\n")
     write(tmp_path, "extra/README.md", "# Léeme\n")
     write(tmp_path, "extra/.hidden/x.md", "# Oculta\n")
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "extra"))
-    course = load_lessons()
+    monkeypatch.setenv("TUTOR_LESSONS", str(tmp_path / "extra"))
+    course = load_lessons(Settings.from_env().lessons)
     assert course.errors == ()
     assert course.get("mine").title == "Mía"
     assert course.get("readme") is None and course.get("x") is None

@@ -5,7 +5,8 @@ import pytest
 
 from tutor.config import ExperimentConfig
 from tutor.store import Store
-from tutor.tune.lrfind import LRFind, explain, lr_find, suggest
+from tutor.tune.lrfind import lr_find, suggest
+from tutor.tune.results import LRFind, explain
 
 
 @pytest.mark.slow

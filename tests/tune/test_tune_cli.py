@@ -10,6 +10,7 @@ from tutor.cli.main import Parser
 from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import TutorError
 from tutor.i18n import LANGS
+from tutor.settings import Settings
 from tutor.store import Store
 
 SMALL = ["--samples", "200", "--hidden", "16", "--epochs", "3"]
@@ -22,7 +23,7 @@ def invoke(*argv: str) -> int:
     add_parsers(root.add_subparsers(dest="command", parser_class=Parser))
     try:
         args = root.parse_args(argv)
-        return run_command(args, args.lang or "en")
+        return run_command(args, Settings.from_env(), args.lang or "en")
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2

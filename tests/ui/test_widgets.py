@@ -5,10 +5,11 @@ from textual.app import App, ComposeResult
 
 from tutor.config import ExperimentConfig
 from tutor.dialogue.tutor import what_if
+from tutor.fmt import num, pct
 from tutor.lessons import Experiment, Predict, Quiz, WhatIf
 from tutor.lessons.flow import StepFlow
 from tutor.lessons.model import Prose
-from tutor.ui.text import config_diff, num, pct
+from tutor.ui.text import config_diff
 from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
 from tutor.ui.widgets.datamap import DataMap
@@ -90,8 +91,8 @@ def test_step_flow_stops_at_each_gate(sample_course):
 
 def test_numbers_and_diffs_read_well():
     assert [num(x) for x in (0.6931, 25.0, 1839.4, 9.4e6, 1e-4, None, float("nan"), (32, 32))] == [
-        "0.693", "25", "1839", "9.4e+06", "0.0001", "—", "—", "32,32"]
-    assert pct(0.975) == "98%" and pct(None) == "—"
+        "0.693", "25", "1839", "9.4e6", "1e-4", "—", "—", "32,32"]
+    assert pct(0.975) == "97.5%" and pct(0.5) == "50%" and pct(None) == "—"
     base = ExperimentConfig()
     assert config_diff(base, base.changed(lr=0.1, batch_size=8)) == "lr 0.01→0.1 · batch_size 32→8"
     assert config_diff(None, base) == "moons 32,32 adam lr 0.01"

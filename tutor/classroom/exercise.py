@@ -10,8 +10,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tutor.config import ExperimentConfig, argument, make_config
-from tutor.diagnose.explain import num, pct
 from tutor.errors import ConfigError
+from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
 from tutor.store import CLASS, Store
 

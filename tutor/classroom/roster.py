@@ -30,7 +30,7 @@ from tutor.config import shown
 from tutor.errors import ConfigError, printable
 from tutor.files import read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
-from tutor.store import home
+from tutor.yamlerrors import error_line, error_reason, node_line
 
 NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**17, 8, 1, 16, 32
@@ -39,11 +39,6 @@ _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 MIN_PASSWORD = 8
 MAX_BYTES = 16 * 2**20  # a roster of thousands of users with keys is a few MiB
 _HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
-
-
-def default_path() -> Path:
-    """`roster.yaml` in the data folder (`TUTOR_HOME`)."""
-    return home() / "roster.yaml"
 
 
 def hash_password(password: str) -> str:
@@ -208,25 +203,14 @@ def load(path: Path, lang: Lang = "en") -> Roster:
         tree = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
-        line, problem = _yaml_problem(err, text)
-        raise ConfigError(f"{shown_path(path)}:{line}: {t('classroom.roster.yaml', lang, problem=problem)}") from None
+        problem = t("classroom.roster.yaml", lang, problem=shown(error_reason(err), 200))
+        raise ConfigError(f"{shown_path(path)}:{error_line(err, 1, text)}: {problem}") from None
     try:
         return Roster.model_validate(data or {})
     except ValidationError as err:
         loc, message = explain(err, lang)
-        where = _where(loc)
-        raise ConfigError(f"{shown_path(path)}:{_line(tree, loc)}: {where + ': ' if where else ''}{message}") from None
-
-
-def _yaml_problem(err: yaml.YAMLError, text: str) -> tuple[int, str]:
-    """The 1-based line of a YAML error and its problem on one line (a bad character has only a position)."""
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    if mark is not None:
-        line = mark.line + 1
-    else:
-        line = text.count("\n", 0, getattr(err, "position", 0)) + 1
-    problem = getattr(err, "problem", None) or (str(err).splitlines() or ["?"])[0]
-    return line, shown(problem, 200)
+        where, line = _where(loc), node_line(tree, loc, tree.start_mark.line + 1 if tree else 1)
+        raise ConfigError(f"{shown_path(path)}:{line}: {where + ': ' if where else ''}{message}") from None
 
 
 def explain(err: ValidationError, lang: Lang) -> tuple[tuple[str | int, ...], str]:
@@ -244,22 +228,6 @@ def explain(err: ValidationError, lang: Lang) -> tuple[tuple[str | int, ...], st
 def _where(loc: tuple[str | int, ...]) -> str:
     """('users', 2, 'keys', 0) -> 'users[2].keys[0]'."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
-
-
-def _line(node: yaml.Node | None, loc: tuple[str | int, ...]) -> int:
-    """The 1-based line of the YAML node at `loc`, or of its nearest existing parent."""
-    line = node.start_mark.line + 1 if node else 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
 
 
 def save(roster: Roster, path: Path, lang: Lang = "en") -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from tutor.errors import ConfigError, TutorError
 from tutor.i18n import LANGS, Lang, t
+from tutor.settings import Settings
 
 COMMANDS = {"class", "serve"}
 KEY_FILE_BYTES = 2**20  # an authorized_keys file of many keys; one public key line is under 3 KiB
@@ -58,19 +59,20 @@ def add_parsers(sub: Any) -> None:
         p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
 
 
-def run_command(args: argparse.Namespace, lang: Lang) -> int:
+def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     """Run `tutor class ...` or `tutor serve`; a TutorError reaches the caller (exit 2)."""
     if args.command == "serve":
-        return _serve(args, lang)
+        return _serve(args, settings, lang)
+    lessons = [Path(d) for d in args.lessons]
     if args.action is None:
         from tutor.ui.teacher import run_class_app
 
-        return run_class_app(lang, [Path(d) for d in args.lessons], args.roster)
+        return run_class_app(settings, lang, lessons, args.roster)
     if args.action == "export":
-        return _export(args.file, [Path(d) for d in args.lessons], args.roster, lang, args.excel)
+        return _export(args.file, settings, lessons, args.roster, lang, args.excel)
     from tutor.classroom import roster as rosters
 
-    path = args.roster or rosters.default_path()
+    path = args.roster or settings.roster
     roster = rosters.load(path, lang)
     if args.action == "list":
         return _list(roster, path, args.json, lang)
@@ -173,16 +175,15 @@ def _list(roster: Any, path: Path, as_json: bool, lang: Lang) -> int:
     return 0
 
 
-def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None, lang: Lang,
+def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], roster_path: Path | None, lang: Lang,
             excel: bool = False) -> int:
     """Every student of the store and of the roster (`roster_path`, default DATA/roster.yaml) as CSV."""
-    from tutor.classroom import roster as rosters
     from tutor.classroom.board import export_csv, roster_students
     from tutor.lessons import load_lessons
     from tutor.store import Store
 
-    students = roster_students(roster_path or rosters.default_path(), lang)
-    store, course = Store(), load_lessons(lessons_dirs)
+    students = roster_students(roster_path or settings.roster, lang)
+    store, course = Store(settings.store), load_lessons([*settings.lessons, *lessons_dirs])
     if file == "-":
         export_csv(store, course, sys.stdout, students, excel)
         return 0
@@ -195,14 +196,13 @@ def _export(file: str | None, lessons_dirs: list[Path], roster_path: Path | None
     return 0
 
 
-def _serve(args: argparse.Namespace, lang: Lang) -> int:
+def _serve(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     """Check the flags and the roster, then run the server until ctrl+c."""
     from pydantic import ValidationError
 
     from tutor.classroom import roster as rosters
     from tutor.config import shown
     from tutor.serve.options import ServeOptions
-    from tutor.store import home
 
     if not (args.public or _loopback(args.host)):
         raise ConfigError(t("classroom.serve.not_loopback", lang, host=shown(args.host)))
@@ -211,10 +211,10 @@ def _serve(args: argparse.Namespace, lang: Lang) -> int:
         values["idle_timeout"] = float(args.idle_timeout) * 60
     except ValueError:
         raise ConfigError(f"--idle-timeout {shown(args.idle_timeout)}: {_accepted('idle_timeout', lang)}") from None
-    roster = args.roster or rosters.default_path()
+    roster = args.roster or settings.roster
     try:
-        opts = ServeOptions(host=args.host, roster=roster, data=home(), lang=lang, lessons=tuple(args.lessons),
-                            **values)
+        opts = ServeOptions(host=args.host, roster=roster, data=settings.home, lang=lang,
+                            lessons=(*settings.lessons, *map(Path, args.lessons)), **values)
     except ValidationError as err:
         field = str(err.errors()[0]["loc"][0])
         typed = args.idle_timeout if field == "idle_timeout" else values[field]
@@ -223,7 +223,7 @@ def _serve(args: argparse.Namespace, lang: Lang) -> int:
         print(t("classroom.serve.empty_roster", lang, roster=roster), file=sys.stderr)
     from tutor.serve.server import serve
 
-    return serve(opts)
+    return serve(opts, settings)
 
 
 def _loopback(host: str) -> bool:
@@ -243,11 +243,12 @@ def _accepted(field: str, lang: Lang) -> str:
     """The accepted range of a `tutor serve` flag, in the flag's unit (minutes for --idle-timeout)."""
     from annotated_types import Ge, Gt, Le
 
+    from tutor.fmt import exact
     from tutor.serve.options import ServeOptions
 
     scale = 60 if field == "idle_timeout" else 1
     bound = {type(m): m for m in ServeOptions.model_fields[field].metadata}
-    lo = f"> {bound[Gt].gt / scale:g}" if Gt in bound else f"≥ {bound[Ge].ge / scale:g}"
-    hi = f"≤ {bound[Le].le / scale:g}"
+    lo = f"> {exact(bound[Gt].gt / scale)}" if Gt in bound else f"≥ {exact(bound[Ge].ge / scale)}"
+    hi = f"≤ {exact(bound[Le].le / scale)}"
     key = "config.range.int" if ServeOptions.model_fields[field].annotation is int else "config.range.number"
     return t(key, lang, lo=lo, hi=hi)

@@ -19,8 +19,9 @@ from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
 from tutor.files import shown_path
-from tutor.i18n import LANGS, Lang, default_lang, t
-from tutor.store import Store, StoredRun, student_id
+from tutor.i18n import LANGS, Lang, t
+from tutor.settings import Settings
+from tutor.store import Store, StoredRun
 
 
 class Parser(argparse.ArgumentParser):
@@ -95,26 +96,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    lang: Lang = args.lang or default_lang()
+    settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
+    lang: Lang = args.lang or settings.lang
     try:
         for folder in args.lessons:  # Path("") is the current folder: never scanned by mistake
             if not folder or not _is_folder(Path(folder)):
                 raise ConfigError(t("lessons.not_a_folder", lang, folder=shown_path(folder)))
         if args.command == "run":
-            return cmd_run(args, lang)
+            return cmd_run(args, settings, lang)
         if args.command == "ask":
-            return cmd_ask(args, lang)
+            return cmd_ask(args, settings, lang)
         if args.command == "lessons":
-            return cmd_lessons(args, lang)
+            return cmd_lessons(args, settings, lang)
         if args.command == "runs":
-            return cmd_runs(args, lang)
+            return cmd_runs(args, settings, lang)
         if args.command in TUNE_COMMANDS:
-            return run_command(args, lang)
+            return run_command(args, settings, lang)
         if args.command in classroom.COMMANDS:
-            return classroom.run_command(args, lang)
+            return classroom.run_command(args, settings, lang)
         from tutor.ui.app import run_app  # the app only when asked for: the CLI stays free of Textual
 
-        return run_app(args.lang, [Path(d) for d in args.lessons])
+        return run_app(settings, args.lang, [Path(d) for d in args.lessons])
     except TutorError as err:
         print(f"tutor: {err}", file=sys.stderr)
         return 2
@@ -125,26 +127,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as err:  # the last guard: one line, never a traceback, unless asked for
-        if os.environ.get("TUTOR_DEBUG"):
+        if settings.debug:
             raise
         print(f"tutor: {t('cli.internal', lang)}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
 
 
-def cmd_run(args: argparse.Namespace, lang: Lang) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.diagnose.verify import advise
     from tutor.engine.device import resolve
     from tutor.engine.training import train
     from tutor.report import RunPrinter
-    from tutor.store import Store, student_id
 
     cfg = config_from(args, lang)
     resolve(cfg.device, lang)
-    store = Store()
+    store = Store(settings.store)
     printer = None if args.json else RunPrinter(cfg, lang)
     stop = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
-    student = student_id()
+    student = settings.student_id
 
     def keep(run: Any, found: list) -> int:  # a fix the tutor tried before proposing it
         return store.add_run(student, run, [d.model_dump(mode="json") for d in found], by="tutor")
@@ -171,11 +172,10 @@ def run_json(result: Any, diagnoses: list[dict], run_id: int) -> dict:
     return {"id": run_id, **result.model_dump(mode="json"), "diagnoses": diagnoses}
 
 
-def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
+def cmd_ask(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.dialogue.tutor import Tutor
-    from tutor.store import Store, student_id
 
-    tutor = Tutor(Store(), student_id(), lang=getattr(args, "lang", None))
+    tutor = Tutor(Store(settings.store), settings.student_id, getattr(args, "lang", None), lessons=settings.lessons)
     reply = tutor.handle(" ".join(args.text), run=not args.no_run)
     if args.json:
         diagnoses = [d.model_dump(mode="json") for d in reply.diagnoses]
@@ -188,7 +188,7 @@ def cmd_ask(args: argparse.Namespace, lang: Lang) -> int:
     return 0
 
 
-def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
+def cmd_lessons(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.lessons import check, list_json, load_lessons, render
 
     if args.action == "check":
@@ -199,7 +199,7 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
             print(line, file=sys.stderr)
         print(t("lessons.checked", lang, folder=shown_path(args.target), errors=len(errors)))
         return 1 if errors else 0
-    course = load_lessons([Path(d) for d in args.lessons])
+    course = load_lessons([*settings.lessons, *map(Path, args.lessons)])
     for line in course.errors:
         print(line, file=sys.stderr)
     only = getattr(args, "lang", None)
@@ -225,13 +225,13 @@ def cmd_lessons(args: argparse.Namespace, lang: Lang) -> int:
     return 0
 
 
-def cmd_runs(args: argparse.Namespace, lang: Lang) -> int:
+def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     """`tutor runs [list|show ID|export]`: the student's own runs; a roster teacher's, anyone's."""
     from tutor.export import write_csv, write_jsonl
 
-    store, me = Store(), student_id()
+    store, me = Store(settings.store), settings.student_id
     whose = None if args.all else args.student or me
-    if whose != me and not _is_teacher(me, lang):
+    if whose != me and not _is_teacher(me, settings.roster, lang):
         raise TutorError(t("runs.not_teacher", lang, name=me))
     ids = [_run_id(text, lang) for text in args.ids]
     runs = [_own_run(store, run_id, whose, lang) for run_id in ids] or store.runs(whose, limit=-1)[::-1]  # -1: all
@@ -255,10 +255,10 @@ def cmd_runs(args: argparse.Namespace, lang: Lang) -> int:
     return 0
 
 
-def _is_teacher(name: str, lang: Lang) -> bool:
+def _is_teacher(name: str, roster_path: Path, lang: Lang) -> bool:
     from tutor.classroom import roster
 
-    user = roster.load(roster.default_path(), lang).user(name)
+    user = roster.load(roster_path, lang).user(name)
     return user is not None and user.role == "teacher"
 
 
@@ -304,11 +304,11 @@ def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
         print(t("runs.none", lang))
         return 0
     from tutor.config import ExperimentConfig
-    from tutor.report import fmt
+    from tutor.fmt import fixed
 
     for row in rows:  # two short lines a run, rather than a table too wide for 80 columns
         print(t("runs.line", lang, id=row["id"], student=row["student"], when=_when(row["created"]),
-                status=t(f"run.status.{row['status']}", lang), epochs=row["epochs"], acc=fmt(row["best_val_acc"], 2)))
+                status=t(f"run.status.{row['status']}", lang), epochs=row["epochs"], acc=fixed(row["best_val_acc"], 2)))
         print(f"  {describe(ExperimentConfig.model_validate(row['config']), lang)}")
     return 0
 

@@ -16,6 +16,7 @@ from typing import Any
 from tutor.config import shown
 from tutor.errors import ConfigError
 from tutor.i18n import LANGS, Lang, t
+from tutor.settings import Settings
 
 COMMANDS = ("sweep", "lr-find", "worker")
 
@@ -47,7 +48,7 @@ def add_parsers(sub: Any) -> None:
         p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
 
 
-def run_command(args: argparse.Namespace, lang: Lang) -> int:
+def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     """Run `tutor sweep`, `tutor worker` or `tutor lr-find`; a TutorError (bad spec, flag or storage)
     reaches the caller (exit 2)."""
     from tutor.cli.flags import config_from
@@ -56,15 +57,15 @@ def run_command(args: argparse.Namespace, lang: Lang) -> int:
         return _worker(args, lang)
     base = config_from(args, lang)
     if args.command == "sweep":
-        return _sweep(base, args, lang)
+        return _sweep(base, args, settings, lang)
     try:
         return _lr_find(base, args.json, lang)
     except KeyboardInterrupt:  # ~100 steps, nothing stored: Ctrl+C simply ends it
         return 130
 
 
-def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.store import Store, student_id
+def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
+    from tutor.store import Store
     from tutor.tune.report import SweepPrinter
     from tutor.tune.space import MAX_POINTS, parse_grid, parse_space
     from tutor.tune.sweep import sweep
@@ -81,7 +82,8 @@ def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
 
     with _stopping() as stop:  # Ctrl+C or SIGTERM: finish cleanly, keeping the trials already done
         result = sweep(space, method, n, budget=budget, should_stop=stop.is_set, on_trial=printer and printer.trial,
-                       store=Store(), student=student_id(), storage=args.storage, study=args.study, on_join=joined)
+                       store=Store(settings.store), student=settings.student_id, storage=args.storage,
+                       study=args.study, on_join=joined)
     if printer:
         printer.summary(result)
     else:
@@ -90,7 +92,7 @@ def _sweep(base: Any, args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _worker(args: argparse.Namespace, lang: Lang) -> int:
-    from tutor.tune.report import value
+    from tutor.fmt import value
     from tutor.tune.study import finished, join, work
 
     shared = join(args.storage, args.study, lang)
@@ -137,8 +139,9 @@ def _stopping() -> Iterator[_Stop]:
 
 
 def _lr_find(base: Any, as_json: bool, lang: Lang) -> int:
-    from tutor.tune.lrfind import explain, lr_find
+    from tutor.tune.lrfind import lr_find
     from tutor.tune.report import print_lrfind
+    from tutor.tune.results import explain
 
     result = lr_find(base)
     if as_json:

@@ -7,8 +7,9 @@ from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import signals
-from tutor.diagnose.explain import explain, num, pct
+from tutor.diagnose.explain import explain
 from tutor.engine import RunResult
+from tutor.fmt import num, pct
 from tutor.i18n import Lang, catalogue, t
 
 SAME_WITHIN = 0.02  # relative change in a loss that counts as "about the same"
@@ -136,7 +137,7 @@ def _cause(changes: dict[str, list[Any]], lang: Lang) -> str:
 
 def _value(field: str, v: Any, lang: Lang) -> str:
     """A setting's value as a student reads it (activations by name, 'leaky ReLU')."""
-    return t(f"diagnose.activation.{v}", lang) if field == "activation" else _shown(v)
+    return t(f"diagnose.activation.{v}", lang) if field == "activation" else num(v)
 
 
 def _status(status: str, epoch: int | None, lang: Lang) -> str:
@@ -147,9 +148,3 @@ def _verdict(a: float | None, b: float | None, lang: Lang) -> str:
     if a is None or b is None or abs(b - a) <= SAME_WITHIN * max(abs(a), 1e-12):
         return t("diagnose.compare.verdict.same", lang)
     return t(f"diagnose.compare.verdict.{'better' if b < a else 'worse'}", lang)
-
-
-def _shown(v: Any) -> str:
-    if isinstance(v, list):
-        return ",".join(map(str, v)) or "—"
-    return num(v) if isinstance(v, float) else str(v)

@@ -11,6 +11,7 @@ from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, Suggestion, 
 from tutor.diagnose.signals import Signals, signals_of
 from tutor.engine import RunResult
 from tutor.errors import ConfigError
+from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
 
 
@@ -72,9 +73,8 @@ def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: str | N
     values = {**view(s, lang), **proposed(suggestion, s, lang)}
     body = t(f"diagnose.{rule.message}", lang, **values)
     if advice is None:
-        advice = (
-            t("diagnose.advice.untested", lang, action=values["action"]) if suggestion and rule is not HEALTHY else ""
-        )
+        advice = (t("diagnose.advice.untested", lang, action=values["action"])
+                  if suggestion and rule is not HEALTHY else "")
     return Diagnosis(code=rule.code, confidence=rule.confidence_for(s), evidence=evidence,
                      message=f"{body} {advice}".strip(), suggestion=suggestion, verified=verified)
 
@@ -86,7 +86,7 @@ def fixes(rule: Rule, s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
 
 def view(s: Signals, lang: Lang) -> dict[str, str]:
     """Every signal as text for a message, plus the derived numbers the messages quote."""
-    out = {k: pct(v) if k.endswith("_acc") else _shown(v) for k, v in s.model_dump().items()}
+    out = {k: pct(v) if k.endswith("_acc") else num(v) for k, v in s.model_dump().items()}
     ratio_first, ratio_early = s.update_ratio_first or 0, s.update_ratio_early or 0
     out.update(
         reason=t(f"diagnose.reason.{s.diverged_reason or 'nan'}", lang),
@@ -103,20 +103,12 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
         recent_drop_nats=num((s.recent_drop or 0) * s.chance_loss),
         noise_times=num(math.sqrt(th.USUAL_BATCH / s.batch_size)),
         usual_batch=str(th.USUAL_BATCH),
-        margin=t(
-            f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}",
-            lang,
-            points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc))),
-        ),
-        edge=t(
-            f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}", lang
-        ),
-        pace=t(
-            f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}",
-            lang,
-            epoch=s.near_best_epoch or s.epochs_run,
-            epochs=s.epochs_run,
-        ),
+        margin=t(f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}", lang,
+                 points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc)))),
+        edge=t(f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}",
+               lang),
+        pace=t(f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}", lang,
+               epoch=s.near_best_epoch or s.epochs_run, epochs=s.epochs_run),
         usual_steps=str(math.ceil(s.n_train / min(th.USUAL_BATCH, s.n_train))),
     )
     return out
@@ -154,36 +146,6 @@ def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> bool:
         return cfg.changed(**suggestion) != cfg
     except ConfigError:
         return False
-
-
-def num(x: float | int | None) -> str:
-    """A number as a student reads it: three significant digits, powers of ten when tiny or huge."""
-    if x is None:
-        return "—"
-    if isinstance(x, int):
-        return str(x)
-    if not math.isfinite(x):
-        return "∞" if x > 0 else "-∞"
-    if x == 0:
-        return "0"
-    if abs(x) >= 1e5 or abs(x) < 1e-3:
-        mantissa, exponent = f"{x:.1e}".split("e")
-        return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
-    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def pct(x: float | None) -> str:
-    """A share as a percentage, one decimal unless whole: 0.627 -> 62.7%, 0.5 -> 50%."""
-    if x is None:
-        return "—"
-    text = f"{100 * x:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
-
-
-def _shown(v: Any) -> str:
-    if isinstance(v, (tuple, list)):
-        return ",".join(map(str, v))
-    return num(v) if isinstance(v, (int, float)) or v is None else str(v)
 
 
 def _rounded(v: Any) -> Any:

@@ -6,13 +6,24 @@ the object and in the store, so the CLI, the app and every SSH session each hold
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from tutor.classroom.exercise import current_exercise, leaderboard
-from tutor.config import MAX_LAYERS, ExperimentConfig, accepted, argument, flag, make_config
+from tutor.config import (
+    DEFAULT_WIDTH,
+    MAX_LAYERS,
+    SHAPE_FIELDS,
+    ExperimentConfig,
+    accepted,
+    argument,
+    flag,
+    make_config,
+    shaped,
+)
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.diagnose.explain import action
 from tutor.diagnose.verify import advise
@@ -21,6 +32,7 @@ from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
+from tutor.fmt import pct, rate
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Shown, StepFlow
@@ -29,7 +41,6 @@ from tutor.store import DIALOGUE_STATE, Store
 
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
-DEFAULT_WIDTH = 32
 
 
 class Reply(BaseModel):
@@ -47,9 +58,11 @@ class Reply(BaseModel):
 
 
 class Tutor:
-    """One student's conversation. Cheap to create: its state comes from the store."""
+    """One student's conversation. Cheap to create: its state comes from the store, and `course` None is
+    loaded (the built-in lessons, then those of the folders `lessons`) only when first needed."""
 
-    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None) -> None:
+    def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None,
+                 lessons: Sequence[Path] = ()) -> None:
         self.store, self.student, self.fixed_lang = store, student, lang
         saved = store.get_state(student, DIALOGUE_STATE, {})
         self.config = ExperimentConfig(**saved.get("config", {}))
@@ -61,14 +74,14 @@ class Tutor:
         self.last_text: str = saved.get("last_text", "")
         self.last_fields: list[str] = saved.get("last_fields", [])
         self.lang: Lang = lang or saved.get("lang", "es")
-        self._course = course
+        self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
         self._stored_flow: dict[str, Any] = saved.get("flow", {})
 
     @property
     def course(self) -> Course:
         if self._course is None:
-            self._course = load_lessons()
+            self._course = load_lessons(self._lessons)
         return self._course
 
     def save(self) -> None:
@@ -171,7 +184,7 @@ class Tutor:
         exercise = current_exercise(self.store)
         if exercise is None:
             return cfg
-        named = {"hidden" if f in ("width", "layers") else f for f in intent.changes}
+        named = {"hidden" if f in SHAPE_FIELDS else f for f in intent.changes}
         for field in exercise.broken(cfg.model_dump(mode="json")):
             if field in named:
                 raise ConfigError(t("teacher.exercise.locked", self.lang, field=field_name(field, self.lang),
@@ -320,10 +333,10 @@ class Tutor:
         if result.best is None:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
-        ranked = ", ".join(f"{k} {v:.0%}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
+        ranked = ", ".join(f"{k} {pct(v)}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials),
                    seconds=f"{result.seconds:.1f}", params=shown(best.params), loss=f"{best.val_loss:.3f}",
-                   acc=f"{(best.val_acc or 0):.0%}")]
+                   acc=pct(best.val_acc or 0))]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
@@ -335,15 +348,15 @@ class Tutor:
         return Reply(text="\n\n".join(parts), intent=intent, lang=self.lang, suggestion=suggestion or None)
 
     def _on_lr_find(self, intent: Intent, *_) -> Reply:
-        from tutor.tune.lrfind import explain as explain_lr_find
         from tutor.tune.lrfind import lr_find
+        from tutor.tune.results import explain as explain_lr_find
 
         result = lr_find(self._locked(self.config))
         s = result.suggestions
-        head = t("dialogue.search.lr_find", self.lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
-                 min_div_10=f"{s.min_div_10:.2g}")
+        head = t("dialogue.search.lr_find", self.lang, valley=rate(s.valley), steepest=rate(s.steepest),
+                 min_div_10=rate(s.min_div_10))
         text = "\n\n".join([head, *explain_lr_find(result, self.lang)])
-        return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(f"{s.valley:.2g}")})
+        return Reply(text=text, intent=intent, lang=self.lang, suggestion={"lr": float(rate(s.valley))})
 
     # -- the lesson: the student's place, the question open, answers graded, moving on ----------
 
@@ -526,9 +539,6 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
         raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
 
 
-SHAPE_FIELDS = ("hidden", "width", "layers")
-
-
 def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str, value: Any) -> Any:
     """The new value of `field` (of `hidden` for the shapes); TypeError or ValueError when `op`
     cannot apply to it ("double the activation", "add tanh")."""
@@ -539,8 +549,7 @@ def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str,
         depth = _whole(combine(op, len(widths), _number(value)))
         if not 0 <= depth <= MAX_LAYERS:
             raise ValueError(depth)
-        widths = widths or (DEFAULT_WIDTH,)
-        return tuple(widths[min(i, len(widths) - 1)] for i in range(depth))
+        return shaped(widths, depth)
     if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
         return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
     current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
@@ -611,7 +620,7 @@ def field_name(field: str, lang: Lang) -> str:
 
 def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
     """'un learning rate de 10 y un batch de 16': the new values of the fields the student changed."""
-    fields = ["hidden" if f in ("width", "layers") else f for f in intent.changes]
+    fields = ["hidden" if f in SHAPE_FIELDS else f for f in intent.changes]
     return action({f: getattr(cfg, f) for f in dict.fromkeys(fields)}, lang) or t("dialogue.same_config", lang)
 
 

@@ -22,6 +22,7 @@ from tutor.config import ExperimentConfig, argument
 from tutor.errors import TutorError
 from tutor.lessons import Course, Experiment, Predict, Sweep, WhatIf, load_lessons
 from tutor.lessons.model import teaching_order
+from tutor.settings import Settings
 
 Batch = list[ExperimentConfig]  # configs trained together as one model (padded to a power of two): one shape
 # fields that leave a network's shape as it is: a captured step takes them as data
@@ -103,15 +104,16 @@ class Warmup:
     """The child process capturing a course's shapes: `progress()` yields (done, total) as each ends."""
 
     @classmethod
-    def start(cls, lessons: Sequence[Path] = ()) -> "Warmup | None":
-        """A warm-up of the built-in lessons and `lessons`, unless `TUTOR_WARMUP=0` (test suites start many apps)."""
-        return None if os.environ.get("TUTOR_WARMUP") == "0" else cls(lessons)
+    def start(cls, settings: Settings, lessons: Sequence[Path] = ()) -> "Warmup | None":
+        """A warm-up of the built-in lessons, the settings' and `lessons`, unless the settings say none
+        (`TUTOR_WARMUP=0`: test suites start many apps)."""
+        return cls(settings, [*settings.lessons, *lessons]) if settings.warmup else None
 
-    def __init__(self, lessons: Sequence[Path] = ()) -> None:
+    def __init__(self, settings: Settings, lessons: Sequence[Path] = ()) -> None:
         self.done, self.total = 0, None
         self._child = subprocess.Popen(
             [sys.executable, "-m", __name__, *map(str, lessons)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+            stderr=subprocess.DEVNULL, text=True, start_new_session=True, env={**os.environ, **settings.env()})
 
     def progress(self) -> Iterator[tuple[int, int]]:
         """(shapes done, shapes in all) after each one, until the child ends (finished or cancelled)."""

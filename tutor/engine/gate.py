@@ -23,11 +23,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 from tinygrad import helpers as tinygrad_helpers
 
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
+from tutor.settings import Settings
 
 TRAINING_LOCK = threading.Lock()  # tinygrad keeps global state: one training at a time per process
 POLL_SECONDS = 0.1
@@ -55,7 +57,7 @@ class QueueFull(TutorError):
 @contextmanager
 def turn(should_stop: Callable[[], bool] = lambda: False) -> Iterator[bool]:
     """Hold the training slot; yields False if `should_stop` said stop while waiting in the queue."""
-    path = os.environ.get("TUTOR_QUEUE")
+    path = Settings.from_env().queue
     with _class_slot(path, should_stop) if path else nullcontext(True) as granted, TRAINING_LOCK:
         _share_kernel_cache()
         yield granted
@@ -82,7 +84,7 @@ class _SharedConnection(sqlite3.Connection):
 
 
 @contextmanager
-def _class_slot(path: str, should_stop: Callable[[], bool]) -> Iterator[bool]:
+def _class_slot(path: Path, should_stop: Callable[[], bool]) -> Iterator[bool]:
     # On Linux a priority is a thread's own: this one goes TRAINING_NICE below the process's main thread,
     # never up (which only root may do), so a thread that trains again keeps its level.
     thread, base = threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, os.getpid())
@@ -90,7 +92,7 @@ def _class_slot(path: str, should_stop: Callable[[], bool]) -> Iterator[bool]:
     os.setpriority(os.PRIO_PROCESS, thread, nice)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        sock.connect(path)
+        sock.connect(str(path))
     except OSError as err:  # the server is gone: training alone beats not training
         log.warning("class queue %s unreachable (%s); training without it", path, err)
         sock.close()

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
-import platformdirs
 from tinygrad import TinyJit
 
 from tutor.errors import TutorError
 from tutor.files import write_atomically
+from tutor.settings import Settings
 
 _loaded: dict[str, TinyJit] = {}
 # what a captured step computes depends on this code too: a change to it invalidates the cache
@@ -29,8 +29,8 @@ _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
 
 
 def cache_dir() -> Path:
-    """`TUTOR_CACHE`, else the user's cache directory."""
-    return Path(os.environ.get("TUTOR_CACHE") or platformdirs.user_cache_dir("tutor")) / "jit"
+    """`jit` in the cache folder (`TUTOR_CACHE`, else the user's cache directory)."""
+    return Settings.from_env().cache / "jit"
 
 
 def key_of(*parts: object) -> str:

@@ -8,8 +8,6 @@ gives "1 época", "0 épocas", "3 épocas" (one form for exactly 1, the other fo
 as in Spanish and English).
 """
 
-import locale
-import os
 import string
 import tomllib
 from functools import cache
@@ -62,12 +60,3 @@ _PLURALS = _Plurals()
 def t(key: str, lang: Lang = "es", **values: object) -> str:
     """The message `key` in `lang`, with `{placeholders}` (and plural forms) filled from `values`."""
     return _PLURALS.format(catalogue(lang)[key], **values)
-
-
-def default_lang() -> Lang:
-    """The language of the user's locale (`TUTOR_LANG`, then `LANG`/`LC_ALL`); Spanish unless English."""
-    env = os.environ
-    for value in (env.get("TUTOR_LANG"), env.get("LC_ALL"), env.get("LANG"), locale.getlocale()[0]):
-        if value:
-            return "en" if value.lower().startswith("en") else "es"
-    return "es"

@@ -23,11 +23,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from tutor.config import CONFIG_FIELDS
 from tutor.errors import printable
 from tutor.files import Unreadable, read_text, shown_path
 from tutor.i18n import LANGS, Lang
 from tutor.lessons.model import (
-    CONFIG_FIELDS,
     TOPICS,
     Answer,
     Block,
@@ -44,10 +44,10 @@ from tutor.lessons.model import (
     Sweep,
     WhatIf,
 )
-from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, parse, yaml_line, yaml_reason
+from tutor.lessons.parse import Document, Fence, Problem, Section, load_yaml, parse
+from tutor.yamlerrors import error_line, error_reason, node_line
 
 BUILTIN = Path(__file__).parent
-ENV_VAR = "TUTOR_LESSONS"
 MAX_BYTES = 64 * 2**20  # a lesson file larger than this is a mistake
 MODELS: dict[str, type[BaseModel]] = {
     "experiment": Experiment, "predict": Predict, "quiz": Quiz, "whatif": WhatIf, "sweep": Sweep,
@@ -83,9 +83,8 @@ class Draft:
 
 
 def search_path(dirs: Iterable[Path] = ()) -> list[Path]:
-    """Where lessons come from: the built-in folder, each folder of $TUTOR_LESSONS, then `dirs`."""
-    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    return [BUILTIN, *env, *dirs]
+    """Where lessons come from: the built-in folder, then `dirs` (the settings' lessons, then --lessons)."""
+    return [BUILTIN, *dirs]
 
 
 def load_lessons(dirs: Iterable[Path] = (), *, search: bool = True) -> Course:
@@ -206,7 +205,7 @@ class _Reader:
         """The line of a front matter key (the last document that has it), else 1."""
         for node in reversed(self.meta_nodes):
             if loc and any(isinstance(k, yaml.ScalarNode) and k.value == str(loc[0]) for k, _ in node.value):
-                return locate(node, loc, 1)
+                return node_line(node, loc, 1)
         return 1
 
     def read(self, text: str) -> Draft:
@@ -300,11 +299,11 @@ class _Reader:
         if ref is None or isinstance(ref, str):
             if ref is None and len(own) != 1:
                 why = "no experiment in this step" if not own else f"{len(own)} experiments in this step"
-                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                self.note(True, node_line(self.node(fence), ("experiment",), fence.line),
                           f"predict block: {why}; name one with experiment: or write it inline")
                 return None
             if ref is not None and ref not in named:
-                self.note(True, locate(self.node(fence), ("experiment",), fence.line),
+                self.note(True, node_line(self.node(fence), ("experiment",), fence.line),
                           f"predict block: no experiment named '{ref}' in this lesson")
                 return None
             target = own[0] if ref is None else named[ref]
@@ -321,7 +320,7 @@ class _Reader:
         try:
             data = fence.yaml()
         except yaml.YAMLError as err:
-            self.note(True, yaml_line(err, fence.line), f"bad YAML in {fence.kind} block: {yaml_reason(err)}")
+            self.note(True, error_line(err, fence.line), f"bad YAML in {fence.kind} block: {error_reason(err)}")
             return None
         if fence.kind == "whatif":
             if isinstance(data, list):
@@ -341,7 +340,7 @@ class _Reader:
         except ValidationError as err:
             node = self.node(fence)
             for e in err.errors():
-                self.note(True, locate(node, e["loc"], fence.line), f"{fence.kind} block: {describe(e)}")
+                self.note(True, node_line(node, e["loc"], fence.line), f"{fence.kind} block: {describe(e)}")
             return None
 
     @staticmethod
@@ -361,24 +360,6 @@ def _item(part: str | Fence, blocks: dict[int, Block | None]) -> Prose | Block |
     if isinstance(part, Fence) and part.line in blocks:
         return blocks[part.line]
     return _prose(part)
-
-
-def locate(node: yaml.Node | None, loc: Iterable[Any], default: int) -> int:
-    """The 1-based line of the key or item that a validation error's location points at.
-
-    Location parts with no counterpart in the YAML (a model's inner names) are skipped.
-    """
-    line = default
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            pairs = (p for p in reversed(node.value) if isinstance(p[0], yaml.ScalarNode) and p[0].value == str(key))
-            pair = next(pairs, None)
-            if pair:
-                node, line = pair[1], pair[0].start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line + 1
-    return line
 
 
 def describe(e: ErrorDetails) -> str:

@@ -7,18 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from tutor.config import MAX_LAYERS, MAX_WIDTH, ExperimentConfig
+from tutor.config import SEARCHABLE, SHAPES, ExperimentConfig
 from tutor.diagnose.rules import Code
 from tutor.errors import ConfigError
 from tutor.i18n import Lang
 
 Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
 TOPICS: tuple[str, ...] = Topic.__args__
-CONFIG_FIELDS: tuple[str, ...] = tuple(ExperimentConfig.model_fields)
-# What a sweep may vary, as `tutor sweep` does: the config's fields but the device, plus two shapes
-# (width: units of every hidden layer; layers: how many hidden layers).
-SHAPES = {"width": (1, MAX_WIDTH), "layers": (0, MAX_LAYERS)}
-SEARCHABLE: tuple[str, ...] = tuple(f for f in CONFIG_FIELDS if f != "device")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from tutor.yamlerrors import error_line, error_reason
+
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 H1 = re.compile(r"^ {0,3}# +(.+?)(?: +#+)? *$")
 H2 = re.compile(r"^ {0,3}## +(.+?)(?: +#+)? *$")
@@ -118,7 +120,7 @@ def front_matter(lines: list[str]) -> tuple[dict[str, Any], list[str], int]:
         except yaml.YAMLError as err:
             if texts:
                 return meta, texts, start
-            raise Problem(yaml_line(err, start + 1), f"bad YAML in front matter: {yaml_reason(err)}") from None
+            raise Problem(error_line(err, start + 1), f"bad YAML in front matter: {error_reason(err)}") from None
         if not isinstance(data, dict) and not (data is None and not texts):
             if texts:
                 return meta, texts, start
@@ -158,18 +160,3 @@ def load_yaml(text: str, line: int, compose: bool = False) -> Any:
 
 
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def yaml_line(err: yaml.YAMLError, default: int) -> int:
-    """The 1-based line a YAML error points at."""
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    return mark.line + 1 if mark is not None else default
-
-
-def yaml_reason(err: yaml.YAMLError) -> str:
-    """A YAML error's cause in one line, with where the construct it broke began."""
-    reason = " ".join(str(getattr(err, "problem", None) or err).split())
-    context, mark = getattr(err, "context", None), getattr(err, "context_mark", None)
-    if context and mark is not None and getattr(err, "problem_mark", None) is not None:
-        reason += f" ({context} at line {mark.line + 1})"
-    return reason

@@ -20,4 +20,4 @@ class ServeOptions(BaseModel):
     slots: int = Field(ge=1, le=1024, description="Trainings running at once across the class.")
     max_queued: int = Field(ge=1, le=100, description="Trainings one student may have waiting or running.")
     lang: Lang = Field(description="Language of the server's own messages.")
-    lessons: tuple[Path, ...] = Field((), description="Folders of the teacher's own lessons, for every session.")
+    lessons: tuple[Path, ...] = Field((), description="Folders of extra lessons, for every session.")

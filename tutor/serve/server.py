@@ -11,10 +11,12 @@ who is connected, for the teacher's view.
 """
 
 import asyncio
+import contextlib
 import fcntl
 import io
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pty
 import shutil
@@ -23,6 +25,7 @@ import struct
 import tempfile
 import termios
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncssh
@@ -35,6 +38,7 @@ from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.serve import session
 from tutor.serve.options import ServeOptions
+from tutor.settings import Settings
 from tutor.store import Store
 
 log = logging.getLogger("tutor.serve")
@@ -47,9 +51,11 @@ EXPORTS = {"export": False, "export --excel": True}  # the commands a teacher ma
 class Classroom:
     """The server's state: roster, store, queue, throttle and the live sessions."""
 
-    def __init__(self, opts: ServeOptions) -> None:
+    def __init__(self, opts: ServeOptions, settings: Settings) -> None:
         self.opts = opts
-        self.store = Store(opts.data / "tutor.db")
+        # what every session runs with: the server's data folder and lessons, the class queue (set by `start`)
+        self.settings = settings.model_copy(update={"home": opts.data, "lessons": opts.lessons, "student": None})
+        self.store = Store(self.settings.store)
         self.throttle = Throttle()  # password guesses: per address, or per address and login once it succeeded
         self.unauthenticated: Counter[str] = Counter()  # connections not logged in yet, by address
         self.sessions: dict[int, Terminal] = {}  # by child pid
@@ -80,7 +86,7 @@ class Classroom:
         from tutor.lessons import load_lessons
 
         out = io.StringIO()
-        export_csv(Store(self.opts.data / "tutor.db"), load_lessons(), out, self.roster().students(), excel)
+        export_csv(Store(self.settings.store), load_lessons(self.opts.lessons), out, self.roster().students(), excel)
         return out.getvalue()
 
     def owner(self, pid: int) -> str | None:
@@ -97,12 +103,13 @@ class Classroom:
         self.folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
         queue_path = self.folder / "queue.sock"
         self.queue_server = await asyncio.start_unix_server(self.queue.handle, path=queue_path)
-        lessons = [*filter(None, os.environ.get("TUTOR_LESSONS", "").split(os.pathsep)), *map(str, self.opts.lessons)]
-        os.environ.update(TUTOR_HOME=str(self.opts.data), TUTOR_QUEUE=str(queue_path), TEXTUAL_FPS=FPS,
-                          TUTOR_LESSONS=os.pathsep.join(lessons))  # the fork server's environment is the sessions'
         self.children.set_forkserver_preload(session.WARM)
+        # the fork server starts with the sessions' settings but the queue (its warm-up trains outside it)
+        with _environment({**self.settings.env(), "TEXTUAL_FPS": FPS}):
+            multiprocessing.forkserver.ensure_running()
+        self.settings = self.settings.model_copy(update={"queue": queue_path})  # what each session is given
         await asyncio.get_running_loop().run_in_executor(None, self.warm_up)
-        self.warmup = Warmup.start()  # the course's other shapes, captured while the class starts (TUTOR_LESSONS)
+        self.warmup = Warmup.start(self.settings.model_copy(update={"queue": None}))  # the course's shapes, unqueued
         if self.warmup is not None:
             asyncio.get_running_loop().run_in_executor(None, self.follow_warmup, self.warmup)
         self.key = host_key(self.opts.data)
@@ -289,7 +296,7 @@ class Terminal(asyncssh.SSHServerSession):
         students = roster.students() if teacher else None
         self.child = self.room.children.Process(target=session.main, name=f"tutor:{self.user}",
                                                 args=(self.user, os.ttyname(self.slave), self.term, self.room.opts.lang,
-                                                      students))
+                                                      students, self.room.settings))
         self.child.start()
         self.room.sessions[self.child.pid] = self
         # the class view lists who is connected: students, not the teachers watching
@@ -393,16 +400,31 @@ def host_key(data: Path) -> asyncssh.SSHKey:
     return asyncssh.read_private_key(path)
 
 
-def serve(opts: ServeOptions) -> int:
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """This process's environment with `values` for the span of the block, then as it was."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+def serve(opts: ServeOptions, settings: Settings) -> int:
     """Run the server until interrupted (ctrl+c or SIGTERM); sessions end as if their terminals closed."""
     opts.data.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s",
                         handlers=[logging.StreamHandler(), logging.FileHandler(opts.data / "serve.log")])
-    return asyncio.run(_serve(opts))
+    return asyncio.run(_serve(opts, settings))
 
 
-async def _serve(opts: ServeOptions) -> int:
-    room = Classroom(opts)
+async def _serve(opts: ServeOptions, settings: Settings) -> int:
+    room = Classroom(opts, settings)
     acceptor = await room.start()
     print(t("serve.listening", opts.lang, host=opts.host, port=opts.port, users=len(room.roster().users),
             slots=opts.slots, data=opts.data, fingerprint=room.key.get_fingerprint()), flush=True)

@@ -13,7 +13,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
-from tutor.store import Store, home
+from tutor.settings import Settings
+from tutor.store import Store
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -26,16 +27,18 @@ QUIT_DEADLINE = 0.5  # seconds from the app's end to the process's: a network be
 log = logging.getLogger("tutor.session")
 
 
-def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None) -> None:
+def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None, settings: Settings) -> None:
     """Run `student`'s app on the terminal at path `tty`; for a teacher (`roster`: the class's
-    students), the class view in `lang`."""
+    students), the class view in `lang`. `settings`: the server's, for every session."""
     _attach(tty)
     os.nice(SESSION_NICE)
-    os.environ.update(TERM=term, TUTOR_STUDENT=student)
-    logging.basicConfig(filename=home() / "serve.log", level=logging.INFO,
+    settings = settings.model_copy(update={"student": student})
+    os.environ.update(TERM=term, **settings.env())  # this process's own: the engine finds the class queue there
+    logging.basicConfig(filename=settings.home / "serve.log", level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
     try:
-        app = _student_app(student) if roster is None else _teacher_app(lang, roster)
+        store = Store(settings.store)
+        app = _student_app(store, student) if roster is None else _teacher_app(store, lang, roster)
         signal.signal(signal.SIGHUP, lambda *_: _hang_up(app))
         app.run(loop=asyncio.new_event_loop())  # unlike asyncio.run's, its end does not wait for worker threads
         code = app.return_code or 0
@@ -71,18 +74,18 @@ def ready() -> None:
     """A session that does nothing: forking it proves the fork server has warmed up."""
 
 
-def _student_app(student: str) -> "App":
+def _student_app(store: Store, student: str) -> "App":
     from tutor.serve.warm import COURSE
     from tutor.ui.app import TutorApp
 
-    return TutorApp(Store(), student, course=COURSE, remote=True)
+    return TutorApp(store, student, course=COURSE, remote=True)
 
 
-def _teacher_app(lang: str, roster: list[str]) -> "App":
+def _teacher_app(store: Store, lang: str, roster: list[str]) -> "App":
     from tutor.serve.warm import COURSE
     from tutor.ui.teacher import ClassApp
 
-    return ClassApp(Store(), lang, COURSE, roster)
+    return ClassApp(store, lang, COURSE, roster)
 
 
 def _attach(tty: str) -> None:

@@ -14,7 +14,6 @@ through the class queue, instead of one pool per session crowding the server.
 
 import asyncio
 import gc
-import os
 import tempfile
 from pathlib import Path
 
@@ -23,21 +22,18 @@ from tutor.config import make_config
 from tutor.engine.device import resolve
 from tutor.engine.training import train
 from tutor.lessons import load_lessons
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.app import TutorApp
 
-COURSE = load_lessons()
+COURSE = load_lessons(Settings.from_env().lessons)  # the server's lessons: it starts this process with them
 
 
 def _warm_engine() -> None:
-    """Resolve the default device and train the default network once, outside the class queue."""
-    queue = os.environ.pop("TUTOR_QUEUE", None)
-    try:
-        resolve("auto")
-        train(make_config({"epochs": 1}, "en"))
-    finally:
-        if queue is not None:
-            os.environ["TUTOR_QUEUE"] = queue
+    """Resolve the default device and train the default network once (outside the class queue: only the
+    sessions are given it)."""
+    resolve("auto")
+    train(make_config({"epochs": 1}, "en"))
 
 
 def _warm_app() -> None:

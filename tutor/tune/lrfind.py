@@ -12,7 +12,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel
 from tinygrad import Tensor, dtypes
 from tinygrad.dtype import DType
 
@@ -23,34 +22,12 @@ from tutor.engine.device import resolve
 from tutor.engine.gate import turn
 from tutor.engine.model import cross_entropy, forward, layout_of, views
 from tutor.engine.optim import family, hyperparameters, update
-from tutor.i18n import Lang, t
+from tutor.tune.results import END, START, LRFind, Suggestions
 
-START, END, STEPS = 1e-7, 10.0, 100
+STEPS = 100
 BETA = 0.98  # smoothing of the loss, as in fastai
 DIVERGE = 4.0  # stop when the smoothed loss exceeds this many times its best
-SAFE_MARGIN = (5.0, 10.0)  # the playbook: the loss should blow up only 5-10x above the chosen lr
 SOURCE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]  # a new step function, a new capture
-
-
-class Suggestions(BaseModel):
-    valley: float
-    steepest: float
-    min_div_10: float
-
-
-class LRFind(BaseModel):
-    """The curve (learning rates and smoothed losses) and what it suggests."""
-
-    config: ExperimentConfig
-    lrs: list[float]
-    losses: list[float]
-    suggestions: Suggestions
-    blowup_lr: float | None  # where the smoothed loss passed 4x its best; None if it never did
-
-    @property
-    def margin(self) -> float | None:
-        """How far above the valley suggestion the loss blew up."""
-        return self.blowup_lr / self.suggestions.valley if self.blowup_lr else None
 
 
 def lr_find(cfg: ExperimentConfig, steps: int = STEPS) -> LRFind:
@@ -142,18 +119,3 @@ def _valley(losses: np.ndarray) -> int:
 
 def _round(x: float, digits: int = 3) -> float:
     return float(f"{x:.{digits}g}")
-
-
-def explain(result: LRFind, lang: Lang) -> list[str]:
-    """Why the three suggestions differ, which to pick, and the playbook's stability check."""
-    s = result.suggestions
-    lines = [t("tune.lrfind.why", lang, valley=f"{s.valley:.2g}", steepest=f"{s.steepest:.2g}",
-               min_div_10=f"{s.min_div_10:.2g}")]
-    margin = result.margin
-    if margin is None:
-        lines.append(t("tune.lrfind.no_blowup", lang, end=f"{result.lrs[-1]:.2g}"))
-    else:
-        verdict = "unstable" if margin < SAFE_MARGIN[0] else "tight" if margin < SAFE_MARGIN[1] else "stable"
-        lines.append(t(f"tune.lrfind.{verdict}", lang, blowup=f"{result.blowup_lr:.2g}", margin=f"{margin:.0f}",
-                       valley=f"{s.valley:.2g}", safe=f"{result.blowup_lr / SAFE_MARGIN[1]:.2g}"))
-    return lines

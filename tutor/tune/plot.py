@@ -3,7 +3,7 @@
 import math
 from collections.abc import Sequence
 
-from tutor.report import fmt
+from tutor.fmt import fixed, value
 
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # bit of the dot at (row, column) of a cell
 LABEL = 8  # width of the y-axis labels
@@ -46,13 +46,13 @@ def scatter(
         cells[r // 4][c // 2] |= DOTS[r % 4][c % 2]
     lines = []
     for i, row in enumerate(cells):
-        label = fmt(y_hi) if i == 0 else fmt(y_lo) if i == height - 1 else ""
+        label = fixed(y_hi) if i == 0 else fixed(y_lo) if i == height - 1 else ""
         lines.append(f"{label:>{LABEL}} ┤" + "".join(chr(0x2800 + bits) if bits else " " for bits in row).rstrip())
     lines.append(" " * LABEL + " └" + "─" * width)
     if marks:
         lines.append(_under([(to_col(x) // 2, letter) for x, letter in marks], width))
     shown = categories or ticks or x_range
-    lines.append(_under([(to_col(x) // 2, _number(x)) for x in shown], width))
+    lines.append(_under([(to_col(x) // 2, value(x)) for x in shown], width))
     return lines
 
 
@@ -66,7 +66,3 @@ def _under(labels: Sequence[tuple[int, str]], width: int) -> str:
         line[start : start + len(text)] = text
         free = start + len(text) + 1
     return " " * (LABEL + 2) + "".join(line).rstrip()
-
-
-def _number(x: float | str) -> str:
-    return f"{x:.3g}" if isinstance(x, float) else str(x)

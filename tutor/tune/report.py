@@ -4,7 +4,6 @@ import shutil
 import sys
 import time
 from collections import Counter
-from typing import Any
 
 from optuna.distributions import IntDistribution
 from rich.console import Console
@@ -12,18 +11,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from tutor.config import ExperimentConfig, argument, flag
+from tutor.fmt import fixed, rate, value
 from tutor.i18n import Lang, t
-from tutor.report import BAR, describe, fmt
-from tutor.tune.lrfind import END, START, LRFind, explain
+from tutor.report import BAR, describe
 from tutor.tune.plot import scatter
+from tutor.tune.results import END, START, LRFind, Method, SweepResult, Trial, explain
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import Method, SweepResult, Trial
 
 ROWS = 20  # trials shown in the table; the rest are summarised in one line
-
-
-def value(v: Any) -> str:
-    return f"{v:.3g}" if isinstance(v, float) else str(v)
 
 
 def describe_param(p: Param) -> str:
@@ -61,7 +56,7 @@ class SweepPrinter:
         if not self.live:
             return
         filled = round(self.done / planned * BAR)
-        best = self.best and f"{fmt(self.best.val_loss)} ({_params(self.best)})"
+        best = self.best and f"{fixed(self.best.val_loss)} ({_params(self.best)})"
         line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
                  best=best or "—", seconds=f"{time.perf_counter() - self.start:.1f}")
         if len(self.by) > 1:
@@ -76,7 +71,7 @@ class SweepPrinter:
         out.print(self._table(result))
         if result.best:
             b = result.best
-            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fmt(b.val_loss), acc=fmt(b.val_acc, 2),
+            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fixed(b.val_loss), acc=fixed(b.val_acc, 2),
                         run=b.run_id))
             out.print(f"  → {t('run.try', lang)}: {escape(command(b.config))}")
         else:
@@ -108,8 +103,8 @@ class SweepPrinter:
         for tr in ranked[:ROWS]:
             status = t(f"tune.status.{tr.status}", self.lang)
             style = "bold green" if result.best and tr.number == result.best.number else None
-            table.add_row(str(tr.number + 1), *(escape(value(tr.params[f])) for f in fields), status, fmt(tr.val_loss),
-                          fmt(tr.val_acc, 2), str(tr.epochs_run), style=style)
+            table.add_row(str(tr.number + 1), *(escape(value(tr.params[f])) for f in fields), status,
+                          fixed(tr.val_loss), fixed(tr.val_acc, 2), str(tr.epochs_run), style=style)
         if len(ranked) > ROWS:
             table.caption = t("tune.more", self.lang, more=len(ranked) - ROWS)
         return table
@@ -155,7 +150,7 @@ def print_lrfind(result: LRFind, lang: Lang) -> None:
     for key in ("tune.lrfind.col.name", "tune.lrfind.col.lr", "tune.lrfind.col.meaning"):
         table.add_column(t(key, lang))
     for letter, name, lr in readings:
-        table.add_row(f"{letter} {name}", f"{lr:.2g}", t(f"tune.lrfind.meaning.{name}", lang))
+        table.add_row(f"{letter} {name}", rate(lr), t(f"tune.lrfind.meaning.{name}", lang))
     out.print(table)
     for line in explain(result, lang):
         out.print("• " + escape(line))

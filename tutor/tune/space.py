@@ -13,14 +13,14 @@ from typing import Any
 
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
-from tutor.config import MAX_LAYERS, MAX_WIDTH, ExperimentConfig, accepted, make_config, parse_widths
+from tutor.config import SEARCHABLE, SHAPES, ExperimentConfig, accepted, make_config, parse_widths, shaped
 from tutor.errors import ConfigError
+from tutor.fmt import exact
 from tutor.i18n import Lang, t
 
 MAX_POINTS = 10_000  # the most trials one search may plan
-EXTRA = {"width": (1, MAX_WIDTH), "layers": (0, MAX_LAYERS)}  # searchable shapes beyond the config's fields
 FLOATS = ("noise", "lr", "momentum", "weight_decay", "val_fraction")
-INTS = ("samples", "classes", "batch_size", "epochs", "seed", *EXTRA)
+INTS = ("samples", "classes", "batch_size", "epochs", "seed", *SHAPES)
 KINDS = {"float": ("log", "float", "choice"), "int": ("int", "log", "choice"), "text": ("choice",),
          "hidden": ("choice",)}
 EXAMPLE = {"log": "1e-4:1", "int": "4:256", "float": "0.8:0.99", "text": "relu,tanh", "hidden": "16-16,32"}
@@ -69,13 +69,9 @@ class Space:
 
 
 def _merged(base: ExperimentConfig, values: dict[str, Any]) -> dict[str, Any]:
-    changes = {k: v for k, v in values.items() if k not in EXTRA}
+    changes = {k: v for k, v in values.items() if k not in SHAPES}
     hidden = parse_widths(changes["hidden"].replace("-", ",")) if "hidden" in changes else base.hidden
-    if "layers" in values:
-        fill = hidden[-1] if hidden else ExperimentConfig.model_fields["hidden"].default[0]
-        hidden = (hidden + (fill,) * values["layers"])[: values["layers"]]
-    if "width" in values:
-        hidden = (values["width"],) * len(hidden)
+    hidden = shaped(hidden, values.get("layers"), values.get("width"))
     return {**base.model_dump(), **changes, "hidden": hidden}
 
 
@@ -89,8 +85,8 @@ def kind_of(field: str) -> str:
 
 
 def searchable() -> list[str]:
-    """Fields a search may vary: the config's, less the device (it changes speed, not results)."""
-    return sorted([*(f for f in ExperimentConfig.model_fields if f != "device"), *EXTRA])
+    """Fields a search may vary (`config.SEARCHABLE`), in alphabetical order."""
+    return sorted(SEARCHABLE)
 
 
 def parse_grid(items: Sequence[str], base: ExperimentConfig, lang: Lang = "en") -> Space:
@@ -216,17 +212,17 @@ def _check(space: Space, values: list[Sequence[Any]], option: str, lang: Lang) -
     named = [[(p.field, v) for v in vals] for p, vals in zip(space.params, values)]
     for field_values in named:
         for point in field_values:
-            _valid(space, dict([point]), f"{option} {point[0]}={_shown(point[1])}", lang)
+            _valid(space, dict([point]), f"{option} {point[0]}={_typed(point[1])}", lang)
     for a, b in itertools.combinations(named, 2):
         for pair in itertools.product(a, b):
-            _valid(space, dict(pair), option + " " + " ".join(f"{k}={_shown(v)}" for k, v in pair), lang)
+            _valid(space, dict(pair), option + " " + " ".join(f"{k}={_typed(v)}" for k, v in pair), lang)
     fields = [p.field for p in space.params]
     if "width" in fields and "layers" not in fields and not space.base.hidden:
         raise _error("no_depth", lang, option=option)
 
 
 def _valid(space: Space, point: dict[str, Any], where: str, lang: Lang) -> None:
-    for field, (low, high) in EXTRA.items():
+    for field, (low, high) in SHAPES.items():
         if field in point and not low <= point[field] <= high:
             reason = f"{field} {point[field]}: {t('config.range.int', lang, lo=f'≥ {low}', hi=f'≤ {high}')}"
             raise _error("point", lang, where=where, reason=reason)
@@ -234,10 +230,6 @@ def _valid(space: Space, point: dict[str, Any], where: str, lang: Lang) -> None:
         space.config(point)
     except ConfigError as err:
         raise _error("point", lang, where=where, reason=err.message) from None
-
-
-def _shown(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _error(key: str, lang: Lang, **values: object) -> SpecError:
@@ -276,3 +268,7 @@ def from_request(method: str, fields: Sequence[str], values: dict[str, Sequence[
         else:
             items.append(f"{f}={DEFAULT_SPACE.get(f, '')}")
     return parse_space(items, base, lang)
+
+
+def _typed(v: Any) -> str:
+    return exact(v) if isinstance(v, float) else str(v)

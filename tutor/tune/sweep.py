@@ -25,37 +25,19 @@ from typing import Any, Literal
 
 import optuna
 from optuna.trial import TrialState, create_trial
-from pydantic import BaseModel, ConfigDict
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import batch_key, padded, train, train_batch  # noqa: F401  (padded: tutor.tune.study's)
 from tutor.i18n import Lang
+from tutor.settings import Settings
 from tutor.store import Store
+from tutor.tune.results import Edge, Method, SweepResult, Trial
 from tutor.tune.space import Space
 
-Method = Literal["grid", "random", "bayes"]
-TrialStatus = Literal["completed", "diverged", "pruned", "cancelled"]
-MAX_BATCH = 16  # trials per batched model
+MAX_BATCH = 16  # trials per batched model; chunks are padded to 1, 2, 4, 8 or 16
 EDGE = 0.05  # a sampled best within this share of its range (log scale for log) from an end is at the edge
-
-
-class Trial(BaseModel):
-    """One tried config and how it ended; `val_loss` is that of its last epoch."""
-
-    model_config = ConfigDict(ser_json_inf_nan="null")
-
-    number: int
-    params: dict[str, Any]
-    config: ExperimentConfig
-    status: TrialStatus
-    val_loss: float | None
-    val_acc: float | None
-    epochs_run: int
-    pruned: bool
-    run_id: int | None
-    worker: str
 
 
 def here() -> str:
@@ -75,39 +57,6 @@ def trial_of(number: int, params: dict[str, Any], run: RunResult, pruned: bool, 
 def stored(store: Store, student: str, run: RunResult, lang: Lang) -> int:
     """The run saved with its diagnoses: its id."""
     return store.add_run(student, run, [d.model_dump(mode="json") for d in explain(run, lang)])
-
-
-class Edge(BaseModel):
-    """The best value of a numeric parameter at an end of the range searched."""
-
-    field: str
-    side: Literal["low", "high"]
-    value: float
-    low: float
-    high: float
-
-
-class SweepResult(BaseModel):
-    base: ExperimentConfig
-    method: Method
-    trials: list[Trial]
-    best: Trial | None
-    importances: dict[str, float]
-    edge: Edge | None
-    stopped: Literal["budget", "interrupted"] | None
-    seconds: float
-
-    def ranked(self) -> list[Trial]:
-        """Trials by validation loss, those without one last."""
-        return sorted(self.trials, key=lambda tr: (tr.val_loss is None, tr.val_loss or 0.0, tr.number))
-
-    def to_json(self) -> dict[str, Any]:
-        """DESIGN.md's `tutor sweep --json` document (trials ranked, each with its params and run id)."""
-        doc = self.model_dump(mode="json")
-        trials = {tr["number"]: tr for tr in doc["trials"]}
-        return {"base": doc["base"], "method": self.method, "trials": [trials[tr.number] for tr in self.ranked()],
-                "best": doc["best"], "importances": self.importances, "edge_warning": self.edge and self.edge.field,
-                "stopped": self.stopped, "seconds": self.seconds}
 
 
 class Control:
@@ -242,7 +191,8 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
         ctx.set_forkserver_preload(["tutor.engine.training"])  # imported once, before workers fork
     stop = ctx.Event()
     queue, running = iter(todo), dict[Future, Chunk]()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(stop, os.getpid())) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
+                             initargs=(stop, os.getpid(), Settings.from_env().env())) as pool:
         try:
             while True:
                 try:
@@ -265,9 +215,11 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
 _stop_event: Any = None
 
 
-def _worker_init(stop: Any, sweep_pid: int) -> None:
-    """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it."""
+def _worker_init(stop: Any, sweep_pid: int, env: dict[str, str]) -> None:
+    """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it; they train
+    with the sweep's settings (`env`: a fork server started earlier may hold another environment)."""
     global _stop_event
+    os.environ.update(env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stop_event = stop
     _die_with(sweep_pid)

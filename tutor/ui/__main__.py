@@ -4,10 +4,11 @@ import argparse
 from pathlib import Path
 
 from tutor.i18n import LANGS
+from tutor.settings import Settings
 from tutor.ui.app import run_app
 
 parser = argparse.ArgumentParser(prog="python -m tutor.ui", description="The tutor's terminal app.")
 parser.add_argument("--lang", choices=LANGS, help="default: the last one you used, else your locale")
 parser.add_argument("--lessons", metavar="DIR", action="append", default=[], type=Path, help="extra lessons")
 args = parser.parse_args()
-raise SystemExit(run_app(args.lang, args.lessons))
+raise SystemExit(run_app(Settings.from_env(), args.lang, args.lessons))

@@ -15,9 +15,10 @@ from textual.theme import Theme
 
 from tutor.dialogue.tutor import Tutor
 from tutor.dialogue.warmup import Warmup
-from tutor.i18n import Lang, default_lang
+from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
-from tutor.store import DIALOGUE_STATE, Store, student_id
+from tutor.settings import Settings
+from tutor.store import DIALOGUE_STATE, Store
 from tutor.ui.keys import LocalizedBindings, localized
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
@@ -135,16 +136,16 @@ class TutorApp(LocalizedBindings, App[int]):
             self.warmup.cancel()
 
 
-def run_app(lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
-    """Open the app for the student of this process (`TUTOR_STUDENT`, else the login name).
+def run_app(settings: Settings, lang: Lang | None, lessons_dirs: Sequence[Path] = ()) -> int:
+    """Open the app for the student of these settings, with the lessons of `lessons_dirs` too.
 
     `lang` None: the language the student last used, else the locale's.
     """
-    store, student = Store(), student_id()
+    store, student = Store(settings.store), settings.student_id
     if lang is None and store.get_state(student, DIALOGUE_STATE) is None:
-        lang = default_lang()
-    warmup = Warmup.start(lessons_dirs)
-    app = TutorApp(store, student, lang, load_lessons(lessons_dirs), warmup=warmup)
+        lang = settings.lang
+    warmup = Warmup.start(settings, lessons_dirs)
+    app = TutorApp(store, student, lang, load_lessons([*settings.lessons, *lessons_dirs]), warmup=warmup)
     try:
         app.run()
     finally:

@@ -1,9 +1,7 @@
 """Words and numbers as the app shows them: catalogue look-ups and compact formatting."""
 
-import math
-from typing import Any
-
 from tutor.config import ExperimentConfig
+from tutor.fmt import num
 from tutor.i18n import Lang, t
 from tutor.lessons.parse import WIKILINK
 
@@ -11,23 +9,6 @@ from tutor.lessons.parse import WIKILINK
 def ui(key: str, lang: Lang, **values: object) -> str:
     """The `[ui]` catalogue message `key` in `lang`."""
     return t(f"ui.{key}", lang, **values)
-
-
-def num(x: Any) -> str:
-    """A number in at most four significant digits (0.693, 1.2e+06); '—' for none or not finite."""
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        return "—" if x is None else ",".join(map(str, x)) if isinstance(x, (list, tuple)) else str(x)
-    if not math.isfinite(x):
-        return "—"
-    if abs(x) >= 1e5 or 0 < abs(x) < 1e-3:
-        return f"{x:.2g}"
-    if isinstance(x, int) or float(x).is_integer() or abs(x) >= 100:
-        return f"{x:.0f}"
-    return f"{x:.3g}"
-
-
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
 
 
 def config_diff(before: ExperimentConfig | None, after: ExperimentConfig) -> str:

@@ -13,10 +13,11 @@ from tutor.diagnose.explain import name
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import RunResult
 from tutor.engine.model import layout_of, predict
+from tutor.fmt import num, pct
 from tutor.i18n import t
 from tutor.report import describe
 from tutor.ui.keys import LocalizedBindings, localized
-from tutor.ui.text import config_diff, num, pct, ui
+from tutor.ui.text import config_diff, ui
 from tutor.ui.widgets.chart import LineChart, Series
 from tutor.ui.widgets.datamap import DataMap
 from tutor.ui.widgets.footer import Footer

@@ -10,10 +10,10 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import Screen
 
-from tutor.classroom import roster as rosters
 from tutor.classroom.board import roster_students
-from tutor.i18n import Lang, default_lang
+from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.keys import LocalizedBindings
 from tutor.ui.teacher.class_screen import ClassScreen
@@ -38,11 +38,13 @@ class ClassApp(LocalizedBindings, App[int]):
         return ClassScreen(self.store, self.lang, self.course, self.roster)
 
 
-def run_class_app(lang: Lang | None, lessons_dirs: Sequence[Path] = (), roster_path: Path | None = None) -> int:
-    """Open the teacher's view on the store of `TUTOR_HOME`, with a row for each student of the roster
-    (`roster_path`, default DATA/roster.yaml; none when the file is missing); `lang` None: the locale's."""
-    lang = lang or default_lang()
-    students = roster_students(roster_path or rosters.default_path(), lang)
-    app = ClassApp(Store(), lang, load_lessons(lessons_dirs), students)
+def run_class_app(settings: Settings, lang: Lang | None, lessons_dirs: Sequence[Path] = (),
+                  roster_path: Path | None = None) -> int:
+    """Open the teacher's view on the store of the settings' data folder, with a row for each student of
+    the roster (`roster_path`, default DATA/roster.yaml; none when the file is missing); `lang` None: the
+    locale's."""
+    lang = lang or settings.lang
+    students = roster_students(roster_path or settings.roster, lang)
+    app = ClassApp(Store(settings.store), lang, load_lessons([*settings.lessons, *lessons_dirs]), students)
     app.run()
     return app.return_code or 0

@@ -5,11 +5,11 @@ from textual.widgets import Static
 
 from tutor.classroom.board import StudentRow
 from tutor.dialogue.tutor import Tutor
+from tutor.fmt import pct
 from tutor.i18n import Lang, t
 from tutor.lessons import Course
 from tutor.store import Store
 from tutor.ui.screens.runs import RunsScreen
-from tutor.ui.text import pct
 
 
 class StudentScreen(RunsScreen):

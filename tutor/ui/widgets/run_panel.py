@@ -13,9 +13,10 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
 from tutor.diagnose.explain import action, name
 from tutor.engine import Epoch, Metrics, RunResult
+from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
 from tutor.report import describe
-from tutor.ui.text import num, pct, ui
+from tutor.ui.text import ui
 from tutor.ui.widgets.chart import LineChart, Series
 
 TRAIN, VAL = "$primary", "$warning"  # the theme's colours

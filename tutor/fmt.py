@@ -1,0 +1,51 @@
+"""Numbers as a student reads them: one way each, the same in the app, the replies and the command line."""
+
+import math
+from typing import Any
+
+
+def num(x: Any) -> str:
+    """Three significant digits, powers of ten when tiny or huge (0.693, 1839, 1e-4, 9.4e6); '—' for none;
+    layer widths as 32,32; anything else as it is."""
+    if x is None or isinstance(x, float) and math.isnan(x):
+        return "—"
+    if isinstance(x, (list, tuple)):
+        return ",".join(map(str, x)) or "—"
+    if isinstance(x, bool) or not isinstance(x, float):
+        return str(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e5 or abs(x) < 1e-3:
+        mantissa, exponent = f"{x:.1e}".split("e")
+        return f"{mantissa.removesuffix('.0')}e{int(exponent)}"
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def pct(x: float | None) -> str:
+    """A share as a percentage, one decimal unless whole: 0.627 -> 62.7%, 0.5 -> 50%."""
+    if x is None:
+        return "—"
+    text = f"{100 * x:.1f}"
+    return (text[:-2] if text.endswith(".0") else text) + "%"
+
+
+def fixed(x: float | None, digits: int = 3) -> str:
+    """A table column's number: `digits` decimals, a power of ten when smaller than that (1.2e-05)."""
+    return "—" if x is None else f"{x:.{digits}f}" if abs(x) >= 10**-digits or x == 0 else f"{x:.1e}"
+
+
+def value(v: Any) -> str:
+    """A searched value as the search shows it: three significant digits for a float, others as they are."""
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
+
+
+def rate(x: float) -> str:
+    """A learning rate read off a range test: two significant digits (0.03, 1.5e-05)."""
+    return f"{x:.2g}"
+
+
+def exact(x: float) -> str:
+    """A bound as it is written: whole numbers without a point (1000, 0.0001, 2.5)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
