@@ -50,7 +50,7 @@ class Classroom:
     def __init__(self, opts: ServeOptions) -> None:
         self.opts = opts
         self.store = Store(opts.data / "tutor.db")
-        self.throttle = Throttle()  # password guesses: per address, or per address and login once it succeeded
+        self.throttle = Throttle()  # password guesses: per login from an address, and per address
         self.unauthenticated: Counter[str] = Counter()  # connections not logged in yet, by address
         self.sessions: dict[int, Terminal] = {}  # by child pid
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
@@ -204,19 +204,18 @@ class Door(asyncssh.SSHServer):
 
     async def validate_password(self, username: str, password: str) -> bool:
         throttle, address = self.room.throttle, self.address
-        key = throttle.key(address, username)
-        wait = throttle.reserve(key)
-        if wait is None:
+        attempt = throttle.reserve(address, username)
+        if attempt is None:
             log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
             return False
-        await asyncio.sleep(wait)
+        await asyncio.sleep(attempt.wait)
         roster = self.room.roster()
         ok = await asyncio.get_running_loop().run_in_executor(None, roster.verify, username, password)
         if ok:
-            throttle.succeeded(key, address, username)
+            throttle.succeeded(attempt)
         else:
             log.warning("failed password for %r from %s", username, address)
-            await asyncio.sleep(throttle.failed(key))
+            await asyncio.sleep(throttle.failed(attempt))
         return ok
 
 
