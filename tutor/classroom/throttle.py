@@ -37,10 +37,9 @@ class _Count:
 
 @dataclass(frozen=True)
 class Attempt:
-    """A counted attempt: what it was counted against, and the seconds to wait before checking it."""
+    """A counted attempt: what it was counted against (its login's key first), and the seconds to wait
+    before checking it."""
 
-    address: str
-    login: str
     keys: tuple[Key, ...]
     wait: float
 
@@ -70,7 +69,7 @@ class Throttle:
             if count.attempts >= self._limits(key)[0]:
                 count.next_turn = turn + self.interval
             count.attempts += 1
-        return Attempt(address, login, keys, max(turns) - now)
+        return Attempt(keys, max(turns) - now)
 
     def failed(self, attempt: Attempt) -> float:
         """The attempt failed: the seconds to wait before saying so (until its keys' next turns)."""
