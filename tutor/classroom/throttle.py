@@ -1,23 +1,31 @@
 """Slow down password guessing without locking out the right person.
 
-Password attempts are counted per address, or per address and login once that login has succeeded
-from there (a lab behind one NAT shares an address; a student's own success sets their attempts
-apart, so others' failures never slow them). Keys are never throttled: they cannot be guessed.
+A password attempt is counted twice: against its login from its address, and against the address as a
+whole. A login gets `free` attempts, the address `address_free` (a lab behind one NAT shares an address,
+so a class logging in at the same moment must fit in it); past its free ones, each count lets attempts
+through one per `interval` seconds, in order, however many connections make them at once, and an
+attempt waits for the later of its two turns. Every login is counted alike, enrolled or not, so the
+throttle's timing does not tell who is enrolled. Once a login has succeeded from an address it is counted
+against its own key only, so others' failures there never slow it. Keys are never throttled: they
+cannot be guessed.
 
-Each key gets `free` attempts; then attempts are let through one per `interval` seconds, in order,
-however many connections make them at once. An attempt is counted when it arrives, before its
-password is checked (so parallel attempts cannot all read "free"); a success takes it back. At most
-`queue` attempts may wait their turn; more are refused unchecked. A failure is answered only when
-the next turn comes, so a guesser learns nothing sooner than the rate allows, and once the guessing
-stops the right password is checked at once. Wrong guesses from one key stay at or below
-`free` + one per `interval`; a key is forgotten `window` seconds after its last attempt, and at most
-`most` keys are kept (the least recently used dropped first), so a flood of addresses cannot fill memory.
+An attempt is counted when it arrives, before its password is checked (so parallel attempts cannot all
+read "free"); a success takes it back. At most `queue` attempts on a login (`address_queue` on an
+address) may wait their turn; more are refused unchecked. A failure is answered only when the next turn
+comes, so a guesser learns nothing sooner than the rate allows, and once the guessing stops the right
+password is checked at once. Wrong guesses from one address, at one login or spread over many, stay at
+or below `address_free` + one per `interval` (with the defaults 100 in the first minute, then 60 a
+minute), and at one login at or below `free` + one per `interval`. A count is forgotten `window` seconds
+after its last attempt, and at most `most` are kept (the least recently used dropped first), so a
+flood of addresses or logins cannot fill memory.
 """
 
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+
+Key = tuple[str, str | None]  # (address, login), or (address, None): the address as a whole
 
 
 @dataclass
@@ -27,58 +35,80 @@ class _Count:
     last: float = 0.0
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A counted attempt: what it was counted against (its login's key first), and the seconds to wait
+    before checking it."""
+
+    keys: tuple[Key, ...]
+    wait: float
+
+
 class Throttle:
-    """Password attempts per address (or per address and login), and when each may be checked."""
+    """Password attempts per login from an address and per address, and when each may be checked."""
 
-    def __init__(self, free: int = 10, interval: float = 1.0, queue: int = 8, window: float = 900.0,
-                 most: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.free, self.interval, self.queue, self.window = free, interval, queue, window
+    def __init__(self, free: int = 10, address_free: int = 40, interval: float = 1.0, queue: int = 8,
+                 address_queue: int = 40, window: float = 900.0, most: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.free, self.address_free, self.interval = free, address_free, interval
+        self.queue, self.address_queue, self.window = queue, address_queue, window
         self.most, self.clock = most, clock
-        self._counts: OrderedDict[str, _Count] = OrderedDict()
-        self._trusted: OrderedDict[str, float] = OrderedDict()  # "address login" -> last success
+        self._counts: OrderedDict[Key, _Count] = OrderedDict()
+        self._trusted: OrderedDict[Key, float] = OrderedDict()  # (address, login) -> last success
 
-    def key(self, address: str, login: str) -> str:
-        """What an attempt counts against: the address, or the address and login after a success from there."""
-        pair = f"{address} {login}"
-        return pair if pair in self._trusted else address
-
-    def reserve(self, key: str) -> float | None:
-        """Count an attempt; the seconds it must wait before its password is checked, or None: too many
-        are waiting already, refuse it unchecked."""
+    def reserve(self, address: str, login: str) -> Attempt | None:
+        """Count an attempt, or None: too many are waiting already, refuse it unchecked."""
         now = self._forget_old()
+        pair = (address, login)
+        keys = (pair,) if pair in self._trusted else (pair, (address, None))
+        counts = [self._count(key, now) for key in keys]
+        turns = [self._turn(key, count, now) for key, count in zip(keys, counts)]
+        if None in turns:
+            return None
+        for key, count, turn in zip(keys, counts, turns):
+            if count.attempts >= self._limits(key)[0]:
+                count.next_turn = turn + self.interval
+            count.attempts += 1
+        return Attempt(keys, max(turns) - now)
+
+    def failed(self, attempt: Attempt) -> float:
+        """The attempt failed: the seconds to wait before saying so (until its keys' next turns)."""
+        now = self.clock()
+        return max((self._counts[key].next_turn - now for key in attempt.keys if key in self._counts), default=0.0)
+
+    def succeeded(self, attempt: Attempt) -> None:
+        """The attempt succeeded: all of its login's attempts from there are taken back, and its own from the
+        address; the login is trusted from this address from now on."""
+        pair, *rest = attempt.keys
+        self._counts.pop(pair, None)
+        for key in rest:
+            if key in self._counts:
+                self._counts[key].attempts = max(0, self._counts[key].attempts - 1)
+        self._trusted.pop(pair, None)
+        self._trusted[pair] = self.clock()
+        while len(self._trusted) > self.most:
+            self._trusted.popitem(last=False)
+
+    def _limits(self, key: Key) -> tuple[int, int]:
+        """(free attempts, attempts that may wait) for a login's key or an address's."""
+        return (self.free, self.queue) if key[1] is not None else (self.address_free, self.address_queue)
+
+    def _count(self, key: Key, now: float) -> _Count:
+        """The key's count, made the most recently used (and the least recently used dropped past `most`)."""
         count = self._counts.pop(key, None) or _Count()
         self._counts[key] = count
         count.last = now
         while len(self._counts) > self.most:
             self._counts.popitem(last=False)
-        if count.attempts < self.free:
-            count.attempts += 1
-            return 0.0
+        return count
+
+    def _turn(self, key: Key, count: _Count, now: float) -> float | None:
+        """When one more attempt on this count may be checked, or None: its queue is full."""
+        free, queue = self._limits(key)
+        if count.attempts < free:
+            return now
         turn = max(now, count.next_turn)
-        if turn - now >= self.queue * self.interval:
-            return None
-        count.attempts += 1
-        count.next_turn = turn + self.interval
-        return turn - now
-
-    def failed(self, key: str) -> float:
-        """The attempt failed: the seconds to wait before saying so (until the next turn)."""
-        count = self._counts.get(key)
-        return max(0.0, count.next_turn - self.clock()) if count else 0.0
-
-    def succeeded(self, key: str, address: str, login: str) -> None:
-        """The attempt succeeded: it is taken back (all are, for a login's own key) and the login is trusted
-        from this address from now on."""
-        count = self._counts.get(key)
-        if count and key != address:
-            del self._counts[key]
-        elif count:
-            count.attempts = max(0, count.attempts - 1)
-        pair = f"{address} {login}"
-        self._trusted.pop(pair, None)
-        self._trusted[pair] = self.clock()
-        while len(self._trusted) > self.most:
-            self._trusted.popitem(last=False)
+        return None if turn - now >= queue * self.interval else turn
 
     def _forget_old(self) -> float:
         """Drop keys whose last attempt is older than the window (the oldest come first); returns now."""

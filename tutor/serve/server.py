@@ -56,7 +56,7 @@ class Classroom:
         # what every session runs with: the server's data folder and lessons, the class queue (set by `start`)
         self.settings = settings.model_copy(update={"home": opts.data, "lessons": opts.lessons, "student": None})
         self.store = Store(self.settings.store)
-        self.throttle = Throttle()  # password guesses: per address, or per address and login once it succeeded
+        self.throttle = Throttle()  # password guesses: per login from an address, and per address
         self.unauthenticated: Counter[str] = Counter()  # connections not logged in yet, by address
         self.sessions: dict[int, Terminal] = {}  # by child pid
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
@@ -211,19 +211,18 @@ class Door(asyncssh.SSHServer):
 
     async def validate_password(self, username: str, password: str) -> bool:
         throttle, address = self.room.throttle, self.address
-        key = throttle.key(address, username)
-        wait = throttle.reserve(key)
-        if wait is None:
+        attempt = throttle.reserve(address, username)
+        if attempt is None:
             log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
             return False
-        await asyncio.sleep(wait)
+        await asyncio.sleep(attempt.wait)
         roster = self.room.roster()
         ok = await asyncio.get_running_loop().run_in_executor(None, roster.verify, username, password)
         if ok:
-            throttle.succeeded(key, address, username)
+            throttle.succeeded(attempt)
         else:
             log.warning("failed password for %r from %s", username, address)
-            await asyncio.sleep(throttle.failed(key))
+            await asyncio.sleep(throttle.failed(attempt))
         return ok
 
 
