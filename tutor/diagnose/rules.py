@@ -72,11 +72,12 @@ def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
 
 
 def lr_raise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Up to where steps are about 1e-3 of the weights (steps grow with the lr), and the optimiser's
-    usual lr: a crawl at 1e-7 needs the lr multiplied by thousands, not by a handful."""
+    """Up to where steps are a few times 1e-3 of the weights (steps grow with the lr; exactly 1e-3 is
+    the edge of a crawl, not its cure), and the optimiser's usual lr: a crawl at 1e-7 needs the lr
+    multiplied by thousands, not by a handful."""
     factor = lr_factor(s)
     usual = USUAL_LR[cfg.optimizer]
-    return _distinct(_lrs(*(v for v in (cfg.lr * factor, max(usual, cfg.lr * 3), cfg.lr * factor * 10, usual * 3)
+    return _distinct(_lrs(*(v for v in (cfg.lr * factor * 3, max(usual, cfg.lr * 3), cfg.lr * factor, usual * 3)
                             if v > cfg.lr)))
 
 
