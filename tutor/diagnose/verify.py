@@ -115,16 +115,16 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
 
 @dataclass(frozen=True)
 class Goal:
-    """When a trial has clearly removed the problem: it reached the k-NN reference with a margin, the
-    run's best validation accuracy, and its units are alive. Never for a problem that shows only late."""
+    """When a trial has clearly removed the problem: its training accuracy is no longer short of the
+    k-NN reference (every shortfall rule is then silent), its validation accuracy reached the run's best,
+    and its units are alive. Never for a problem that shows only late."""
 
     before: float  # the run's best validation accuracy
-    train_acc: float | None  # the training accuracy clearly not short of the reference (None: never)
+    train_acc: float | None  # the training accuracy not short of the reference (None: never)
 
     @classmethod
     def of(cls, s: Signals, code: str, before: float) -> "Goal":
-        far = None if code in LATE else s.reference_acc - th.acc_margin(s) / 2
-        return cls(before, far)
+        return cls(before, None if code in LATE else s.reference_acc - th.acc_margin(s))
 
     def reached(self, e: Epoch) -> bool:
         return (self.train_acc is not None and e.epoch >= th.MIN_EPOCHS_TO_JUDGE
