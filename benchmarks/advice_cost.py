@@ -8,9 +8,10 @@ Jobs, each timed twice in this process (`first` may capture a new shape; `again`
 - the same job with lr 1e-5 (too low) and with sgd lr 50 (diverged): same-shape fixes, tried one at
   a time until one works, each stopped once it clearly reached its goal;
 - the same job with every candidate forced to fail: the most any diagnosis of it can cost (`BUDGET`).
-Columns: the run, the extra time of advice and its ratio to the run; then the offered fix run alone
-(for a diverged run, that is what a healthy run of its config costs: the run itself stopped at its
-first epoch, its fix trains every epoch) and the extra time's ratio to it.
+Columns: the run, the extra time of advice and its ratio to the run; then the offered fix trained for
+the run's own epochs, alone (for a diverged run, what a healthy run of its config costs: the run
+itself stopped at its first epoch, while a fix trains until it has shown it works) and the extra
+time's ratio to it.
 """
 
 import time
@@ -33,13 +34,14 @@ def timed(fn) -> tuple[float, object]:
 
 
 def advice_ratio(cfg: ExperimentConfig) -> tuple[float, float, float, list[str]]:
-    """(seconds of the run, extra seconds of advise over plain explain, seconds of the offered config
-    run alone (the job's own config, when nothing was verified), what the top diagnosis offers)."""
+    """(seconds of the run, extra seconds of advise over plain explain, seconds of the offered fix for
+    the run's epochs alone (the run's own, when nothing was verified), what the top diagnosis offers)."""
     run_s, run = timed(lambda: train(cfg))
     explain_s, _ = timed(lambda: explain(run, "en"))
     advise_s, found = timed(lambda: advise(run, "en"))
     top = found[0]
-    fixed_s = timed(lambda: train(cfg.changed(**top.suggestion)))[0] if top.verified else run_s
+    healthy = cfg.changed(**{**top.suggestion, "epochs": max(cfg.epochs, top.suggestion.get("epochs", 0))})
+    fixed_s = timed(lambda: train(healthy))[0] if top.verified else run_s
     return (
         run_s,
         advise_s - explain_s,
