@@ -37,7 +37,7 @@ from tutor.engine.model import layout_of
 from tutor.engine.training import batch_key, train
 from tutor.i18n import Lang, t
 
-BUDGET = 2.0  # candidates are tried while their work adds up to this many runs (the run's or its first fix's)
+BUDGET = 3.0  # candidates are tried while their work adds up to this many runs (the run's or its first fix's)
 STEP_OVERHEAD = 100_000  # the cost of one update, beyond its parameters, counted in parameters
 NO_WORSE = 0.01  # a fix may cost at most this much best validation accuracy
 SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu"}, "dead_relu": {"lr_too_high"},
