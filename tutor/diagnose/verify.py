@@ -135,9 +135,9 @@ class Goal:
 def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, goal: Goal, lang: Lang,
               keep: Keep | None, should_stop: Callable[[], bool] | None) -> list[Trial]:
     """Train the candidates one at a time, those of the run's own shape first, until one fixed `code`
-    and left no milder form of it. The first is always tried; the next while the work of all, in runs
-    of `cfg` or of the first fix, whichever is larger, fits `BUDGET`: a measure of work, not of time,
-    so a run always gets the same advice."""
+    and left no milder form of it (or fixed it at all, once the run's own shape is done). The first is
+    always tried; the next while the work of all, in runs of `cfg` or of the first fix, whichever is
+    larger, fits `BUDGET`: a measure of work, not of time, so a run always gets the same advice."""
     stop = should_stop or (lambda: False)
     own = batch_key(cfg)
     ordered = sorted(candidates, key=lambda fix: batch_key(cfg.changed(**fix)) != own)  # stable: likeliest first
@@ -148,6 +148,8 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
         unit = unit or max(work(cfg, cfg.epochs), work(changed, changed.epochs))
         if stop() or (trials and spent + work(changed, changed.epochs) > BUDGET * unit):
             break
+        if batch_key(changed) != own and any(x.fixed(code, goal.before) for x in trials):
+            break  # a fix found on the run's own shape is not bettered at the price of a new shape
         result = trained(changed, goal, stop)
         if result.status == "cancelled":
             break
