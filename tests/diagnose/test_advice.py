@@ -10,7 +10,7 @@ from tutor.cli.flags import config_from
 from tutor.cli.main import build_parser
 from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
-from tutor.diagnose.verify import advise, best_val_acc
+from tutor.diagnose.verify import Goal, advise, best_val_acc, trained
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import RunResult
 from tutor.engine.training import train
@@ -102,6 +102,18 @@ def test_a_verified_fix_removes_the_diagnosed_problem_when_run_again(runs, name)
     assert top.code not in {d.code for d in explain(again, "en")}
     assert best_val_acc(again) >= best_val_acc(run) - 0.01 and best_val_acc(again) == top.verified.best_val_acc
 
+
+
+@pytest.mark.slow
+def test_a_trial_stopped_at_its_goal_is_the_run_of_that_many_epochs():
+    cfg = ExperimentConfig(dataset="moons", samples=400, hidden=(16,), lr=0.03, epochs=30, seed=3)
+    stopped = trained(cfg, Goal(before=0.0, train_acc=0.5), lambda: False)
+    epochs = len(stopped.history)
+    assert stopped.status == "completed" and epochs < cfg.epochs and stopped.config == cfg.changed(epochs=epochs)
+    whole = train(stopped.config)
+    assert (stopped.history, stopped.step_losses, stopped.params) == (whole.history, whole.step_losses, whole.params)
+    never = trained(cfg, Goal(before=0.0, train_acc=None), lambda: False)
+    assert never.status == "completed" and never.config == cfg and len(never.history) == cfg.epochs
 
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"\d+(?:\.\d+)?%?", text))

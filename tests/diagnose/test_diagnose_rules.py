@@ -69,7 +69,7 @@ def test_huge_first_steps_mean_the_lr_is_too_high(run_of):
 def test_tiny_steps_mean_the_lr_is_too_low_and_the_fix_aims_at_the_1e3_rule(run_of):
     run = run_of(line(0.72, 0.719, 15), train_acc=0.5, update_ratio=1e-7, optimizer="sgd", lr=1e-6)
     d = only(run, "lr_too_low")
-    assert d.suggestion == {"lr": 0.01}  # 1e-6 × min(1e-3 / 1e-7, 1e4)
+    assert d.suggestion == {"lr": 0.03}  # 1e-6 × min(1e-3 / 1e-7, 1e4) × 3: a few times the rule, past the edge
     assert d.evidence["update_ratio_early"] == 1e-7 and d.evidence["thresholds"] == {"update_ratio_early": 1e-4}
     assert "0.001" in d.message
 
@@ -77,7 +77,7 @@ def test_tiny_steps_mean_the_lr_is_too_low_and_the_fix_aims_at_the_1e3_rule(run_
 def test_small_steps_that_never_added_up_mean_the_lr_is_a_little_low(run_of):
     losses = decay(0.6, 0.3, 10) + [0.3 - 1e-4 * i for i in range(10)]
     d = only(run_of(losses, train_acc=0.85, update_ratio=2e-4, lr=1e-4), "lr_too_low")
-    assert d.evidence["path_length"] == 0.1 and d.suggestion == {"lr": 5e-4}  # ×5 brings 2e-4 to 1e-3
+    assert d.evidence["path_length"] == 0.1 and d.suggestion == {"lr": 0.002}  # ×5 brings 2e-4 to 1e-3, ×3 past it
 
 
 def test_a_flat_loss_with_healthy_steps_is_underfitting_even_after_a_short_path(run_of):
@@ -173,10 +173,17 @@ def test_a_far_divergence_cuts_the_lr_by_more_than_ten(run_of):
     assert lrs[0] == 3.0 and 1.0 in lrs and all(lr <= 10 for lr in lrs)
 
 
+
+def test_a_cut_that_would_leave_the_first_steps_huge_comes_last(run_of):
+    run = run_of([0.6], train_acc=0.5, update_ratio=5.0, diverged_at=Divergence(epoch=1, step=2, reason="loss"),
+                 optimizer="sgd", lr=50)
+    lrs = [c["lr"] for c in candidates(run, "diverged")]
+    assert lrs[0] == 0.5 and lrs[-1] == 2.0  # /100 leaves a first step of 5% of the weights, /30 of 17%
+
 def test_a_crawling_adam_lr_is_raised_to_one_that_trains(run_of):
     run = run_of(line(0.72, 0.719, 15), train_acc=0.5, update_ratio=1e-7, lr=1e-7)
     lrs = [c["lr"] for c in candidates(run, "lr_too_low")]
-    assert lrs[0] == 1e-3 and 3e-3 in lrs  # ×1e4 to the 1e-3 rule, and adam's usual lr
+    assert lrs[0] == 3e-3 and 1e-3 in lrs  # ×1e4 to the 1e-3 rule, ×3 past its edge (adam's usual lr too)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

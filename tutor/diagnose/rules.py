@@ -62,21 +62,25 @@ def _lrs(*values: float) -> list[Suggestion]:
 def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     """Below the blow-up, as far as the evidence says. A run that blew up inside its first epoch, or
     whose first steps rewrote a tenth of its weights, was far above the edge: /30 and /100 come first
-    (and the optimiser's usual lr); one that lasted longer was just above it: /3 and /10."""
+    (and the optimiser's usual lr); one that lasted longer was just above it: /3 and /10. A first step
+    grows in proportion to the lr, so a cut that would still leave it above a tenth of the weights
+    (where steps throw the network around) comes after those that would not."""
     ratio = s.update_ratio_first or 0
     far = (s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch) or ratio >= th.UPDATE_RATIO_HIGH
     steady = [cfg.lr * th.UPDATE_RATIO_GOOD * 3 / ratio] if ratio > th.UPDATE_RATIO_GOOD * 10 else []
     usual = [USUAL_LR[cfg.optimizer]] if USUAL_LR[cfg.optimizer] < cfg.lr / 3 else []
     cuts = (30, 100) if far else (10, 3, 30)
-    return _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
+    candidates = _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
+    return sorted(candidates, key=lambda c: ratio * c["lr"] / cfg.lr >= th.UPDATE_RATIO_HIGH)  # stable
 
 
 def lr_raise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Up to where steps are about 1e-3 of the weights (steps grow with the lr), and the optimiser's
-    usual lr: a crawl at 1e-7 needs the lr multiplied by thousands, not by a handful."""
+    """Up to where steps are a few times 1e-3 of the weights (steps grow with the lr; exactly 1e-3 is
+    the edge of a crawl, not its cure), and the optimiser's usual lr: a crawl at 1e-7 needs the lr
+    multiplied by thousands, not by a handful."""
     factor = lr_factor(s)
     usual = USUAL_LR[cfg.optimizer]
-    return _distinct(_lrs(*(v for v in (cfg.lr * factor, max(usual, cfg.lr * 3), cfg.lr * factor * 10, usual * 3)
+    return _distinct(_lrs(*(v for v in (cfg.lr * factor * 3, max(usual, cfg.lr * 3), cfg.lr * factor, usual * 3)
                             if v > cfg.lr)))
 
 

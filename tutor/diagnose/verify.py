@@ -1,11 +1,15 @@
 """Advice that works: before a fix is offered it is tried, and only one that removed the problem is
 offered as proven.
 
-The top problem's candidate fixes that keep the network's shape (lr, momentum, weight decay, epochs)
-train together as one batched model (`train_batch`, as sweeps do), so together they cost about one
-run. Shape changes (width, layers, activation, batch, data) are tried after them, one batched group
-per shape, only while nothing has worked and within `SHAPE_BUDGET`; any left are offered as
-untested. Every trial is kept (the caller's `keep` stores it as the tutor's run).
+The top problem's candidate fixes are tried one at a time, likeliest first, those that keep the
+network's shape (lr, momentum, weight decay, epochs) before shape changes (width, layers, activation,
+batch, data), until one removes the problem. One at a time, because each epoch is one compiled
+program whose cost grows with the trials it holds (four trained together cost 3.6 runs, measured):
+a first candidate that works costs one run, and runs on the student's own compiled shape. A trial
+that clearly reached its goal (the k-NN reference, the run's best validation accuracy, live units)
+stops there: it is then exactly the run of that config with that many epochs, so that is what is
+offered. Later candidates are tried while their work fits `BUDGET`; any left are offered as untested.
+Every trial is kept (the caller's `keep` stores it as the tutor's run).
 """
 
 import math
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 from tutor.config import ExperimentConfig
 from tutor.data import load
+from tutor.diagnose import theory as th
 from tutor.diagnose.explain import (
     Diagnosis,
     Verified,
@@ -26,27 +31,29 @@ from tutor.diagnose.explain import (
     pct,
 )
 from tutor.diagnose.rules import HEALTHY, Suggestion
-from tutor.diagnose.signals import signals_of
-from tutor.engine import RunResult
+from tutor.diagnose.signals import Signals, signals_of
+from tutor.engine import Epoch, RunResult
 from tutor.engine.model import layout_of
-from tutor.engine.training import batch_key, train_batch
+from tutor.engine.training import batch_key, train
 from tutor.i18n import Lang, t
 
-MAX_PER_BATCH = 4  # candidates of one shape trained together
-SHAPE_BUDGET = 4.0  # other shapes are tried while their work adds up to at most this many runs of this one
+BUDGET = 3.0  # candidates are tried while their work adds up to this many runs (the run's or its first fix's)
 STEP_OVERHEAD = 100_000  # the cost of one update, beyond its parameters, counted in parameters
 NO_WORSE = 0.01  # a fix may cost at most this much best validation accuracy
 SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu"}, "dead_relu": {"lr_too_high"},
             "lr_too_low": {"too_few_epochs", "underfitting"}, "too_few_epochs": {"lr_too_low"},
             "overfitting": set(), "underfitting": {"too_few_epochs"}}  # milder forms of each problem
+LATE = {"overfitting"}  # problems that show only late in a run: their trials never stop early
 
 Keep = Callable[[RunResult, list[Diagnosis]], int]
 
 
 @dataclass(frozen=True)
 class Trial:
-    """One candidate fix, the run that tried it, what that run was diagnosed with, where it is stored."""
+    """One candidate fix, the run that tried it, what that run was diagnosed with, where it is stored;
+    `fix` is the candidate, with the epochs it ran for when it stopped at its goal."""
 
+    candidate: Suggestion
     fix: Suggestion
     run: RunResult
     codes: list[str]
@@ -85,7 +92,7 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         return diagnoses
     rule, cfg = rules[top], run.config
     candidates = fixes(rule, s, cfg)
-    trials = try_fixes(cfg, candidates, rule.code, best_val_acc(run), lang, keep, should_stop)
+    trials = try_fixes(cfg, candidates, rule.code, Goal.of(s, rule.code, best_val_acc(run)), lang, keep, should_stop)
     worked = [x for x in trials if x.fixed(rule.code, best_val_acc(run))]
     if worked:
         best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
@@ -96,7 +103,7 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         diagnoses[top] = diagnose(rule, s, run, lang, advice, best.fix, verified)
         return diagnoses
     tried = [x.fix for x in trials]
-    untried = [c for c in candidates if c not in tried]
+    untried = [c for c in candidates if c not in [x.candidate for x in trials]]
     failed = t("diagnose.advice.failed", lang, tried="; ".join(action(f, lang) for f in tried)) if tried else ""
     if untried:
         advice = f"{failed} {t('diagnose.advice.untested', lang, action=action(untried[0], lang))}".strip()
@@ -106,44 +113,73 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
     return diagnoses
 
 
-def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, before: float, lang: Lang,
+@dataclass(frozen=True)
+class Goal:
+    """When a trial has clearly removed the problem: its training accuracy is no longer short of the
+    k-NN reference (every shortfall rule is then silent), its validation accuracy reached the run's best,
+    and its units are alive. Never for a problem that shows only late."""
+
+    before: float  # the run's best validation accuracy
+    train_acc: float | None  # the training accuracy not short of the reference (None: never)
+
+    @classmethod
+    def of(cls, s: Signals, code: str, before: float) -> "Goal":
+        return cls(before, None if code in LATE else s.reference_acc - th.acc_margin(s))
+
+    def reached(self, e: Epoch) -> bool:
+        return (self.train_acc is not None and e.epoch >= th.MIN_EPOCHS_TO_JUDGE
+                and (e.train_acc or 0) >= self.train_acc and (e.val_acc or 0) >= self.before
+                and e.dead_fraction < th.DEAD_FRACTION)
+
+
+def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, goal: Goal, lang: Lang,
               keep: Keep | None, should_stop: Callable[[], bool] | None) -> list[Trial]:
-    """Train the candidates, one batched model per shape, the run's own shape first; stop at the first
-    group in which one fixed `code`. Other shapes are tried in order while their `work`, in runs of
-    `cfg`, fits `SHAPE_BUDGET`: a measure of work, not of time, so a run always gets the same advice."""
+    """Train the candidates one at a time, those of the run's own shape first, until one fixed `code`
+    and left no milder form of it (or fixed it at all, once the run's own shape is done). The first is
+    always tried; the next while the work of all, in runs of `cfg` or of the first fix, whichever is
+    larger, fits `BUDGET`: a measure of work, not of time, so a run always gets the same advice."""
+    stop = should_stop or (lambda: False)
     own = batch_key(cfg)
-    groups: dict[tuple, list[tuple[Suggestion, ExperimentConfig]]] = {own: []}
-    for fix in candidates:
-        changed = cfg.changed(**fix)
-        groups.setdefault(batch_key(changed), []).append((fix, changed))
+    ordered = sorted(candidates, key=lambda fix: batch_key(cfg.changed(**fix)) != own)  # stable: likeliest first
     trials: list[Trial] = []
-    spent = 0.0
-    for key, group in ((k, g[:MAX_PER_BATCH]) for k, g in groups.items() if g):
-        if key != own:
-            cost = work([c for _, c in group]) / work([cfg])
-            if spent + cost > SHAPE_BUDGET:
-                continue  # too costly to try here: offered untested if nothing else works
-            spent += cost
-        # shorter candidates (stopping early) first: when one of them works, the longer need not run
-        for batch in ([x for x in group if x[1].epochs < cfg.epochs], [x for x in group if x[1].epochs >= cfg.epochs]):
-            if not batch or (should_stop and should_stop()):
-                continue
-            for (fix, _), result in zip(batch, train_batch([c for _, c in batch], should_stop=should_stop)):
-                if result.status == "cancelled":
-                    return trials
-                found = explain(result, lang)
-                trials.append(Trial(fix, result, [d.code for d in found], keep(result, found) if keep else None))
-            if any(x.fixed(code, before) for x in trials):
-                return trials
+    unit = spent = 0.0
+    for fix in ordered:
+        changed = cfg.changed(**fix)
+        unit = unit or max(work(cfg, cfg.epochs), work(changed, changed.epochs))
+        if stop() or (trials and spent + work(changed, changed.epochs) > BUDGET * unit):
+            break
+        if batch_key(changed) != own and any(x.fixed(code, goal.before) for x in trials):
+            break  # a fix found on the run's own shape is not bettered at the price of a new shape
+        result = trained(changed, goal, stop)
+        if result.status == "cancelled":
+            break
+        # stopped at its goal: what was tried is the same fix with that many epochs
+        tried = fix if result.config == changed else {**fix, "epochs": result.config.epochs}
+        spent += work(result.config, len(result.history))
+        found = explain(result, lang)
+        trials.append(Trial(fix, tried, result, [d.code for d in found], keep(result, found) if keep else None))
+        if trials[-1].fixed(code, goal.before) and not set(trials[-1].codes) & SAME_WAY.get(code, set()):
+            break  # a fix that left a milder form of the problem (a divergence cured into dead units) may be bettered
     return trials
 
 
-def work(cfgs: list[ExperimentConfig]) -> float:
-    """What training `cfgs` as one batched model costs: its updates (the longest run's) times the cost
-    of one, a fixed overhead plus the parameters of all the trials (small networks are overhead-bound)."""
-    data = load(cfgs[0])
-    steps = math.ceil(len(data.y_train) / min(cfgs[0].batch_size, len(data.y_train))) * max(c.epochs for c in cfgs)
-    return steps * (STEP_OVERHEAD + sum(layout_of(c, data.n_features).n_params for c in cfgs))
+def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) -> RunResult:
+    """Train `cfg`, stopping after the first epoch that reached `goal`: the result is then the run
+    of `cfg` with that many epochs (same seed, same shuffles), and says so."""
+    reached: list[int] = []
+    result = train(cfg, on_epoch=lambda e: goal.reached(e) and reached.append(e.epoch),
+                   should_stop=lambda: bool(reached) or should_stop())
+    if reached and result.status == "cancelled" and len(result.history) == reached[0] and not should_stop():
+        return result.model_copy(update={"status": "completed", "config": cfg.changed(epochs=reached[0])})
+    return result
+
+
+def work(cfg: ExperimentConfig, epochs: int) -> float:
+    """What training `cfg` for `epochs` costs: its updates times the cost of one, a fixed overhead
+    plus its parameters (small networks are overhead-bound)."""
+    data = load(cfg)
+    steps = math.ceil(len(data.y_train) / min(cfg.batch_size, len(data.y_train))) * epochs
+    return steps * (STEP_OVERHEAD + layout_of(cfg, data.n_features).n_params)
 
 
 def best_val_acc(run: RunResult) -> float:
