@@ -8,9 +8,9 @@ asyncssh client on an 80×24 terminal. "First screen" is the first lesson's titl
 the finished run's line of the run panel. The clients search the bytes they receive rather than
 emulate a screen (`--emulate` to emulate one, as the tests do): on one small machine the clients'
 CPU is taken from the server, and the report gives both.
-Each student asks for a different learning rate: one network, trained alone and batched with the
-candidates verified advice tries, whose shapes are captured beforehand, as the server's background
-warm-up does first (the server's warm-up then goes on with the course's other shapes, at nice 19).
+Each student asks for a different learning rate: one network (verified advice tries its fixes on the same
+shape), captured beforehand, as the server's background warm-up does first (the server's warm-up then
+goes on with the course's other shapes, at nice 19).
 Reports connect→first screen and ask→answer p50/p95, the server's memory (RSS and PSS, the whole
 process tree, and per session) and the failures.
 """

@@ -2,10 +2,9 @@
 
 A new network shape costs seconds before its first step (tinygrad lowers and clang compiles each kernel);
 a cached one starts at once. The shapes a student meets first are known before they ask: each lesson's
-experiments, its sweeps' batches, its what-if questions applied to the experiment they follow, the same
-what-ifs asked of the default network, and each network batched as verified advice trains its candidates
-beside a run (2 or 4 copies: another shape). `Warmup` captures them, in course order, in
-a child process at the lowest priority that shares only the disk cache with its parent: the parent
+experiments, its sweeps' batches, its what-if questions applied to the experiment they follow, and the
+same what-ifs asked of the default network (verified advice tries its fixes on the run's own shape first,
+so they need no other). `Warmup` captures them, in course order, in a child process at the lowest priority that shares only the disk cache with its parent: the parent
 trains meanwhile as usual, and cancelling kills the child with whatever it was compiling.
 
     python -m tutor.dialogue.warmup [LESSON_DIR ...]   # the child: prints the count, then each one done
@@ -31,9 +30,7 @@ FREE = {"lr", "momentum", "weight_decay", "epochs", "seed", "noise"}
 
 def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list[Batch]:
     """The batches whose shapes `course` trains, each once, in the order a student meets them: `start`
-    (the default network) with the batches of candidates that verified advice trains beside a run, and
-    the what-ifs asked of it; then lesson by lesson; then the advice batches of every other network."""
-    from tutor.diagnose.verify import MAX_PER_BATCH
+    (the default network) and the what-ifs asked of it, then lesson by lesson."""
     from tutor.dialogue.parse import parse
     from tutor.dialogue.tutor import apply
     from tutor.engine.training import padded
@@ -42,7 +39,6 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
     lessons = sorted(course.lessons, key=teaching_order)
     questions = [(q, lesson.lang) for lesson in lessons for b in lesson.blocks() if isinstance(b, WhatIf)
                  for q in b.questions]
-    advice = sorted({len(padded([start] * n)) for n in range(2, MAX_PER_BATCH + 1)})  # trials trained together
     found: dict[tuple, Batch] = {}
 
     def add(batch: Batch) -> None:
@@ -57,8 +53,6 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
                 pass
 
     add([start])
-    for n in advice:
-        add([start] * n)
     for question, lang in questions:
         asked(start, question, lang)
     for lesson in lessons:
@@ -73,9 +67,6 @@ def course_shapes(course: Course, start: ExperimentConfig | None = None) -> list
             elif isinstance(block, Sweep):
                 for batch in _sweep_batches(block):
                     add(batch)
-    for batch in [b for b in found.values() if len(b) == 1]:
-        for n in advice:
-            add(batch * n)
     return list(found.values())
 
 
