@@ -1,11 +1,15 @@
-"""Every test gets its own data folder; the JIT cache is shared by the session (captures cost seconds)."""
+"""Every test gets its own data folder. Captured steps (seconds each) are shared by every test and every
+xdist worker, and kept between runs in pytest's cache folder: a step's key names the engine's source and
+tinygrad's version, so a change to either captures afresh (`--cache-clear` empties it; a fresh clone, as
+in CI, starts empty). The tests about capturing use caches of their own."""
 
 import pytest
 
 
 @pytest.fixture(scope="session")
-def jit_cache(tmp_path_factory: pytest.TempPathFactory):
-    return tmp_path_factory.mktemp("jit-cache")
+def jit_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    cache = getattr(request.config, "cache", None)  # None under `-p no:cacheprovider`
+    return cache.mkdir("jit-cache") if cache else tmp_path_factory.mktemp("jit-cache")
 
 
 @pytest.fixture(autouse=True)
