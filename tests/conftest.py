@@ -18,4 +18,6 @@ def isolated_home(tmp_path, jit_cache, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_CACHE", str(jit_cache))
     monkeypatch.setenv("TUTOR_STUDENT", "test")
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    for size in ("COLUMNS", "LINES"):  # xdist's workers set 80×24: every app a test starts would keep that size
+        monkeypatch.delenv(size, raising=False)
     return tmp_path / "home"
