@@ -1,4 +1,7 @@
-"""Every test gets its own data folder; the JIT cache is shared by the session (captures cost seconds)."""
+"""Every test gets its own data folder. Captured steps (seconds each) are shared by every test and every
+xdist worker, and kept between runs in pytest's cache folder: a step's key names the engine's source and
+tinygrad's version, so a change to either captures afresh (`--cache-clear` empties it; a fresh clone, as
+in CI, starts empty). The tests about capturing use caches of their own."""
 
 import os
 import shutil
@@ -7,8 +10,9 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def jit_cache(tmp_path_factory: pytest.TempPathFactory):
-    return tmp_path_factory.mktemp("jit-cache")
+def jit_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    cache = getattr(request.config, "cache", None)  # None under `-p no:cacheprovider`
+    return cache.mkdir("jit-cache") if cache else tmp_path_factory.mktemp("jit-cache")
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +22,8 @@ def isolated_home(tmp_path, jit_cache, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_STUDENT", "test")
     monkeypatch.setenv("TUTOR_WARMUP", "0")  # apps and servers started as processes capture no course in the background
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    for size in ("COLUMNS", "LINES"):  # xdist's workers set 80×24: every app a test starts would keep that size
+        monkeypatch.delenv(size, raising=False)
     return tmp_path / "home"
 
 

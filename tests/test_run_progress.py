@@ -53,6 +53,7 @@ def test_each_epoch_stays_on_one_line_at_80_columns(tmux, tmp_path, lang, title_
     assert not any(progress.match(row) for row in final)  # the live line is gone once the table is shown
 
 
+@pytest.mark.slow
 def test_not_a_terminal_gets_plain_lines(tmp_path):
     env = {**os.environ, "TUTOR_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "tutor", "run", "--lang", "en", "--epochs", "3", "--samples", "100"],

@@ -51,6 +51,7 @@ def listed(capsys) -> dict[str, dict]:
     return {u["name"]: u for u in json.loads(capsys.readouterr().out)["users"]}
 
 
+@pytest.mark.slow
 def test_add_list_update_and_remove(capsys, key_file, stdin):
     assert main(["class", "add-student", "Ana", "--key", str(key_file)]) == 0
     stdin("a long secret\n")

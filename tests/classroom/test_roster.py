@@ -46,6 +46,7 @@ def test_a_name_is_accepted_exactly_when_it_looks_like_a_unix_login(name):
         assert ok
 
 
+@pytest.mark.slow
 @settings(max_examples=3, deadline=None)  # each hash costs today's scrypt: a few tenths of a second
 @given(st.text(min_size=1, max_size=30))
 def test_password_hash_round_trip(password):
@@ -55,6 +56,7 @@ def test_password_hash_round_trip(password):
     assert hash_password(password) != hashed  # a fresh salt every time
 
 
+@pytest.mark.slow
 def test_hashes_with_unaffordable_parameters_are_refused():
     salt_and_hash = hash_password("secret-1").split("$", 4)[4]
     with pytest.raises(ValidationError, match="bad_password"):
@@ -63,6 +65,7 @@ def test_hashes_with_unaffordable_parameters_are_refused():
         User(name="ana", password="hunter22")
 
 
+@pytest.mark.slow
 def test_verify_knows_only_the_right_password_of_a_known_user():
     roster = Roster(users=[User(name="ana", password=hash_password("correct horse")),
                            User(name="bob", keys=[public_key()])])
@@ -73,6 +76,7 @@ def test_verify_knows_only_the_right_password_of_a_known_user():
     assert not roster.verify("bob", "")  # keys only
 
 
+@pytest.mark.slow
 def test_unknown_users_cost_one_scrypt_like_known_ones(monkeypatch):
     calls = []
     real = rosters._scrypt

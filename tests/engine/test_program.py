@@ -32,6 +32,7 @@ def _comparable(run: training.RunResult) -> dict:
     return run.model_dump(exclude={"seconds", "train_seconds"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cfg", CASES, ids=lambda c: f"{c.dataset}-{'-'.join(map(str, c.hidden))}-{c.optimizer}-{c.lr}")
 def test_the_epoch_program_equals_the_replay_bit_for_bit(cfg, monkeypatch):
     assert training._Batch([cfg]).program is not None
@@ -40,6 +41,7 @@ def test_the_epoch_program_equals_the_replay_bit_for_bit(cfg, monkeypatch):
     assert compiled["params"] is not None or compiled["status"] == "diverged"
 
 
+@pytest.mark.slow
 def test_a_batched_sweep_equals_its_replay(monkeypatch):
     cfgs = [
         BASE.changed(hidden=(16, 16), optimizer="adam", lr=lr, epochs=e) for lr, e in ((0.001, 3), (0.05, 2), (5.0, 3))
@@ -47,6 +49,7 @@ def test_a_batched_sweep_equals_its_replay(monkeypatch):
     assert [_comparable(r) for r in train_batch(cfgs)] == replayed(cfgs, monkeypatch)
 
 
+@pytest.mark.slow
 def test_a_compile_error_falls_back_to_the_replay(monkeypatch, tmp_path):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path))  # nothing compiled yet
 
@@ -59,6 +62,7 @@ def test_a_compile_error_falls_back_to_the_replay(monkeypatch, tmp_path):
     assert _comparable(train(cfg)) == replayed([cfg], monkeypatch)[0]
 
 
+@pytest.mark.slow
 def test_the_program_is_cached_beside_the_step(tmp_path, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path))
     monkeypatch.setattr(jitcache, "_loaded", {})  # as in a fresh process
@@ -67,6 +71,7 @@ def test_the_program_is_cached_beside_the_step(tmp_path, monkeypatch):
     assert len(objects) == 1 and any(objects[0].name.startswith(p.stem) for p in (tmp_path / "jit").glob("*.pkl"))
 
 
+@pytest.mark.slow
 def test_a_compiled_shape_starts_without_capture_and_trains_the_same(tmp_path, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path))
     monkeypatch.setattr(jitcache, "_loaded", {})
@@ -87,6 +92,7 @@ def test_a_stop_is_seen_within_an_epoch():
     assert 0 < run.history[0].step < run.steps_per_epoch
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_the_evaluation_in_chunks_equals_numpy_on_the_whole_set(monkeypatch, activation):
     monkeypatch.setattr(training, "EVAL_CHUNK", 70)  # 300 examples: four chunks and a padded fifth

@@ -4,9 +4,13 @@ import os
 import pickle
 import stat
 
+import pytest
+
 from tutor.config import ExperimentConfig
 from tutor.engine import jitcache
 from tutor.engine.training import train
+
+pytestmark = pytest.mark.slow  # each test captures a step from scratch, in a cache of its own
 
 CFG = ExperimentConfig(samples=64, hidden=(3,), epochs=1)
 

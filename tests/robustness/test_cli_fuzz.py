@@ -101,6 +101,7 @@ def home(tmp_path_factory):
     return str(tmp_path_factory.mktemp("fuzz"))
 
 
+@pytest.mark.slow
 @settings(max_examples=1200, deadline=None, phases=[Phase.explicit, Phase.generate],  # no shrinking: each call
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # is named in the assertion
 @given(data=st.data())
@@ -112,6 +113,7 @@ def test_every_command_with_generated_values(data, home):
 CHEAP = ["--samples", "32", "--epochs", "1", "--hidden", "2"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [
     ["run", *CHEAP, "--json"],
     ["run", *CHEAP, "--noise", "-0", "--lr", "1000"],
@@ -129,6 +131,7 @@ def test_valid_and_cheap_calls_succeed(tutor, argv, isolated_home):
     assert code == 0 and out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [
     ["run", "--lr", "\x1b[31m"],
     ["sweep", "--random", "9" * 5000, "--space", "lr=log:1e-4:1"],

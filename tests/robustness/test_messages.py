@@ -39,6 +39,7 @@ def test_negative_zero_noise_is_zero(tutor):
     assert json.loads(out)["config"]["noise"] == 0
 
 
+@pytest.mark.slow
 def test_widths_separated_by_spaces_are_layers(tutor):
     code, out, err = tutor("run", "--hidden", "8 8", "--samples", "32", "--epochs", "1", "--json")
     assert code == 0, err

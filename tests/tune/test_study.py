@@ -88,6 +88,7 @@ def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres)
     assert failed and sorted(n for n in retried if n is not None) == failed
 
 
+@pytest.mark.slow
 def test_an_interrupted_coordinator_resumes_its_study(base, store, tmp_path):
     space, url, seen = parse_grid(GRID, base), f"journal:{tmp_path / 'study.log'}", []
     first = sweep(space, "grid", store=store, storage=url, should_stop=lambda: bool(seen),

@@ -75,6 +75,7 @@ def test_lr_find_json(capsys):
     assert 1e-3 <= doc["suggestions"]["valley"] <= 1e-1
 
 
+@pytest.mark.slow
 def test_the_parsers_load_light_and_the_package_without_the_ui():
     code = ("import sys; import tutor.cli.tune; light = not {'optuna', 'tinygrad'} & set(sys.modules); "
             "import tutor.tune.sweep, tutor.tune.lrfind, tutor.tune.report; print(light, 'textual' in sys.modules)")

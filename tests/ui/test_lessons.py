@@ -247,6 +247,7 @@ async def test_lesson_one_every_reply_concerns_the_block_it_answers(make_app, st
     assert [kind for _, _, kind, _, _ in app_events] == ["quiz"] * 4 + ["done", "predict", "done"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["es", "en"])
 async def test_number_keys_are_offered_only_with_the_choices_on_screen(make_app, lang):
     """Every step of every lesson opens with its question, if it has one, whole on screen at 80×24."""
