@@ -4,8 +4,9 @@ A new network shape costs seconds before its first step (tinygrad lowers and cla
 a cached one starts at once. The shapes a student meets first are known before they ask: each lesson's
 experiments, its sweeps' batches, its what-if questions applied to the experiment they follow, and the
 same what-ifs asked of the default network (verified advice tries its fixes on the run's own shape first,
-so they need no other). `Warmup` captures them, in course order, in a child process at the lowest priority that shares only the disk cache with its parent: the parent
-trains meanwhile as usual, and cancelling kills the child with whatever it was compiling.
+so they need no other). `Warmup` captures them, in course order, in a child process at the lowest
+priority that shares only the disk cache with its parent: the parent trains meanwhile as usual, and
+cancelling kills the child with whatever it was compiling.
 
     python -m tutor.dialogue.warmup [LESSON_DIR ...]   # the child: prints the count, then each one done
 """

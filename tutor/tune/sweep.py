@@ -307,8 +307,6 @@ def tell(study: optuna.Study, trial: optuna.Trial, run: RunResult, pruned: bool 
 def importances(space: Space, done: list[Trial]) -> dict[str, float]:
     """Optuna's parameter importances over completed trials, from a study rebuilt from them: PED-ANOVA
     (Optuna's default; fANOVA would need scikit-learn), its top set holding at least two trials."""
-    from optuna.importance import PedAnovaImportanceEvaluator  # imported here: it loads scikit-learn if installed
-
     dists = {p.field: p.distribution for p in space.params if not p.distribution.single()}
     if len(done) < 2 or not dists:
         return {}
