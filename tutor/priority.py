@@ -3,8 +3,8 @@
 Linux with autogroup (the default on desktops and most servers) shares the CPU fairly between
 sessions first (`setsid`, `start_new_session`) and applies nice values only within one. A process
 that starts its own session, as the background warm-up and each `tutor serve` session do, would
-otherwise weigh as much as the whole server: a warm-up at nice 19 took as much CPU as thirty students
-logging in. So the session's weight is lowered too (`/proc/self/autogroup`; unprivileged processes
+otherwise weigh as much as the whole server: on one core, a warm-up at nice 19 took half of it from
+a busy server. So the session's weight is lowered too (`/proc/self/autogroup`; unprivileged processes
 may lower it, not raise it).
 """
 
