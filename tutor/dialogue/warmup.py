@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tutor import priority
 from tutor.config import ExperimentConfig, argument
 from tutor.errors import TutorError
 from tutor.lessons import Course, Experiment, Predict, Sweep, WhatIf, load_lessons
@@ -136,7 +137,7 @@ def main(argv: list[str]) -> None:
     cached yet, printing the count first and then how many are done after each."""
     from tutor.engine.training import prepare
 
-    os.nice(19)
+    priority.lower(19)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C in the parent's terminal is the parent's
     todo = course_shapes(load_lessons([Path(a) for a in argv]))
     print(len(todo), flush=True)

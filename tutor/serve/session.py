@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from tutor import priority
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -31,7 +32,7 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None,
     """Run `student`'s app on the terminal at path `tty`; for a teacher (`roster`: the class's
     students), the class view in `lang`. `settings`: the server's, for every session."""
     _attach(tty)
-    os.nice(SESSION_NICE)
+    priority.lower(SESSION_NICE)
     settings = settings.model_copy(update={"student": student})
     os.environ.update(TERM=term, **settings.env())  # this process's own: the engine finds the class queue there
     logging.basicConfig(filename=settings.home / "serve.log", level=logging.INFO,
