@@ -29,7 +29,9 @@ def running(pid: int) -> bool:
         return False
 
 
-async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isolated_home):
+async def test_a_student_sees_the_lesson_asks_a_what_if_resizes_and_leaves(isolated_home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # the teacher's own terminal, where the server was started: not the students'
+    monkeypatch.setenv("LINES", "30")
     with Server(isolated_home, ["ana"]) as server:
         term = await Terminal(80, 24).connect(server.port, "ana")
         await term.wait_for("Qué es entrenar una red")

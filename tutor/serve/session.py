@@ -35,6 +35,8 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None,
     priority.lower(SESSION_NICE)
     settings = settings.model_copy(update={"student": student})
     os.environ.update(TERM=term, **settings.env())  # this process's own: the engine finds the class queue there
+    for name in ("COLUMNS", "LINES"):  # the server's terminal size, if it had one: the student's pty is the truth
+        os.environ.pop(name, None)
     logging.basicConfig(filename=settings.home / "serve.log", level=logging.INFO,
                         format=f"%(asctime)s %(levelname)s [{student} {os.getpid()}] %(message)s")
     try:
