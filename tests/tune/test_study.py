@@ -37,6 +37,22 @@ def worker(url: str, name: str) -> subprocess.Popen:
     return proc
 
 
+def test_a_process_on_a_journal_starts_without_the_libraries_it_does_not_use(tmp_path):
+    """A worker's start-up delays its first trial: a journal needs no SQLAlchemy, and the importances that
+    only the coordinator computes, at the end, load scikit-learn (for fANOVA, unused) not even then."""
+    probe = f"""
+import sys
+from tutor.tune.study import open_storage
+from tutor.tune import sweep
+open_storage("journal:{tmp_path / 'study.log'}", "en")
+print(sorted({{"sqlalchemy", "optuna.importance"}} & set(sys.modules)))
+sweep._importance()
+print("sklearn" in sys.modules, sweep._importance().PedAnovaImportanceEvaluator.__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "False PedAnovaImportanceEvaluator"]
+
+
 def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
     return optuna.load_study(study_name=name, storage=open_storage(url, "en")).trials
 

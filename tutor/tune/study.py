@@ -102,9 +102,12 @@ class Plan(BaseModel):
 
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError)
+    if not url.startswith("journal:"):  # SQLAlchemy is imported for a database only: a journal's processes start sooner
+        from sqlalchemy.exc import SQLAlchemyError
+
+        failures += (SQLAlchemyError,)
     try:
         if url.startswith("journal:"):
             path = Path(url.removeprefix("journal:")).expanduser()
@@ -115,7 +118,7 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
         with _quiet():
             return RDBStorage(url, engine_kwargs=connect, heartbeat_interval=HEARTBEAT, grace_period=GRACE,
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
-    except (SQLAlchemyError, ImportError, OSError, ValueError) as err:
+    except failures as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=printable(reason))) from None
 

@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +23,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Literal
 
 import optuna
-from optuna.importance import PedAnovaImportanceEvaluator
 from optuna.trial import TrialState, create_trial
 from pydantic import BaseModel, ConfigDict
 
@@ -365,12 +365,27 @@ def importances(space: Space, done: list[Trial]) -> dict[str, float]:
     study = optuna.create_study(direction="minimize")
     study.add_trials([create_trial(params={k: tr.params[k] for k in dists}, distributions=dists, value=tr.val_loss)
                       for tr in done])
-    evaluator = PedAnovaImportanceEvaluator(target_quantile=min(0.5, max(0.1, 2 / len(done))))
+    importance = _importance()
+    evaluator = importance.PedAnovaImportanceEvaluator(target_quantile=min(0.5, max(0.1, 2 / len(done))))
     try:
-        found = optuna.importance.get_param_importances(study, evaluator=evaluator)
+        found = importance.get_param_importances(study, evaluator=evaluator)
     except (RuntimeError, ValueError, ZeroDivisionError):
         return {}
     return {k: round(v, 3) for k, v in found.items() if math.isfinite(v)}
+
+
+def _importance() -> Any:
+    """`optuna.importance`, imported when a search ends. Its fANOVA imports scikit-learn when installed
+    (2 s of a process's start); tutor uses PED-ANOVA only, so that import is left out."""
+    if "sklearn" in sys.modules:
+        import optuna.importance
+    else:
+        sys.modules["sklearn"] = None  # type: ignore[assignment]  # as if not installed, for this import only
+        try:
+            import optuna.importance
+        finally:
+            del sys.modules["sklearn"]
+    return optuna.importance
 
 
 def edge(space: Space, best: Trial | None, found: dict[str, float]) -> Edge | None:
