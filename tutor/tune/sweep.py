@@ -375,17 +375,19 @@ def importances(space: Space, done: list[Trial]) -> dict[str, float]:
 
 
 def _importance() -> Any:
-    """`optuna.importance`, imported when a search ends. Its fANOVA imports scikit-learn when installed
-    (2 s of a process's start); tutor uses PED-ANOVA only, so that import is left out."""
-    if "sklearn" in sys.modules:
-        import optuna.importance
-    else:
-        sys.modules["sklearn"] = None  # type: ignore[assignment]  # as if not installed, for this import only
+    """`optuna.importance`, imported without scikit-learn: its fANOVA (unused here) would load it where it
+    is installed, two seconds of every sweep's process."""
+    if "optuna.importance" not in sys.modules:
+        saved = sys.modules.get("sklearn")
+        sys.modules["sklearn"] = None  # type: ignore[assignment]  (an import of it raises ImportError)
         try:
             import optuna.importance
         finally:
-            del sys.modules["sklearn"]
-    return optuna.importance
+            if saved is None:
+                del sys.modules["sklearn"]
+            else:
+                sys.modules["sklearn"] = saved
+    return sys.modules["optuna.importance"]
 
 
 def edge(space: Space, best: Trial | None, found: dict[str, float]) -> Edge | None:
