@@ -4,9 +4,11 @@ alone, then by the coordinator and one `tutor worker`, both on one journal file,
 Job: moons 1000 (800 train), MLP 2-32-32-2 relu, adam, batch 32, 20 epochs; 24 trials, lr ~ log[1e-4, 1].
     python benchmarks/distributed_sweep.py [--trials 24] [--epochs 20] [--repeat 2]
 Each search is timed from the coordinator's start to its exit (process start-up included; the worker is
-started once the study exists); the two are run in turns, --repeat times, and the best of each is kept
-(other load on the machine only slows a run down). The JIT cache is warmed first, so no capture is timed.
-Target on 2 idle cores: a speed-up of at least 1.6x.
+started once the study exists); the two are run in turns, --repeat times, and the best of each is kept.
+The JIT cache is warmed first, so no capture is timed. Target on 2 idle cores: a speed-up of at least 1.6x.
+The figure means something on idle cores only: Linux shares a busy machine's CPU between login sessions
+(autogroups), so there the worker, started from this session, shares the coordinator's part instead of
+taking a core of its own. The load average is printed before and after.
 """
 
 import argparse
@@ -48,6 +50,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "TUTOR_HOME": str(folder / "home"), "TUTOR_CACHE": str(folder / "cache")}
@@ -62,6 +65,7 @@ def main() -> None:
     print(f"  1 process (coordinator alone):       {alone:6.1f} s   (runs: {', '.join(f'{t:.1f}' for t in times[0])})")
     print(f"  2 processes (coordinator + worker):  {shared:6.1f} s   (runs: {', '.join(f'{t:.1f}' for t in times[1])})")
     print(f"  speed-up: {alone / shared:.2f}x (target >= 1.6x on 2 idle cores)")
+    print(f"  load average (1 min): {before:.2f} before, {os.getloadavg()[0]:.2f} after")
 
 
 if __name__ == "__main__":

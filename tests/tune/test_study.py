@@ -16,7 +16,7 @@ from optuna.trial import TrialState
 
 from tutor.store import Store
 from tutor.tune.space import parse_grid, parse_space
-from tutor.tune.study import open_storage
+from tutor.tune.study import PULL, Plan, _take, begin, open_storage
 from tutor.tune.sweep import sweep
 
 SPACE = ["lr=log:1e-3:1"]
@@ -35,6 +35,22 @@ def worker(url: str, name: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline().startswith(f"Study {name}:"), proc.communicate()
     return proc
+
+
+def test_a_process_on_a_journal_starts_without_the_libraries_it_does_not_use(tmp_path):
+    """A worker's start-up delays its first trial: a journal needs no SQLAlchemy, and the importances that
+    only the coordinator computes, at the end, load scikit-learn (for fANOVA, unused) not even then."""
+    probe = f"""
+import sys
+from tutor.tune.study import PULL, Plan, _take, begin, open_storage
+from tutor.tune import sweep
+open_storage("journal:{tmp_path / 'study.log'}", "en")
+print(sorted({{"sqlalchemy", "optuna.importance"}} & set(sys.modules)))
+sweep._importance()
+print("sklearn" in sys.modules, sweep._importance().PedAnovaImportanceEvaluator.__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "False PedAnovaImportanceEvaluator"]
 
 
 def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
@@ -86,6 +102,46 @@ def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres)
     retried = [tr.system_attrs.get("failed_trial") for tr in trials if tr.state == TrialState.COMPLETE]  # set by
     # Optuna's RetryHeartbeatStaleTrialCallback on each retry: the number of the trial it repeats
     assert failed and sorted(n for n in retried if n is not None) == failed
+
+
+def test_a_process_takes_trials_of_one_shape_at_a_time(base, tmp_path):
+    space = parse_grid(["lr=0.001,0.01,0.1", "width=8,16"], base)  # points alternate between the two widths
+    shared = begin(f"journal:{tmp_path / 'study.log'}", "shapes", Plan.of(space, "grid", 6), "en")
+    assert [shared.space.config(p).hidden for p in space.points()[:2]] == [(8,), (16,)]
+    first, second, third = (_take(shared, PULL, "here") for _ in range(3))
+    assert [len(first), len(second), third] == [3, 3, []]
+    for taken in first, second:
+        assert len({shared.space.config(trial.params).hidden for trial in taken}) == 1
+
+
+CLAIMS_AND_DIES = """
+import os, signal, sys
+from tutor.tune.study import _take, join
+shared = join(sys.argv[1], sys.argv[2], "en")
+claim = shared.storage.set_trial_state_values
+
+def claim_and_die(*args, **kwargs):
+    claim(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)  # the worst moment: the trial is running, nothing else is done yet
+
+shared.storage.set_trial_state_values = claim_and_die
+_take(shared, 1, "doomed")
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, postgres):
+    """Optuna fails a silent running trial only once it has beaten: the heartbeat comes before the trial runs."""
+    name, deadline = f"claimed-{time.monotonic_ns()}", time.monotonic() + 120
+    died = []
+
+    def joined(_: str) -> None:
+        died.append(subprocess.run([sys.executable, "-c", CLAIMS_AND_DIES, postgres, name]).returncode)
+
+    result = sweep(parse_space(SPACE, base), "random", 2, store=store, storage=postgres, study=name, on_join=joined,
+                   should_stop=lambda: time.monotonic() > deadline)
+    assert died == [-signal.SIGKILL] and result.stopped is None and len(result.trials) == 2
+    assert [tr.state for tr in trials_of(postgres, name)].count(TrialState.FAIL) == 1
 
 
 @pytest.mark.slow

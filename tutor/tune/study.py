@@ -8,7 +8,7 @@ constant liar, so that processes asking at once are sent to different points). O
 trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
 trials into the local store.
 
-Each process takes up to PULL trials at a time (those of one network shape train as one batched model),
+Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
 sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
 running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
 and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
@@ -68,7 +68,7 @@ HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
 RETRIES = 3  # times one trial is enqueued again after its process died
 PULL = 4  # trials one process takes at a time (a grid or random search)
-POLL = 0.5  # seconds between looks at the study while others train its last trials
+POLL = 0.2  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 
 
@@ -102,9 +102,12 @@ class Plan(BaseModel):
 
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError)
+    if not url.startswith("journal:"):  # SQLAlchemy is imported for a database only: a journal's processes start sooner
+        from sqlalchemy.exc import SQLAlchemyError
+
+        failures += (SQLAlchemyError,)
     try:
         if url.startswith("journal:"):
             path = Path(url.removeprefix("journal:")).expanduser()
@@ -115,7 +118,7 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
         with _quiet():
             return RDBStorage(url, engine_kwargs=connect, heartbeat_interval=HEARTBEAT, grace_period=GRACE,
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
-    except (SQLAlchemyError, ImportError, OSError, ValueError) as err:
+    except failures as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=printable(reason))) from None
 
@@ -229,40 +232,43 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
 
 
 def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
-    """Up to `most` waiting trials, now running here, each beating from the start on a database."""
+    """Up to `most` waiting trials of one network shape (one batched model), now running here; on a database
+    each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck."""
     taken: list[optuna.Trial] = []
+    shape = None
     for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
         if len(taken) == most:
             break
+        key = batch_key(shared.space.config(waiting.system_attrs.get("fixed_params", {})))  # as enqueued
+        if taken and key != shape:
+            continue
+        if isinstance(shared.storage, RDBStorage):  # before the trial runs: Optuna never fails a running trial
+            shared.storage.record_heartbeat(waiting._trial_id)  # without a heartbeat, however long it is silent
         try:  # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
             if not shared.storage.set_trial_state_values(waiting._trial_id, state=TrialState.RUNNING):
                 continue
         except UpdateFinishedTrialError:
             continue
-        if isinstance(shared.storage, RDBStorage):
-            shared.storage.record_heartbeat(waiting._trial_id)
         trial = optuna.Trial(shared.study, waiting._trial_id)
         for name, distribution in shared.space.distributions().items():
             trial._suggest(name, distribution)  # as `ask` does: enqueued values, or the sampler's
         trial.set_user_attr("worker", worker)
         taken.append(trial)
+        shape = key
     return taken
 
 
 def _train(shared: Shared, taken: list[optuna.Trial],
            halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
-    """Train the trials (a Bayesian one alone, pruned; the others batched by shape) and tell each how it ended."""
+    """Train the trials (a Bayesian one alone, pruned; the others, of one shape, as one batched model) and tell
+    each how it ended."""
     space = shared.space
     if shared.plan.method == "bayes":
         run, pruned = train_pruned(space, taken[0], halt)
         results = [(taken[0], run, pruned)]
     else:
-        groups: dict[tuple, list[optuna.Trial]] = {}
-        for trial in taken:
-            groups.setdefault(batch_key(space.config(trial.params)), []).append(trial)
-        results = [(trial, run, False) for group in groups.values()
-                   for trial, run in zip(group, train_batch(padded([space.config(tr.params) for tr in group]),
-                                                            should_stop=halt))]
+        runs = train_batch(padded([space.config(trial.params) for trial in taken]), should_stop=halt)
+        results = [(trial, run, False) for trial, run in zip(taken, runs)]  # runs beyond the trials are padding
     for trial, run, pruned in results:
         if run.status == "cancelled" and not pruned:  # stopped, not finished: back in the queue
             _requeue(shared, trial)
