@@ -8,6 +8,9 @@ import shutil
 
 import pytest
 
+from tutor.lessons import Course, load_lessons
+from tutor.store import Store
+
 
 @pytest.fixture(scope="session")
 def jit_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
@@ -36,3 +39,15 @@ def tmux() -> str:
             pytest.fail("tmux is missing: .ci/run installs it")
         pytest.skip("needs tmux (apt-get install tmux)")
     return path
+
+
+@pytest.fixture
+def store(isolated_home) -> Store:
+    """An empty store in the test's data folder."""
+    return Store()
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    """The built-in lessons."""
+    return load_lessons()

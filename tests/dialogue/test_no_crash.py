@@ -12,7 +12,6 @@ from tutor.config import ExperimentConfig
 from tutor.dialogue.lexicon import FIELDS, GRAMMAR, KINDS, OPTIONS
 from tutor.dialogue.tutor import Tutor, apply
 from tutor.errors import ConfigError
-from tutor.lessons import load_lessons
 from tutor.store import Store
 
 
@@ -51,17 +50,6 @@ CONFIG = st.builds(
     optimizer=st.sampled_from(["sgd", "momentum", "adam"]), lr=st.floats(1e-6, 1000),
     momentum=st.floats(0, 0.99), weight_decay=st.floats(0, 1), batch_size=st.integers(1, 100_000),
     epochs=st.integers(1, 10_000))
-
-
-@pytest.fixture(scope="module")
-def course():
-    return load_lessons()
-
-
-@pytest.fixture
-def store(isolated_home) -> Store:
-    """One database for all of a test's examples (opening one per example was a fifth of the time)."""
-    return Store()
 
 
 STUDENTS = itertools.count()

@@ -13,17 +13,11 @@ from pathlib import Path
 import pytest
 
 from tutor.config import ExperimentConfig
-from tutor.store import Store
 
 
 @pytest.fixture
 def base() -> ExperimentConfig:
     return ExperimentConfig(dataset="moons", samples=200, hidden=(16,), epochs=3, seed=0)
-
-
-@pytest.fixture
-def store(isolated_home) -> Store:
-    return Store(isolated_home / "tutor.db")
 
 
 def _initdb() -> str | None:

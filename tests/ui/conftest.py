@@ -13,11 +13,6 @@ from tutor.ui.app import TutorApp
 SAMPLE = Path(__file__).parent / "sample-course"
 
 
-@pytest.fixture
-def store(isolated_home: Path) -> Store:
-    return Store()
-
-
 @pytest.fixture(scope="session")
 def sample_course() -> Course:
     """Three short steps (quizzes, a prediction, an experiment, a what-if) in es and en."""
