@@ -7,10 +7,10 @@ import socket
 import numpy as np
 import pytest
 
-from tutor.engine.training import train
+from tutor.engine.training import padded, train
 from tutor.tune.results import Trial
 from tutor.tune.space import parse_grid, parse_space
-from tutor.tune.sweep import edge, padded, sweep
+from tutor.tune.sweep import edge, sweep
 
 GRID = ["lr=0.001,0.01,0.1", "weight_decay=0,0.01"]
 SPACE = ["lr=log:1e-4:1", "weight_decay=float:0:0.1"]

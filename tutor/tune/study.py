@@ -46,15 +46,12 @@ from tutor.engine.training import batch_key, train_batch
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
+from tutor.tune.results import Method, SweepResult, Trial
 from tutor.tune.space import Param, Space
 from tutor.tune.sweep import (
     Control,
-    Method,
-    SweepResult,
-    Trial,
     here,
     median,
-    padded,
     random_points,
     stored,
     summed,
@@ -267,8 +264,8 @@ def _train(shared: Shared, taken: list[optuna.Trial],
         run, pruned = train_pruned(space, taken[0], halt)
         results = [(taken[0], run, pruned)]
     else:
-        runs = train_batch(padded([space.config(trial.params) for trial in taken]), should_stop=halt)
-        results = [(trial, run, False) for trial, run in zip(taken, runs)]  # runs beyond the trials are padding
+        runs = train_batch([space.config(trial.params) for trial in taken], should_stop=halt)
+        results = [(trial, run, False) for trial, run in zip(taken, runs)]
     for trial, run, pruned in results:
         if run.status == "cancelled" and not pruned:  # stopped, not finished: back in the queue
             _requeue(shared, trial)

@@ -29,7 +29,7 @@ from optuna.trial import TrialState, create_trial
 from tutor.config import ExperimentConfig
 from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
-from tutor.engine.training import batch_key, padded, train, train_batch  # noqa: F401  (padded: tutor.tune.study's)
+from tutor.engine.training import batch_key, train, train_batch
 from tutor.i18n import Lang
 from tutor.settings import Settings
 from tutor.store import Store
