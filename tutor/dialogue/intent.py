@@ -11,6 +11,10 @@ Kind = Literal["what_if", "why", "compare", "next", "back", "repeat", "hint", "h
 FieldName = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer",
                     "momentum", "weight_decay", "dataset", "samples", "noise"]
 Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
+Concept = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer", "sgd", "adam",
+                  "momentum", "weight_decay", "dataset", "samples", "noise", "training", "parameters", "hyperparameter",
+                  "loss", "overfitting", "underfitting", "validation", "gradient", "tuning", "grid", "random", "bayes",
+                  "automl"]
 Scalar = int | float | str
 
 
@@ -40,13 +44,16 @@ class Search(BaseModel):
 
 class Intent(BaseModel):
     """The parse of one message. `fields`: for clarify, the fields named without a value; for reset, the
-    fields to restore (empty: all); for what_if, fields named without a value next to the changes."""
+    fields to restore (empty: all); for what_if, fields named without a value next to the changes.
+    `concept`: for why, the idea the student asks about ("what is an epoch?"; None: why the last run went
+    as it did); for goto, the idea whose lesson to open."""
 
     model_config = ConfigDict(frozen=True)
 
     kind: Kind
     changes: dict[FieldName, Change] = {}
     topic: Topic | None = None
+    concept: Concept | None = None
     lang: Lang = "es"
     fields: list[FieldName] = []
     answer: Scalar | None = None

@@ -89,8 +89,8 @@ OPTIONS = {
     ("dataset", "digits"): ("digits | handwritten digits | mnist", "dígitos", ""),
 }
 
-# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis"
-# and "board" are parts of a kind, combined in `parse`; "board" asks for the exercise's leaderboard)
+# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis",
+# "define" and "board" are parts of a kind, combined in `parse`; "board" asks for the exercise's leaderboard)
 KINDS = {
     "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
             "the reason | "
@@ -102,6 +102,10 @@ KINDS = {
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long",
                "qué es | qué son | qué hace | para qué sirve | cuál es | cuáles son | cuántas | cuántos | "
                "cuánto | cuánta"),
+    "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
+               "explain to me | what is meant by | what do you mean by",
+               "define | defíneme | definición | definición de | significado | significado de | qué significa | "
+               "qué quiere decir | explica | explícame | explicar | explícalo | qué se entiende por"),
     "compare": ("compare | comparison | compared | versus | vs | difference | differences | better than | "
                 "worse than | which was better | which is better | which one was better | side by side | against | "
                 "is better | is it better | which is best",
@@ -188,6 +192,30 @@ TOPICS = {
 }
 FIELD_TOPIC = {"lr": "lr", "batch_size": "batch_size", "epochs": "epochs", "hidden": "architecture",
                "layers": "architecture", "width": "architecture", "activation": "architecture"}
+
+# concepts of the course beyond the fields, options and searches (which name their own, see `parse`)
+CONCEPTS = {
+    "training": ("training | training a network | train a network", "entrenamiento | entrenar una red"),
+    "parameters": ("parameter | parameters | weight | weights | bias | biases | weights and biases",
+                   "parámetro | parámetros | peso | pesos | sesgo | sesgos | pesos y sesgos"),
+    "hyperparameter": ("hyperparameter | hyperparameters | hyper parameter | hyper parameters",
+                       "hiperparámetro | hiperparámetros"),
+    "loss": ("loss | losses | loss function | cost function | cross entropy",
+             "pérdida | pérdidas | función de pérdida | función de coste | entropía cruzada"),
+    "overfitting": ("overfitting | overfit | over fitting | overtraining | over training",
+                    "sobreajuste | sobreajustar | sobreentrenamiento | sobreentrenar"),
+    "underfitting": ("underfitting | underfit | under fitting", "subajuste | infraajuste | subajustar"),
+    "validation": ("validation | validation set | validation data | validation loss | validation accuracy",
+                   "validación | conjunto de validación | datos de validación | pérdida de validación"),
+    "gradient": ("gradient | gradients", "gradiente | gradientes"),
+    "tuning": ("hyperparameter tuning | hyperparameter search | hyperparameter optimization | sweep | tuning",
+               "ajuste de hiperparámetros | búsqueda de hiperparámetros | optimización de hiperparámetros | "
+               "barrido"),
+    "automl": ("automl | auto ml | automated machine learning", "aprendizaje automático autoajustado"),
+}
+CONCEPT_TOPIC = {"training": "training", "parameters": "training", "hyperparameter": "training", "loss": "training",
+                 "overfitting": "training", "underfitting": "training", "validation": "training",
+                 "gradient": "training", "tuning": "tuning", "automl": "tuning"}
 
 SEARCH = {
     "grid": ("grid | grid search | grid sweep", "rejilla | cuadrícula | malla | búsqueda en grid | "
@@ -355,6 +383,8 @@ def _entries():
         yield from _split((en, es, ""), Tag("kind", kind))
     for topic, (en, es) in TOPICS.items():
         yield from _split((en, es, ""), Tag("topic", topic))
+    for concept, (en, es) in CONCEPTS.items():
+        yield from _split((en, es, ""), Tag("concept", concept))
     for method, (en, es) in SEARCH.items():
         yield from _split((en, es, ""), Tag("search", method))
     for tag, en, es, either in GRAMMAR:
@@ -386,7 +416,8 @@ LONGEST = max(len(p) for p in PHRASES)
 VOCABULARY = {w for p in PHRASES for w in p} | NUMBER_WORDS
 # words worth correcting when misspelt: names of fields, options, kinds, topics and operators
 KEYWORDS = {w for p, tags in PHRASES.items() for w in p if len(w) >= 5 and w not in NUMBER_WORDS
-            and any(t.type in ("field", "option", "kind", "topic", "search", "mul", "dir", "add") for t, _ in tags)}
+            and any(t.type in ("field", "option", "kind", "topic", "concept", "search", "mul", "dir", "add")
+                    for t, _ in tags)}
 
 
 def lookup(words: list[str], i: int) -> tuple[int, tuple[tuple[Tag, str], ...]]:

@@ -5,22 +5,26 @@ fields (`slots`), and the kind comes from the markers found, in a fixed order of
 goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes) > compare
 (but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) >
 clarify (a change asked without its value) > reset, hint, exercise (the class exercise or its
-leaderboard), help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...") > answer >
-clarify (a field named alone) > answer (a predicted outcome) > unknown.
+leaderboard), help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...")
+> answer > clarify (a field named alone) > answer (a predicted outcome) > unknown.
+
+A why that asks what an idea is ("what is an epoch?", "explícame el batch size"), and a goto, carry the
+`concept` named: the first concept of the course, optimizer, field or search method in the message.
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
-from tutor.dialogue.lexicon import FIELD_TOPIC
+from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC
 from tutor.dialogue.scan import Item, scan
-from tutor.dialogue.slots import Slots, read_slots
+from tutor.dialogue.slots import OPERATORS, Slots, read_slots
 from tutor.dialogue.text import MAX_CHARS
 from tutor.i18n import Lang
 
-__all__ = ["Change", "Intent", "Search", "parse"]
+__all__ = ["Change", "Intent", "Search", "names", "parse"]
 
 NAVIGATION = ("reset", "hint", "exercise", "help", "repeat", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
+ASKS = {"whatis", "define"}  # markers of a question about what something is
 
 
 def parse(text: str, default_lang: Lang = "es") -> Intent:
@@ -41,6 +45,9 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
         found["topic"] = _topic(items, goto=kind == "goto")
+    if kind == "goto" or (kind == "why" and _asks_about(items, markers)):
+        start = _start(items, goto=kind == "goto")
+        found["concept"] = _concept(items[start:] + items[:start])
     if kind == "answer":
         bare = _bare_answer(items, lang)
         found["answer"] = bare if bare is not None else " ".join(text.split())[:500]
@@ -67,7 +74,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     search = _search_kind(items, markers, slots)
     if search:
         return search
-    if slots.changes and not _asks_what(markers, slots):
+    if slots.changes and not _asks_what(items, markers, slots):
         return "what_if"
     if slots.missing and asks_change:
         return "clarify"
@@ -76,7 +83,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
             return kind
     if "goto" in markers and topic:
         return "goto"
-    if "whatis" in markers and (topic or slots.changes):
+    if markers & ASKS and (topic or slots.changes or _concept(items)):
         return "why"
     if "answer" in markers or _bare_answer(items) is not None:
         return "answer"
@@ -87,22 +94,59 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     return "unknown"
 
 
-def _asks_what(markers: set[str], slots: Slots) -> bool:
-    """ "what is momentum?", "¿qué es adam?": an option named in a question about it, asking no change."""
-    return "whatis" in markers and not markers & {"whatif", "change"} and all(
-        isinstance(c.value, str) for c in slots.changes.values())
+def _asks_what(items: list[Item], markers: set[str], slots: Slots) -> bool:
+    """ "what is momentum?", "¿qué es un epoch?": an idea named in a question about it, asking no change (an
+    option named is none, nor is the article before a field: "un", "an")."""
+    if not markers & ASKS or markers & {"whatif", "change"}:
+        return False
+    return all(isinstance(c.value, str) for c in slots.changes.values()) or not any(
+        it.has("list", "range", *OPERATORS) or (it.num is not None and not it.num.weak) for it in items)
+
+
+def _asks_about(items: list[Item], markers: set[str]) -> bool:
+    """A why that asks what an idea is ("what is", "define", "explícame"), not why a run went as it did
+    ("explain why it diverged": a "why" that is no "explain" too)."""
+    kinds = [{t.value for t in it.tags if t.type == "kind"} for it in items]
+    return bool(markers & ASKS) and not any("why" in k and "define" not in k for k in kinds)
+
+
+def _concept(items: list[Item]) -> str | None:
+    """The first idea named: a concept of the course, an optimizer (adam, sgd, momentum), a field (another
+    option names its field: relu the activation), a search method."""
+    for item in items:
+        concept, option, search = item.get("concept"), item.get("option"), item.get("search")
+        if concept:
+            return concept.value
+        if option:
+            field, value = option.value
+            return value if field == "optimizer" else field
+        if item.field:
+            return item.field
+        if search and search.value:
+            return search.value
+    return None
+
+
+def names(text: str) -> str | None:
+    """The concept a short phrase names, when it names exactly one and nothing else ("sobreajuste", "más
+    datos", "capas ocultas"; not "ruido del gradiente"): how a lesson's front matter `concepts` are read."""
+    items = [it for it in scan(text) if not it.has("filler", "prep", "sep", "dir") and it.num is None]
+    found = {_concept([it]) for it in items}
+    return found.pop() if len(found) == 1 and None not in found else None
 
 
 def _search_kind(items: list[Item], markers: set[str], slots: Slots) -> str | None:
     """sweep or lr_find when a search is asked for (or alternatives listed); else None."""
     methods = {t.value for it in items for t in it.tags if t.type == "search"}
     explicit = methods - {None}
-    about = bool(markers & {"whatis", "teach", "lesson"})
+    about = bool(markers & (ASKS | {"teach", "lesson"}))
     lesson = bool(markers & {"teach", "lesson"})
     finding = _has(items, "find") or (_has(items, "good") and _has(items, "question") and not lesson)
     open_fields = slots.missing + list(slots.values) + list(slots.bounds)
     if _has(items, "lrfind"):
         return "lr_find"
+    if explicit and markers & ASKS and not (finding or slots.values or slots.bounds or slots.trials):
+        return None  # "what is a grid search?"
     if explicit or (methods and not about) or (finding and open_fields):
         only_lr = open_fields == ["lr"] and not (slots.values or slots.bounds)
         return "lr_find" if only_lr and finding and not explicit and slots.trials is None else "sweep"
@@ -121,17 +165,22 @@ def _search(items: list[Item], slots: Slots, kind: str) -> Search:
 
 def _topic(items: list[Item], goto: bool) -> str | None:
     """The lesson topic named; for goto, the first one after the last goto/teach/lesson word."""
-    start = 0
-    if goto:
-        marks = [k for k, it in enumerate(items) if it.marker in ("goto", "teach", "lesson")]
-        start = marks[-1] if marks else 0
+    start = _start(items, goto)
     for item in items[start:] + items[:start]:
-        topic = item.get("topic")
+        topic, concept = item.get("topic"), item.get("concept")
         if topic:
             return topic.value
         if item.field:
             return FIELD_TOPIC.get(item.field, "training")
+        if concept:
+            return CONCEPT_TOPIC[concept.value]
     return None
+
+
+def _start(items: list[Item], goto: bool) -> int:
+    """Where a goto names what to open: at its last goto/teach/lesson word; 0 for other kinds."""
+    marks = [k for k, it in enumerate(items) if it.marker in ("goto", "teach", "lesson")] if goto else []
+    return marks[-1] if marks else 0
 
 
 def _language(text: str, items: list[Item], default: Lang) -> Lang:
