@@ -154,8 +154,8 @@ KINDS = {
               "what rank | how do i rank | my place | what place | my position | my standing | where do i stand",
               "ranking | rankings | clasificación | tabla de clasificación | tabla de posiciones | mi puesto | "
               "qué puesto | en qué puesto | mi posición | qué posición | en qué posición"),
-    "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | vamos a la | llévame a | llévame | "
-             "muéstrame | pasa a la | salta a"),
+    "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | ve a | vete a | vamos a la | llévame a | "
+             "llévame | muéstrame | pasa a la | salta a"),
     "teach": ("teach me | teach | i want to learn | learn about | tell me about | i want to know about",
               "enséñame | quiero aprender | aprender sobre | háblame de | háblame sobre | cuéntame sobre | "
               "cuéntame de | quiero saber sobre"),
@@ -208,9 +208,8 @@ CONCEPTS = {
     "validation": ("validation | validation set | validation data | validation loss | validation accuracy",
                    "validación | conjunto de validación | datos de validación | pérdida de validación"),
     "gradient": ("gradient | gradients", "gradiente | gradientes"),
-    "tuning": ("hyperparameter tuning | hyperparameter search | hyperparameter optimization | sweep | tuning",
-               "ajuste de hiperparámetros | búsqueda de hiperparámetros | optimización de hiperparámetros | "
-               "barrido"),
+    "tuning": ("hyperparameter tuning | hyperparameter search | hyperparameter optimization",
+               "ajuste de hiperparámetros | búsqueda de hiperparámetros | optimización de hiperparámetros"),
     "automl": ("automl | auto ml | automated machine learning", "aprendizaje automático autoajustado"),
 }
 CONCEPT_TOPIC = {"training": "training", "parameters": "training", "hyperparameter": "training", "loss": "training",

@@ -112,7 +112,7 @@ def _asks_about(items: list[Item], markers: set[str]) -> bool:
 
 def _concept(items: list[Item]) -> str | None:
     """The first idea named: a concept of the course, an optimizer (adam, sgd, momentum), a field (another
-    option names its field: relu the activation), a search method."""
+    option names its field: relu the activation), a search method ("a search" is searching itself)."""
     for item in items:
         concept, option, search = item.get("concept"), item.get("option"), item.get("search")
         if concept:
@@ -122,8 +122,8 @@ def _concept(items: list[Item]) -> str | None:
             return value if field == "optimizer" else field
         if item.field:
             return item.field
-        if search and search.value:
-            return search.value
+        if search:
+            return search.value or "tuning"
     return None
 
 

@@ -27,6 +27,7 @@ from tutor.config import (
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
 from tutor.diagnose.explain import action
 from tutor.diagnose.verify import advise
+from tutor.dialogue.glossary import define, lesson_for
 from tutor.dialogue.intent import Change, FieldName, Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
@@ -266,6 +267,9 @@ class Tutor:
 
     def _on_why(self, intent: Intent, *_) -> Reply:
         run = self.last_run()
+        if intent.concept:  # "what is an epoch?": the idea, tied to the last run if there is one
+            text = define(intent.concept, self.lang, self.course, run, self.last_diagnoses() if run else [])
+            return Reply(text=text, intent=intent, lang=self.lang)
         if run is None:
             return self._reply(intent, "dialogue.no_run")
         diagnoses = self.last_diagnoses()
@@ -440,7 +444,8 @@ class Tutor:
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
         lessons = self.course.in_lang(self.lang)
-        match = next((lesson for lesson in lessons if intent.topic in lesson.topics), lessons[0] if lessons else None)
+        match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
+            (lesson for lesson in lessons if intent.topic in lesson.topics), lessons[0] if lessons else None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
         self.lesson_id, self.step = match.id, 0
