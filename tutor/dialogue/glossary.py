@@ -60,7 +60,8 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
         if concept == "momentum" and cfg.optimizer != "momentum":  # only the momentum optimizer uses it
             field = "optimizer"
         value = cfg.n_samples if field == "samples" else getattr(cfg, field)
-        acc, epoch = max(((e.val_acc, -e.epoch) for e in history if e.val_acc is not None), default=(None, 0))  # earliest
+        # the best validation accuracy, and the first epoch that reached it
+        acc, epoch = max(((e.val_acc, -e.epoch) for e in history if e.val_acc is not None), default=(None, 0))
         return t("concept.run.setting", lang, setting=action({field: value}, lang), verdict=verdict, acc=pct(acc),
                  best=-epoch or "—", epochs=len(history))
     if concept in CURVES:
