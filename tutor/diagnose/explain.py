@@ -126,6 +126,18 @@ def proposed(suggestion: dict[str, Any], s: Signals, lang: Lang) -> dict[str, st
     return {"action": action(suggestion, lang)}
 
 
+def proven(candidate: Suggestion, fix: Suggestion, acc: float, best_epoch: int, epochs: int, code: str,
+           lang: Lang) -> str:
+    """The advice once a fix was shown to work: how it did, and the offer of `fix`, the run that showed it.
+    A trial stopped at its goal is offered with the epochs it ran (`fix` has them, the `candidate` tried had
+    not, or had more than the run's `epochs`): the words say why, not just "and 9 epochs"."""
+    values = {"action": action(fix, lang), "acc": pct(acc), "problem": name(code, lang)}
+    if fix == candidate:
+        return t("diagnose.advice.verified", lang, epochs=best_epoch, **values)
+    return t("diagnose.advice.stopped", lang, tried=action(candidate, lang), stopped=fix["epochs"],
+             planned=candidate.get("epochs", epochs), **values)
+
+
 def action(suggestion: dict[str, Any], lang: Lang) -> str:
     """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
     parts = []

@@ -27,8 +27,7 @@ from tutor.diagnose.explain import (
     explain,
     firing,
     fixes,
-    name,
-    pct,
+    proven,
 )
 from tutor.diagnose.rules import HEALTHY, Suggestion
 from tutor.diagnose.signals import Signals, signals_of
@@ -98,8 +97,8 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
         verified = Verified(config=best.run.config.model_dump(mode="json"), best_val_acc=best.best_val_acc,
                             codes=best.codes, run_id=best.run_id)
-        advice = t("diagnose.advice.verified", lang, action=action(best.fix, lang), acc=pct(best.best_val_acc),
-                   epochs=best.epochs_to_best(), problem=name(rule.code, lang))
+        advice = proven(best.candidate, best.fix, best.best_val_acc, best.epochs_to_best(), cfg.epochs, rule.code,
+                        lang)
         diagnoses[top] = diagnose(rule, s, run, lang, advice, best.fix, verified)
         return diagnoses
     tried = [x.fix for x in trials]
