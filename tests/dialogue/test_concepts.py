@@ -55,6 +55,7 @@ ASKED = [  # (message, concept): each row a class of phrasing
     ("what is the noise", "noise"), ("qué es el ruido", "noise"), ("cuántas épocas", "epochs"),
     ("how many epochs", "epochs"), ("define the batch size", "batch_size"), ("explain the learning rate", "lr"),
     ("meaning of momentum", "momentum"), ("qué quiere decir sobreajuste", "overfitting"),
+    ("explícame el sobreajuste", "overfitting"), ("¿para qué sirve el momentum?", "momentum"),  # the help's examples
 ]
 
 NOT_ASKED = [  # (message, kind): why a run went as it did, a change, a search
