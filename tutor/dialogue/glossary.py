@@ -18,9 +18,9 @@ from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
 from tutor.lessons import Course, Lesson
 
-SETTING = {"layers": "hidden", "width": "hidden", "sgd": "optimizer", "adam": "optimizer"}  # the setting quoted
+QUOTED = {"layers": "hidden", "width": "hidden", "sgd": "optimizer", "adam": "optimizer"}  # the setting quoted
 CURVES = {"training", "loss", "overfitting", "underfitting", "validation"}  # ideas read off the loss curves
-SETTINGS = ("lr", "batch_size", "epochs", "hidden", "optimizer")  # a run's hyperparameters, as quoted
+HYPERPARAMETERS = ("lr", "batch_size", "epochs", "hidden", "optimizer")  # a run's, as quoted
 
 
 def define(concept: str, lang: Lang, course: Course, run: RunResult | None = None,
@@ -40,7 +40,7 @@ def define(concept: str, lang: Lang, course: Course, run: RunResult | None = Non
 
 def lesson_for(concept: str, course: Course, lang: Lang) -> Lesson | None:
     """The lesson that teaches `concept`: the one that lists it earliest in its front matter's `concepts`
-    (a lesson lists what it is about first; "optimizador" is third in the first lesson, first in the one on
+    (a lesson lists what it is about first; "optimizador" is fourth in the first lesson, first in the one on
     optimizers), the first in teaching order on a tie; else the first lesson on its topic; else None."""
     lessons = course.in_lang(lang)
     listed = [(place, k) for k, lesson in enumerate(lessons)
@@ -55,8 +55,8 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
     """One line tying `concept` to the student's last run, with its numbers; "" for a search method."""
     cfg, history = run.config, run.history
     last = history[-1]
-    if concept in ExperimentConfig.model_fields or concept in SETTING:
-        field = SETTING.get(concept, concept)
+    if concept in ExperimentConfig.model_fields or concept in QUOTED:
+        field = QUOTED.get(concept, concept)
         if concept == "momentum" and cfg.optimizer != "momentum":  # only the momentum optimizer uses it
             field = "optimizer"
         value = cfg.n_samples if field == "samples" else getattr(cfg, field)
@@ -74,7 +74,7 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
         return t("concept.run.parameters", lang, n=run.n_params, n_train=run.n_train,
                  per=num(run.n_params / max(run.n_train, 1)))
     if concept in ("hyperparameter", "tuning"):
-        settings = ", ".join(action({f: getattr(cfg, f)}, lang) for f in SETTINGS)
+        settings = ", ".join(action({f: getattr(cfg, f)}, lang) for f in HYPERPARAMETERS)
         return t("concept.run.settings", lang, settings=settings, verdict=verdict)
     if concept == "gradient":
         return t("concept.run.gradient", lang, first=num(history[0].grad_norm), last=num(last.grad_norm),
