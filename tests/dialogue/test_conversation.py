@@ -1,6 +1,7 @@
 """Scripted conversations through the real Tutor, engine and rule engine, in both languages."""
 
 import json
+import re
 
 import pytest
 
@@ -100,7 +101,7 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
 @pytest.mark.slow
 def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
     reply = tutor.handle("haz una búsqueda en grid del learning rate con 0.001, 0.01 y 0.1")
-    assert reply.intent.kind == "sweep" and "grid" in reply.text
+    assert reply.intent.kind == "sweep" and reply.text.startswith("Búsqueda en rejilla")
     assert len(Store().runs("ana")) == 3
     assert reply.suggestion is None or set(reply.suggestion) <= {"lr"}
 
@@ -157,3 +158,30 @@ def test_a_student_who_comes_back_finds_the_step_as_they_left_it(tutor, switch):
     assert back.flow.gate is shown.items[-1]
     assert back.handle(f"{number.answer:g}").shown.settled  # graded against the question that was open
     assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz"]
+
+
+SETTING_KEY = re.compile(r"\b(?:lr|[a-z]+_[a-z_]+|sweep|bayes)\b")  # keys and method names for programs
+
+
+@pytest.mark.parametrize(("lang", "texts"), [
+    ("es", ["reinicia el lr", "empieza de cero", "prueba lr entre 0.001 y 0.1", "busca el mejor learning rate"]),
+    ("en", ["reset the lr", "start over", "try lr between 0.001 and 0.1", "find the best learning rate"]),
+])
+def test_settings_read_as_words_not_keys(tutor, lang, texts):
+    """Resets and planned searches name settings as a student says them, never as the keys a program uses."""
+    for text in texts:
+        reply = tutor.handle(text, run=False)
+        assert reply.text and not SETTING_KEY.search(reply.text.replace("learning rate (lr)", "")), (text, reply.text)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_search_reply_in_words(tutor, lang):
+    """A search asked in the conversation reports its method, best setting, importances and next experiment
+    in the student's words: no setting key, no method key."""
+    ask = {"es": "prueba el batch con 16 y 64", "en": "try the batch size with 16 and 64"}[lang]
+    reply = tutor.handle(ask)
+    grid = {"es": "Búsqueda en rejilla", "en": "Grid search"}[lang]
+    assert reply.intent.kind == "sweep" and reply.text.startswith(grid)
+    assert not SETTING_KEY.search(reply.text), reply.text
+    assert {"es": "un batch de", "en": "a batch of"}[lang] in reply.text

@@ -149,7 +149,8 @@ def action(suggestion: dict[str, Any], lang: Lang) -> str:
         elif isinstance(value, float):
             value = num(value)
         parts.append(t(f"diagnose.action.{field}", lang, value=value))
-    return t("diagnose.action.and", lang).join(parts)
+    last = t("diagnose.action.and", lang).join(parts[-2:])  # 'a, b y c'
+    return ", ".join([*parts[:-2], last])
 
 
 def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> bool:

@@ -6,7 +6,7 @@ the object and in the store, so the CLI, the app and every SSH session each hold
 """
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
@@ -246,11 +246,11 @@ class Tutor:
 
     def _plan(self, intent: Intent) -> Reply:
         if intent.kind in SEARCHES:
-            return self._reply(intent, "dialogue.would_run", what=intent.kind)
+            return self._reply(intent, f"dialogue.would.{intent.kind}")
         if intent.kind != "what_if":
             cfg = self.plan(intent)
-            return self._reply(intent, "dialogue.would_run", what=shown({k: new for k, (_, new) in self.config.diff(
-                cfg).items()}) if cfg else "")
+            what = said(self.config.diff(cfg), cfg, self.lang) if cfg else ""
+            return self._reply(intent, "dialogue.would_run", what=what)
         try:
             cfg = self.changed(intent)
         except ConfigError as err:
@@ -302,10 +302,9 @@ class Tutor:
         fields = [f for f in intent.fields if f in ExperimentConfig.model_fields]
         if fields:  # "reinicia el lr": only those settings
             self.config = self.config.changed(**{f: getattr(fresh, f) for f in fields})
-            reset = shown({f: getattr(fresh, f) for f in fields})
-            return self._reply(intent, "dialogue.more.reset_fields", config=reset)
+            return self._reply(intent, "dialogue.more.reset_fields", config=said(fields, fresh, self.lang))
         self.config, self.run_ids = fresh, []
-        return self._reply(intent, "dialogue.reset", config=shown(fresh.model_dump(exclude={"device"})))
+        return self._reply(intent, "dialogue.reset", config=said(ExperimentConfig.model_fields, fresh, self.lang))
 
     def _on_exercise(self, intent: Intent, *_) -> Reply:
         return Reply(text=self.exercise_text(), intent=intent, lang=self.lang)
@@ -337,17 +336,20 @@ class Tutor:
         if result.best is None:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
-        ranked = ", ".join(f"{k} {pct(v)}" for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
-        parts = [t("dialogue.search.best", self.lang, method=method, trials=len(result.trials),
-                   seconds=f"{result.seconds:.1f}", params=shown(best.params), loss=f"{best.val_loss:.3f}",
+        ranked = ", ".join(f"{field_name(k, self.lang)} {pct(v)}"
+                           for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
+        parts = [t("dialogue.search.best", self.lang, method=t(f"tune.name.{method}", self.lang),
+                   trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+                   params=said(best.params, best.config, self.lang), loss=f"{best.val_loss:.3f}",
                    acc=pct(best.val_acc or 0))]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
-            parts.append(t("dialogue.search.edge", self.lang, field=result.edge.field, value=f"{result.edge.value:g}"))
+            parts.append(t("dialogue.search.edge", self.lang, field=field_name(result.edge.field, self.lang),
+                           value=f"{result.edge.value:g}"))
         suggestion = {k: v for k, v in best.config.model_dump().items() if v != getattr(self.config, k)}
         if suggestion:
-            parts.append(t("dialogue.suggest", self.lang, change=shown(suggestion)))
+            parts.append(t("dialogue.suggest", self.lang, change=said(suggestion, best.config, self.lang)))
         self.run_ids = [*self.run_ids, *(tr.run_id for tr in result.trials if tr.run_id is not None)][-50:]
         return Reply(text="\n\n".join(parts), intent=intent, lang=self.lang, suggestion=suggestion or None)
 
@@ -625,10 +627,12 @@ def field_name(field: str, lang: Lang) -> str:
 
 def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
     """'un learning rate de 10 y un batch de 16': the new values of the fields the student changed."""
-    fields = ["hidden" if f in SHAPE_FIELDS else f for f in intent.changes]
-    return action({f: getattr(cfg, f) for f in dict.fromkeys(fields)}, lang) or t("dialogue.same_config", lang)
+    return said(intent.changes, cfg, lang) or t("dialogue.same_config", lang)
 
 
-def shown(values: dict[str, Any]) -> str:
-    """'lr 0.05, hidden 32,32': settings as the student would type them."""
-    return ", ".join(f"{k} {argument(v)}" for k, v in values.items())
+def said(fields: Iterable[str], cfg: ExperimentConfig, lang: Lang) -> str:
+    """'un learning rate de 0.01, un batch de 32 y 20 épocas': `cfg`'s values of `fields` in words (width and
+    layers as the hidden layers they make; fields a student does not set, and unset ones, left out)."""
+    named = dict.fromkeys("hidden" if f in SHAPE_FIELDS else f for f in fields)
+    values = {f: getattr(cfg, f) for f in named if f"diagnose.action.{f}" in catalogue(lang)}
+    return action({f: v for f, v in values.items() if v is not None}, lang)
