@@ -28,13 +28,7 @@ from typing import Any
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
-from optuna.storages import (
-    BaseStorage,
-    JournalStorage,
-    RDBStorage,
-    RetryHeartbeatStaleTrialCallback,
-    fail_stale_trials,
-)
+from optuna.storages import BaseStorage, JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 from pydantic import BaseModel
@@ -48,18 +42,7 @@ from tutor.i18n import Lang, t
 from tutor.store import Store
 from tutor.tune.results import Method, SweepResult, Trial
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import (
-    Control,
-    here,
-    median,
-    random_points,
-    stored,
-    summed,
-    tell,
-    tpe,
-    train_pruned,
-    trial_of,
-)
+from tutor.tune.sweep import Control, here, median, random_points, stored, summed, tell, tpe, train_pruned, trial_of
 
 HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
