@@ -8,14 +8,16 @@ constant liar, so that processes asking at once are sent to different points). O
 trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
 trials into the local store.
 
-Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
-sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
+Each process takes up to PULL waiting trials of one network shape at a time (one batched model), fewer
+near the end (an even share among the processes training), sends each run back in its trial's attributes
+and leaves when every planned trial is done. On a database,
 running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
 and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
 running as abandoned and enqueues them again.
 """
 
 import hashlib
+import math
 import threading
 import time
 import warnings
@@ -36,7 +38,6 @@ from pydantic import BaseModel
 from tutor import __version__
 from tutor.config import ExperimentConfig
 from tutor.engine import RunResult
-from tutor.engine.training import batch_key, train_batch
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
@@ -48,7 +49,7 @@ HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
 RETRIES = 3  # times one trial is enqueued again after its process died
 PULL = 4  # trials one process takes at a time (a grid or random search)
-POLL = 0.2  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
+POLL = 0.05  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 
 
@@ -212,11 +213,18 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
 
 
 def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
-    """Up to `most` waiting trials of one network shape (one batched model), now running here; on a database
-    each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck."""
+    """Up to `most` waiting trials of one network shape (one batched model), now running here; no more than an
+    even share of those waiting among the processes training, so that at the end they finish together. On a
+    database each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck."""
+    from tutor.engine.training import batch_key  # the engine loads once the study exists (workers join sooner)
+
+    trials = shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING, TrialState.RUNNING))
+    queue = [tr for tr in trials if tr.state == TrialState.WAITING]
+    others = {tr.user_attrs.get("worker") for tr in trials if tr.state == TrialState.RUNNING} - {worker}
+    most = min(most, math.ceil(len(queue) / (1 + len(others))))
     taken: list[optuna.Trial] = []
     shape = None
-    for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+    for waiting in queue:
         if len(taken) == most:
             break
         key = batch_key(shared.space.config(waiting.system_attrs.get("fixed_params", {})))  # as enqueued
@@ -242,6 +250,8 @@ def _train(shared: Shared, taken: list[optuna.Trial],
            halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
     """Train the trials (a Bayesian one alone, pruned; the others, of one shape, as one batched model) and tell
     each how it ended."""
+    from tutor.engine.training import train_batch
+
     space = shared.space
     if shared.plan.method == "bayes":
         run, pruned = train_pruned(space, taken[0], halt)
@@ -254,7 +264,7 @@ def _train(shared: Shared, taken: list[optuna.Trial],
             _requeue(shared, trial)
             continue
         try:
-            trial.set_user_attr("run", run.model_dump(mode="json"))
+            trial.set_user_attr("run", run.model_dump_json())  # a string: Optuna copies a trial's attributes often
             tell(shared.study, trial, run, pruned)
         except UpdateFinishedTrialError:  # taken as stale meanwhile: its retry is the one that counts
             continue
@@ -297,21 +307,24 @@ def coordinate(space: Space, method: Method, planned: int, url: str, name: str |
     if on_join:
         on_join(name)
     trials: dict[int, Trial] = {}
+    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
 
     def save() -> None:
-        attrs = study.user_attrs
+        new = {}
         for n, done in sorted(finished(study).items()):
             if n in trials:
                 continue
-            run = RunResult.model_validate(done.user_attrs["run"])
-            run_id = attrs.get(f"run:{n}")
+            run = RunResult.model_validate_json(done.user_attrs["run"])
+            run_id = saved.get(str(n))
             if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = stored(store, student, run, space.lang)
-                study.set_user_attr(f"run:{n}", run_id)
+                run_id = new[str(n)] = stored(store, student, run, space.lang)
             pruned = done.state == TrialState.PRUNED
             trials[n] = trial_of(n, done.params, run, pruned, run_id, done.user_attrs["worker"])
             if on_trial:
                 on_trial(trials[n], planned)
+        if new:  # one write a round (each costs the journal an fsync)
+            saved.update(new)
+            study.set_user_attr("runs", saved)
 
     work(shared, control.halt, control.may_launch, between=save)
     save()
