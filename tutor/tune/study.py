@@ -8,16 +8,14 @@ constant liar, so that processes asking at once are sent to different points). O
 trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
 trials into the local store.
 
-Each process takes up to PULL waiting trials of one network shape at a time (one batched model), fewer
-near the end (an even share among the processes training), sends each run back in its trial's attributes
-and leaves when every planned trial is done. On a database,
+Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
+sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
 running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
 and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
 running as abandoned and enqueues them again.
 """
 
 import hashlib
-import math
 import threading
 import time
 import warnings
@@ -213,18 +211,16 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
 
 
 def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
-    """Up to `most` waiting trials of one network shape (one batched model), now running here; no more than an
-    even share of those waiting among the processes training, so that at the end they finish together. On a
-    database each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck."""
+    """Up to `most` waiting trials of one network shape (one batched model), now running here; on a database
+    each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck.
+
+    Near the end too: taking fewer, to even out the processes' last rounds, would train batches of 1 or 2, sizes
+    that a host captures for seconds the first time it meets them (more than a round of PULL trials costs)."""
     from tutor.engine.training import batch_key  # the engine loads once the study exists (workers join sooner)
 
-    trials = shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING, TrialState.RUNNING))
-    queue = [tr for tr in trials if tr.state == TrialState.WAITING]
-    others = {tr.user_attrs.get("worker") for tr in trials if tr.state == TrialState.RUNNING} - {worker}
-    most = min(most, math.ceil(len(queue) / (1 + len(others))))
     taken: list[optuna.Trial] = []
     shape = None
-    for waiting in queue:
+    for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
         if len(taken) == most:
             break
         key = batch_key(shared.space.config(waiting.system_attrs.get("fixed_params", {})))  # as enqueued
