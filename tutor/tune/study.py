@@ -79,6 +79,14 @@ class Plan(BaseModel):
         return "tutor-" + hashlib.sha256(self.model_dump_json(exclude={"version"}).encode()).hexdigest()[:10]
 
 
+class Done(BaseModel):
+    """A trained trial as its process sends it back: one JSON string in the trial's attributes, written with
+    the run (each write costs a journal an fsync, and Optuna copies a trial's attributes at every tell)."""
+
+    worker: str  # host:pid
+    run: RunResult
+
+
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -186,7 +194,7 @@ def _requeue(shared: Shared, trial: FrozenTrial | optuna.Trial) -> None:
 def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
     """Each planned trial that finished, by number (a trial enqueued again finishes once)."""
     trials = study.get_trials(deepcopy=False, states=FINISHED)
-    return {tr.user_attrs["n"]: tr for tr in trials if "run" in tr.user_attrs}
+    return {tr.user_attrs["n"]: tr for tr in trials if "done" in tr.user_attrs}
 
 
 def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
@@ -198,10 +206,10 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
     while not halt():
         with _quiet():
             fail_stale_trials(shared.study)
-        taken = _take(shared, most, worker) if may_launch() else []
+        taken = _take(shared, most) if may_launch() else []
         if taken:
             with _beating(shared.storage, taken):
-                for trial, run, pruned in _train(shared, taken, halt):
+                for trial, run, pruned in _train(shared, taken, halt, worker):
                     on_trained(trial.user_attrs["n"], trial.params, run, pruned)
         between()
         if not taken:
@@ -210,7 +218,7 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
             time.sleep(POLL)
 
 
-def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
+def _take(shared: Shared, most: int) -> list[optuna.Trial]:
     """Up to `most` waiting trials of one network shape (one batched model), now running here; on a database
     each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck.
 
@@ -236,14 +244,13 @@ def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
         trial = optuna.Trial(shared.study, waiting._trial_id)
         for name, distribution in shared.space.distributions().items():
             trial._suggest(name, distribution)  # as `ask` does: enqueued values, or the sampler's
-        trial.set_user_attr("worker", worker)
         taken.append(trial)
         shape = key
     return taken
 
 
-def _train(shared: Shared, taken: list[optuna.Trial],
-           halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
+def _train(shared: Shared, taken: list[optuna.Trial], halt: Callable[[], bool],
+           worker: str) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
     """Train the trials (a Bayesian one alone, pruned; the others, of one shape, as one batched model) and tell
     each how it ended."""
     from tutor.engine.training import train_batch
@@ -260,7 +267,7 @@ def _train(shared: Shared, taken: list[optuna.Trial],
             _requeue(shared, trial)
             continue
         try:
-            trial.set_user_attr("run", run.model_dump_json())  # a string: Optuna copies a trial's attributes often
+            trial.set_user_attr("done", Done(worker=worker, run=run).model_dump_json())
             tell(shared.study, trial, run, pruned)
         except UpdateFinishedTrialError:  # taken as stale meanwhile: its retry is the one that counts
             continue
@@ -307,15 +314,15 @@ def coordinate(space: Space, method: Method, planned: int, url: str, name: str |
 
     def save() -> None:
         new = {}
-        for n, done in sorted(finished(study).items()):
+        for n, frozen in sorted(finished(study).items()):
             if n in trials:
                 continue
-            run = RunResult.model_validate_json(done.user_attrs["run"])
+            done = Done.model_validate_json(frozen.user_attrs["done"])
             run_id = saved.get(str(n))
             if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = new[str(n)] = stored(store, student, run, space.lang)
-            pruned = done.state == TrialState.PRUNED
-            trials[n] = trial_of(n, done.params, run, pruned, run_id, done.user_attrs["worker"])
+                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
+            pruned = frozen.state == TrialState.PRUNED
+            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
             if on_trial:
                 on_trial(trials[n], planned)
         if new:  # one write a round (each costs the journal an fsync)
