@@ -71,9 +71,9 @@ def postgres() -> Iterator[str]:
     ids = (as_user.get("user", os.getuid()), as_user.get("group", os.getgid()))
     watcher = subprocess.Popen([sys.executable, "-c", _STOP_WITH_TESTS, str(os.getpid()), *map(str, ids),
                                 str(bin_dir / "pg_ctl"), str(data), str(root)], cwd=root, start_new_session=True)
+    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
+       f"-k {root} -c listen_addresses='' -F", "start")
     try:
-        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
-           f"-k {root} -c listen_addresses='' -F", "start")
         yield f"postgresql+psycopg://tutor@/postgres?host={root}"
     finally:
         watcher.kill()
