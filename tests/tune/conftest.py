@@ -6,6 +6,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,28 @@ def _initdb() -> str | None:
     return shutil.which("initdb") or max(glob.glob("/usr/lib/postgresql/*/bin/initdb"), default=None)
 
 
+# Stops the server and removes its folder once the test process ends, however it ends: a run killed by a
+# timeout (SIGKILL, no teardown) would leave the server running, since pg_ctl starts it in a session of its own.
+_STOP_WITH_TESTS = """
+import os, select, shutil, subprocess, sys
+tests, uid, gid = (int(a) for a in sys.argv[1:4])
+pg_ctl, data, root = sys.argv[4:]
+ended = os.pidfd_open(tests)
+if uid != os.getuid():  # the server's account (PostgreSQL refuses root)
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+select.select([ended], [], [])
+subprocess.run([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True)
+shutil.rmtree(root, ignore_errors=True)
+"""
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[str]:
     """A private PostgreSQL server on a Unix socket, for the session: its URL. PostgreSQL refuses to run as
-    root, so under root it runs as `postgres` (or `nobody`), in a folder of its own outside pytest's."""
+    root, so under root it runs as `postgres` (or `nobody`), in a folder of its own outside pytest's. A watcher
+    in its own session stops it when the tests end without their teardown."""
     initdb = _initdb()
     if initdb is None:
         if os.environ.get("CI"):
@@ -49,11 +68,16 @@ def postgres() -> Iterator[str]:
 
     pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "tutor", "--auth=trust", "--no-sync", "-E", "UTF8",
        "--locale=C")
+    ids = (as_user.get("user", os.getuid()), as_user.get("group", os.getgid()))
+    watcher = subprocess.Popen([sys.executable, "-c", _STOP_WITH_TESTS, str(os.getpid()), *map(str, ids),
+                                str(bin_dir / "pg_ctl"), str(data), str(root)], cwd=root, start_new_session=True)
     pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
        f"-k {root} -c listen_addresses='' -F", "start")
     try:
         yield f"postgresql+psycopg://tutor@/postgres?host={root}"
     finally:
+        watcher.kill()
+        watcher.wait()
         pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
 

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import optuna
@@ -83,15 +82,13 @@ def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres)
     space, name = parse_space(SPACE, base.changed(samples=1000, epochs=30)), f"killed-{time.monotonic_ns()}"
     killed = []
 
-    def kill_mid_trial(proc: subprocess.Popen) -> None:
-        mine, study = f"{socket.gethostname()}:{proc.pid}", optuna.load_study(study_name=name, storage=postgres)
-        while not any(tr.user_attrs.get("worker") == mine for tr in study.get_trials(states=(TrialState.RUNNING,))):
-            time.sleep(0.1)
+    def joined(_: str) -> None:
+        """The coordinator trains once this returns: a trial running now is the worker's."""
+        proc, study = worker(postgres, name), optuna.load_study(study_name=name, storage=postgres)
+        while not any(tr.params for tr in study.get_trials(states=(TrialState.RUNNING,))):  # taken, about to train
+            time.sleep(0.05)
         proc.kill()
         killed.append(proc.wait())
-
-    def joined(_: str) -> None:
-        threading.Thread(target=kill_mid_trial, args=(worker(postgres, name),), daemon=True).start()
 
     result = sweep(space, "random", 8, store=store, storage=postgres, study=name, on_join=joined)
     assert killed == [-signal.SIGKILL]
@@ -108,7 +105,7 @@ def test_a_process_takes_trials_of_one_shape_at_a_time(base, tmp_path):
     space = parse_grid(["lr=0.001,0.01,0.1", "width=8,16"], base)  # points alternate between the two widths
     shared = begin(f"journal:{tmp_path / 'study.log'}", "shapes", Plan.of(space, "grid", 6), "en")
     assert [shared.space.config(p).hidden for p in space.points()[:2]] == [(8,), (16,)]
-    first, second, third = (_take(shared, PULL, "here") for _ in range(3))
+    first, second, third = (_take(shared, PULL) for _ in range(3))
     assert [len(first), len(second), third] == [3, 3, []]
     for taken in first, second:
         assert len({shared.space.config(trial.params).hidden for trial in taken}) == 1
@@ -125,7 +122,7 @@ def claim_and_die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # the worst moment: the trial is running, nothing else is done yet
 
 shared.storage.set_trial_state_values = claim_and_die
-_take(shared, 1, "doomed")
+_take(shared, 1)
 """
 
 

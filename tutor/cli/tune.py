@@ -66,7 +66,6 @@ def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
 
 def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.store import Store
-    from tutor.tune.report import SweepPrinter
     from tutor.tune.space import MAX_POINTS, parse_grid, parse_space
     from tutor.tune.sweep import sweep
 
@@ -75,7 +74,11 @@ def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) 
     space = parse_grid(args.grid, base, lang) if method == "grid" else parse_space(args.space, base, lang)
     if args.study is not None and not args.storage:
         raise ConfigError(t("tune.study.needs_storage", lang))
-    printer = None if args.json else SweepPrinter(space, method, len(space.points()) if method == "grid" else n, lang)
+    printer = None
+    if not args.json:  # tables only: --json starts a shared study sooner, for the workers scripted to join it
+        from tutor.tune.report import SweepPrinter
+
+        printer = SweepPrinter(space, method, len(space.points()) if method == "grid" else n, lang)
 
     def joined(name: str) -> None:
         print(t("tune.study.joined", lang, name=name, storage=args.storage), file=sys.stderr)
@@ -92,6 +95,7 @@ def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) 
 
 
 def _worker(args: argparse.Namespace, lang: Lang) -> int:
+    import tutor.engine.training  # noqa: F401  (loaded before joining: a worker that has joined takes trials at once)
     from tutor.fmt import value
     from tutor.tune.study import finished, join, work
 

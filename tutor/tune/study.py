@@ -28,13 +28,7 @@ from typing import Any
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
 from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
-from optuna.storages import (
-    BaseStorage,
-    JournalStorage,
-    RDBStorage,
-    RetryHeartbeatStaleTrialCallback,
-    fail_stale_trials,
-)
+from optuna.storages import BaseStorage, JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 from pydantic import BaseModel
@@ -42,30 +36,18 @@ from pydantic import BaseModel
 from tutor import __version__
 from tutor.config import ExperimentConfig
 from tutor.engine import RunResult
-from tutor.engine.training import batch_key, train_batch
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
 from tutor.tune.results import Method, SweepResult, Trial
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import (
-    Control,
-    here,
-    median,
-    random_points,
-    stored,
-    summed,
-    tell,
-    tpe,
-    train_pruned,
-    trial_of,
-)
+from tutor.tune.sweep import Control, here, median, random_points, stored, summed, tell, tpe, train_pruned, trial_of
 
 HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
 RETRIES = 3  # times one trial is enqueued again after its process died
 PULL = 4  # trials one process takes at a time (a grid or random search)
-POLL = 0.2  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
+POLL = 0.05  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 
 
@@ -95,6 +77,14 @@ class Plan(BaseModel):
     def name(self) -> str:
         """A name that one search always gets: the same command again resumes its study."""
         return "tutor-" + hashlib.sha256(self.model_dump_json(exclude={"version"}).encode()).hexdigest()[:10]
+
+
+class Done(BaseModel):
+    """A trained trial as its process sends it back: one JSON string in the trial's attributes, written with
+    the run (each write costs a journal an fsync, and Optuna copies a trial's attributes at every tell)."""
+
+    worker: str  # host:pid
+    run: RunResult
 
 
 def open_storage(url: str, lang: Lang) -> BaseStorage:
@@ -204,7 +194,7 @@ def _requeue(shared: Shared, trial: FrozenTrial | optuna.Trial) -> None:
 def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
     """Each planned trial that finished, by number (a trial enqueued again finishes once)."""
     trials = study.get_trials(deepcopy=False, states=FINISHED)
-    return {tr.user_attrs["n"]: tr for tr in trials if "run" in tr.user_attrs}
+    return {tr.user_attrs["n"]: tr for tr in trials if "done" in tr.user_attrs}
 
 
 def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
@@ -216,10 +206,10 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
     while not halt():
         with _quiet():
             fail_stale_trials(shared.study)
-        taken = _take(shared, most, worker) if may_launch() else []
+        taken = _take(shared, most) if may_launch() else []
         if taken:
             with _beating(shared.storage, taken):
-                for trial, run, pruned in _train(shared, taken, halt):
+                for trial, run, pruned in _train(shared, taken, halt, worker):
                     on_trained(trial.user_attrs["n"], trial.params, run, pruned)
         between()
         if not taken:
@@ -228,9 +218,14 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
             time.sleep(POLL)
 
 
-def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
+def _take(shared: Shared, most: int) -> list[optuna.Trial]:
     """Up to `most` waiting trials of one network shape (one batched model), now running here; on a database
-    each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck."""
+    each has a heartbeat before it runs, so that a process killed at any moment leaves no trial stuck.
+
+    Near the end too: taking fewer, to even out the processes' last rounds, would train batches of 1 or 2, sizes
+    that a host captures for seconds the first time it meets them (more than a round of PULL trials costs)."""
+    from tutor.engine.training import batch_key  # the engine loads once the study exists (workers join sooner)
+
     taken: list[optuna.Trial] = []
     shape = None
     for waiting in shared.study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
@@ -249,16 +244,17 @@ def _take(shared: Shared, most: int, worker: str) -> list[optuna.Trial]:
         trial = optuna.Trial(shared.study, waiting._trial_id)
         for name, distribution in shared.space.distributions().items():
             trial._suggest(name, distribution)  # as `ask` does: enqueued values, or the sampler's
-        trial.set_user_attr("worker", worker)
         taken.append(trial)
         shape = key
     return taken
 
 
-def _train(shared: Shared, taken: list[optuna.Trial],
-           halt: Callable[[], bool]) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
+def _train(shared: Shared, taken: list[optuna.Trial], halt: Callable[[], bool],
+           worker: str) -> Iterator[tuple[optuna.Trial, RunResult, bool]]:
     """Train the trials (a Bayesian one alone, pruned; the others, of one shape, as one batched model) and tell
     each how it ended."""
+    from tutor.engine.training import train_batch
+
     space = shared.space
     if shared.plan.method == "bayes":
         run, pruned = train_pruned(space, taken[0], halt)
@@ -271,7 +267,7 @@ def _train(shared: Shared, taken: list[optuna.Trial],
             _requeue(shared, trial)
             continue
         try:
-            trial.set_user_attr("run", run.model_dump(mode="json"))
+            trial.set_user_attr("done", Done(worker=worker, run=run).model_dump_json())
             tell(shared.study, trial, run, pruned)
         except UpdateFinishedTrialError:  # taken as stale meanwhile: its retry is the one that counts
             continue
@@ -314,21 +310,24 @@ def coordinate(space: Space, method: Method, planned: int, url: str, name: str |
     if on_join:
         on_join(name)
     trials: dict[int, Trial] = {}
+    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
 
     def save() -> None:
-        attrs = study.user_attrs
-        for n, done in sorted(finished(study).items()):
+        new = {}
+        for n, frozen in sorted(finished(study).items()):
             if n in trials:
                 continue
-            run = RunResult.model_validate(done.user_attrs["run"])
-            run_id = attrs.get(f"run:{n}")
+            done = Done.model_validate_json(frozen.user_attrs["done"])
+            run_id = saved.get(str(n))
             if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = stored(store, student, run, space.lang)
-                study.set_user_attr(f"run:{n}", run_id)
-            pruned = done.state == TrialState.PRUNED
-            trials[n] = trial_of(n, done.params, run, pruned, run_id, done.user_attrs["worker"])
+                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
+            pruned = frozen.state == TrialState.PRUNED
+            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
             if on_trial:
                 on_trial(trials[n], planned)
+        if new:  # one write a round (each costs the journal an fsync)
+            saved.update(new)
+            study.set_user_attr("runs", saved)
 
     work(shared, control.halt, control.may_launch, between=save)
     save()

@@ -7,6 +7,8 @@ search runs one trial at a time so that each result informs the next suggestion.
 Every trial is stored as a run, with its diagnoses, and names the process that trained it (`host:pid`).
 A budget stops launching trials; a stop request keeps finished ones. Worker processes end, with whatever
 they started, when the sweep's process ends, however it ends (SIGKILL included).
+The engine and the diagnoses load when a search first trains or stores: a shared study (tutor.tune.study)
+exists, for its workers to join, before tinygrad has loaded.
 """
 
 import importlib
@@ -27,9 +29,7 @@ import optuna
 from optuna.trial import TrialState, create_trial
 
 from tutor.config import ExperimentConfig
-from tutor.diagnose import explain
 from tutor.engine import Epoch, RunResult
-from tutor.engine.training import batch_key, train, train_batch
 from tutor.i18n import Lang
 from tutor.settings import Settings
 from tutor.store import Store
@@ -56,6 +56,8 @@ def trial_of(number: int, params: dict[str, Any], run: RunResult, pruned: bool, 
 
 def stored(store: Store, student: str, run: RunResult, lang: Lang) -> int:
     """The run saved with its diagnoses: its id."""
+    from tutor.diagnose import explain
+
     return store.add_run(student, run, [d.model_dump(mode="json") for d in explain(run, lang)])
 
 
@@ -159,6 +161,8 @@ Chunk = list[tuple[int, dict[str, Any], ExperimentConfig]]
 
 def chunks(space: Space, points: list[dict[str, Any]]) -> list[Chunk]:
     """Trials grouped by batch_key (in order of first appearance), cut into chunks of MAX_BATCH."""
+    from tutor.engine.training import batch_key
+
     groups: dict[tuple, Chunk] = {}
     for number, params in enumerate(points):
         cfg = space.config(params)
@@ -167,6 +171,8 @@ def chunks(space: Space, points: list[dict[str, Any]]) -> list[Chunk]:
 
 
 def _batched(space: Space, points: list[dict[str, Any]], control: Control, record: Callable, workers: int) -> None:
+    from tutor.engine.training import batch_key, train_batch
+
     todo = chunks(space, points)
 
     def keep(chunk: Chunk, runs: list[RunResult], worker: str = "") -> None:
@@ -245,6 +251,8 @@ def _die_with(pid: int) -> None:
 
 
 def _train_chunk(cfgs: list[ExperimentConfig]) -> tuple[list[RunResult], str]:
+    from tutor.engine.training import train_batch
+
     return train_batch(cfgs, should_stop=_stop_event.is_set), here()
 
 
@@ -274,6 +282,8 @@ def median(n: int) -> optuna.pruners.MedianPruner:
 
 def train_pruned(space: Space, trial: optuna.Trial, halt: Callable[[], bool]) -> tuple[RunResult, bool]:
     """One trial trained alone, each epoch reported to the study's pruner: the run, and whether it was pruned."""
+    from tutor.engine.training import train
+
     pruned = False
 
     def report(e: Epoch) -> None:
