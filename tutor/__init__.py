@@ -1,3 +1,3 @@
 """tutor: a terminal tutor that teaches how to train neural networks and tune their hyperparameters."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
