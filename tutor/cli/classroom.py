@@ -188,10 +188,7 @@ def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], rost
         export_csv(store, course, sys.stdout, students, excel)
         return 0
     target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
-    try:
-        export_csv(store, course, target, students, excel)
-    except OSError as err:
-        raise TutorError(f"{target}: {err.strerror or err}") from None
+    export_csv(store, course, target, students, excel, lang)  # an Unreadable error: exit 2
     print(t("classroom.cli.exported", lang, file=target))
     return 0
 
