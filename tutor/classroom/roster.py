@@ -10,7 +10,8 @@ Passwords are hashed with scrypt (random 16-byte salt) at today's recommended co
 (OWASP: 128 MiB and a few tenths of a second a hash); each hash records its parameters, so hashes
 made at the old cost (N=2^14) are still accepted. They are compared in constant time; checking an
 unknown user costs the same as checking a new hash, so timing does not tell who is enrolled. At most
-HASHING_AT_ONCE hashes run at a time, so a crowd logging in needs at most that many times 128 MiB.
+HASHING_AT_ONCE hashes run at a time in a process, so a crowd logging in needs at most that many times
+128 MiB (`tutor serve` runs one per core, up to that).
 """
 
 import base64
