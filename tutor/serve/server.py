@@ -1,6 +1,6 @@
 """`tutor serve`: an SSH server where each roster user gets their own tutor on their own terminal.
 
-One asyncssh server authenticates against the roster (keys or scrypt-hashed passwords, failed tries
+One asyncssh server authenticates against the roster (keys or hashed passwords, failed tries
 slowed per address). Passwords are checked in a pool of their own, a thread per core below the event
 loop's priority: a crowd logging in at once neither delays the bytes of the sessions already open nor
 the steps of every login that asyncssh hands to the default executor (a key login waited for every
