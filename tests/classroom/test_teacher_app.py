@@ -82,6 +82,43 @@ async def test_the_table_fits_80_by_24(store, course):
         assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
 
 
+async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
+    """Thirty students, some connected and some not started: every column fits 80 columns, the cursor keys
+    reach the last student, Enter opens their runs and Esc comes back to them."""
+    students = [f"student{i:02d}" for i in range(30)]
+    for i, student in enumerate(students):
+        if i % 5:  # every fifth has not started
+            store.set_state(student, "dialogue", {"lesson": "learning-rate", "step": i % 3})
+            add(store, student, ("healthy", "lr50", "spiral4", "lr5")[i % 4])
+        if i % 3 == 0:
+            store.open_session(student)
+    app = ClassApp(store, "en", course, roster=students)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count == 30,
+                           5, pilot)
+        assert await showing(pilot, "Class · students: 30 · connected: 10")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
+        assert lines[3].split()[:2] == ["●", "student00"] and lines[4].split()[:6] == [
+            "student01", "learning-…", "2/3", "1", "✗", "diverged"]
+        assert "12 students: diverged at lr ≥ 5" in screen_text(app)  # the board, under the table
+        assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+        table = app.screen.query_one(DataTable)
+        for key in ["pagedown"] * 3 + ["down"] * 2:
+            await pilot.press(key)
+        assert table.cursor_row == 29 and await showing(pilot, "student29")
+        assert not any("student00" in line for line in screen_lines(app))  # scrolled down to the cursor
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudentScreen) and await showing(pilot, "Runs of student29")
+        assert "lesson learning-rate, step 3 of 3 · 1 run" in screen_text(app)
+        assert app.screen.query_one("#runs-table", DataTable).row_count == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen.query_one(DataTable), DataTable) and table.cursor_row == 29
+        await pilot.press("ctrl+home")
+        assert table.cursor_row == 0
+
+
 async def test_enter_opens_a_students_runs(store, course):
     store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 0})
     add(store, "ana", "healthy")
