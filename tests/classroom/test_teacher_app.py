@@ -29,7 +29,7 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
         assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
         table.move_cursor(row=1)  # on bob
-        other = Store()  # another student's process: its own connection
+        other = Store(Settings.from_env().store)  # another student's process: its own connection
         add(other, "ana", "lr50")
         diverged = ("2", "✗ diverged")
         assert await until(lambda: (cell(app, "ana", "runs"), cell(app, "ana", "last")) == diverged, 2, pilot)
@@ -50,7 +50,7 @@ async def test_roster_students_show_before_they_connect(store, course):
         assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "runs", "last", "predictions")] \
             == ["  dan", "—", "—", "0", "—", "0✓ 0✗"]
         assert await showing(pilot, "Class · students: 2 · connected: 0")
-        Store().open_session("dan")  # dan logs in
+        Store(Settings.from_env().store).open_session("dan")  # dan logs in
         assert await until(lambda: cell(app, "dan", "student") == "● dan", 2, pilot)
         assert table.row_count == 2 and await showing(pilot, "connected: 1")
 
