@@ -11,8 +11,9 @@ Passwords are hashed with Argon2id (random 16-byte salt) at OWASP's recommended 
 Each hash records its parameters, so the scrypt hashes of earlier versions (N=2^14 or 2^17, r=8, p=1)
 are still accepted, each at the cost it names, until the password is set again. Hashes are compared in
 constant time; checking an unknown user costs the same as checking a new hash, so timing does not tell
-who is enrolled. At most HASHING_AT_ONCE hashes run at a time in a process, so a crowd logging in needs
-at most that many times 19 MiB (128 MiB for an old scrypt hash); `tutor serve` runs one per core, up to that.
+who is enrolled (only who still has an old scrypt hash, which takes longer). At most HASHING_AT_ONCE
+hashes run at a time in a process, so a crowd logging in needs at most that many times 19 MiB (128 MiB
+for an old scrypt hash); `tutor serve` runs one per core, up to that.
 
 Why not scrypt at N=2^17 (OWASP's scrypt figure, used before): it costs 128 MiB and ~0.4 s of a core a
 hash, 20 times Argon2id's time and 7 times its memory, so a class of 30 logging in at once waited ~6 s

@@ -1,16 +1,16 @@
 """`tutor serve`: an SSH server where each roster user gets their own tutor on their own terminal.
 
-One asyncssh server authenticates against the roster (keys or hashed passwords, failed tries
-slowed per address). Passwords are checked in a pool of their own, a thread per core below the event
-loop's priority: a crowd logging in at once neither delays the bytes of the sessions already open nor
-the steps of every login that asyncssh hands to the default executor (a key login waited for every
-password queued ahead of it). Each accepted session asks for a terminal and a shell, nothing else: subsystems
-(SFTP), port and agent forwarding are refused, and so is every command but one: a roster teacher's
-`export` (`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV.
-The app then runs in a child process on a pseudo-terminal; bytes and window changes pass through.
-Children come from a fork server that has already imported the app, so a session starts in a
-fraction of an import. Every child's training goes through one `TrainingQueue`. The store records
-who is connected, for the teacher's view.
+One asyncssh server authenticates against the roster (keys or hashed passwords, failed tries slowed per
+address). Passwords are checked in a pool of their own, a thread per core below the event loop's
+priority: a crowd logging in at once neither delays the bytes of the sessions already open nor the steps
+of every login that asyncssh hands to the default executor (a key login waited for every password queued
+ahead of it). Each accepted session asks for a terminal and a shell, nothing else: subsystems (SFTP),
+port and agent forwarding are refused, and so is every command but one: a roster teacher's `export`
+(`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV. The app then
+runs in a child process on a pseudo-terminal; bytes and window changes pass through. Children come from
+a fork server that has already imported the app, so a session starts in a fraction of an import. Every
+child's training goes through one `TrainingQueue`. The store records who is connected, for the teacher's
+view.
 """
 
 import asyncio
