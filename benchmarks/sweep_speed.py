@@ -29,6 +29,8 @@ COLD = """
 import sys, time
 from tutor.config import ExperimentConfig
 from tutor.engine.training import train
+from tutor.settings import Settings
+from tutor.store import Store
 from tutor.tune.space import parse_grid
 from tutor.tune.sweep import sweep
 cfg = ExperimentConfig(**{job!r}, device={device!r})
@@ -36,7 +38,7 @@ start = time.perf_counter()
 if sys.argv[1] == "single":
     train(cfg)
 else:
-    sweep(parse_grid(["lr=" + ",".join({grid!r})], cfg), "grid", workers=1)
+    sweep(parse_grid(["lr=" + ",".join({grid!r})], cfg), "grid", store=Store(Settings.from_env().store), workers=1)
 print(time.perf_counter() - start)
 """
 
@@ -54,12 +56,13 @@ def warm(device: str) -> tuple[float, float, float]:
     """Seconds of one run, of the batched 16-point grid and of 16 sequential runs, all captures cached."""
     from tutor.config import ExperimentConfig
     from tutor.engine.training import train
+    from tutor.settings import Settings
     from tutor.store import Store
     from tutor.tune.space import Space, parse_grid
     from tutor.tune.sweep import sweep
 
     cfg = ExperimentConfig(**JOB, device=device)
-    store = Store()
+    store = Store(Settings.from_env().store)
 
     def grid(shift: float) -> Space:
         return parse_grid(["lr=" + ",".join(f"{float(v) * shift:.3g}" for v in GRID)], cfg)

@@ -23,6 +23,7 @@ from textual.widgets import Input
 
 from tutor.config import ExperimentConfig
 from tutor.engine.training import train
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.app import TutorApp
 from tutor.ui.widgets.prompt import PromptInput
@@ -34,7 +35,7 @@ class TimedApp(TutorApp):
     """The app, telling the benchmark when the input line changes."""
 
     def __init__(self) -> None:
-        super().__init__(Store(), "bench", "en")
+        super().__init__(Store(Settings.from_env().store), "bench", "en")
         self.changed = asyncio.Event()
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -27,9 +27,10 @@ WHAT_IFS = [
 def ask_all() -> None:
     """In this process: the ten what-ifs in a row; prints each one's seconds as JSON."""
     from tutor.dialogue.tutor import Tutor
+    from tutor.settings import Settings
     from tutor.store import Store
 
-    tutor, seconds = Tutor(Store(), "bench", lang="en"), []
+    tutor, seconds = Tutor(Store(Settings.from_env().store), "bench", lang="en"), []
     for text in WHAT_IFS:
         start = time.perf_counter()
         reply = tutor.handle(text)

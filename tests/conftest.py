@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from tutor.lessons import Course, load_lessons
+from tutor.settings import Settings
 from tutor.store import Store
 
 
@@ -44,7 +45,7 @@ def tmux() -> str:
 @pytest.fixture
 def store(isolated_home) -> Store:
     """An empty store in the test's data folder."""
-    return Store()
+    return Store(Settings.from_env().store)
 
 
 @pytest.fixture(scope="module")

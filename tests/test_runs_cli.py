@@ -15,6 +15,7 @@ from tutor.config import make_config
 from tutor.diagnose import explain
 from tutor.engine import RunResult
 from tutor.engine.training import train
+from tutor.settings import Settings
 from tutor.store import Store
 
 
@@ -26,7 +27,7 @@ def trained(lr: float) -> RunResult:
 @pytest.fixture
 def store(isolated_home) -> Store:
     """Runs of `test` (the student running the CLI): a healthy one and a diverged one; and one of ana."""
-    store = Store()
+    store = Store(Settings.from_env().store)
     for student, lr in (("test", 0.1), ("ana", 0.1), ("test", 50)):
         result = trained(lr)
         store.add_run(student, result, [d.model_dump(mode="json") for d in explain(result, "en")])

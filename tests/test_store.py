@@ -13,11 +13,12 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
 from tutor.engine import Epoch, Metrics, RunResult
 from tutor.engine.training import train
+from tutor.settings import Settings
 from tutor.store import Store
 
 
 def test_runs_round_trip_per_student(isolated_home):
-    store = Store()
+    store = Store(Settings.from_env().store)
     run = train(ExperimentConfig(epochs=2))
     a = store.add_run("ana", run, [{"code": "healthy"}])
     store.add_run("bea", run, [])
@@ -29,21 +30,22 @@ def test_runs_round_trip_per_student(isolated_home):
 
 
 def test_state_is_per_student_and_survives_reopening(isolated_home):
-    Store().set_state("ana", "dialogue", {"lr": 0.1})
-    Store().set_state("ana", "dialogue", {"lr": 0.2})
-    assert Store().get_state("ana", "dialogue") == {"lr": 0.2}
-    assert Store().get_state("bea", "dialogue", "none") == "none"
+    Store(Settings.from_env().store).set_state("ana", "dialogue", {"lr": 0.1})
+    Store(Settings.from_env().store).set_state("ana", "dialogue", {"lr": 0.2})
+    assert Store(Settings.from_env().store).get_state("ana", "dialogue") == {"lr": 0.2}
+    assert Store(Settings.from_env().store).get_state("bea", "dialogue", "none") == "none"
 
 
 WRITER = textwrap.dedent("""
     import sys, itertools
     from pydantic import BaseModel
+    from tutor.settings import Settings
     from tutor.store import Store
     class Fake(BaseModel):
         config: dict
         status: str
         history: list
-    store = Store()
+    store = Store(Settings.from_env().store)
     big = [{"epoch": i, "val_loss": 0.5} for i in range(2000)]
     for i in itertools.count():
         store.add_run("ana", Fake(config={"lr": i}, status="completed", history=big), [])
@@ -58,7 +60,7 @@ def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
     time.sleep(0.3)
     writer.send_signal(signal.SIGKILL)
     writer.wait()
-    store = Store()
+    store = Store(Settings.from_env().store)
     assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     runs = store.runs("ana", limit=10**6)
     assert len(runs) > 20
@@ -69,7 +71,7 @@ def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
 def test_progress_and_mastery_count_first_tries(isolated_home):
     from tutor.progress import GradedItem, mastery, steps_done
 
-    store = Store()
+    store = Store(Settings.from_env().store)
     store.record("ana", "lr", 1, "done")
     store.record("ana", "lr", 2, "quiz", "b", False)
     store.record("ana", "lr", 2, "quiz", "a", True)  # a second try does not raise mastery
@@ -86,7 +88,7 @@ def test_progress_and_mastery_count_first_tries(isolated_home):
 def test_the_class_queries_read_the_run_fields_by_their_names(isolated_home):
     """The board's and the exercise's queries reach into the stored JSON by field name: a renamed field of
     RunResult, Epoch, Diagnosis or the config fails here instead of silently emptying the leaderboard."""
-    store = Store()
+    store = Store(Settings.from_env().store)
     cfg = ExperimentConfig(dataset="spiral", epochs=2)
     history = [Epoch(epoch=i, step=10 * i, train_loss=0.5, val_loss=0.7 - 0.1 * i, train_acc=0.8, val_acc=0.7 + 0.1 * i,
                      grad_norm=0.1, update_ratio=1e-3, dead_fraction=0.0, layer_grad_norms=[0.1, 0.2]) for i in (1, 2)]

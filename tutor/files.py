@@ -57,11 +57,12 @@ def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
         raise Unreadable(path, t("files.not_utf8", lang)) from None
 
 
-def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: int = 0o777) -> None:
+def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: int | None = 0o777) -> None:
     """Replace `path` with `data` all at once (a temporary file, synced, renamed over it), mode 0600.
 
     `path` must be a regular file or not exist yet; a symlink's target is written, the link stays.
-    The folder is made if missing, with `folder_mode`. An Unreadable error names the path and the reason.
+    The folder is made if missing, with `folder_mode`; None: it must exist. An Unreadable error names
+    the path and the reason.
     """
     _check_name(path, lang)
     target = Path(os.path.realpath(path))
@@ -75,7 +76,8 @@ def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: in
         raise Unreadable(path, t("files.not_regular", lang))
     tmp = None
     try:
-        target.parent.mkdir(mode=folder_mode, parents=True, exist_ok=True)
+        if folder_mode is not None:
+            target.parent.mkdir(mode=folder_mode, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:64]}.", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as f:
             f.write(data)

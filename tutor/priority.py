@@ -10,6 +10,8 @@ may lower it, not raise it).
 
 import contextlib
 import os
+import sys
+import threading
 from pathlib import Path
 
 AUTOGROUP = Path("/proc/self/autogroup")
@@ -21,3 +23,16 @@ def lower(nice: int) -> None:
     if os.getsid(0) == os.getpid():  # a session's leader: the session is this process's own
         with contextlib.suppress(OSError):  # no autogroup (not Linux, or turned off): the nice value is enough
             AUTOGROUP.write_text(str(now))
+
+
+def lower_thread(nice: int) -> None:
+    """Run the calling thread `nice` steps below the other threads of its process (Linux gives each thread
+    its own nice value; elsewhere this does nothing)."""
+    if sys.platform == "linux":
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -17,7 +17,6 @@ from pydantic import BaseModel
 
 from tutor.errors import StoreError
 from tutor.files import shown_path
-from tutor.settings import Settings
 
 T = TypeVar("T")
 
@@ -94,9 +93,9 @@ class StoredRun(BaseModel):
 class Store:
     """The database of one data folder. Cheap to open; one per process or per student session."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        """The store at `path`, by default the one in the data folder the environment names."""
-        self.path = path or Settings.from_env().store
+    def __init__(self, path: Path) -> None:
+        """The store at `path`: an entry point's `settings.store`, or a throwaway one."""
+        self.path = path
         self._lock = threading.Lock()  # one transaction at a time on this connection, whichever thread
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -89,7 +89,7 @@ def test_common_diagnoses_bounds_per_setting(store):
     assert texts == {"batch_too_large": "2 students: batch too large at batch_size ≥ 32",
                      "too_few_epochs": "2 students: too few epochs at epochs ≤ 2"}
     assert common_diagnoses(store, "en", limit=1)[0].code == "batch_too_large"  # ties: by code
-    assert common_diagnoses(Store(), "en") == common_diagnoses(store, "en")  # another connection sees the same
+    assert common_diagnoses(Store(store.path), "en") == common_diagnoses(store, "en")  # another connection, the same
 
 
 def test_export_csv(store, course, tmp_path):

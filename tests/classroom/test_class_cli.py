@@ -1,8 +1,10 @@
 """`tutor class` and `tutor serve` as the teacher types them; the server, the board and the teacher's
 view are stand-ins, so nothing listens and no app opens."""
 
+import errno
 import io
 import json
+import os
 import sys
 import types
 from pathlib import Path
@@ -10,10 +12,12 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from tutor.classroom import board
 from tutor.classroom.roster import load
 from tutor.cli import main
 from tutor.serve.options import ServeOptions
 from tutor.settings import Settings
+from tutor.store import Store
 
 
 @pytest.fixture
@@ -157,17 +161,45 @@ def test_class_opens_the_teachers_view_and_exports(tmp_path, fake, monkeypatch):
     roster.write_text("users:\n  - {name: ana}\n  - {name: profe, role: teacher}\n")
     monkeypatch.chdir(tmp_path)
     assert main(["class", "export"]) == 0 and main(["class", "--roster", str(roster), "export", "-"]) == 0
-    (store, course, first, nobody, excel), (*_, second, students, _) = exported
+    (store, course, first, nobody, excel, lang), (*_, second, students, _) = exported
     assert first.name.startswith("class-") and first.suffix == ".csv" and nobody == []  # no DATA/roster.yaml
     assert second is sys.stdout and students == ["ana"]  # the roster's students, not its teachers
-    assert hasattr(store, "students") and hasattr(course, "lessons") and excel is False
+    assert hasattr(store, "students") and hasattr(course, "lessons") and excel is False and lang == "es"
 
 
 def test_export_writes_the_boards_csv(tmp_path, capsys):
     out = tmp_path / "class.csv"
     assert main(["--lang", "en", "class", "export", str(out)]) == 0
     assert out.read_text().startswith("student,") and str(out) in capsys.readouterr().out
-    assert main(["--lang", "en", "class", "export", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
+    missing = tmp_path / "no" / "such" / "dir.csv"
+    assert main(["--lang", "en", "class", "export", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {missing}: No such file or directory"
+    assert not (tmp_path / "no").exists()  # a mistyped folder is named, not made
+
+
+def test_an_export_that_fails_leaves_the_old_file_whole(tmp_path, capsys, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "class.csv"
+    out.write_text("yesterday's export\n")
+    for student in ("ana", "bob"):
+        Store(Settings.from_env().store).open_session(student)
+    rows = board.class_rows
+
+    def killed_midway(*args):  # ctrl+c (or a kill) after the first student's row
+        yield rows(*args)[0]
+        raise KeyboardInterrupt
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(board, "class_rows", killed_midway)
+        with pytest.raises(KeyboardInterrupt):
+            main(["--lang", "en", "class", "export", str(out)])
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert main(["--lang", "en", "class", "export", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {out}: No space left on device"
+    assert out.read_text() == "yesterday's export\n" and os.listdir(out.parent) == ["class.csv"]  # no temporary left
 
 
 def test_export_for_spreadsheets_in_spanish_locales(tmp_path):

@@ -15,6 +15,7 @@ from tutor.config import make_config
 from tutor.dialogue.tutor import Tutor
 from tutor.errors import ConfigError
 from tutor.fmt import pct
+from tutor.settings import Settings
 from tutor.store import Store
 
 SPIRAL = {"dataset": "spiral"}
@@ -25,7 +26,7 @@ def test_set_read_and_clear(store):
     exercise = Exercise(title="Smallest", threshold=0.8, locked=parse_locked("dataset=spiral --hidden=8,8 noise=0"))
     assert exercise.locked == {"dataset": "spiral", "hidden": [8, 8], "noise": 0.0}  # as stored configs have them
     set_exercise(store, exercise)
-    assert current_exercise(Store()) == exercise  # every student's process sees it
+    assert current_exercise(Store(Settings.from_env().store)) == exercise  # every student's process sees it
     assert parse_locked(locked_text(exercise.locked)) == exercise.locked
     assert exercise.describe("en") == ("Smallest: reach val acc ≥ 80% with as few parameters as possible · "
                                        "fixed: dataset spiral, hidden 8,8, noise 0")

@@ -4,6 +4,7 @@ import pytest
 
 from tutor.classroom.exercise import Exercise, set_exercise
 from tutor.dialogue.tutor import Tutor
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.app import TutorApp
 
@@ -16,7 +17,7 @@ EXERCISE = Exercise(title="La red más pequeña", threshold=0.8, locked={"datase
 ])
 def test_asking_for_the_exercise_shows_it_and_the_place(store, text, lang):
     set_exercise(store, EXERCISE)
-    tutor = Tutor(Store(), "ana", lang)
+    tutor = Tutor(Store(Settings.from_env().store), "ana", lang)
     reply = tutor.handle(text, run=False)
     assert reply.intent.kind == "exercise" and reply.run is None
     assert reply.text == tutor.exercise_text()

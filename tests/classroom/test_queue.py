@@ -11,6 +11,7 @@ from tutor.classroom.queue import TrainingQueue
 from tutor.config import make_config
 from tutor.engine import gate
 from tutor.engine.training import train
+from tutor.settings import Settings
 
 
 class Client:
@@ -153,13 +154,13 @@ async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, 
     holder = await connect(queue, "ben")  # ben's run holds the only slot
     await holder.next()
     queue.who.append("ana")
-    app = TutorApp(Store(), "ana", "es")
+    app = TutorApp(Store(Settings.from_env().store), "ana", "es")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "¿y si el learning rate fuera 0.1?", wait=False)
         assert await showing(pilot, "En la cola de la clase: puesto 1 de 1", 10)
         await pilot.press("escape")
         await settle(pilot)
         assert await showing(pilot, "cancelada")
-    [run] = Store().runs("ana")
+    [run] = Store(Settings.from_env().store).runs("ana")
     assert run.status == "cancelled" and run.result["history"] == []
     assert queue.waiting == []

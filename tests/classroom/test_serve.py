@@ -16,6 +16,7 @@ import pytest
 from pilot_tools import until
 from remote import PASSWORD, Server, Terminal
 
+from tutor.settings import Settings
 from tutor.store import Store
 
 pytestmark = pytest.mark.slow  # each test starts a real SSH server
@@ -159,7 +160,7 @@ async def test_a_crashing_session_takes_nobody_else_down(isolated_home):
 async def test_a_remote_session_cannot_write_screenshots_on_the_server(isolated_home, remote):
     from tutor.ui.app import TutorApp
 
-    app = TutorApp(Store(), "ana", remote=remote)
+    app = TutorApp(Store(Settings.from_env().store), "ana", remote=remote)
     async with app.run_test(size=(80, 24)):
         titles = {c.title for c in app.get_system_commands(app.screen)}
     assert ("Screenshot" in titles) is not remote and "Quit" in titles
@@ -204,7 +205,7 @@ async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):
 def test_a_student_sees_only_their_own_runs(isolated_home):
     from tutor.dialogue.tutor import Tutor
 
-    store = Store()
+    store = Store(Settings.from_env().store)
     Tutor(store, "ana", "en").handle("what if the learning rate were 10?")
     ben = Tutor(store, "ben", "en")
     assert ben.run_ids == [] and ben.last_run() is None

@@ -29,7 +29,7 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
         assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
         table.move_cursor(row=1)  # on bob
-        other = Store()  # another student's process: its own connection
+        other = Store(Settings.from_env().store)  # another student's process: its own connection
         add(other, "ana", "lr50")
         diverged = ("2", "✗ diverged")
         assert await until(lambda: (cell(app, "ana", "runs"), cell(app, "ana", "last")) == diverged, 2, pilot)
@@ -50,7 +50,7 @@ async def test_roster_students_show_before_they_connect(store, course):
         assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "runs", "last", "predictions")] \
             == ["  dan", "—", "—", "0", "—", "0✓ 0✗"]
         assert await showing(pilot, "Class · students: 2 · connected: 0")
-        Store().open_session("dan")  # dan logs in
+        Store(Settings.from_env().store).open_session("dan")  # dan logs in
         assert await until(lambda: cell(app, "dan", "student") == "● dan", 2, pilot)
         assert table.row_count == 2 and await showing(pilot, "connected: 1")
 
@@ -80,6 +80,43 @@ async def test_the_table_fits_80_by_24(store, course):
         assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
         assert lines[3].split()[:6] == ["ana", "learning-…", "2/3", "1", "✗", "diverged"]
         assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+
+
+async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
+    """Thirty students, some connected and some not started: every column fits 80 columns, the cursor keys
+    reach the last student, Enter opens their runs and Esc comes back to them."""
+    students = [f"student{i:02d}" for i in range(30)]
+    for i, student in enumerate(students):
+        if i % 5:  # every fifth has not started
+            store.set_state(student, "dialogue", {"lesson": "learning-rate", "step": i % 3})
+            add(store, student, ("healthy", "lr50", "spiral4", "lr5")[i % 4])
+        if i % 3 == 0:
+            store.open_session(student)
+    app = ClassApp(store, "en", course, roster=students)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count == 30,
+                           5, pilot)
+        assert await showing(pilot, "Class · students: 30 · connected: 10")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
+        assert lines[3].split()[:2] == ["●", "student00"] and lines[4].split()[:6] == [
+            "student01", "learning-…", "2/3", "1", "✗", "diverged"]
+        assert "12 students: diverged at lr ≥ 5" in screen_text(app)  # the board, under the table
+        assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+        table = app.screen.query_one(DataTable)
+        for key in ["pagedown"] * 3 + ["down"] * 2:
+            await pilot.press(key)
+        assert table.cursor_row == 29 and await showing(pilot, "student29")
+        assert not any("student00" in line for line in screen_lines(app))  # scrolled down to the cursor
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudentScreen) and await showing(pilot, "Runs of student29")
+        assert "lesson learning-rate, step 3 of 3 · 1 run" in screen_text(app)
+        assert app.screen.query_one("#runs-table", DataTable).row_count == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen.query_one(DataTable), DataTable) and table.cursor_row == 29
+        await pilot.press("ctrl+home")
+        assert table.cursor_row == 0
 
 
 async def test_enter_opens_a_students_runs(store, course):

@@ -15,6 +15,7 @@ from tutor.dialogue.tutor import Tutor
 from tutor.engine import RunResult
 from tutor.engine.training import train
 from tutor.i18n import catalogue, t
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.widgets.run_panel import RunPanel
 
@@ -140,7 +141,7 @@ WHAT_IF = {  # a change of each kind, and the lesson idea that must come with it
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_a_what_if_explains_the_change_with_numbers_from_both_runs(lang):
-    tutor = Tutor(Store(), "ana", lang=lang)
+    tutor = Tutor(Store(Settings.from_env().store), "ana", lang=lang)
     tutor.config = tutor.config.changed(samples=300, epochs=6, hidden=(16,))
     tutor.handle("lr 0.01" if lang == "en" else "learning rate 0.01")
     start = tutor.run_ids[-1]

@@ -7,6 +7,7 @@ import pytest
 
 from tutor.cli import main
 from tutor.dialogue.tutor import Tutor
+from tutor.settings import Settings
 from tutor.store import Store
 
 SMALL = {"samples": 300, "epochs": 6}  # one network shape for every turn: one JIT capture
@@ -14,7 +15,7 @@ SMALL = {"samples": 300, "epochs": 6}  # one network shape for every turn: one J
 
 @pytest.fixture
 def tutor(isolated_home):
-    t = Tutor(Store(), "ana")
+    t = Tutor(Store(Settings.from_env().store), "ana")
     t.config = t.config.changed(**SMALL)
     return t
 
@@ -80,7 +81,7 @@ def test_no_run_only_parses(isolated_home, capsys):
     assert main(["ask", "--no-run", "--json", "--", "batch de 4"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["run"] is None and doc["intent"]["changes"] == {"batch_size": {"op": "set", "value": 4}}
-    assert Store().runs() == []
+    assert Store(Settings.from_env().store).runs() == []
 
 
 @pytest.mark.slow
@@ -94,7 +95,7 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
     assert isinstance(tutor.flow.gate, Predict) or tutor.handle("next").shown.items
     reply = tutor.handle("a")
     assert reply.run is not None and reply.text.split()[0] in ("Right!", "Not", "¡Correcto!", "No")
-    events = Store().progress("ana")
+    events = Store(Settings.from_env().store).progress("ana")
     assert events[-1]["kind"] == "predict" and events[-1]["correct"] in (0, 1)
 
 
@@ -102,7 +103,7 @@ def test_a_lesson_quiz_and_prediction_are_graded_and_recorded(tutor):
 def test_a_search_asked_in_words_runs_stores_and_suggests_the_best(tutor):
     reply = tutor.handle("haz una búsqueda en grid del learning rate con 0.001, 0.01 y 0.1")
     assert reply.intent.kind == "sweep" and reply.text.startswith("Búsqueda en rejilla")
-    assert len(Store().runs("ana")) == 3
+    assert len(Store(Settings.from_env().store).runs("ana")) == 3
     assert reply.suggestion is None or set(reply.suggestion) <= {"lr"}
 
 
@@ -123,14 +124,15 @@ def test_next_waits_for_the_open_question_and_goes_on_once_it_is_answered(tutor)
     assert tutor.handle("next").text == t("dialogue.more.want_number", waiting.lang)
     assert tutor.handle(f"{number.answer:g}").shown.settled and tutor.flow.finished
     tutor.handle("next")
-    assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz", "done"] and tutor.step == 1
+    progress = Store(Settings.from_env().store).progress("ana")
+    assert [e["kind"] for e in progress] == ["quiz", "quiz", "done"] and tutor.step == 1
 
 
 def test_no_run_never_trains_whatever_the_kind(isolated_home, capsys):
     for text in ("haz una búsqueda en grid del learning rate", "find a good learning rate", "lr 0.3"):
         assert main(["ask", "--no-run", "--json", "--", text]) == 0
         assert json.loads(capsys.readouterr().out)["run"] is None
-    assert Store().runs() == []
+    assert Store(Settings.from_env().store).runs() == []
 
 
 @pytest.mark.parametrize("switch", [False, True])
@@ -149,7 +151,7 @@ def test_a_student_who_comes_back_finds_the_step_as_they_left_it(tutor, switch):
         tutor.fixed_lang = tutor.lang = "es"
         back = tutor
     else:
-        back = Tutor(Store(), "ana")
+        back = Tutor(Store(Settings.from_env().store), "ana")
     shown = back.start().shown
     assert shown.resumed and len(shown.items) == place and shown.heading
     assert isinstance(shown.items[-1], Quiz) and shown.items[-1].answer == number.answer  # open, in view at the end
@@ -157,7 +159,7 @@ def test_a_student_who_comes_back_finds_the_step_as_they_left_it(tutor, switch):
     assert isinstance(shown.items[at], Quiz) and (answer.chosen, answer.right) == (right, [right])
     assert back.flow.gate is shown.items[-1]
     assert back.handle(f"{number.answer:g}").shown.settled  # graded against the question that was open
-    assert [e["kind"] for e in Store().progress("ana")] == ["quiz", "quiz"]
+    assert [e["kind"] for e in Store(Settings.from_env().store).progress("ana")] == ["quiz", "quiz"]
 
 
 SETTING_KEY = re.compile(r"\b(?:lr|[a-z]+_[a-z_]+|sweep|bayes)\b")  # keys and method names for programs

@@ -12,6 +12,7 @@ from tutor.config import ExperimentConfig
 from tutor.dialogue.lexicon import FIELDS, GRAMMAR, KINDS, OPTIONS
 from tutor.dialogue.tutor import Tutor, apply
 from tutor.errors import ConfigError
+from tutor.settings import Settings
 from tutor.store import Store
 
 
@@ -98,5 +99,5 @@ def test_every_op_on_every_field_applies_or_is_refused_in_words(field, op, value
 @pytest.mark.parametrize("text,lang", [("con 300 ejemplos nada más", "es"), ("300 ejemplos, solo eso", "es"),
                                        ("only 300 samples", "en"), ("just 300 examples and nothing more", "en")])
 def test_only_means_only(isolated_home, text, lang) -> None:
-    reply = Tutor(Store(), "ana", lang).handle(text, run=False)
+    reply = Tutor(Store(Settings.from_env().store), "ana", lang).handle(text, run=False)
     assert reply.intent.changes["samples"].model_dump() == {"op": "set", "value": 300}

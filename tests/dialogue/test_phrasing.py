@@ -10,6 +10,7 @@ import pytest
 from tutor.cli import main
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
+from tutor.settings import Settings
 from tutor.store import Store
 
 WHAT_IF = [
@@ -116,7 +117,7 @@ def test_a_shape_asked_without_a_value_is_asked_about_by_its_name(asked) -> None
 
 
 def test_a_choice_named_by_its_place_answers_the_open_question(isolated_home) -> None:
-    tutor = Tutor(Store(), "ana", "es")
+    tutor = Tutor(Store(Settings.from_env().store), "ana", "es")
     tutor.handle("enséñame lo básico del entrenamiento")
     quiz = tutor.flow.gate
     right = next(i for i, c in enumerate(quiz.choices) if c.correct)

@@ -14,6 +14,7 @@ from probe import run_tutor
 
 from tutor.cli import main
 from tutor.config import ExperimentConfig, flag
+from tutor.settings import Settings
 
 CONFIG_FLAGS = [flag(name) for name in ExperimentConfig.model_fields]
 POISON = ["\x1b[2J", "\x00", "\x07", "\n", "\udcff", "\u202e"]  # never part of a valid value
@@ -125,7 +126,8 @@ CHEAP = ["--samples", "32", "--epochs", "1", "--hidden", "2"]
 def test_valid_and_cheap_calls_succeed(tutor, argv, isolated_home):
     from tutor.store import DIALOGUE_STATE, Store
 
-    Store().set_state("test", DIALOGUE_STATE, {"config": {"samples": 32, "epochs": 1, "hidden": [2]}})
+    store = Store(Settings.from_env().store)
+    store.set_state("test", DIALOGUE_STATE, {"config": {"samples": 32, "epochs": 1, "hidden": [2]}})
     code, out, err = tutor(*argv)
     acceptable(argv, code, out, err)
     assert code == 0 and out

@@ -7,6 +7,7 @@ import pytest
 from probe import one_clear_line
 
 from tutor.errors import StoreError
+from tutor.settings import Settings
 from tutor.store import Store
 
 BIG = "9" * 10_000
@@ -79,7 +80,7 @@ def test_a_roster_yaml_error_is_one_line_with_its_line_number(tutor, tmp_path):
 
 
 def test_a_full_disk_while_a_run_is_stored_is_a_store_error(isolated_home):
-    store = Store()
+    store = Store(Settings.from_env().store)
     store.db.execute("PRAGMA max_page_count = 8")  # what a full disk looks like to SQLite
     with pytest.raises(StoreError, match="full"):
         for i in range(100):
@@ -87,7 +88,7 @@ def test_a_full_disk_while_a_run_is_stored_is_a_store_error(isolated_home):
 
 
 def test_a_damaged_page_found_mid_command_is_one_clear_line(tutor, isolated_home):
-    store = Store()
+    store = Store(Settings.from_env().store)
     for i in range(300):
         store.record("ana", "intro", i, "done")
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -100,7 +101,7 @@ def test_a_damaged_page_found_mid_command_is_one_clear_line(tutor, isolated_home
     code, _, err = tutor("class", "export", "-")
     one_clear_line(code, err)
     with pytest.raises(StoreError):
-        Store().progress("ana")
+        Store(Settings.from_env().store).progress("ana")
 
 
 def test_unreadable_lesson_entries_are_reported_not_skipped(tutor, tmp_path):

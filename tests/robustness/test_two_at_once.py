@@ -6,13 +6,14 @@ import sys
 import pytest
 
 from tutor.dialogue.tutor import Tutor
+from tutor.settings import Settings
 from tutor.store import DIALOGUE_STATE, Store
 
 pytestmark = pytest.mark.slow
 
 
 def test_two_simultaneous_what_ifs_both_stay_in_the_conversation_and_compare(isolated_home):
-    store = Store()
+    store = Store(Settings.from_env().store)
     store.set_state("test", DIALOGUE_STATE, {"config": {"samples": 64, "epochs": 3, "hidden": [4]}, "lang": "en"})
     asks = [subprocess.Popen([sys.executable, "-m", "tutor", "ask", "--lang", "en", "--", text],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -29,7 +30,7 @@ def test_two_simultaneous_what_ifs_both_stay_in_the_conversation_and_compare(iso
 
 
 def test_a_reset_still_drops_the_runs_it_knew(isolated_home):
-    store = Store()
+    store = Store(Settings.from_env().store)
     store.set_state("test", DIALOGUE_STATE, {"runs": [1, 2], "lang": "en"})
     first, second = Tutor(store, "test", lang="en"), Tutor(store, "test", lang="en")
     second.run_ids = [1, 2, 3]  # a run stored by the other conversation meanwhile

@@ -9,6 +9,7 @@ from tutor.cli import main
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
 from tutor.lessons import Predict, Quiz, load_lessons
+from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.text import ui
 from tutor.ui.widgets.conversation import ChoiceCard, Said
@@ -243,7 +244,7 @@ async def test_lesson_one_every_reply_concerns_the_block_it_answers(make_app, st
             "siguiente" if lang == "es" else "next", "1", "2", "siguiente" if lang == "es" else "next"]
     for text in walk:
         assert main(["ask", "--lang", lang, "--", text]) == 0
-    assert events(Store(), "test") == app_events
+    assert events(Store(Settings.from_env().store), "test") == app_events
     assert [kind for _, _, kind, _, _ in app_events] == ["quiz"] * 4 + ["done", "predict", "done"]
 
 

@@ -5,6 +5,7 @@ Every function reads a few small columns (a run's result, its largest part, stay
 so a screen can call them every second for a class of thirty.
 """
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 from tutor.classroom.roster import load
 from tutor.config import argument
 from tutor.export import csv_writer, decimal
+from tutor.files import write_atomically
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import TOPICS, Course, Predict, Quiz
 from tutor.progress import GradedItem, Mastery, mastery
@@ -125,14 +127,19 @@ def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
 
 
 def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = (),
-               excel: bool = False) -> None:
+               excel: bool = False, lang: Lang = "en") -> None:
     """The class's progress as CSV, a row per student (class_rows's, `roster` included): its columns, one
     mastery column per topic (right first tries over the topic's questions, 0 to 1); `out` is a path or an
     open text file. `excel`: ';' between fields and decimal commas, for spreadsheets in Spanish locales
-    (a file also starts with a byte-order mark, by which they recognise UTF-8)."""
+    (a file also starts with a byte-order mark, by which they recognise UTF-8).
+
+    A path is replaced all at once, in a folder that must exist: a kill or a full disk leaves the old
+    file whole. An Unreadable error (`lang`) names the path and the reason it could not be written."""
     if isinstance(out, (str, Path)):
-        with open(out, "w", newline="", encoding="utf-8-sig" if excel else "utf-8") as f:
-            export_csv(store, course, f, roster, excel)
+        text = io.StringIO()
+        export_csv(store, course, text, roster, excel)
+        data = text.getvalue().encode("utf-8-sig" if excel else "utf-8")
+        write_atomically(Path(out), data, lang, folder_mode=None)
         return
     topics = course_topics(course)
     writer = csv_writer(out, excel)

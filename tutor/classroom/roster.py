@@ -4,13 +4,22 @@
       - name: ana                 # a unix-like login, kept in lower case
         role: student             # or teacher
         keys: [ssh-ed25519 AAAAC3Nza... ana@laptop]   # OpenSSH public key lines
-        password: scrypt$131072$8$1$<salt>$<hash>      # never the password itself
+        password: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>   # never the password itself
 
-Passwords are hashed with scrypt (random 16-byte salt) at today's recommended cost, N=2^17, r=8, p=1
-(OWASP: 128 MiB and a few tenths of a second a hash); each hash records its parameters, so hashes
-made at the old cost (N=2^14) are still accepted. They are compared in constant time; checking an
-unknown user costs the same as checking a new hash, so timing does not tell who is enrolled. At most
-HASHING_AT_ONCE hashes run at a time, so a crowd logging in needs at most that many times 128 MiB.
+Passwords are hashed with Argon2id (random 16-byte salt) at OWASP's recommended cost: 19 MiB, 2 passes,
+1 lane, a few hundredths of a second a hash, written as libargon2 writes it (the PHC string format).
+Each hash records its parameters, so the scrypt hashes of earlier versions (N=2^14 or 2^17, r=8, p=1)
+are still accepted, each at the cost it names, until the password is set again. Hashes are compared in
+constant time; checking an unknown user costs the same as checking a new hash, so timing does not tell
+who is enrolled (only who still has an old scrypt hash, which takes longer). At most HASHING_AT_ONCE
+hashes run at a time in a process, so a crowd logging in needs at most that many times 19 MiB (128 MiB
+for an old scrypt hash); `tutor serve` runs one per core, up to that.
+
+Why not scrypt at N=2^17 (OWASP's scrypt figure, used before): it costs 128 MiB and ~0.4 s of a core a
+hash, 20 times Argon2id's time and 7 times its memory, so a class of 30 logging in at once waited ~6 s
+on 2 cores for hashing alone. Online guessing is bounded by the throttle, not by the hash; the hash's
+cost matters to whoever steals the roster file (mode 0600), and there Argon2id at this cost is the
+algorithm and the minimum OWASP recommends first.
 """
 
 import base64
@@ -23,6 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -33,55 +43,75 @@ from tutor.i18n import Lang, t
 from tutor.yamlerrors import error_line, error_reason, node_line
 
 NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 2**17, 8, 1, 16, 32
+ARGON2_COST = (19 * 1024, 2, 1)  # memory in KiB, passes, lanes
+SALT_BYTES, HASH_BYTES = 16, 32
 HASHING_AT_ONCE = 4
 _hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
 MIN_PASSWORD = 8
 MAX_BYTES = 16 * 2**20  # a roster of thousands of users with keys is a few MiB
-_HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
+_ARGON2 = re.compile(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)")
+_SCRYPT = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
+Cost = tuple[int, int, int]  # Argon2id: memory KiB, passes, lanes; scrypt: N, r, p
 
 
 def hash_password(password: str) -> str:
-    """`scrypt$N$r$p$<salt b64>$<hash b64>` of `password` with a fresh random salt."""
+    """`$argon2id$v=19$m=KIB,t=PASSES,p=LANES$<salt>$<hash>` of `password` at today's cost, with a fresh
+    random salt (base64 without padding, as in every PHC string)."""
     salt = secrets.token_bytes(SALT_BYTES)
-    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(salt), _b64(digest)])
+    digest = _derive("argon2id", ARGON2_COST, password, salt, HASH_BYTES)
+    return _argon2_string(ARGON2_COST, salt, digest)
 
 
 def check_password(password: str, hashed: str) -> bool:
-    """Whether `password` matches `hashed` (a `hash_password` string), compared in constant time."""
-    n, r, p, salt, digest = _parse_hash(hashed)
-    return hmac.compare_digest(_scrypt(password, salt, n, r, p, len(digest)), digest)
+    """Whether `password` matches `hashed` (a `hash_password` string, or an older scrypt one), compared
+    in constant time."""
+    kdf, cost, salt, digest = _parse_hash(hashed)
+    return hmac.compare_digest(_derive(kdf, cost, password, salt, len(digest)), digest)
 
 
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, size: int = HASH_BYTES) -> bytes:
+def _derive(kdf: str, cost: Cost, password: str, salt: bytes, size: int) -> bytes:
     secret = password.encode("utf-8", "surrogatepass")
-    with _hashing:  # scrypt's memory is 128·r·N bytes (+ p blocks): 128 MiB at today's cost
-        return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p) + 2**20, dklen=size)
+    with _hashing:
+        if kdf == "scrypt":  # 128·r·N bytes of memory (+ p blocks)
+            n, r, p = cost
+            return hashlib.scrypt(secret, salt=salt, n=n, r=r, p=p, maxmem=128 * r * (n + p) + 2**20, dklen=size)
+        kib, passes, lanes = cost
+        return Argon2id(salt=salt, length=size, iterations=passes, lanes=lanes, memory_cost=kib).derive(secret)
+
+
+def _argon2_string(cost: Cost, salt: bytes, digest: bytes) -> str:
+    kib, passes, lanes = cost
+    return f"$argon2id$v=19$m={kib},t={passes},p={lanes}${_b64(salt)}${_b64(digest)}"
 
 
 def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
+    return base64.b64encode(data).decode().rstrip("=")
 
 
-def _parse_hash(hashed: str) -> tuple[int, int, int, bytes, bytes]:
-    """The parameters, salt and digest of a hash string; ValueError unless well formed and affordable."""
-    match = _HASH.fullmatch(hashed)
-    if not match:
-        raise ValueError("not an scrypt hash")
-    n, r, p = (int(g) for g in match.groups()[:3])
-    if not (n & (n - 1) == 0 and 2**10 <= n <= 2**17 and 1 <= r <= 16 and 1 <= p <= 4):
-        raise ValueError("scrypt parameters out of range")
-    salt, digest = base64.b64decode(match[4], validate=True), base64.b64decode(match[5], validate=True)
+def _parse_hash(hashed: str) -> tuple[str, Cost, bytes, bytes]:
+    """The function, cost, salt and digest of a hash string; ValueError unless well formed and affordable
+    (256 MiB at most)."""
+    if match := _ARGON2.fullmatch(hashed):
+        kdf, cost = "argon2id", (int(match[1]), int(match[2]), int(match[3]))
+        kib, passes, lanes = cost
+        affordable = 8 * lanes <= kib <= 2**18 and 1 <= passes <= 10 and 1 <= lanes <= 4
+    elif match := _SCRYPT.fullmatch(hashed):
+        kdf, cost = "scrypt", (int(match[1]), int(match[2]), int(match[3]))
+        n, r, p = cost
+        affordable = n & (n - 1) == 0 and 2**10 <= n <= 2**17 and 1 <= r <= 16 and 1 <= p <= 4
+    else:
+        raise ValueError("not an Argon2id or scrypt hash")
+    if not affordable:
+        raise ValueError(f"{kdf} parameters out of range")
+    salt, digest = (base64.b64decode(part + "=" * (-len(part) % 4), validate=True) for part in match.groups()[3:])
     if len(salt) < 8 or len(digest) < 16:
         raise ValueError("salt or hash too short")
-    return n, r, p, salt, digest
+    return kdf, cost, salt, digest
 
 
 # What unknown users and users without a password are checked against, to spend the same time;
 # no password hashes to all zeros.
-_DUMMY = "$".join(["scrypt", str(SCRYPT_N), str(SCRYPT_R), str(SCRYPT_P), _b64(bytes(SALT_BYTES)),
-                   _b64(bytes(HASH_BYTES))])
+_DUMMY = _argon2_string(ARGON2_COST, bytes(SALT_BYTES), bytes(HASH_BYTES))
 
 
 class User(BaseModel):
@@ -178,7 +208,7 @@ class Roster(BaseModel):
         return "".join(f"{key}\n" for key in user.keys) if user else ""
 
     def verify(self, name: str, password: str) -> bool:
-        """Whether `name` may log in with `password`; one scrypt either way, so timing tells nothing."""
+        """Whether `name` may log in with `password`; one hash either way, so timing tells nothing."""
         user = self.user(name)
         known = user is not None and user.password is not None
         matches = check_password(password, user.password if known else _DUMMY)

@@ -188,10 +188,7 @@ def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], rost
         export_csv(store, course, sys.stdout, students, excel)
         return 0
     target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
-    try:
-        export_csv(store, course, target, students, excel)
-    except OSError as err:
-        raise TutorError(f"{target}: {err.strerror or err}") from None
+    export_csv(store, course, target, students, excel, lang)  # an Unreadable error: exit 2
     print(t("classroom.cli.exported", lang, file=target))
     return 0
 
@@ -202,11 +199,12 @@ def _serve(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
 
     from tutor.classroom import roster as rosters
     from tutor.config import shown
+    from tutor.priority import cores
     from tutor.serve.options import ServeOptions
 
     if not (args.public or _loopback(args.host)):
         raise ConfigError(t("classroom.serve.not_loopback", lang, host=shown(args.host)))
-    values: dict[str, Any] = {"port": args.port, "slots": args.slots or str(_cores()), "max_queued": args.max_queued}
+    values: dict[str, Any] = {"port": args.port, "slots": args.slots or str(cores()), "max_queued": args.max_queued}
     try:
         values["idle_timeout"] = float(args.idle_timeout) * 60
     except ValueError:
@@ -233,10 +231,6 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _accepted(field: str, lang: Lang) -> str:

@@ -1,16 +1,20 @@
 """`tutor serve`: an SSH server where each roster user gets their own tutor on their own terminal.
 
-One asyncssh server authenticates against the roster (keys or scrypt-hashed passwords, failed tries
-slowed per address). Each accepted session asks for a terminal and a shell, nothing else: subsystems
-(SFTP), port and agent forwarding are refused, and so is every command but one: a roster teacher's
-`export` (`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV.
-The app then runs in a child process on a pseudo-terminal; bytes and window changes pass through.
-Children come from a fork server that has already imported the app, so a session starts in a
-fraction of an import. Every child's training goes through one `TrainingQueue`. The store records
-who is connected, for the teacher's view.
+One asyncssh server authenticates against the roster (keys or hashed passwords, failed tries slowed per
+address). Passwords are checked in a pool of their own, a thread per core below the event loop's
+priority: a crowd logging in at once neither delays the bytes of the sessions already open nor the steps
+of every login that asyncssh hands to the default executor (a key login waited for every password queued
+ahead of it). Each accepted session asks for a terminal and a shell, nothing else: subsystems (SFTP),
+port and agent forwarding are refused, and so is every command but one: a roster teacher's `export`
+(`ssh -p 2222 profe@server export > clase.csv`), which sends the class's progress as CSV. The app then
+runs in a child process on a pseudo-terminal; bytes and window changes pass through. Children come from
+a fork server that has already imported the app, so a session starts in a fraction of an import. Every
+child's training goes through one `TrainingQueue`. The store records who is connected, for the teacher's
+view.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import fcntl
 import io
@@ -36,6 +40,7 @@ from tutor.classroom.throttle import Throttle
 from tutor.dialogue.warmup import Warmup
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
+from tutor.priority import cores, lower_thread
 from tutor.serve import session
 from tutor.serve.options import ServeOptions
 from tutor.settings import Settings
@@ -46,6 +51,7 @@ MAX_WAITING, MAX_WAITING_PER_ADDRESS = 256, 64  # connections not logged in yet:
 HANGUP_GRACE = 10.0  # seconds a child has to store a run in progress before it is killed
 FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
 EXPORTS = {"export": False, "export --excel": True}  # the commands a teacher may run, and whether for spreadsheets
+HASHING_NICE = 4  # password checks yield to the event loop (every session's bytes) and to the sessions (nice 2)
 
 
 class Classroom:
@@ -57,6 +63,8 @@ class Classroom:
         self.settings = settings.model_copy(update={"home": opts.data, "lessons": opts.lessons, "student": None})
         self.store = Store(self.settings.store)
         self.throttle = Throttle()  # password guesses: per login from an address, and per address
+        self.hashers = concurrent.futures.ThreadPoolExecutor(min(cores(), rosters.HASHING_AT_ONCE), "password",
+                                                             initializer=lower_thread, initargs=(HASHING_NICE,))
         self.unauthenticated: Counter[str] = Counter()  # connections not logged in yet, by address
         self.sessions: dict[int, Terminal] = {}  # by child pid
         self.queue = TrainingQueue(opts.slots, opts.max_queued, self.owner)
@@ -158,6 +166,7 @@ class Classroom:
         while self.sessions and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.05)
         self.queue_server.close()
+        self.hashers.shutdown(wait=False, cancel_futures=True)
         if self.warmup is not None:
             self.warmup.cancel()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -217,7 +226,7 @@ class Door(asyncssh.SSHServer):
             return False
         await asyncio.sleep(attempt.wait)
         roster = self.room.roster()
-        ok = await asyncio.get_running_loop().run_in_executor(None, roster.verify, username, password)
+        ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, roster.verify, username, password)
         if ok:
             throttle.succeeded(attempt)
         else:

@@ -96,7 +96,7 @@ def sweep(
     budget: float | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_trial: Callable[[Trial, int], None] | None = None,
-    store: Store | None = None,
+    store: Store,
     student: str = "",
     workers: int | None = None,
     storage: str | None = None,
@@ -108,7 +108,6 @@ def sweep(
     With a `storage` URL the search is an Optuna study that `tutor worker`s join (tutor.tune.study);
     `on_join(name)` hears its name."""
     control = Control(budget, should_stop)
-    store = store or Store()
     points = space.points() if method == "grid" else []
     planned = len(points) or n_trials
     optuna.logging.set_verbosity(optuna.logging.WARNING)

@@ -19,6 +19,7 @@ from tutor.classroom.board import (
     export_csv,
 )
 from tutor.classroom.exercise import current_exercise
+from tutor.files import Unreadable
 from tutor.i18n import Lang, t
 from tutor.lessons import Course
 from tutor.store import Store
@@ -123,9 +124,9 @@ class ClassScreen(LocalizedBindings, Screen):
         """The class's progress as CSV in the current folder."""
         path = Path.cwd() / f"class-{datetime.datetime.now():%Y-%m-%d-%H%M%S}.csv"
         try:
-            export_csv(self.store, self.course, path, self.roster)
-        except OSError as err:
-            self.notify(t("teacher.export_failed", self.lang, path=path, reason=err.strerror or err), severity="error")
+            export_csv(self.store, self.course, path, self.roster, lang=self.lang)
+        except Unreadable as err:
+            self.notify(t("teacher.export_failed", self.lang, path=path, reason=err.reason), severity="error")
             return
         self.notify(t("teacher.exported", self.lang, path=path))
 
