@@ -149,11 +149,9 @@ def test_every_idea_is_defined_in_words_with_its_lesson(course, lang) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_lesson_named_is_the_one_its_words_open(isolated_home, course, lang) -> None:
+def test_the_lesson_named_is_the_one_its_words_open(store, course, lang) -> None:
     """What the answer tells the student to type opens the lesson it names, in the tutor as in the app."""
-    from tutor.store import Store
-
-    tutor = Tutor(Store(), "ana", lang, course)
+    tutor = Tutor(store, "ana", lang, course)
     opened = {}
     for concept in CONCEPTS:
         lesson = lesson_for(concept, course, lang)
@@ -170,10 +168,7 @@ def test_the_lesson_named_is_the_one_its_words_open(isolated_home, course, lang)
 
 @pytest.mark.slow  # trains one small network
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_answer_ties_the_idea_to_the_last_run_with_its_numbers(isolated_home, course, lang) -> None:
-    from tutor.store import Store
-
-    store = Store()
+def test_the_answer_ties_the_idea_to_the_last_run_with_its_numbers(store, course, lang) -> None:
     run = train(ExperimentConfig(lr=0.05, samples=300, epochs=6))
     diagnoses = explain(run, lang)
     tutor = Tutor(store, "ana", lang, course)
