@@ -115,7 +115,8 @@ def regularise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     network is taken as it was before it memorised), weight decay strong enough to pull (×1 and ×10
     the strength that matters), then the shapes: more data, a network without the room to memorise."""
     wd = max(decay_strength(s, cfg), 10 * cfg.weight_decay)
-    stop = [{"epochs": max(1, s.best_epoch)}] if s.best_epoch and s.best_epoch < s.epochs_run else []
+    early = s.best_epoch and s.best_epoch < s.epochs_run and not _memorised_at_best(s)
+    stop = [{"epochs": max(1, s.best_epoch)}] if early else []
     decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 10)]
     data = [{"samples": min(100_000, 4 * s.n_train + s.n_val)}] if cfg.dataset != "digits" else []
     width = min(unmemorising_width(s), max(cfg.hidden, default=0))
@@ -245,9 +246,18 @@ def _val_rising(s: Signals) -> bool:
 
 
 def _memorised(s: Signals) -> bool:
-    return (s.gap_loss is not None and s.gap_loss >= th.MEMORISED_GAP
-            and s.train_val_ratio is not None and s.train_val_ratio <= th.MEMORISED_RATIO
-            and s.params_per_example >= th.MEMORISING_CAPACITY)
+    return _by_heart(s, s.last_train_loss, s.last_val_loss)
+
+
+def _memorised_at_best(s: Signals) -> bool:
+    """Memorised already at the best epoch: stopping there would keep a network that learned by heart."""
+    return _by_heart(s, s.train_loss_at_best, s.best_val_loss)
+
+
+def _by_heart(s: Signals, train: float | None, val: float | None) -> bool:
+    """A training loss under a tenth of the validation loss, well apart, in a network with the room to memorise."""
+    return (train is not None and val is not None and val - train >= th.MEMORISED_GAP
+            and train <= th.MEMORISED_RATIO * val and s.params_per_example >= th.MEMORISING_CAPACITY)
 
 
 def _too_short(s: Signals) -> bool:
