@@ -222,3 +222,9 @@ def test_contract_shape(run_of):
     dumped = d.model_dump()
     assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion", "verified"}
     assert 0 < dumped["confidence"] <= 1 and math.isfinite(dumped["confidence"])
+
+
+def test_a_network_memorised_already_at_its_best_epoch_is_not_stopped_there(run_of):
+    val = decay(0.6, 0.1, 60) + line(0.1, 0.15, 41)[1:]
+    run = run_of(decay(0.6, 1e-5, 100), val, train_acc=1.0, val_acc=0.95, hidden=(256, 256), n_params=67_074)
+    assert codes(run) == ["overfitting"] and {"epochs": 60} not in candidates(run, "overfitting")
