@@ -23,6 +23,7 @@ def fake_run(
     init_loss: float = 0.72,
     steps_per_epoch: int | None = None,
     diverged_at: Divergence | None = None,
+    n_params: int = 1218,
     **config: object,
 ) -> RunResult:
     """A run whose epochs follow the given curves (scalars repeat); the config defaults to moons 32,32."""
@@ -47,7 +48,7 @@ def fake_run(
                      init=Metrics(train_loss=init_loss, val_loss=init_loss, train_acc=0.5, val_acc=0.5),
                      history=history, step_losses=[float(x) for x in steps], diverged_at=diverged_at,
                      steps_per_epoch=steps_per_epoch, batch_size_used=min(cfg.batch_size, n_train), n_train=n_train,
-                     n_val=cfg.n_samples - n_train, n_params=1218, device="CPU", seconds=1.0, train_seconds=0.5)
+                     n_val=cfg.n_samples - n_train, n_params=n_params, device="CPU", seconds=1.0, train_seconds=0.5)
 
 
 @pytest.fixture(autouse=True)

@@ -107,9 +107,25 @@ def test_validation_loss_rising_while_training_loss_falls_is_overfitting(run_of)
 
 
 def test_a_memorised_training_set_is_overfitting_even_if_val_loss_still_falls(run_of):
-    d = only(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), train_acc=1.0, val_acc=0.95,
-                    optimizer="momentum", lr=0.05), "overfitting")
+    memorised = dict(train_acc=1.0, val_acc=0.95, optimizer="momentum", lr=0.05, hidden=(256, 256))
+    d = only(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), n_params=67_074, **memorised), "overfitting")
     assert d.suggestion == {"weight_decay": 8e-4}  # 1 / (0.05 / (1 - 0.9) × 2500)
+    assert d.evidence["params_per_example"] == 83.84 and "about 24 per example" in d.message
+    # the network without the room: one layer of at most (24 × 800 - 2) / (2 + 1 + 2) = 3839 → 2048 units,
+    # and no wider than the widest it had
+    assert {"hidden": (256,)} in candidates(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), n_params=67_074,
+                                                    **memorised), "overfitting")
+
+
+def test_a_training_loss_near_zero_without_room_to_memorise_is_separable_data_not_overfitting(run_of):
+    # 1218 parameters for 800 examples: far below the ~24 per example that memorise random labels
+    assert codes(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), train_acc=1.0, val_acc=0.95)) == ["healthy"]
+
+
+def test_a_gap_that_widens_only_because_training_loss_falls_is_not_overfitting(run_of):
+    # the validation loss turned up by 0.01 nats while the training loss fell by 0.12: still learning
+    val = decay(0.6, 0.42, 6) + line(0.42, 0.43, 95)[1:]
+    assert "overfitting" not in codes(run_of(decay(0.6, 0.24, 100), val, train_acc=0.97, n_params=67_074))
 
 
 def test_a_flat_loss_far_below_the_reference_is_underfitting(run_of):
@@ -206,3 +222,9 @@ def test_contract_shape(run_of):
     dumped = d.model_dump()
     assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion", "verified"}
     assert 0 < dumped["confidence"] <= 1 and math.isfinite(dumped["confidence"])
+
+
+def test_a_network_memorised_already_at_its_best_epoch_is_not_stopped_there(run_of):
+    val = decay(0.6, 0.1, 60) + line(0.1, 0.15, 41)[1:]
+    run = run_of(decay(0.6, 1e-5, 100), val, train_acc=1.0, val_acc=0.95, hidden=(256, 256), n_params=67_074)
+    assert codes(run) == ["overfitting"] and {"epochs": 60} not in candidates(run, "overfitting")

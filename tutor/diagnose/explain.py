@@ -103,6 +103,7 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
         recent_drop_nats=num((s.recent_drop or 0) * s.chance_loss),
         noise_times=num(math.sqrt(th.USUAL_BATCH / s.batch_size)),
         usual_batch=str(th.USUAL_BATCH),
+        capacity=str(th.MEMORISING_CAPACITY),
         margin=t(f"diagnose.words.margin.{_side(s.best_val_acc, s.reference_acc, s.reference_se)}", lang,
                  points=num(abs(100 * ((s.best_val_acc or 0) - s.reference_acc)))),
         edge=t(f"diagnose.words.edge.{_side(ratio_early, th.UPDATE_RATIO_GOOD / 3, 0, th.UPDATE_RATIO_GOOD * 3)}",

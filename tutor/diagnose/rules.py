@@ -6,6 +6,7 @@ a cause silences its symptom (dead units explain underfitting) and opposite advi
 together (lr too low vs diverged).
 """
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -112,13 +113,34 @@ def decay_strength(s: Signals, cfg: ExperimentConfig) -> float:
 def regularise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     """Overfitting: stop at the best epoch when the validation loss turned up (the surest cure: the
     network is taken as it was before it memorised), weight decay strong enough to pull (×1 and ×10
-    the strength that matters), then the shapes: more data, a smaller network."""
+    the strength that matters), then the shapes: more data, a network without the room to memorise."""
     wd = max(decay_strength(s, cfg), 10 * cfg.weight_decay)
-    stop = [{"epochs": max(1, s.best_epoch)}] if s.best_epoch and s.best_epoch < s.epochs_run else []
+    early = s.best_epoch and s.best_epoch < s.epochs_run and not _memorised_at_best(s)
+    stop = [{"epochs": max(1, s.best_epoch)}] if early else []
     decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 10)]
     data = [{"samples": min(100_000, 4 * s.n_train + s.n_val)}] if cfg.dataset != "digits" else []
-    smaller = [{"hidden": tuple(max(4, w // 4) for w in cfg.hidden)}] if cfg.hidden and max(cfg.hidden) > 16 else []
+    width = min(unmemorising_width(s), max(cfg.hidden, default=0))
+    smaller = [{"hidden": (width,)}] if width >= 4 and _params(s, width) < s.n_params else []
     return _distinct([*stop, *decays, *data, *smaller])
+
+
+def unmemorising_width(s: Signals) -> int:
+    """The widest single hidden layer, a power of two, whose network has fewer parameters per training
+    example than it takes to memorise."""
+    room = (th.MEMORISING_CAPACITY * s.n_train - s.n_classes) / (n_inputs(s) + 1 + s.n_classes)
+    return 1 << max(0, int(math.log2(max(1.0, room))))
+
+
+def _params(s: Signals, width: int) -> int:
+    """The parameters of this run's network with one hidden layer of `width` units."""
+    return (n_inputs(s) + 1) * width + (width + 1) * s.n_classes
+
+
+def n_inputs(s: Signals) -> int:
+    """The network's input features, from its parameter count: Σ (fan-in + 1)·fan-out over its layers."""
+    widths = (*s.hidden, s.n_classes)
+    rest = sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+    return round((s.n_params - rest) / widths[0]) - 1
 
 
 def weaker_decay(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
@@ -218,13 +240,24 @@ def _small_steps(s: Signals) -> bool:
 
 def _val_rising(s: Signals) -> bool:
     return (s.gap_growth is not None and s.gap_growth >= th.GAP_GROWTH
+            and s.val_rise is not None and s.val_rise >= th.VAL_RISE
             and s.last_train_loss is not None and s.train_loss_at_best is not None
             and s.last_train_loss < s.train_loss_at_best)
 
 
 def _memorised(s: Signals) -> bool:
-    return (s.gap_loss is not None and s.gap_loss >= th.MEMORISED_GAP
-            and s.train_val_ratio is not None and s.train_val_ratio <= th.MEMORISED_RATIO)
+    return _by_heart(s, s.last_train_loss, s.last_val_loss)
+
+
+def _memorised_at_best(s: Signals) -> bool:
+    """Memorised already at the best epoch: stopping there would keep a network that learned by heart."""
+    return _by_heart(s, s.train_loss_at_best, s.best_val_loss)
+
+
+def _by_heart(s: Signals, train: float | None, val: float | None) -> bool:
+    """A training loss under a tenth of the validation loss, well apart, in a network with the room to memorise."""
+    return (train is not None and val is not None and val - train >= th.MEMORISED_GAP
+            and train <= th.MEMORISED_RATIO * val and s.params_per_example >= th.MEMORISING_CAPACITY)
 
 
 def _too_short(s: Signals) -> bool:
@@ -328,14 +361,15 @@ RULES: tuple[Rule, ...] = (
          {"epochs_run": th.MIN_EPOCHS_TO_JUDGE}, more_epochs,
          strength=_deficit_strength, confidence=(0.55, 0.8), suppressed_by=SLOW_FOR_A_REASON),
     Rule("overfitting", "overfitting.rising", _val_rising,
-         ("best_epoch", "best_val_loss", "last_val_loss", "train_loss_at_best", "last_train_loss", "gap_growth",
-          "params_per_example"),
-         {"gap_growth": th.GAP_GROWTH}, regularise,
+         ("best_epoch", "best_val_loss", "last_val_loss", "val_rise", "train_loss_at_best", "last_train_loss",
+          "gap_growth", "params_per_example"),
+         {"gap_growth": th.GAP_GROWTH, "val_rise": th.VAL_RISE}, regularise,
          strength=lambda s: th.strength(s.gap_growth, th.GAP_GROWTH, 1.0), confidence=(0.65, 0.95),
          suppressed_by=("diverged", "lr_too_high")),
     Rule("overfitting", "overfitting.memorised", _memorised,
          ("last_train_loss", "last_val_loss", "gap_loss", "train_val_ratio", "last_train_acc", "params_per_example"),
-         {"gap_loss": th.MEMORISED_GAP, "train_val_ratio": th.MEMORISED_RATIO}, regularise,
+         {"gap_loss": th.MEMORISED_GAP, "train_val_ratio": th.MEMORISED_RATIO,
+          "params_per_example": th.MEMORISING_CAPACITY}, regularise,
          strength=lambda s: th.strength(s.gap_loss, th.MEMORISED_GAP, 0.5), confidence=(0.6, 0.9),
          suppressed_by=("diverged", "lr_too_high")),
     Rule("underfitting", "underfitting.decay", _decay_bound,
