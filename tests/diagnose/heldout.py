@@ -65,7 +65,8 @@ def followed(run: RunResult) -> tuple[bool, str] | None:
         codes, acc = {x.code for x in explain(again, "en")}, best_val_acc(again)
     good = d.code not in codes and acc >= best_val_acc(run) - 0.01
     proof = "tried" if d.verified else "untested"
-    return good, f"{d.code} -> {d.suggestion} ({proof}): best val acc {best_val_acc(run):.3f} -> {acc:.3f}, then {sorted(codes)}"
+    before = best_val_acc(run)
+    return good, f"{d.code} -> {d.suggestion} ({proof}): best val acc {before:.3f} -> {acc:.3f}, then {sorted(codes)}"
 
 
 def main(what: str, names: list[str]) -> int:
