@@ -81,10 +81,12 @@ class Trial:
 
 
 def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
-           should_stop: Callable[[], bool] | None = None, made: Sequence[RunResult] = ()) -> list[Diagnosis]:
+           should_stop: Callable[[], bool] | None = None, made: Sequence[RunResult] = (),
+           explained: Callable[[list[Diagnosis]], None] | None = None) -> list[Diagnosis]:
     """The run's diagnoses, the top problem's fix tried first: `verified` names the run that proved it,
     or the message says plainly that the proposal is untested, or that nothing tried worked. `made`:
-    runs already made, which serve as the trial of a candidate they ran."""
+    runs already made, which serve as the trial of a candidate they ran; `explained` sees the diagnoses
+    before any fix is tried, the top one saying that one is being tried."""
     if not run.history:
         return []
     s = signals_of(run)
@@ -95,6 +97,9 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         return diagnoses
     rule, cfg = rules[top], run.config
     candidates = fixes(rule, s, cfg)
+    if explained and candidates:
+        explained([*diagnoses[:top], diagnose(rule, s, run, lang, t("diagnose.advice.trying", lang), {}),
+                   *diagnoses[top + 1:]])
     trials = try_fixes(cfg, candidates, rule.code, Goal.of(s, rule.code, best_val_acc(run)), lang, keep, should_stop,
                        made)
     worked = [x for x in trials if x.fixed(rule.code, best_val_acc(run))]

@@ -79,6 +79,9 @@ class Tutor:
         self._flow: StepFlow | None = None
         self._stored_flow: dict[str, Any] = saved.get("flow", {})
         self.made: list[RunResult] = []  # this conversation's latest runs, the fixes tried included (MADE at most)
+        # sees a run's reply once it is explained, before the fix it proposes is tried (the app shows it
+        # meanwhile); what `handle` returns is still the whole reply, the fix tried
+        self.answered: Callable[[Reply], None] | None = None
 
     @property
     def course(self) -> Course:
@@ -139,11 +142,18 @@ class Tutor:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
-        diagnoses = advise(result, self.lang, self.keep, should_stop, self.made)
+        comparison = compare(previous, result, self.lang) if previous else None
+        answered = self.answered
+        early = answered and (lambda found: answered(self.ran(intent, cfg, result, found, comparison, None)))
+        diagnoses = advise(result, self.lang, self.keep, should_stop, self.made, early)
         self.remember(result)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
-        comparison = compare(previous, result, self.lang) if previous else None
+        return self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+
+    def ran(self, intent: Intent, cfg: ExperimentConfig, result: RunResult, diagnoses: list[Diagnosis],
+            comparison: Comparison | None, run_id: int | None) -> Reply:
+        """The reply to a run: what changed, how it compares, and its top diagnosis with its next experiment."""
         suggestion = diagnoses[0].suggestion if diagnoses else None  # none for a run cancelled at once
         # the diagnosis ends with its next experiment (tried, or said to be untried): no second proposal
         parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang)),
