@@ -164,7 +164,7 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
             break
         # stopped at its goal: what was tried is the same fix with that many epochs
         tried = fix if result.config == changed else {**fix, "epochs": result.config.epochs}
-        spent += work(result.config, len(result.history))
+        spent += work(result.config, len(result.history))  # a run reused counts too: the same advice either way
         found = explain(result, lang)
         trials.append(Trial(fix, tried, result, [d.code for d in found], keep(result, found) if keep else None))
         if trials[-1].fixed(code, goal.before) and not set(trials[-1].codes) & SAME_WAY.get(code, set()):
@@ -184,9 +184,9 @@ def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) 
 
 
 def rerun(run: RunResult, cfg: ExperimentConfig, goal: Goal) -> RunResult | None:
-    """`run`, if training `cfg` to `goal` would make it again: the same config but perhaps its epochs,
-    and over before `cfg`'s end where that training stops too (at a divergence, or at the goal, reached
-    first at its last epoch); else None."""
+    """`run`, if training `cfg` towards `goal` would give it again: the same config but perhaps its
+    epochs, ending where that training would end (its last planned epoch, a divergence, or the goal,
+    first reached at its last epoch); else None."""
     if run.status == "cancelled" or not run.history or run.config.changed(epochs=cfg.epochs) != cfg:
         return None
     end = len(run.history)

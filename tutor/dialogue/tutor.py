@@ -172,7 +172,8 @@ class Tutor:
 
     def remember(self, run: RunResult) -> None:
         """Keep a run made in this conversation: a fix it already ran is not trained again."""
-        self.made = [*self.made, run][-MADE:]
+        if not any(run is known for known in self.made):  # a run reused as a fix's trial is kept once
+            self.made = [*self.made, run][-MADE:]
 
     def last_diagnoses(self) -> list[Diagnosis]:
         """What was said about the latest run, the fixes tried for it included (explaining it again
