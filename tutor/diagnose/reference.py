@@ -4,32 +4,17 @@ k-NN needs no training and, given enough examples, approaches the best achievabl
 (Cover & Hart, 1967), so a network whose training accuracy stays well below it is short of capacity
 or of training, not blocked by the noise of the data. k is picked by leave-one-out on the training
 set, never on the validation set the reference is scored on.
-
-Computing it on a few thousand examples takes about a second, so each data set's reference is kept in
-memory and, as JSON, in the cache folder beside the captured steps (`TUTOR_CACHE`), keyed by the code
-that computes it: the next process, and every student of a class, reads it at once. A cache that
-cannot be read or written is skipped.
 """
 
-import hashlib
-import json
-from contextlib import suppress
 from functools import lru_cache
-from importlib.metadata import version
-from pathlib import Path
 
 import numpy as np
 
 from tutor.config import ExperimentConfig
 from tutor.data import load, rng
-from tutor.errors import TutorError
-from tutor.files import write_atomically
-from tutor.settings import Settings
 
 KS = (1, 3, 5, 9, 15, 25)
 MAX_TRAIN, MAX_VAL, CHUNK = 3000, 2000, 500
-# the reference depends on the data's generation and on this code: a change to either invalidates the cache
-_SOURCE = hashlib.sha256(b"".join(p.read_bytes() for p in (Path(__file__), Path(__file__).parents[1] / "data.py")))
 
 
 def reference_accuracy(cfg: ExperimentConfig) -> float:
@@ -38,19 +23,7 @@ def reference_accuracy(cfg: ExperimentConfig) -> float:
 
 
 @lru_cache(maxsize=64)
-def _reference(*spec: object) -> float:
-    """The reference of the data `spec`, from the cache folder if it holds it, else computed and kept there."""
-    key = hashlib.sha256(repr((version("numpy"), _SOURCE.hexdigest(), *spec)).encode()).hexdigest()[:24]
-    path = Settings.from_env().cache / "reference" / f"{key}.json"
-    with suppress(OSError, ValueError, TypeError, KeyError):
-        return float(json.loads(path.read_text())["accuracy"])
-    accuracy = _computed(*spec)
-    with suppress(TutorError):
-        write_atomically(path, json.dumps({"accuracy": accuracy}).encode(), folder_mode=0o700)
-    return accuracy
-
-
-def _computed(dataset: str, samples: int, noise: float, classes: int | None, val_fraction: float, seed: int) -> float:
+def _reference(dataset: str, samples: int, noise: float, classes: int | None, val_fraction: float, seed: int) -> float:
     cfg = ExperimentConfig(dataset=dataset, samples=samples, noise=noise, classes=classes,
                            val_fraction=val_fraction, seed=seed)
     split = load(cfg)
