@@ -6,7 +6,9 @@ twice the epochs, lr) and trains it, with its explanation and comparison, throug
 Two fresh processes run the ten in a row: the first with the step cache as it is (empty by default:
 every new shape is captured), the second warm (every shape cached on disk). Target: warm <= 5 s. The
 warm total is split into the training of the student's own runs (the engine's speed: the floor) and
-the rest, mostly the fixes verified advice tries.
+the rest, mostly the fixes verified advice tries. Also printed: the time to the answer, when the app
+shows the explanation while the fix it will offer is still being tried (the whole reply, verified offer
+included, is the figure the target is about).
 """
 
 import argparse
@@ -25,17 +27,21 @@ WHAT_IFS = [
 
 
 def ask_all() -> None:
-    """In this process: the ten what-ifs in a row; prints each one's seconds as JSON."""
+    """In this process: the ten what-ifs in a row; prints, as JSON, each one's seconds to the whole reply,
+    of its own training, and to the answer (the explanation, before the fix is tried)."""
     from tutor.dialogue.tutor import Tutor
     from tutor.settings import Settings
     from tutor.store import Store
 
-    tutor, seconds = Tutor(Store(Settings.from_env().store), "bench", lang="en"), []
+    tutor, seconds, answered = Tutor(Store(Settings.from_env().store), "bench", lang="en"), [], []
+    tutor.answered = lambda reply: answered.append(time.perf_counter())
     for text in WHAT_IFS:
+        answered.clear()
         start = time.perf_counter()
         reply = tutor.handle(text)
+        end = time.perf_counter()
         assert reply.run is not None, (text, reply.text)
-        seconds.append([time.perf_counter() - start, reply.run.train_seconds])
+        seconds.append([end - start, reply.run.train_seconds, (answered or [end])[0] - start])
     print(json.dumps(seconds))
 
 
@@ -55,14 +61,14 @@ def main() -> None:
     cache = args.cache or tempfile.mkdtemp()
     first, warm = one_process(cache), one_process(cache)
     print(f"ten what-ifs in one process; {os.cpu_count()} cores")
-    for text, (a, _), (b, own) in zip(WHAT_IFS, first, warm):
-        print(f"  {text:40s} {a:7.2f} s  warm {b:6.2f} s (its own training {own:5.2f} s)")
+    for text, (a, *_), (b, own, answer) in zip(WHAT_IFS, first, warm):
+        print(f"  {text:40s} {a:7.2f} s  warm {b:6.2f} s (own training {own:5.2f} s, answer at {answer:5.2f} s)")
     label = "an empty step cache" if args.cache is None else "the given step cache"
-    total, own = (sum(x[i] for x in warm) for i in (0, 1))
+    total, own, answer = (sum(x[i] for x in warm) for i in (0, 1, 2))
     met = "met" if total <= 5 else "missed"
     print(f"total: {sum(x[0] for x in first):.1f} s with {label}, {total:.1f} s warm (target <= 5 s: {met}); "
           f"warm, the student's own runs trained {own:.1f} s, the rest (verified advice, explaining, storing) "
-          f"{total - own:.1f} s")
+          f"{total - own:.1f} s; the answers, before their fixes were tried, came after {answer:.1f} s in all")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from tutor.cli.flags import config_from
 from tutor.cli.main import build_parser
 from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
-from tutor.diagnose.verify import Goal, advise, best_val_acc, trained
+from tutor.diagnose.verify import Goal, advise, best_val_acc, rerun, trained
 from tutor.dialogue.tutor import Tutor
-from tutor.engine import RunResult
+from tutor.engine import Divergence, RunResult
 from tutor.engine.training import train
 from tutor.i18n import catalogue, t
 from tutor.settings import Settings
@@ -115,6 +115,33 @@ def test_a_trial_stopped_at_its_goal_is_the_run_of_that_many_epochs():
     assert (stopped.history, stopped.step_losses, stopped.params) == (whole.history, whole.step_losses, whole.params)
     never = trained(cfg, Goal(before=0.0, train_acc=None), lambda: False)
     assert never.status == "completed" and never.config == cfg and len(never.history) == cfg.epochs
+
+
+@pytest.mark.slow
+def test_a_candidate_already_run_is_not_trained_again_and_gets_the_same_advice():
+    run = train(config_of("dead-relu-sgd-lr-5"))
+    fresh: list[RunResult] = []
+    found = advise(run, "en", keep=lambda r, _: fresh.append(r) or len(fresh))
+    again: list[RunResult] = []
+    made = [run, *fresh]  # the student's run, and the fix tried for it
+    reused = advise(run, "en", keep=lambda r, _: again.append(r) or len(again), made=made)
+    assert fresh and again[0] is fresh[0]
+    assert [d.model_dump() for d in reused] == [d.model_dump() for d in found]
+
+
+def test_a_run_serves_as_a_trial_only_where_training_its_config_would_stop_as_it_did(run_of):
+    accs = [0.6, 0.7, 0.8, 0.85, 0.9, 0.97, 0.98, 0.99]
+    run = run_of([0.7 - 0.05 * i for i in range(8)], train_acc=accs, val_acc=accs)
+    cfg, never, at_8, at_6 = run.config, Goal(0.5, None), Goal(0.5, 0.985), Goal(0.5, 0.95)
+    assert rerun(run, cfg, never) is run and rerun(run, cfg, at_8) is run
+    assert rerun(run, cfg.changed(epochs=20), at_8) is run  # 20 planned, stopped at its goal: the run of 8
+    assert rerun(run, cfg.changed(epochs=20), never) is None  # it would train on
+    assert rerun(run, cfg, at_6) is None  # it would stop at epoch 6
+    assert rerun(run, cfg.changed(epochs=5), never) is None and rerun(run, cfg.changed(lr=0.02), never) is None
+    assert rerun(run.model_copy(update={"status": "cancelled"}), cfg, never) is None
+    blew = run_of([0.7, 0.6, 5.0], diverged_at=Divergence(epoch=3, step=75, reason="loss"))
+    assert rerun(blew, blew.config.changed(epochs=10), never).config == blew.config.changed(epochs=10)
+
 
 def numbers(text: str) -> set[str]:
     return set(re.findall(r"\d+(?:\.\d+)?%?", text))

@@ -1,6 +1,8 @@
 """The conversation end to end at 80×24: a what-if that diverges, explained with its numbers, a fix,
-a comparison and quitting; the same in Spanish; cancelling and quitting in the middle of a run."""
+a comparison and quitting; the same in Spanish; cancelling and quitting in the middle of a run; a reply
+read while its fix is tried."""
 
+import threading
 
 import pytest
 from pilot_tools import say, screen_text, settle, showing, until
@@ -101,3 +103,44 @@ async def test_a_student_typing_many_what_ifs_queues_only_a_few(make_app, store)
         await pilot.press("escape")  # cancels the run and clears what waits
         await settle(pilot)
     assert len(store.runs("ana")) == 1
+
+
+async def test_the_reply_shows_while_its_fix_is_tried_and_the_offer_completes_it(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        looked = threading.Event()
+        show = app.tutor.answered
+        app.tutor.answered = lambda reply: (show(reply), looked.wait(30))  # the fix is tried once the test has looked
+        await say(pilot, "what if the learning rate were 50?", wait=False)
+        assert await until(lambda: app.main.trying is not None, 30, pilot)
+        reply = app.main.trying
+        early = str(reply.render())
+        assert "blew up" in early and "trying a fix" in early and "I tried it" not in early
+        assert await showing(pilot, "● trying a fix") and app.main.busy is not None
+        looked.set()
+        await settle(pilot)
+        final = str(reply.render())
+        assert "I tried it" in final and "trying a fix" not in final and final.startswith(early.split(" I am now")[0])
+        assert [w for w in app.main.talk.children if "blew up" in str(w.render())] == [reply]  # completed, not repeated
+        assert "● trying a fix" not in screen_text(app)
+    [tried] = store.runs("ana", by="tutor")
+    assert tried.result["config"]["lr"] < 50
+
+
+async def test_a_new_message_while_the_fix_is_tried_stops_it_and_the_fix_is_offered_untried(make_app, store):
+    app = make_app("en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        asked = threading.Event()
+        show = app.tutor.answered
+        app.tutor.answered = lambda reply: (show(reply), asked.wait(30))  # the fix waits for the next message
+        await say(pilot, "what if the learning rate were 50?", wait=False)
+        assert await until(lambda: app.main.trying is not None, 30, pilot)
+        reply = app.main.trying
+        await say(pilot, "why?", wait=False)
+        asked.set()
+        await settle(pilot)
+        said = [str(w.render()) for w in app.main.talk.children]
+        at = said.index(str(reply.render()))
+        assert "have not tried it yet" in said[at] and "trying a fix" not in said[at]
+        assert said[at + 1] == "why?" and "blew up" in said[at + 2]  # then the new message is answered
+    assert store.runs("ana", by="tutor") == []

@@ -9,11 +9,13 @@ a first candidate that works costs one run, and runs on the student's own compil
 that clearly reached its goal (the k-NN reference, the run's best validation accuracy, live units)
 stops there: it is then exactly the run of that config with that many epochs, so that is what is
 offered. Later candidates are tried while their work fits `BUDGET`; any left are offered as untested.
-Every trial is kept (the caller's `keep` stores it as the tutor's run).
+Every trial is kept (the caller's `keep` stores it as the tutor's run). A candidate that a run already
+made would give again exactly (the student went back to an earlier setting, or asked again) is not
+trained: that run is its trial.
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.config import ExperimentConfig
@@ -78,9 +80,12 @@ class Trial:
 
 
 def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
-           should_stop: Callable[[], bool] | None = None) -> list[Diagnosis]:
+           should_stop: Callable[[], bool] | None = None, made: Sequence[RunResult] = (),
+           explained: Callable[[list[Diagnosis]], None] | None = None) -> list[Diagnosis]:
     """The run's diagnoses, the top problem's fix tried first: `verified` names the run that proved it,
-    or the message says plainly that the proposal is untested, or that nothing tried worked."""
+    or the message says plainly that the proposal is untested, or that nothing tried worked. `made`:
+    runs already made, which serve as the trial of a candidate they ran; `explained` sees the diagnoses
+    before any fix is tried, the top one saying that one is being tried."""
     if not run.history:
         return []
     s = signals_of(run)
@@ -91,7 +96,11 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         return diagnoses
     rule, cfg = rules[top], run.config
     candidates = fixes(rule, s, cfg)
-    trials = try_fixes(cfg, candidates, rule.code, Goal.of(s, rule.code, best_val_acc(run)), lang, keep, should_stop)
+    if explained and candidates:
+        explained([*diagnoses[:top], diagnose(rule, s, run, lang, t("diagnose.advice.trying", lang), {}),
+                   *diagnoses[top + 1:]])
+    trials = try_fixes(cfg, candidates, rule.code, Goal.of(s, rule.code, best_val_acc(run)), lang, keep, should_stop,
+                       made)
     worked = [x for x in trials if x.fixed(rule.code, best_val_acc(run))]
     if worked:
         best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
@@ -132,7 +141,7 @@ class Goal:
 
 
 def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, goal: Goal, lang: Lang,
-              keep: Keep | None, should_stop: Callable[[], bool] | None) -> list[Trial]:
+              keep: Keep | None, should_stop: Callable[[], bool] | None, made: Sequence[RunResult] = ()) -> list[Trial]:
     """Train the candidates one at a time, those of the run's own shape first, until one fixed `code`
     and left no milder form of it (or fixed it at all, once the run's own shape is done). The first is
     always tried; the next while the work of all, in runs of `cfg` or of the first fix, whichever is
@@ -149,12 +158,12 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
             break
         if batch_key(changed) != own and any(x.fixed(code, goal.before) for x in trials):
             break  # a fix found on the run's own shape is not bettered at the price of a new shape
-        result = trained(changed, goal, stop)
+        result = next((r for x in made if (r := rerun(x, changed, goal))), None) or trained(changed, goal, stop)
         if result.status == "cancelled":
             break
         # stopped at its goal: what was tried is the same fix with that many epochs
         tried = fix if result.config == changed else {**fix, "epochs": result.config.epochs}
-        spent += work(result.config, len(result.history))
+        spent += work(result.config, len(result.history))  # a run reused counts too: the same advice either way
         found = explain(result, lang)
         trials.append(Trial(fix, tried, result, [d.code for d in found], keep(result, found) if keep else None))
         if trials[-1].fixed(code, goal.before) and not set(trials[-1].codes) & SAME_WAY.get(code, set()):
@@ -171,6 +180,21 @@ def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) 
     if reached and result.status == "cancelled" and len(result.history) == reached[0] and not should_stop():
         return result.model_copy(update={"status": "completed", "config": cfg.changed(epochs=reached[0])})
     return result
+
+
+def rerun(run: RunResult, cfg: ExperimentConfig, goal: Goal) -> RunResult | None:
+    """`run`, if training `cfg` towards `goal` would give it again: the same config but perhaps its
+    epochs, ending where that training would end (its last planned epoch, a divergence, or the goal,
+    first reached at its last epoch); else None."""
+    if run.status == "cancelled" or not run.history or run.config.changed(epochs=cfg.epochs) != cfg:
+        return None
+    end = len(run.history)
+    first = next((e.epoch for e in run.history if goal.reached(e)), None)
+    if end > cfg.epochs or (first is not None and first < end):
+        return None
+    if run.status == "diverged":
+        return run.model_copy(update={"config": cfg})
+    return run if end == cfg.epochs or first == end else None
 
 
 def work(cfg: ExperimentConfig, epochs: int) -> float:

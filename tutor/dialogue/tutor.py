@@ -42,6 +42,7 @@ from tutor.store import DIALOGUE_STATE, Store
 
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
+MADE = 20  # runs of this conversation kept in memory, whose results serve again as the trial of a fix
 
 
 class Reply(BaseModel):
@@ -78,6 +79,10 @@ class Tutor:
         self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
         self._stored_flow: dict[str, Any] = saved.get("flow", {})
+        self.made: list[RunResult] = []  # this conversation's latest runs, the fixes tried included (MADE at most)
+        # sees a run's reply once it is explained, before the fix it proposes is tried (the app shows it
+        # meanwhile); what `handle` returns is still the whole reply, the fix tried
+        self.answered: Callable[[Reply], None] | None = None
 
     @property
     def course(self) -> Course:
@@ -138,10 +143,18 @@ class Tutor:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
-        diagnoses = advise(result, self.lang, self.keep, should_stop)
+        comparison = compare(previous, result, self.lang) if previous else None
+        answered = self.answered
+        early = answered and (lambda found: answered(self.ran(intent, cfg, result, found, comparison, None)))
+        diagnoses = advise(result, self.lang, self.keep, should_stop, self.made, early)
+        self.remember(result)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
-        comparison = compare(previous, result, self.lang) if previous else None
+        return self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+
+    def ran(self, intent: Intent, cfg: ExperimentConfig, result: RunResult, diagnoses: list[Diagnosis],
+            comparison: Comparison | None, run_id: int | None) -> Reply:
+        """The reply to a run: what changed, how it compares, and its top diagnosis with its next experiment."""
         suggestion = diagnoses[0].suggestion if diagnoses else None  # none for a run cancelled at once
         # the diagnosis ends with its next experiment (tried, or said to be untried): no second proposal
         parts = [t("dialogue.ran", self.lang, what=describe_changes(intent, cfg, self.lang)),
@@ -155,7 +168,13 @@ class Tutor:
         """Store a fix the tutor tried, as the tutor's run (the runs view lists it, marked)."""
         run_id = self.store.add_run(self.student, run, [d.model_dump(mode="json") for d in diagnoses], by="tutor")
         self.tried.append(run_id)
+        self.remember(run)
         return run_id
+
+    def remember(self, run: RunResult) -> None:
+        """Keep a run made in this conversation: a fix it already ran is not trained again."""
+        if not any(run is known for known in self.made):  # a run reused as a fix's trial is kept once
+            self.made = [*self.made, run][-MADE:]
 
     def last_diagnoses(self) -> list[Diagnosis]:
         """What was said about the latest run, the fixes tried for it included (explaining it again

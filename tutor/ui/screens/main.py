@@ -2,7 +2,9 @@
 
 Below 120 columns the two share the screen and F2 switches between them; the view follows the
 action (a run shows the panel, a reply shows the conversation). Turns that may train go through one
-worker thread, one at a time; messages typed meanwhile wait in a queue.
+worker thread, one at a time; messages typed meanwhile wait in a queue. A run's reply is shown as soon
+as the run is explained, while the tutor tries the fix it will propose: the offer completes the reply
+when tried, and a new message meanwhile stops the trying (the fix is then offered untried).
 """
 
 import asyncio
@@ -11,6 +13,7 @@ from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,12 +72,17 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         job: Job
         reply: Reply
 
+    @dataclass
+    class Answered(Message):
+        reply: Reply  # a run's, explained, its fix still being tried
+
     def __init__(self, tutor: Tutor) -> None:
         super().__init__()
         self.tutor = tutor
         self.cards: dict[int, Widget] = {}  # the widget of each block shown, by id(block)
         self.jobs: deque[Job] = deque()
         self.busy: Job | None = None
+        self.trying: Said | None = None  # the reply shown while its fix is tried, completed when the job is done
         self.stop = threading.Event()
         self.watching = False
         self.suggestion: dict | None = None
@@ -96,6 +104,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
 
     def on_mount(self) -> None:
         tutor = self.tutor
+        tutor.answered = lambda reply: self.post_message(self.Answered(reply))
         resumed = tutor.lesson() is not None
         stored = tutor.store.run(tutor.run_ids[-1]) if tutor.run_ids else None
         if stored is not None:
@@ -127,7 +136,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         """Bring every label to the current language and state."""
         lesson, flow = self.tutor.lesson(), self.flow
         where = f" · {lesson.title} · {flow.index + 1}/{len(lesson.steps)}" if lesson and flow else ""
-        state = ui("status.training" if self.busy else "status.idle", self.lang)
+        state = ui("status.verifying" if self.trying else "status.training" if self.busy else "status.idle", self.lang)
         if self.warmed:
             state += " · " + ui("status.warming", self.lang, done=self.warmed[0], total=self.warmed[1])
         self.query_one("#status", Static).update(f"tutor{where} · {self.lang.upper()} · {state}")
@@ -188,6 +197,8 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
 
     def submit(self, job: Job) -> None:
         """Run `job` now, or after the ones waiting; past MAX_WAITING it is refused (Escape clears them)."""
+        if self.trying is not None:
+            self.stop.set()  # the student moved on: the fix being tried is offered untried
         if len(self.jobs) >= MAX_WAITING:
             self.say(ui("too_many_waiting", self.lang, waiting=len(self.jobs)), "error")
             self.reopen()
@@ -233,17 +244,34 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if self.busy is not None:
             self.panel.queued(event.place, event.of)
 
+    @on(Answered)
+    def answered(self, event: Answered) -> None:
+        """The run explained: its reply, to read while the fix it will propose is tried."""
+        if self.busy is None:
+            return
+        reply = event.reply
+        self.panel.show(reply.run, reply.diagnoses, None)
+        self.trying = Said(reply.text)
+        self.talk.add(self.trying)
+        self.relabel()
+
     @on(JobDone)
     def job_done(self, event: JobDone) -> None:
-        reply = event.reply
-        self.busy = None
+        reply, trying = event.reply, self.trying
+        self.busy = self.trying = None
         if reply.run is not None:
             self.suggestion = reply.suggestion
             self.panel.show(reply.run, reply.diagnoses, reply.suggestion)
         elif reply.suggestion:
             self.suggestion = reply.suggestion
         self.show_view(reply.run is not None)
-        self.show_reply(reply)
+        if trying is not None and reply.shown is None:
+            trying.update(Text(reply.text))  # the reply being read, with the fix tried
+            self.relabel()
+        else:
+            if trying is not None:  # a lesson's reply says it again in the lesson's place
+                trying.remove()
+            self.show_reply(reply)
         self.launch()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -253,7 +281,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         message = str(error) if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
         self.say(message, "error")
         self.notify(message, severity="error")
-        self.busy = None
+        self.busy = self.trying = None
         self.reopen()
         self.launch()
 
