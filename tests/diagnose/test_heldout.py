@@ -9,9 +9,12 @@ from tutor.diagnose.explain import firing
 from tutor.engine.training import train
 
 CASES = {c["name"]: c for c in scenarios()}
-# Advice the criterion cannot credit: the best validation accuracy of 20 examples was a lucky 100% at
-# one epoch, so the fixes that end the overfitting (stopping at epoch 2 reaches 95%) count as worse.
-LUCKY_PEAK = {"overfit-noisy-moons-big-net"}
+# Scenarios whose training and advice take half a minute to four minutes of a core (wide networks for hundreds
+# of epochs): `python tests/diagnose/heldout.py advice` scores them; here only their stored signals are checked.
+# One of them is the known advice miss: overfit-noisy-moons-big-net's best validation accuracy (20 examples) was
+# a lucky 100 % at one epoch, so the fixes that end its overfitting (95 % stopping at epoch 2) count as worse.
+LONG = {"overfit-noisy-moons-big-net", "digits-all-big-net-long", "digits-200-overfit", "deep-tanh-sgd-crawls",
+        "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data"}
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +33,10 @@ def test_the_rules_on_the_stored_signals_give_the_labelled_diagnosis(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", [name for name in CASES if name not in LONG])
 def test_a_trained_scenario_is_diagnosed_as_labelled_and_its_advice_works_when_followed(name):
     run = train(config_of(CASES[name]))
     assert right(CASES[name], {d.code for d in explain(run, "en")})
     result = followed(run)
-    if result is not None and name not in LUCKY_PEAK:
+    if result is not None:
         assert result[0], result[1]
