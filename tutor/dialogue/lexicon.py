@@ -21,15 +21,16 @@ class Tag(NamedTuple):
 
 # field: (English, Spanish, either) synonyms, "|"-separated
 FIELDS = {
-    "lr": ("learning rates | step size",
+    "lr": ("step size",
            "tasa de aprendizaje | tasa | ratio de aprendizaje | razón de aprendizaje | ritmo de aprendizaje | "
            "velocidad de aprendizaje | coeficiente de aprendizaje | tamaño del paso | tamaño de paso",
            "lr | eta | η | learning rate | learningrate"),
-    "batch_size": ("batches | minibatch size | batch sizes",
+    "batch_size": ("batches | minibatch size",
                    "lote | tamaño de lote | tamaño del lote | tamaño de batch | tamaño del batch | "
                    "tamaño de los lotes | minilote | tamaño de minibatch | tamaño del minibatch",
                    "bs | batch | batch size | batchsize | minibatch | mini batch"),
-    "epochs": ("epoch | epochs | training epochs", "época | épocas | pasada | pasadas", ""),
+    "epochs": ("epoch | epochs | training epochs | training time",
+               "época | épocas | pasada | pasadas | de tiempo | tiempo de entrenamiento", ""),
     "hidden": ("hidden | hidden sizes | hidden widths | layer sizes | layer widths | architecture",
                "oculta | ocultas | tamaños de capa | tamaños de las capas | anchos de capa | arquitectura", ""),
     "layers": ("layer | layers | hidden layer | hidden layers | depth", "capa | capas | capa oculta | "
@@ -104,11 +105,11 @@ KINDS = {
                "cuánto | cuánta"),
     "compare": ("compare | comparison | compared | versus | vs | difference | differences | better than | "
                 "worse than | which was better | which is better | which one was better | side by side | against | "
-                "is better | is it better | which is best",
+                "is better | is it better | which is best | which of the two",
                 "compara | comparar | compárame | compárala | compáralo | compáralas | compáralos | comparemos | "
                 "comparación | diferencia | diferencias | "
                 "mejor que | peor que | cuál fue mejor | cuál es mejor | cuál funcionó mejor | frente a | contra | "
-                "es mejor | qué es mejor"),
+                "es mejor | qué es mejor | cuál de las dos | cuál de los dos"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
              "next lesson | lets go | lets continue | ok | okay | got it | done | ready | skip | what now | now what | "
              "whats next | what next",
@@ -147,7 +148,8 @@ KINDS = {
                  "ejercicio | ejercicios | ejercicio de clase | reto | retos | desafío | desafíos | competición | "
                  "concurso"),
     "board": ("leaderboard | leaderboards | leader board | scoreboard | standings | ranking | rankings | my rank | "
-              "what rank | how do i rank | my place | what place | my position | my standing | where do i stand",
+              "what rank | how do i rank | how am i ranked | ranked | my place | what place | my position | "
+              "my standing | where do i stand",
               "ranking | rankings | clasificación | tabla de clasificación | tabla de posiciones | mi puesto | "
               "qué puesto | en qué puesto | mi posición | qué posición | en qué posición"),
     "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | vamos a la | llévame a | llévame | "
@@ -160,13 +162,15 @@ KINDS = {
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | "
-               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando"),
+               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando | uso | utilizo | "
+               "empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | configura | "
-               "entrena"),
+               "entrena | pongo | cambio | modifico | ajusto | entreno"),
     "answer": ("answer | my answer | the answer is | i think | i guess | i predict | my prediction | my guess | "
                "option | choice | id say | i would say | i pick | i choose | i go with | ill go with | ill take | "
-               "im going with", "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
+               "im going with | id go with | i would go with | id pick | id choose | id take",
+               "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
                "mi predicción | opción | diría que | me quedo con | elijo | escojo | voy con | voto por"),
 }
 
@@ -203,21 +207,24 @@ SEARCH = {
 # (tag, English, Spanish, either): operators, prepositions, connectives and other grammar words
 GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("mul", 2), "double | doubled | twice", "duplica | duplicar | duplícalo | dobla | doblar | el doble | "
-     "al doble | doble", ""),
-    (Tag("mul", 3), "triple | tripled | thrice", "triplica | triplicar | el triple | al triple | triple", ""),
-    (Tag("mul", 4), "quadruple | quadrupled", "cuadruplica | cuadruplicar | el cuádruple | cuádruple", ""),
+     "al doble | doble | duplico | doblo", ""),
+    (Tag("mul", 3), "triple | tripled | thrice", "triplica | triplicar | el triple | al triple | triple | "
+     "triplico", ""),
+    (Tag("mul", 4), "quadruple | quadrupled", "cuadruplica | cuadruplicar | el cuádruple | cuádruple | "
+     "cuadruplico", ""),
     (Tag("mul", 0.5), "halve | halved | half | in half | by half", "a la mitad | la mitad | mitad | por la mitad", ""),
     (Tag("mul", 0.25), "a quarter | quarter", "la cuarta parte | un cuarto", ""),
     (Tag("times"), "times | x | fold | by a factor of | a factor of | factor", "veces | por un factor de | "
      "un factor de | factor", "*"),
     (Tag("order", 1), "an order of magnitude | one order of magnitude", "un orden de magnitud", ""),
     (Tag("order"), "orders of magnitude | order of magnitude", "órdenes de magnitud | orden de magnitud", ""),
-    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido", "/"),
-    (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado", ""),
+    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido | divido", "/"),
+    (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado | "
+     "multiplico", ""),
     (Tag("dir", 1, "verb"), "increase | increased | raise | raised | boost | bump | bump up | turn up | scale up | "
      "crank up | push up | grow | enlarge | extend | lengthen", "aumenta | aumentar | auméntalo | incrementa | "
      "incrementar | sube | subir | súbelo | súbele | eleva | elevar | amplía | ampliar | agranda | agrandar | "
-     "alarga", ""),
+     "alarga | aumento | incremento | subo | amplío | agrando | alargo", ""),
     (Tag("dir", 1, "adj"), "bigger | larger | higher | greater | big | large | high | huge | longer",
      "mayor | más grande | más grandes | más alto | más alta | grande | grandes | alto | alta | enorme | "
      "más largo | más larga", ""),
@@ -225,15 +232,17 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "adicionales | otra | otro | otras | otros", ""),
     (Tag("dir", -1, "verb"), "decrease | decreased | reduce | reduced | lower | lowered | cut | shrink | "
      "bring down | scale down | turn down", "disminuye | disminuir | reduce | reducir | redúcelo | baja | "
-     "bajar | bájalo | bájale | recorta | recortar | achica | achicar | rebaja", ""),
+     "bajar | bájalo | bájale | recorta | recortar | achica | achicar | rebaja | disminuyo | reduzco | recorto | "
+     "achico | rebajo", ""),
     (Tag("dir", -1, "adj"), "smaller | small | low | tiny | shorter", "menor | más pequeño | más pequeña | "
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
-     "sumar | súmale | mete | meter", ""),
+     "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
     (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
-     "quita | quitar | quítale | elimina | eliminar | saca | sacar | borra | borrar | resta | restar | réstale", ""),
+     "quita | quitar | quítale | elimina | eliminar | saca | sacar | borra | borrar | resta | restar | réstale | "
+     "quito | elimino | saco | borro", ""),
     (Tag("prep", "set"), "to | is | was | were | be | equal | equals | equal to | at | set to | become",
      "a | es | sea | fuera | fuese | era | sería | igual a | hasta | quede en", "= | :"),
     (Tag("prep", "of"), "of", "de | del", ""),
@@ -258,6 +267,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("find"), "find | look for | search for | figure out | determine | pick | choose",
      "busca | buscar | búscame | encuentra | encontrar | encuéntrame | halla | hallar | elige | elegir | "
      "determina", ""),
+    # values to look across: "try different activations"
+    (Tag("find"), "different | various", "distintos | distintas | diferentes", ""),
+    # a field left as it is: "double the epochs but keep the lr", "no toques el batch"
+    (Tag("keep"), "keep | leave | dont change | dont touch | do not change | do not touch | unchanged | as is | "
+     "as it is | alone", "mantén | mantener | mantenlo | mantenla | no cambies | no toques | no cambiar | no tocar | "
+     "no modifiques | sin cambiar | sin tocar | como está | tal cual | igual", ""),
     (Tag("good"), "good | best | optimal | ideal | right | better", "buen | bueno | buena | mejor | el mejor | "
      "óptimo | óptima | ideal | adecuado | adecuada | correcto", ""),
     (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
@@ -269,8 +284,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "oscillate | oscillates | nan | go up | goes up | went up | go down | goes down | went down | "
      "stays the same | accuracy | "
      "val loss | validation loss", "diverge | divergir | diverja | explota | sobreajusta | subajuste | converge | "
-     "mejora | empeora | peor | se estanca | estanca | oscila | igual | lo mismo | precisión | exactitud | error", ""),
-    (Tag("yesno", "yes"), "yes | yeah | yep | sure", "sí | si | claro | por supuesto", ""),
+     "mejora | empeora | peor | se estanca | estanca | oscila | igual | lo mismo | precisión | exactitud | error | "
+     "va a subir | va a bajar | va a diverger | diverger | va a divergir | va a explotar | va a mejorar | "
+     "va a empeorar | va a oscilar | se va a estancar | subirá | bajará | divergirá | explotará | mejorará | "
+     "empeorará | se estancará", ""),
+    (Tag("yesno", "yes"), "yes | yeah | yep | sure | of course", "sí | si | claro | por supuesto | claro que sí | "
+     "por supuesto que sí", ""),
     (Tag("yesno", "no"), "nope", "", "no"),
     (Tag("yesno", "true"), "true", "verdadero | cierto", ""),
     (Tag("yesno", "false"), "false", "falso", ""),
@@ -325,6 +344,15 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
      (Tag("field", "layers"), Tag("dir", 1, "adj"))),
     ("as wide | as wide as | as broad", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("as deep | as deep as", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("as long | as long as", "en", (Tag("field", "epochs"), Tag("dir", 1, "adj"))),
+    # one epoch, which a number after it may name rather than count: "epoch 5 looked weird"
+    ("epoch", "en", (Tag("field", "epochs"), Tag("index"))),
+    ("época", "es", (Tag("field", "epochs"), Tag("index"))),
+    # a plural of the learning rate or the batch size asks for several values: "try learning rates from 1e-4 to 1"
+    ("learning rates", "en", (Tag("field", "lr"), Tag("find"))),
+    ("tasas de aprendizaje", "es", (Tag("field", "lr"), Tag("find"))),
+    ("batch sizes", "en", (Tag("field", "batch_size"), Tag("find"))),
+    ("tamaños de lote | tamaños de batch | tamaños de los lotes", "es", (Tag("field", "batch_size"), Tag("find"))),
     ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
@@ -386,7 +414,8 @@ LONGEST = max(len(p) for p in PHRASES)
 VOCABULARY = {w for p in PHRASES for w in p} | NUMBER_WORDS
 # words worth correcting when misspelt: names of fields, options, kinds, topics and operators
 KEYWORDS = {w for p, tags in PHRASES.items() for w in p if len(w) >= 5 and w not in NUMBER_WORDS
-            and any(t.type in ("field", "option", "kind", "topic", "search", "mul", "dir", "add") for t, _ in tags)}
+            and any(t.type in ("field", "option", "kind", "topic", "search", "mul", "div", "mult", "dir", "add")
+                   for t, _ in tags)}
 
 
 def lookup(words: list[str], i: int) -> tuple[int, tuple[tuple[Tag, str], ...]]:

@@ -31,10 +31,10 @@ class Num:
         return self.raw.startswith(("+", "-"))
 
     def scalar(self, integer: bool = False, lang: Lang = "en") -> Number | None:
-        """The value for a field; `integer` fields read "2,000" and "2.000" as thousands."""
-        if self.words is not None:
-            return self.words
-        return literal(self.raw, integer, lang)
+        """The value for a field; `integer` fields read "2,000" and "2.000" as thousands, and "1e2" as 100."""
+        value = self.words if self.words is not None else literal(self.raw, integer, lang)
+        whole = integer and isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+        return int(value) if whole else value
 
     def widths(self) -> list[int] | None:
         """The value as layer widths: "32,32" -> [32, 32], "64" -> [64]; None if not whole numbers."""
@@ -111,6 +111,7 @@ HUNDREDS = {"cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200, "t
             "seiscientos": 600, "seiscientas": 600, "setecientos": 700, "setecientas": 700, "ochocientos": 800,
             "ochocientas": 800, "novecientos": 900, "novecientas": 900}
 SCALES = {"thousand": 1000, "mil": 1000, "million": 10**6, "millon": 10**6, "millones": 10**6}
+DIGIT_SCALES = {**SCALES, "k": 1000}  # "10k": "k" scales only digits before it
 ARTICLES = {"a", "an", "un", "una"}  # a number only before "hundred"/"thousand"/"mil"/"millón"
 POINTS = {"point", "punto", "coma"}
 HALVES = {("and", "a", "half"), ("y", "medio"), ("y", "media")}

@@ -77,7 +77,8 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     """Fill `slots` from one clause; return the operators the next clause may inherit and the last
     field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
     clause = _networks(clause)
-    if carried and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
+    kept = any(it.has("keep") for it in clause)  # "… but keep the lr": nothing carried, no value asked for
+    if carried and not kept and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
         clause = carried + clause
     targets = _targets(clause)
     correction = not targets and bool(last) and any(_strong_value(it) for it in clause)
@@ -94,7 +95,7 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     for t, name in targets.items():
         if name != "trials" and name not in slots.named:
             slots.named.append(name)
-        if results.get(name) is None and name != "trials" and not _satisfied(clause, t, bags, results):
+        if results.get(name) is None and name != "trials" and not kept and not _satisfied(clause, t, bags, results):
             _unvalued(clause, t, slots, searching)
     for name, result in results.items():
         _record(slots, name, result, correction, _spans(clause, per_field.get(name, [])))
@@ -106,6 +107,8 @@ def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]
     """For each target, the positions of the values and operators that belong to it."""
     bags: dict[int, list[int]] = {t: [] for t in targets}
     for k, item in enumerate(clause):
+        if item.has(*VALUES) and _follows(clause, k, "neg"):  # "0.1 instead of 0.01": 0.01 is left behind
+            continue
         if item.has(*VALUES):
             owner = _value_owner(clause, k, targets, bags)
         elif item.has(*OPERATORS) and not _negates_option(clause, k):
@@ -115,6 +118,12 @@ def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]
         if owner is not None:
             bags[owner].append(k)
     return bags
+
+
+def _follows(clause: list[Item], k: int, *types: str) -> Item | None:
+    """The item right before item k, fillers skipped, when it is of one of these types."""
+    before = next((it for it in reversed(clause[:k]) if not it.has("filler")), None)
+    return before if before is not None and before.has(*types) else None
 
 
 def _negates_option(clause: list[Item], k: int) -> bool:
@@ -223,8 +232,10 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
     heads = nxt is not None and targets[nxt] in COUNTABLE | {"trials"} and _gap(clause, k, nxt, BEFORE)
     if k and clause[k - 1].has("when"):  # "after 5 epochs" tells a time, asks no change
         return None
-    if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"
-        return nxt if heads and targets[nxt] != "trials" else None
+    if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"; not "what is a layer?"
+        return nxt if heads and targets[nxt] != "trials" and not _asks_what(clause, k) else None
+    if prev == k - 1 and clause[prev].has("index") and _narrates(clause, k):  # "epoch 5 looked weird"
+        return None
     follows = prev is not None and _gap(clause, prev, k, AFTER) and (
         targets[prev] != "trials" or _prep(clause, k) == "set")
     if follows and prev is not None:
@@ -236,6 +247,17 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
     if prev is not None and targets[prev] != "trials":
         return prev
     return nxt if nxt is not None and targets[nxt] != "trials" else None
+
+
+def _asks_what(clause: list[Item], k: int) -> bool:
+    """ "what is an epoch?", "¿qué es una capa?": an article in a question about a thing, not a count."""
+    return any(it.marker == "whatis" for it in clause[:k]) and not any(
+        _is_verb(it) or it.has("add", "dir") for it in clause)
+
+
+def _narrates(clause: list[Item], k: int) -> bool:
+    """ "epoch 5 looked weird": an epoch named by its number, in a sentence about it that asks no change."""
+    return not any(_is_verb(it) or it.has("prep") for it in clause) and any(not it.tags for it in clause[k + 1:])
 
 
 def _prep(clause: list[Item], k: int) -> str | None:
@@ -312,9 +334,9 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}
     if not nums:
         return _without_number(name, ops)
-    if name == "hidden":
-        widths = nums[0][1].widths()
-        return Change(op="set", value=widths) if widths is not None else None
+    if name == "hidden":  # "hidden 32,32", "ocultas 32 32"
+        widths = [n.widths() for _, n in nums]
+        return Change(op="set", value=[w for ws in widths for w in ws]) if None not in widths else None
     readable = [(k, n, v) for k, n in nums if (v := n.scalar(integer, lang)) is not None]  # not "1e999"
     if not readable:
         return _alternatives(name, [n for _, n in nums], integer, lang)
@@ -322,7 +344,18 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
     scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
     if any(v != value for _, _, v in readable) and not scaled:
         return [v for _, _, v in readable]
+    if num.fraction and k + 1 < len(clause) and clause[k + 1].get("prep") == Tag("prep", "of"):
+        return Change(op="mul", value=value)  # "a tenth of what it is", "un tercio de las épocas"
+    by = _by_word(clause, k, mention)
+    if by and not any(ops.values()) and value:  # "el lr por diez", "el learning rate entre diez"
+        return Change(op="mul", value=value if by == "por" else 1 / value)
     return _with_number(name, value, num, _prep(clause, k), ops, after_field=k > mention)
+
+
+def _by_word(clause: list[Item], k: int, mention: int) -> str | None:
+    """ "por" or "entre" when it stands between the field named at `mention` and the number at k."""
+    between = [it for it in clause[mention + 1:k] if not it.has("filler")]
+    return between[0].text if len(between) == 1 and between[0].text in ("por", "entre") else None
 
 
 def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
