@@ -11,7 +11,9 @@ from tutor.dialogue.text import tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
 RANGE_JOINERS = {"between": {"and", "y"}, "from": {"to", "a", "hasta"}}
-COUNTABLE = {"epochs", "layers", "width", "samples"}  # fields a number can precede: "30 epochs"
+# Parser-specific: the fields whose names are nouns a number may precede ("30 epochs", "2 layers", "8 neurons");
+# one does not say "64 batch sizes"
+COUNTABLE = {"epochs", "layers", "width", "samples"}
 POWERS = {("to", "the"), ("to", "the", "power", "of"), ("a", "la"), ("elevado", "a"), ("elevado", "a", "la")}
 MINUS = {"minus", "negative", "menos"}
 TIMES = {"x", "*", "·", "por", "times"}  # "3x10^-4", "3 · 10⁻⁴", "tres por diez a la menos cuatro"

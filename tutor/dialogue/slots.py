@@ -8,15 +8,16 @@ number goes to the field right before it ("lr 0.1", "batch de 4") unless it head
 
 from dataclasses import dataclass, field
 
+from tutor.config import INTEGERS, SHAPE_FIELDS
 from tutor.dialogue.intent import Change, Scalar
 from tutor.dialogue.lexicon import Tag
 from tutor.dialogue.numbers import Num, Number
 from tutor.dialogue.scan import COUNTABLE, Item
 from tutor.i18n import Lang
 
-INTEGER = {"batch_size", "epochs", "samples", "layers", "width", "trials"}
-ZEROABLE = {"noise", "weight_decay", "momentum"}  # "sin ruido", "without weight decay" -> 0
-SHAPES = {"hidden", "layers", "width"}  # a list of numbers for these is the widths of the layers
+INTEGER = {*INTEGERS, "trials"}  # read as whole numbers: "2,000" is two thousand
+# Parser-specific: the fields that "without" or "remove" turns off by setting them to 0 ("sin ruido")
+ZEROABLE = {"noise", "weight_decay", "momentum"}
 VALUES = ("num", "list", "range")
 OPERATORS = ("mul", "times", "order", "div", "mult", "dir", "add", "pct", "neg")
 CARRIED = ("mul", "div", "mult", "add")  # "double the lr and the epochs": the 2nd clause inherits
@@ -188,8 +189,8 @@ def _targets(clause: list[Item]) -> dict[int, str]:
             continue
         if item.field or item.has("trials"):
             targets[k] = item.field or "trials"
-    if any(clause[k].has("dir") for k, name in targets.items() if name in SHAPES):
-        targets = {k: name for k, name in targets.items() if name not in SHAPES or clause[k].has("dir")}
+    if any(clause[k].has("dir") for k, name in targets.items() if name in SHAPE_FIELDS):
+        targets = {k: name for k, name in targets.items() if name not in SHAPE_FIELDS or clause[k].has("dir")}
     return targets
 
 
@@ -307,7 +308,7 @@ def _satisfied(clause: list[Item], t: int, bags: dict[int, list[int]], results: 
     name = clause[t].field
     if clause[t].has("option"):
         return True
-    if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPES - {name}):
+    if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPE_FIELDS if n != name):
         return True
     return not bags[t] and t > 0 and _strong_value(clause[t - 1])
 
@@ -368,7 +369,7 @@ def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
         return Change(op="mul", value=1 + mul.value if up else mul.value)
     if ops["neg"] and name in ZEROABLE:
         return Change(op="set", value=0)
-    if ops["neg"] and name in SHAPES:
+    if ops["neg"] and name in SHAPE_FIELDS:
         return Change(op="set", value=[])
     if ops["add"] and name == "layers":
         return Change(op="add", value=ops["add"].value)
@@ -424,7 +425,7 @@ def _mul(factor: Number, sign: int) -> Result:
 
 def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang) -> Result:
     """Several numbers for one field: widths of the layers, or values to try."""
-    if name in SHAPES:
+    if name in SHAPE_FIELDS:
         widths = [w for n in nums for w in (n.widths() or [])]
         return Change(op="set", value=widths) if widths else None
     values = [n.scalar(integer, lang) for n in nums]
