@@ -1,7 +1,8 @@
 """Held-out phrasings: messages written before the parser was run on them, none from the eval set or
 the other tests: a what-if on every field with every op, numbers in every notation, typos, missing
 accents, Spanglish, hedges, negations, several changes, searches, navigation, exercise answers, and
-messages that must start no run."""
+messages that must start no run. The first batch was read right 253 times in 280 before the fixes it
+led to; the second, written after those, 97 in 102 (93 before them)."""
 
 import pytest
 
@@ -215,6 +216,66 @@ WHAT_IF = [
     ("quizás subir el ruido a 0.3", {"noise": ("set", 0.3)}),
     ("could you try 64 neurons per layer?", {"width": ("set", 64)}),
     ("me pregunto qué pasaría con un batch de 2", {"batch_size": ("set", 2)}),
+    # a second batch, written after the first round of fixes
+    ("¿y si le bajo el learning rate a 0,003?", {"lr": ("set", 0.003)}),
+    ("ponme el lr en 3e-2 y el batch en 256", {"lr": ("set", 0.03), "batch_size": ("set", 256)}),
+    ("quiero probar con un lr más pequeño, como 0.0001", {"lr": ("set", 0.0001)}),
+    ("learning rate: 0,0007", {"lr": ("set", 0.0007)}),
+    ("lr a 1e-3 pls", {"lr": ("set", 0.001)}),
+    ("reduce el lr 5 veces", {"lr": ("mul", 0.2)}),
+    ("aumenta el batch en 32", {"batch_size": ("add", 32)}),
+    ("batchsize 100", {"batch_size": ("set", 100)}),
+    ("y si el tamaño del batch es 64?", {"batch_size": ("set", 64)}),
+    ("mini-batch of 16", {"batch_size": ("set", 16)}),
+    ("treinta epocas", {"epochs": ("set", 30)}),
+    ("dale 20 epocas mas", {"epochs": ("add", 20)}),
+    ("reduce las épocas a 10", {"epochs": ("set", 10)}),
+    ("can we train for 500 epochs?", {"epochs": ("set", 500)}),
+    ("let's go with 60 epochs", {"epochs": ("set", 60)}),
+    ("entrena menos, 5 épocas", {"epochs": ("set", 5)}),
+    ("red de dos capas de 128 neuronas", {"hidden": ("set", [128, 128])}),
+    ("add another hidden layer", {"layers": ("add", 1)}),
+    ("una capa oculta menos", {"layers": ("add", -1)}),
+    ("256 neuronas", {"width": ("set", 256)}),
+    ("reduce the width to 8", {"width": ("set", 8)}),
+    ("capas ocultas: 32, 16", {"hidden": ("set", [32, 16])}),
+    ("1 hidden layer of 512", {"hidden": ("set", [512])}),
+    ("cambia a la activación sigmoide", {"activation": ("set", "sigmoid")}),
+    ("relu en vez de tanh", {"activation": ("set", "relu")}),
+    ("try leaky ReLU", {"activation": ("set", "leaky_relu")}),
+    ("use the tanh activation function", {"activation": ("set", "tanh")}),
+    ("pasa a sgd", {"optimizer": ("set", "sgd")}),
+    ("optimizador sgd con momentum", {"optimizer": ("set", "momentum")}),
+    ("switch back to adam", {"optimizer": ("set", "adam")}),
+    ("vanilla SGD please", {"optimizer": ("set", "sgd")}),
+    ("momentum = 0.7", {"momentum": ("set", 0.7)}),
+    ("sube el momentum a 0,99", {"momentum": ("set", 0.99)}),
+    ("weight decay 5e-4", {"weight_decay": ("set", 0.0005)}),
+    ("ponle algo de regularización, 0.01", {"weight_decay": ("set", 0.01)}),
+    ("turn off weight decay", {"weight_decay": ("set", 0)}),
+    ("usa el dataset xor", {"dataset": ("set", "xor")}),
+    ("cambia los datos a espirales", {"dataset": ("set", "spiral")}),
+    ("train on the circles dataset", {"dataset": ("set", "circles")}),
+    ("prueba con los blobs", {"dataset": ("set", "blobs")}),
+    ("genera 800 ejemplos", {"samples": ("set", 800)}),
+    ("with 300 data points", {"samples": ("set", 300)}),
+    ("el triple de muestras", {"samples": ("mul", 3)}),
+    ("más ruido: 0.35", {"noise": ("set", 0.35)}),
+    ("set the noise to zero", {"noise": ("set", 0)}),
+    ("ruido al 15%", {"noise": ("set", 0.15)}),
+    ("lr 0.005 con 40 épocas y batch de 8", {"lr": ("set", 0.005), "epochs": ("set", 40), "batch_size": ("set", 8)}),
+    ("use sgd, lr 0.5, momentum 0.9", {"optimizer": ("set", "sgd"), "lr": ("set", 0.5), "momentum": ("set", 0.9)}),
+    ("tanh y 4 capas", {"activation": ("set", "tanh"), "layers": ("set", 4)}),
+    ("halve the lr and double the batch size", {"lr": ("mul", 0.5), "batch_size": ("mul", 2)}),
+    ("lr diez veces menor y el doble de épocas", {"lr": ("mul", 0.1), "epochs": ("mul", 2)}),
+    ("no cambies nada más, solo el lr a 0.02", {"lr": ("set", 0.02)}),
+    ("hmm quizás un batch de 128?", {"batch_size": ("set", 128)}),
+    ("I'd try lr 0.3", {"lr": ("set", 0.3)}),
+    ("lr cinco por diez a la menos cuatro", {"lr": ("set", 0.0005)}),
+    ("lr 1 * 10^-2", {"lr": ("set", 0.01)}),
+    ("5k muestras", {"samples": ("set", 5000)}),
+    ("el lr x 0.1", {"lr": ("mul", 0.1)}),
+    ("batch /2", {"batch_size": ("mul", 0.5)}),
 ]
 
 # text, kind, what else the intent must hold (search fields, values, bounds, method, trials; topic; answer; fields)
@@ -289,6 +350,36 @@ OTHER = [
     # the class exercise
     ("cuál es el ejercicio de hoy?", "exercise", {}),
     ("how am I ranked?", "exercise", {}),
+    # a second batch, written after the first round of fixes
+    ("make the network shallower", "clarify", {"fields": ["layers"]}),
+    ("haz una búsqueda del lr entre 1e-4 y 1e-1 con 15 pruebas", "sweep",
+     {"bounds": {"lr": (0.0001, 0.1)}, "trials": 15}),
+    ("prueba batch 8, 16 y 32", "sweep", {"values": {"batch_size": [8, 16, 32]}}),
+    ("search for the best optimizer", "sweep", {"fields": ["optimizer"]}),
+    ("random search on momentum and lr, 10 trials", "sweep", {"method": "random", "trials": 10}),
+    ("encuentra el mejor número de épocas", "sweep", {"fields": ["epochs"]}),
+    ("what's a good learning rate for this?", "lr_find", {}),
+    ("lr finder please", "lr_find", {}),
+    ("¿adam o sgd?", "compare", {"values": {"optimizer": ["adam", "sgd"]}}),
+    ("compara con la corrida de antes", "compare", {}),
+    ("por qué subió la pérdida de validación", "why", {}),
+    ("why did the accuracy drop?", "why", {}),
+    ("explain this result", "why", {}),
+    ("ok siguiente", "next", {}),
+    ("move on", "next", {}),
+    ("regresa al paso anterior", "back", {}),
+    ("what did you say?", "repeat", {}),
+    ("una pista porfa", "hint", {}),
+    ("i have no idea what to do", "hint", {}),
+    ("ayuda por favor", "help", {}),
+    ("go to the lesson about learning rate", "goto", {"topic": "lr"}),
+    ("enséñame sobre el tamaño del batch", "goto", {"topic": "batch_size"}),
+    ("resetea todo", "reset", {}),
+    ("back to the default settings", "reset", {}),
+    ("d", "answer", {"answer": "d"}),
+    ("la opción b", "answer", {"answer": "b"}),
+    ("I think it's a", "answer", {"answer": "a"}),
+    ("creo que va a sobreajustar", "answer", {}),
 ]
 
 # messages that must start no run and change nothing: chit-chat, concept questions, narration
@@ -301,6 +392,11 @@ NOT_A_CHANGE = [
     "the accuracy is 0.9 now", "what is the difference between relu and tanh?", "eso fue rápido",
     "I ran it 3 times", "ok thanks, that makes sense", "por qué el lr 0.1 fue mejor?",
     "qué hace la función de activación", "how many layers does the network have?",
+    # a second batch
+    "jaja", "ok", "buenas tardes", "thanks a lot", "qué es el weight decay?", "what is momentum for?",
+    "el batch de 32 tardó mucho", "the run with 100 epochs was slow", "¿cuánto es 2 más 2?",
+    "¿para qué sirven las capas ocultas?", "qué es una época", "what's an activation function?", "me aburro",
+    "a qué hora termina la clase", "el modelo tiene 2 capas",
     pytest.param("¿el momentum ayuda con sgd?", marks=pytest.mark.xfail(
         strict=True, reason="an option in a yes/no question about it still reads as a what-if")),
 ]

@@ -121,9 +121,10 @@ KINDS = {
              "anterior | paso anterior | deshacer | deshaz"),
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
                "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
-               "dont understand",
+               "dont understand | what did you say | what was that",
                "repite | repetir | repítelo | repítemelo | repíteme | otra vez | de nuevo | nuevamente | una vez más | "
-               "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo"),
+               "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo | "
+               "qué dijiste | qué has dicho"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
              "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost | "
              "what would you change | what would you do | what would you try | what do you suggest | "
@@ -250,8 +251,13 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "sustituir | reemplaza | reemplazar | intercambia", ""),
     (Tag("prep", "by"), "by", "en | por | entre", ""),
     (Tag("pct"), "percent | per cent", "por ciento", "%"),
-    (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of",
-     "sin | no | nunca | ningún | ninguna | en vez de | en lugar de", ""),
+    (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of | turn off | "
+     "switch off | disable", "sin | no | nunca | ningún | ninguna | en vez de | en lugar de | apaga | desactiva | "
+     "desactivar", ""),
+    # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
+    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange",
+     "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | lento | lenta | "
+     "raro | rara | extraño | extraña", ""),
     (Tag("each"), "each | every | per | per each", "cada | por | por cada | en cada", ""),
     (Tag("sep"), "and | also | then | plus | but | as well as", "y | e | también | luego | después | pero | además",
      ", | ; | . | ! | ? | ¿ | ¡ | &"),
@@ -345,9 +351,6 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("as wide | as wide as | as broad", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("as deep | as deep as", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
     ("as long | as long as", "en", (Tag("field", "epochs"), Tag("dir", 1, "adj"))),
-    # one epoch, which a number after it may name rather than count: "epoch 5 looked weird"
-    ("epoch", "en", (Tag("field", "epochs"), Tag("index"))),
-    ("época", "es", (Tag("field", "epochs"), Tag("index"))),
     # a plural of the learning rate or the batch size asks for several values: "try learning rates from 1e-4 to 1"
     ("learning rates", "en", (Tag("field", "lr"), Tag("find"))),
     ("tasas de aprendizaje", "es", (Tag("field", "lr"), Tag("find"))),

@@ -78,6 +78,9 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     """Fill `slots` from one clause; return the operators the next clause may inherit and the last
     field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
     clause = _networks(clause)
+    if _narrated(clause):  # "el modelo tiene 2 capas": no value, none asked for; a correction may follow
+        named = [it.field for it in clause if it.field]
+        return [], named[-1] if named else last
     kept = any(it.has("keep") for it in clause)  # "… but keep the lr": nothing carried, no value asked for
     if carried and not kept and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
         clause = carried + clause
@@ -235,8 +238,6 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
         return None
     if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"; not "what is a layer?"
         return nxt if heads and targets[nxt] != "trials" and not _asks_what(clause, k) else None
-    if prev == k - 1 and clause[prev].has("index") and _narrates(clause, k):  # "epoch 5 looked weird"
-        return None
     follows = prev is not None and _gap(clause, prev, k, AFTER) and (
         targets[prev] != "trials" or _prep(clause, k) == "set")
     if follows and prev is not None:
@@ -256,9 +257,9 @@ def _asks_what(clause: list[Item], k: int) -> bool:
         _is_verb(it) or it.has("add", "dir") for it in clause)
 
 
-def _narrates(clause: list[Item], k: int) -> bool:
-    """ "epoch 5 looked weird": an epoch named by its number, in a sentence about it that asks no change."""
-    return not any(_is_verb(it) or it.has("prep") for it in clause) and any(not it.tags for it in clause[k + 1:])
+def _narrated(clause: list[Item]) -> bool:
+    """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change."""
+    return any(it.has("narrate") for it in clause) and not any(_is_verb(it) or it.has("add", "dir") for it in clause)
 
 
 def _prep(clause: list[Item], k: int) -> str | None:
