@@ -157,6 +157,18 @@ CLASSES = [
     ("duplica el lr pero deja el batch como está", {"lr": ("mul", 2)}),
     ("double the lr, leave the epochs alone", {"lr": ("mul", 2)}),
     ("keep training for 10 more epochs", {"epochs": ("add", 10)}), ("keep the lr at 0.05", {"lr": ("set", 0.05)}),
+    # assignments as in code, signed percentages
+    ("noise += 0.1", {"noise": ("add", 0.1)}), ("epochs -= 5", {"epochs": ("add", -5)}),
+    ("batch /= 2", {"batch_size": ("mul", 0.5)}), ("lr +20%", {"lr": ("mul", 1.2)}),
+    # a misspelling that swaps the last two letters
+    ("bathc 32", {"batch_size": ("set", 32)}),
+    # "more X" then a number: the new value
+    ("más épocas 100", {"epochs": ("set", 100)}), ("fewer samples: 200", {"samples": ("set", 200)}),
+    ("more epochs by 10", {"epochs": ("add", 10)}),
+    # switching off
+    ("turn off the noise", {"noise": ("set", 0)}), ("desactiva el momentum", {"momentum": ("set", 0)}),
+    # narration, then a change
+    ("el modelo tiene 2 capas, ponle 3", {"layers": ("set", 3)}),
 ]
 
 
@@ -177,6 +189,10 @@ def test_classes_of_phrasing(text: str, want: dict) -> None:
     ("la época 3 fue rara", "unknown"), ("epoch 30", "what_if"),
     ("which of the two was better?", "compare"), ("i'd pick b", "answer"), ("of course", "answer"),
     ("creo que va a diverger", "answer"), ("how am i ranked", "exercise"),
+    ("qué batch me recomiendas", "sweep"), ("qué lr sugieres?", "lr_find"), ("which run was best?", "compare"),
+    ("porq diverge?", "why"), ("sig", "next"), ("what did you say?", "repeat"), ("qué dijiste", "repeat"),
+    ("what's the learning rate right now?", "why"), ("I tried lr 0.1 yesterday", "unknown"),
+    ("con 50 épocas llegó a 0.9", "unknown"), ("el batch de 32 tardó mucho", "unknown"),
 ])
 def test_kinds_of_phrasing(text: str, kind: str) -> None:
     assert parse(text).kind == kind, parse(text)

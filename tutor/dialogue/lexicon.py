@@ -99,21 +99,24 @@ KINDS = {
             "what does this mean",
             "por qué | por qué no | porque | cómo es que | qué pasó | qué ha pasado | qué falló | qué salió mal | "
             "explica | "
-            "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe"),
+            "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe | porq | pq | "
+            "xq | por q"),
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long",
                "qué es | qué son | qué hace | para qué sirve | cuál es | cuáles son | cuántas | cuántos | "
                "cuánto | cuánta"),
     "compare": ("compare | comparison | compared | versus | vs | difference | differences | better than | "
                 "worse than | which was better | which is better | which one was better | side by side | against | "
-                "is better | is it better | which is best | which of the two",
+                "is better | is it better | which is best | which of the two | which run was best | "
+                "which run was better | which was best | which one was best",
                 "compara | comparar | compárame | compárala | compáralo | compáralas | compáralos | comparemos | "
                 "comparación | diferencia | diferencias | "
                 "mejor que | peor que | cuál fue mejor | cuál es mejor | cuál funcionó mejor | frente a | contra | "
-                "es mejor | qué es mejor | cuál de las dos | cuál de los dos"),
+                "es mejor | qué es mejor | cuál de las dos | cuál de los dos | cuál fue la mejor | "
+                "qué corrida fue mejor | qué ejecución fue mejor"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
              "next lesson | lets go | lets continue | ok | okay | got it | done | ready | skip | what now | now what | "
-             "whats next | what next",
-             "siguiente | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
+             "whats next | what next | nxt",
+             "siguiente | sig | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
              "avanza | avanzar | avancemos | siguiente paso | siguiente lección | próximo | próximo paso | "
              "vamos | vale | listo | entendido | de acuerdo | salta | saltar | y ahora qué | ahora qué | qué sigue"),
     "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
@@ -132,7 +135,8 @@ KINDS = {
              "pista | ayudita | una ayuda | dame una pista | estoy atascado | estoy atascada | atascado | "
              "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo | "
              "me he perdido | me perdí | estoy perdido | estoy perdida | ando perdido | ando perdida | "
-             "qué cambiarías | qué harías | qué probarías | qué me sugieres | qué sugieres | alguna sugerencia"),
+             "qué cambiarías | qué harías | qué probarías | qué me sugieres | qué sugieres | alguna sugerencia | "
+             "qué me recomiendas | qué recomiendas"),
     "help": ("help | what can you do | what can i do | what can i ask | what can i say | commands | "
              "how does this work | how do i use this | instructions | usage | manual | menu | options",
              "ayuda | ayúdame | qué puedes hacer | qué puedo hacer | qué puedo preguntar | qué puedo decir | "
@@ -255,9 +259,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "switch off | disable", "sin | no | nunca | ningún | ninguna | en vez de | en lugar de | apaga | desactiva | "
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
-    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange",
-     "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | lento | lenta | "
-     "raro | rara | extraño | extraña", ""),
+    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
+     "yesterday", "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer", ""),
+    # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
+    (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
+    (Tag("div"), "", "", "/="),
     (Tag("each"), "each | every | per | per each", "cada | por | por cada | en cada", ""),
     (Tag("sep"), "and | also | then | plus | but | as well as", "y | e | también | luego | después | pero | además",
      ", | ; | . | ! | ? | ¿ | ¡ | &"),
@@ -279,8 +286,9 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("keep"), "keep | leave | dont change | dont touch | do not change | do not touch | unchanged | as is | "
      "as it is | alone", "mantén | mantener | mantenlo | mantenla | no cambies | no toques | no cambiar | no tocar | "
      "no modifiques | sin cambiar | sin tocar | como está | tal cual | igual", ""),
-    (Tag("good"), "good | best | optimal | ideal | right | better", "buen | bueno | buena | mejor | el mejor | "
-     "óptimo | óptima | ideal | adecuado | adecuada | correcto", ""),
+    (Tag("good"), "good | best | optimal | ideal | right | better | recommend | recommended | suggest",
+     "buen | bueno | buena | mejor | el mejor | óptimo | óptima | ideal | adecuado | adecuada | correcto | "
+     "recomiendas | recomendarías | recomendado | recomendable | sugieres", ""),
     (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
      "learning rate range test", "buscador de learning rate | buscador de lr | test de rango", ""),
     (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
@@ -315,7 +323,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
-     "single | new | value | value of | number of | amount of | size of | total | in total | current | "
+     "single | new | value | value of | number of | amount of | size of | total | in total | current | right now | "
      "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than | "
      "hmm | hm | mmm | mm | uh | um | umm | er | maybe | probably | perhaps | i guess",
      "el | la | los | las | lo | le | este | esta | estos | "

@@ -348,6 +348,9 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return [v for _, _, v in readable]
     if num.fraction and k + 1 < len(clause) and clause[k + 1].get("prep") == Tag("prep", "of"):
         return Change(op="mul", value=value)  # "a tenth of what it is", "un tercio de las épocas"
+    more = next((clause[j].get("dir") for j in ks if j < mention and clause[j].has("dir")), None)
+    if more and more.extra == "qty" and k > mention and _prep(clause, k) is None and not ops["add"]:
+        return Change(op="set", value=value)  # "more epochs (100)": the new count, not 100 more
     by = _by_word(clause, k, mention)
     if by and not any(ops.values()) and value:  # "el lr por diez", "el learning rate entre diez"
         return Change(op="mul", value=value if by == "por" else 1 / value)
@@ -393,6 +396,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
     if ops["mult"]:
         return Change(op="mul", value=value)
     if ops["pct"]:
+        if num.signed:  # "lr -50%"
+            return Change(op="mul", value=round(1 + value / 100, 12))
         if add or direction:
             return Change(op="mul", value=round(1 + (add or direction).value * value / 100, 12))
         return Change(op="set", value=value / 100)
@@ -404,8 +409,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
         return Change(op="mul", value=value)
     if prep == "set":
         return Change(op="set", value=value)
-    if add and name in ZEROABLE and after_field and add.value > 0:  # "add noise 0.3": noise is usually off
-        return Change(op="set", value=value)
+    if add and name in ZEROABLE and after_field and add.value > 0 and add.extra != "sym":  # "add noise 0.3":
+        return Change(op="set", value=value)  # noise is usually off; "noise += 0.1" adds
     if add:
         return Change(op="add", value=add.value * value)
     if num.signed:
