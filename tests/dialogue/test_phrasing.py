@@ -169,6 +169,12 @@ CLASSES = [
     ("turn off the noise", {"noise": ("set", 0)}), ("desactiva el momentum", {"momentum": ("set", 0)}),
     # narration, then a change
     ("el modelo tiene 2 capas, ponle 3", {"layers": ("set", 3)}),
+    # verbs of shape, fractions in words, the division sign
+    ("widen the layers to 50", {"width": ("set", 50)}), ("estrecha las capas a 8", {"width": ("set", 8)}),
+    ("el ruido a una centésima", {"noise": ("set", 0.01)}), ("lr a thousandth", {"lr": ("set", 0.001)}),
+    ("la milésima parte del lr", {"lr": ("mul", 0.001)}), ("batch ÷ 4", {"batch_size": ("mul", 0.25)}),
+    # values listed for the fields named before them, respectively
+    ("lr and batch size: 0.1 and 64", {"lr": ("set", 0.1), "batch_size": ("set", 64)}),
 ]
 
 
@@ -193,6 +199,10 @@ def test_classes_of_phrasing(text: str, want: dict) -> None:
     ("porq diverge?", "why"), ("sig", "next"), ("what did you say?", "repeat"), ("qué dijiste", "repeat"),
     ("what's the learning rate right now?", "why"), ("I tried lr 0.1 yesterday", "unknown"),
     ("con 50 épocas llegó a 0.9", "unknown"), ("el batch de 32 tardó mucho", "unknown"),
+    ("compara todos los optimizadores", "compare"), ("try all the datasets", "sweep"),
+    ("pon 64 neuronas en todas las capas", "what_if"), ("usa todos los datos", "clarify"),
+    ("¿qué batch debería usar?", "sweep"), ("¿puedes repetirlo?", "repeat"), ("undo everything", "reset"),
+    ("ya llevamos 10 épocas", "unknown"),
 ])
 def test_kinds_of_phrasing(text: str, kind: str) -> None:
     assert parse(text).kind == kind, parse(text)

@@ -125,7 +125,8 @@ KINDS = {
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
                "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
                "dont understand | what did you say | what was that",
-               "repite | repetir | repítelo | repítemelo | repíteme | otra vez | de nuevo | nuevamente | una vez más | "
+               "repite | repetir | repítelo | repítemelo | repíteme | repetirlo | repetírmelo | otra vez | "
+               "de nuevo | nuevamente | una vez más | "
                "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo | "
                "qué dijiste | qué has dicho"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
@@ -144,11 +145,13 @@ KINDS = {
              "menú | opciones"),
     "reset": ("reset | restart | start over | start again | begin again | from scratch | from the beginning | "
               "defaults | default | default values | default settings | back to defaults | back to default | "
-              "discard the changes | discard changes | undo all changes | clear the changes",
+              "discard the changes | discard changes | undo all changes | clear the changes | undo everything | "
+              "undo all | all the changes",
               "reinicia | reiniciar | reinicio | resetea | resetear | empieza de nuevo | empezar de nuevo | "
               "volver a empezar | vuelve a empezar | desde cero | de cero | desde el principio | por defecto | "
               "valores por defecto | predeterminados | valores iniciales | restaura | restaurar | restablece | "
-              "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo"),
+              "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo | "
+              "deshaz todos los cambios | todos los cambios"),
     "exercise": ("exercise | exercises | class exercise | challenge | class challenge | competition | contest",
                  "ejercicio | ejercicios | ejercicio de clase | reto | retos | desafío | desafíos | competición | "
                  "concurso"),
@@ -223,7 +226,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "un factor de | factor", "*"),
     (Tag("order", 1), "an order of magnitude | one order of magnitude", "un orden de magnitud", ""),
     (Tag("order"), "orders of magnitude | order of magnitude", "órdenes de magnitud | orden de magnitud", ""),
-    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido | divido", "/"),
+    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido | divido",
+     "/ | ÷"),
     (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado | "
      "multiplico", ""),
     (Tag("dir", 1, "verb"), "increase | increased | raise | raised | boost | bump | bump up | turn up | scale up | "
@@ -261,7 +265,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
      "yesterday", "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | "
-     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer", ""),
+     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer | "
+     "ya van | ya llevamos | ya llevo | llevamos | so far", ""),
     # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
     (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
     (Tag("div"), "", "", "/="),
@@ -289,6 +294,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("good"), "good | best | optimal | ideal | right | better | recommend | recommended | suggest",
      "buen | bueno | buena | mejor | el mejor | óptimo | óptima | ideal | adecuado | adecuada | correcto | "
      "recomiendas | recomendarías | recomendado | recomendable | sugieres", ""),
+    (Tag("good"), "should i use | should we use | should i set | should i pick", "debería usar | debería poner | "
+     "debo usar | debo poner | deberíamos usar | conviene usar | conviene poner", ""),
     (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
      "learning rate range test", "buscador de learning rate | buscador de lr | test de rango", ""),
     (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
@@ -315,7 +322,11 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=0.2, fraction=True)), "a fifth | one fifth", "un quinto | la quinta parte | "
      "una quinta parte", ""),
     (Tag("num", Num(words=0.1, fraction=True)), "a tenth | one tenth", "un décimo | la décima parte | "
-     "una décima parte", ""),
+     "una décima parte | una décima", ""),
+    (Tag("num", Num(words=0.01, fraction=True)), "a hundredth | one hundredth", "un centésimo | una centésima | "
+     "la centésima parte | una centésima parte", ""),
+    (Tag("num", Num(words=0.001, fraction=True)), "a thousandth | one thousandth", "un milésimo | una milésima | "
+     "la milésima parte | una milésima parte", ""),
     (Tag("choice", 0), "first | first one | the first one", "primera | primero", ""),
     (Tag("choice", 1), "second | second one | the second one", "segunda | segundo", ""),
     (Tag("choice", 2), "third | third one | the third one", "tercera | tercero", ""),
@@ -370,6 +381,20 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("red | red neuronal | network | net | neural network", "",
      (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
+    ("widen | broaden", "en", (Tag("field", "width"), Tag("dir", 1, "verb"))),
+    ("ensancha | ensanchar | ensánchala", "es", (Tag("field", "width"), Tag("dir", 1, "verb"))),
+    ("deepen", "en", (Tag("field", "layers"), Tag("dir", 1, "verb"))),
+    ("narrow", "en", (Tag("field", "width"), Tag("dir", -1, "verb"))),
+    ("estrecha | estrechar | adelgaza", "es", (Tag("field", "width"), Tag("dir", -1, "verb"))),
+    # every choice of a setting that has choices: a search over them ("try every optimizer")
+    ("every activation | all activations | all the activations | each activation", "en",
+     (Tag("field", "activation"), Tag("find"))),
+    ("todas las activaciones | cada activación", "es", (Tag("field", "activation"), Tag("find"))),
+    ("every optimizer | all optimizers | all the optimizers | each optimizer | every optimiser", "en",
+     (Tag("field", "optimizer"), Tag("find"))),
+    ("todos los optimizadores | cada optimizador", "es", (Tag("field", "optimizer"), Tag("find"))),
+    ("every dataset | all datasets | all the datasets", "en", (Tag("field", "dataset"), Tag("find"))),
+    ("todos los datasets | todos los conjuntos de datos", "es", (Tag("field", "dataset"), Tag("find"))),
     ("narrower", "en", (Tag("field", "width"), Tag("dir", -1, "adj"))),
     ("más estrecha | más estrecho | más estrechas | más estrechos | estrechas | estrechos", "es",
      (Tag("field", "width"), Tag("dir", -1, "adj"))),

@@ -55,8 +55,22 @@ def read_slots(items: list[Item], lang: Lang, searching: bool = False) -> Slots:
         for name, change in slots.moves.items():  # "cambia el lr de 0,01 a 0,1": set it to 0.1
             slots.changes.setdefault(name, change)
             slots.bounds.pop(name)
+        _respectively(slots)
     slots.missing = [f for f in slots.missing if f not in slots.changes and f not in slots.values]
     return slots
+
+
+def _respectively(slots: Slots) -> None:
+    """ "sube el lr y baja el batch: 0.05 y 16": as many values, listed for the last field named, as fields
+    named without one, in order; each field takes its own."""
+    if len(slots.values) != 1:
+        return
+    ((name, values),) = slots.values.items()
+    fields = [f for f in slots.named if f in slots.missing] + [name]
+    if fields != slots.named or len(fields) != len(values) or any(isinstance(v, str) for v in values):
+        return
+    slots.changes.update({f: Change(op="set", value=v) for f, v in zip(fields, values)})
+    slots.values.clear()
 
 
 def _clauses(items: list[Item]) -> list[list[Item]]:
