@@ -1,11 +1,12 @@
 """Held-out phrasings: messages written before the parser was run on them, none from the eval set or
 the other tests: a what-if on every field with every op, numbers in every notation, typos, missing
 accents, Spanglish, hedges, negations, several changes, searches, navigation, exercise answers, and
-messages that must start no run. Each batch was written before the parser was run on it, then fixed:
-the first was read right 253 times in 280 before any fix; the second, written after the fixes the first
-led to, 97 in 102 (93 before any fix); the third 100 in 112 (98 before any fix); the fourth 75 in 88 (74
-before any fix). One of the fourth is relabelled: "what is a good batch size?" searches, as "what's a good
-learning rate for this?" of the second finds one."""
+messages that must start no run. Each batch was written before the parser was run on it, then fixed.
+Read right before any fix, then on writing (after the fixes the batches before it led to), then now:
+first 253, 253, 279 in 280; second 93, 97, 102 in 102; third 98, 100, 112 in 112; fourth 74, 75, 88 in 88;
+fifth 48, 50, 56 in 57 (the two left are marked xfail). Two are relabelled: "what is a good batch size?"
+searches, as "what's a good learning rate for this?" finds one; "optimizer=sgd momentum=0.9" is the
+momentum optimizer."""
 
 import pytest
 
@@ -400,6 +401,45 @@ WHAT_IF = [
     ("épocas ×5", {"epochs": ("mul", 5)}),
     ("lr÷10", {"lr": ("mul", 0.1)}),
     ("sube el lr y baja el batch: 0.05 y 16", {"lr": ("set", 0.05), "batch_size": ("set", 16)}),
+    # a fifth batch
+    ("¿y si probamos un learning rate de 0.08?", {"lr": ("set", 0.08)}),
+    ("cambia la tasa a 0,5", {"lr": ("set", 0.5)}),
+    ("lr un poquito más alto, 0.015", {"lr": ("set", 0.015)}),
+    ("learning rate 3 times lower", {"lr": ("mul", 0.3333333333333333)}),
+    ("make lr 1e-1", {"lr": ("set", 0.1)}),
+    ("batch chiquito, de 4", {"batch_size": ("set", 4)}),
+    ("mini lotes de 64", {"batch_size": ("set", 64)}),
+    ("batch size doubled", {"batch_size": ("mul", 2)}),
+    ("cuadruplica las épocas", {"epochs": ("mul", 4)}),
+    ("entrena solo una época", {"epochs": ("set", 1)}),
+    ("train 2x longer", {"epochs": ("mul", 2)}),
+    ("una red de una capa con 256 neuronas", {"hidden": ("set", [256])}),
+    ("tres capas ocultas de 32, 16 y 8", {"hidden": ("set", [32, 16, 8])}),
+    ("add 2 more layers", {"layers": ("add", 2)}),
+    ("una capa más de 16", {"hidden": ("add", [16])}),
+    ("neuronas a la mitad", {"width": ("mul", 0.5)}),
+    ("prueba la activación tanh", {"activation": ("set", "tanh")}),
+    ("what about leaky relu instead?", {"activation": ("set", "leaky_relu")}),
+    ("usa adam en vez de sgd", {"optimizer": ("set", "adam")}),
+    ("gradient descent with momentum 0.95", {"optimizer": ("set", "momentum"), "momentum": ("set", 0.95)}),
+    ("momentum bajito, 0.5", {"momentum": ("set", 0.5)}),
+    ("weight decay a cero", {"weight_decay": ("set", 0)}),
+    ("add L2 regularization of 0.001", {"weight_decay": ("set", 0.001)}),
+    ("pásate a espirales", {"dataset": ("set", "spiral")}),
+    ("use the blobs dataset", {"dataset": ("set", "blobs")}),
+    ("usa 10000 muestras", {"samples": ("set", 10000)}),
+    ("cut the data in half", {"samples": ("mul", 0.5)}),
+    ("ruido cero", {"noise": ("set", 0)}),
+    ("noise 0.15 and 3000 samples", {"noise": ("set", 0.15), "samples": ("set", 3000)}),
+    ("batch de 32, lr de 0.01, 100 épocas, tanh",
+     {"batch_size": ("set", 32), "lr": ("set", 0.01), "epochs": ("set", 100), "activation": ("set", "tanh")}),
+    pytest.param("double everything? no, just the lr", {"lr": ("mul", 2)}, marks=pytest.mark.xfail(
+        strict=True, reason="a correction naming only a field does not take the operator before it")),
+    ("creo que el lr debería ser 0.05", {"lr": ("set", 0.05)}),
+    ("igual con un batch de 256 mejora", {"batch_size": ("set", 256)}),
+    ("lr = 10⁻⁴", {"lr": ("set", 0.0001)}),
+    ("lr de diez elevado a menos dos", {"lr": ("set", 0.01)}),
+    ("epochs: 1,000", {"epochs": ("set", 1000)}),
 ]
 
 # text, kind, what else the intent must hold (search fields, values, bounds, method, trials; topic; answer; fields)
@@ -556,6 +596,20 @@ OTHER = [
     ("my guess is b", "answer", {"answer": "b"}),
     ("it'll diverge", "answer", {}),
     ("what is a good batch size?", "sweep", {"fields": ["batch_size"]}),
+    # a fifth batch
+    ("haz un barrido del ruido entre 0 y 0.5", "sweep", {"bounds": {"noise": (0, 0.5)}}),
+    ("busqueda bayesiana del lr, 25 ensayos", "sweep", {"method": "bayes", "trials": 25}),
+    ("compare 16, 32 and 64 neurons", "compare", {"values": {"width": [16, 32, 64]}}),
+    ("run the learning rate range test", "lr_find", {}),
+    ("¿cuál fue la mejor corrida?", "compare", {}),
+    ("¿por qué la precisión es tan baja?", "why", {}),
+    ("siguiente paso", "next", {}),
+    ("paso anterior", "back", {}),
+    ("no te entendí", "repeat", {}),
+    ("I don't know what to try", "hint", {}),
+    ("lección de búsqueda de hiperparámetros", "goto", {"topic": "tuning"}),
+    ("reset all settings", "reset", {}),
+    ("respuesta b", "answer", {"answer": "b"}),
 ]
 
 # messages that must start no run and change nothing: chit-chat, concept questions, narration
@@ -584,6 +638,9 @@ NOT_A_CHANGE = [
     "explícame qué es el momentum", "la última corrida tuvo 0.8 de precisión", "my laptop has 8 cores",
     "I have 2 questions", "tengo 3 dudas", "hace 5 minutos que espero", "ya van 10 épocas",
     "la red tiene 3 capas, ¿es mucho?",
+    # a fifth batch
+    "hola!", "uff", "no entiendo el gráfico", "¿qué significa la pérdida de validación?", "why is adam popular?",
+    "the second run had lr 0.1", "subió a 0.92 con 30 épocas", "tengo clase a las 10",
     pytest.param("¿el momentum ayuda con sgd?", marks=pytest.mark.xfail(
         strict=True, reason="an option in a yes/no question about it still reads as a what-if")),
 ]
@@ -598,7 +655,7 @@ def check(intent: Intent, kind: str, want: dict) -> bool:
             intent.changes[f].op == op and same(intent.changes[f].value, v) for f, (op, v) in want.items())
     search = intent.search.model_dump() if intent.search else {}
     for key, value in want.items():
-        got = search[key] if key in search else getattr(intent, key)
+        got = search[key] if key in search else getattr(intent, key, None)
         if not same(got, value):
             return False
     return True

@@ -175,6 +175,9 @@ CLASSES = [
     ("la milésima parte del lr", {"lr": ("mul", 0.001)}), ("batch ÷ 4", {"batch_size": ("mul", 0.25)}),
     # values listed for the fields named before them, respectively
     ("lr and batch size: 0.1 and 64", {"lr": ("set", 0.1), "batch_size": ("set", 64)}),
+    # diminutives, longer training, momentum named with its optimizer
+    ("lr bajito, 0.001", {"lr": ("set", 0.001)}), ("train 3x longer", {"epochs": ("mul", 3)}),
+    ("sgd con inercia 0.8", {"optimizer": ("set", "momentum"), "momentum": ("set", 0.8)}),
 ]
 
 
@@ -202,7 +205,17 @@ def test_classes_of_phrasing(text: str, want: dict) -> None:
     ("compara todos los optimizadores", "compare"), ("try all the datasets", "sweep"),
     ("pon 64 neuronas en todas las capas", "what_if"), ("usa todos los datos", "clarify"),
     ("¿qué batch debería usar?", "sweep"), ("¿puedes repetirlo?", "repeat"), ("undo everything", "reset"),
-    ("ya llevamos 10 épocas", "unknown"),
+    ("ya llevamos 10 épocas", "unknown"), ("no te entendí", "repeat"), ("cayó a 0.5 con 30 épocas", "unknown"),
 ])
 def test_kinds_of_phrasing(text: str, kind: str) -> None:
     assert parse(text).kind == kind, parse(text)
+
+
+@pytest.mark.parametrize("text, field, values", [
+    ("sweep neurons 16, 32, 64", "width", [16, 32, 64]), ("compara capas de 64, 32 y 16", "width", [64, 32, 16]),
+    ("compare 16, 32 and 64 neurons", "width", [16, 32, 64]),
+])
+def test_several_widths_in_a_search_are_alternatives(text: str, field: str, values: list) -> None:
+    """Outside a search "capas de 64, 32 y 16" is one network; in one, each width is a candidate."""
+    intent = parse(text)
+    assert intent.search is not None and intent.search.values == {field: values} and not intent.changes, intent

@@ -128,7 +128,7 @@ KINDS = {
                "repite | repetir | repítelo | repítemelo | repíteme | repetirlo | repetírmelo | otra vez | "
                "de nuevo | nuevamente | una vez más | "
                "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo | "
-               "qué dijiste | qué has dicho"),
+               "qué dijiste | qué has dicho | no te entendí | no te entiendo | no te he entendido"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
              "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost | "
              "what would you change | what would you do | what would you try | what do you suggest | "
@@ -247,6 +247,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita", ""),
+    (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
     (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
@@ -266,7 +268,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
      "yesterday", "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | "
      "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer | "
-     "ya van | ya llevamos | ya llevo | llevamos | so far", ""),
+     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
     # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
     (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
     (Tag("div"), "", "", "/="),
@@ -360,7 +362,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
 # "momentum" alone is a field, or the optimizer when no value comes with it
 COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("momentum", "", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
-    ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum", "", (Tag("field", "momentum"),)),
+    ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum | gradient descent with momentum | "
+     "stochastic gradient descent with momentum | descenso de gradiente con momentum | "
+     "gradiente descendente con momentum", "", (Tag("field", "momentum"),)),
+    ("sgd con inercia | descenso de gradiente con inercia | gradiente descendente con inercia | "
+     "descenso del gradiente con inercia", "es", (Tag("field", "momentum"),)),
+    ("longer", "en", (Tag("field", "epochs"), Tag("dir", 1, "adj"))),
     ("inercia", "es", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
     ("más ancho | más ancha | más anchos | más anchas | anchas | anchos", "es",
      (Tag("field", "width"), Tag("dir", 1, "adj"))),

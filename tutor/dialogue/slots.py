@@ -108,7 +108,9 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
         per_field.setdefault(name, []).extend(bags[t])
     _split_layer_widths(clause, targets, per_field)
     mentions = {name: min((t for t in targets if targets[t] == name), default=0) for name in per_field}
-    results = {name: _build(name, sorted(ks), clause, lang, mentions[name]) for name, ks in per_field.items()}
+    choosing = searching or any(it.marker == "compare" for it in clause)  # "compare 16, 32 and 64 neurons"
+    results = {name: _build(name, sorted(ks), clause, lang, mentions[name], choosing)
+               for name, ks in per_field.items()}
     _compose_hidden(results)
     for t, name in targets.items():
         if name != "trials" and name not in slots.named:
@@ -117,6 +119,8 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
             _unvalued(clause, t, slots, searching)
     for name, result in results.items():
         _record(slots, name, result, correction, _spans(clause, per_field.get(name, [])))
+        if isinstance(result, list) and name not in slots.named:  # the widths of "compara capas de 64 y 32"
+            slots.named.append(name)
     named = [name for name in targets.values() if name != "trials"]
     return [it for it in clause if it.has(*CARRIED) and not it.has(*VALUES)], named[-1] if named else last
 
@@ -290,11 +294,11 @@ def _prep(clause: list[Item], k: int) -> str | None:
 
 
 def _split_layer_widths(clause: list[Item], targets: dict[int, str], per_field: dict[str, list[int]]) -> None:
-    """In "two layers of 64", 64 is a width: numbers after "layers of" move to `width`."""
+    """In "two layers of 64" and "capas de 64, 32", the numbers after "layers of" are widths: they move to `width`."""
     mention = next((t for t, name in targets.items() if name == "layers"), None)
     if mention is None:
         return
-    widths = [k for k in per_field["layers"] if k > mention and clause[k].num is not None
+    widths = [k for k in per_field["layers"] if k > mention and (clause[k].num is not None or clause[k].has("list"))
               and _prep(clause, k) == "of"]
     if widths and "width" not in per_field:
         per_field["layers"] = [k for k in per_field["layers"] if k not in widths]
@@ -303,12 +307,17 @@ def _split_layer_widths(clause: list[Item], targets: dict[int, str], per_field: 
 
 def _compose_hidden(results: dict[str, Result]) -> None:
     """A count of layers and a width in one clause make `hidden`: "two layers of 64" -> [64, 64];
-    a list of widths for `layers` or `width` is `hidden` too ("capas de 64, 32")."""
+    a list of widths for `layers` or `width` is `hidden` too ("capas de 64, 32"), and a count of as many
+    layers beside it says nothing more ("tres capas de 32, 16 y 8")."""
     for name in ("layers", "width"):
         result = results.get(name)
         if isinstance(result, Change) and isinstance(result.value, list):
             results["hidden"], results[name] = result, None
-    layers, width = results.get("layers"), results.get("width")
+    layers, width, hidden = results.get("layers"), results.get("width"), results.get("hidden")
+    if isinstance(hidden, Change) and isinstance(hidden.value, list) and layers == Change(
+            op="set", value=len(hidden.value)):
+        results["layers"] = None
+        return
     if not (isinstance(layers, Change) and isinstance(width, Change) and width.op == "set"):
         return
     count, w = layers.value, width.value
@@ -334,8 +343,9 @@ def _count(result: Result) -> int | None:
     return None
 
 
-def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: int) -> Result:
-    """One field's change from the items attached to it (`mention`: where the field is named)."""
+def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: int, choosing: bool = False) -> Result:
+    """One field's change from the items attached to it (`mention`: where the field is named; `choosing`: in
+    a search or a comparison, where several widths or depths are alternatives)."""
     items = [clause[k] for k in ks]
     integer = name in INTEGER
     ranges = [it.get("range").value for it in items if it.has("range")]
@@ -344,7 +354,7 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
     lists = [it.get("list").value for it in items if it.has("list")]
     if lists:
-        return _alternatives(name, lists[0], integer, lang)
+        return _alternatives(name, lists[0], integer, lang, choosing)
     nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
     nums = [(k, n) for k, n in nums if not n.weak] or nums
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}
@@ -355,7 +365,7 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return Change(op="set", value=[w for ws in widths for w in ws]) if None not in widths else None
     readable = [(k, n, v) for k, n in nums if (v := n.scalar(integer, lang)) is not None]  # not "1e999"
     if not readable:
-        return _alternatives(name, [n for _, n in nums], integer, lang)
+        return _alternatives(name, [n for _, n in nums], integer, lang, choosing)
     k, num, value = readable[0]
     scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
     if any(v != value for _, _, v in readable) and not scaled:
@@ -443,9 +453,9 @@ def _mul(factor: Number, sign: int) -> Result:
     return Change(op="mul", value=factor)
 
 
-def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang) -> Result:
+def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang, choosing: bool = False) -> Result:
     """Several numbers for one field: widths of the layers, or values to try."""
-    if name in SHAPE_FIELDS:
+    if name in SHAPE_FIELDS and not (choosing and name != "hidden"):
         widths = [w for n in nums for w in (n.widths() or [])]
         return Change(op="set", value=widths) if widths else None
     values = [n.scalar(integer, lang) for n in nums]
