@@ -100,6 +100,13 @@ CONFIG_FIELDS: tuple[str, ...] = tuple(ExperimentConfig.model_fields)
 SHAPES: dict[str, tuple[int, int]] = {"width": (1, MAX_WIDTH), "layers": (0, MAX_LAYERS)}  # and their ranges
 SHAPE_FIELDS = ("hidden", *SHAPES)  # the fields that set the hidden layers
 SEARCHABLE: tuple[str, ...] = (*(f for f in CONFIG_FIELDS if f != "device"), *SHAPES)
+INTEGERS: tuple[str, ...] = (*(f for f, info in ExperimentConfig.model_fields.items()
+                               if info.annotation in (int, int | None)), *SHAPES)  # fields of whole numbers
+# The fields a student changes by name, in conversation and lessons (`tutor ask`'s contract): the searchable
+# ones but the data set's classes, the validation share and the seed, which the tutor leaves alone.
+Setting = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer", "momentum",
+                  "weight_decay", "dataset", "samples", "noise"]
+SETTINGS: tuple[str, ...] = Setting.__args__
 
 
 def shaped(hidden: tuple[int, ...], layers: int | None = None, width: int | None = None) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tutor.config import SEARCHABLE, SETTINGS
 from tutor.dialogue import Change, Intent, parse
 from tutor.dialogue.lexicon import PHRASES
 from tutor.dialogue.numbers import literal, read_words
@@ -491,3 +492,9 @@ def test_grammar_classes(text: str, field: str, op: str, value) -> None:
     assert intent.kind == "what_if" and list(intent.changes) == [field], intent
     change = intent.changes[field]
     assert change.op == op and (change.value == value or change.value == pytest.approx(value)), intent
+
+
+def test_the_parser_names_the_configs_settings() -> None:
+    """The lexicon names every setting of the contract (config.SETTINGS), each one a searchable field."""
+    named = {tag.value for tags in PHRASES.values() for tag, _ in tags if tag.type == "field"}
+    assert named == set(SETTINGS) and set(SETTINGS) <= set(SEARCHABLE)

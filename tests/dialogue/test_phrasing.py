@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tutor.cli import main
+from tutor.dialogue import parse
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
 from tutor.settings import Settings
@@ -123,3 +124,99 @@ def test_a_choice_named_by_its_place_answers_the_open_question(isolated_home) ->
     right = next(i for i, c in enumerate(quiz.choices) if c.correct)
     reply = tutor.handle(f"creo que la {('primera', 'segunda', 'tercera', 'cuarta')[right]}")
     assert reply.shown.settled and reply.shown.chosen == right and reply.shown.correct
+
+
+# One class of phrasing per row, beyond the held-out set (tests/dialogue/test_held_out.py) that found it
+CLASSES = [
+    # scientific notation: a mantissa times a power of ten, in symbols or words
+    ("lr 2.5x10^-4", {"lr": ("set", 2.5e-4)}), ("noise 5 x 10^-2", {"noise": ("set", 0.05)}),
+    ("lr = 1 × 10⁻²", {"lr": ("set", 0.01)}), ("lr dos por diez a la menos tres", {"lr": ("set", 0.002)}),
+    ("weight decay one times ten to the minus five", {"weight_decay": ("set", 1e-5)}),
+    ("momentum nine e minus one", {"momentum": ("set", 0.9)}), ("epochs 1e2", {"epochs": ("set", 100)}),
+    # thousands as "k"
+    ("20k muestras", {"samples": ("set", 20_000)}), ("samples 3K", {"samples": ("set", 3000)}),
+    # first-person verbs
+    ("y si agrego una capa", {"layers": ("add", 1)}), ("y si quito el ruido", {"noise": ("set", 0)}),
+    ("y si multiplico las épocas por 3", {"epochs": ("mul", 3)}),
+    ("y si divido el batch entre 4", {"batch_size": ("mul", 0.25)}),
+    # "por"/"entre" right after the field: times, divided by
+    ("el batch por 2", {"batch_size": ("mul", 2)}), ("el batch entre dos", {"batch_size": ("mul", 0.5)}),
+    ("pon 100 neuronas por capa", {"width": ("set", 100)}), ("entrena por 30 épocas", {"epochs": ("set", 30)}),
+    # the value after "instead of" is the one left behind
+    ("lr 0.1 instead of 0.01", {"lr": ("set", 0.1)}),
+    ("usa 0.001 en lugar de 0.01 para el lr", {"lr": ("set", 0.001)}),
+    ("not 10 epochs, 20", {"epochs": ("set", 20)}),
+    # a share of what it is
+    ("what if the batch were half of what it is", {"batch_size": ("mul", 0.5)}),
+    ("el lr a un tercio de lo que es", {"lr": ("mul", 1 / 3)}),
+    # time is epochs
+    ("train for half as long", {"epochs": ("mul", 0.5)}), ("entrena la mitad de tiempo", {"epochs": ("mul", 0.5)}),
+    ("double the training time", {"epochs": ("mul", 2)}),
+    # widths separated by spaces
+    ("ocultas 64 32 16", {"hidden": ("set", [64, 32, 16])}), ("hidden 128 64", {"hidden": ("set", [128, 64])}),
+    # a field kept as it is takes no operator from the clause before
+    ("duplica el lr pero deja el batch como está", {"lr": ("mul", 2)}),
+    ("double the lr, leave the epochs alone", {"lr": ("mul", 2)}),
+    ("keep training for 10 more epochs", {"epochs": ("add", 10)}), ("keep the lr at 0.05", {"lr": ("set", 0.05)}),
+    # assignments as in code, signed percentages
+    ("noise += 0.1", {"noise": ("add", 0.1)}), ("epochs -= 5", {"epochs": ("add", -5)}),
+    ("batch /= 2", {"batch_size": ("mul", 0.5)}), ("lr +20%", {"lr": ("mul", 1.2)}),
+    # a misspelling that swaps the last two letters
+    ("bathc 32", {"batch_size": ("set", 32)}),
+    # "more X" then a number: the new value
+    ("más épocas 100", {"epochs": ("set", 100)}), ("fewer samples: 200", {"samples": ("set", 200)}),
+    ("more epochs by 10", {"epochs": ("add", 10)}),
+    # switching off
+    ("turn off the noise", {"noise": ("set", 0)}), ("desactiva el momentum", {"momentum": ("set", 0)}),
+    # narration, then a change
+    ("el modelo tiene 2 capas, ponle 3", {"layers": ("set", 3)}),
+    # verbs of shape, fractions in words, the division sign
+    ("widen the layers to 50", {"width": ("set", 50)}), ("estrecha las capas a 8", {"width": ("set", 8)}),
+    ("el ruido a una centésima", {"noise": ("set", 0.01)}), ("lr a thousandth", {"lr": ("set", 0.001)}),
+    ("la milésima parte del lr", {"lr": ("mul", 0.001)}), ("batch ÷ 4", {"batch_size": ("mul", 0.25)}),
+    # values listed for the fields named before them, respectively
+    ("lr and batch size: 0.1 and 64", {"lr": ("set", 0.1), "batch_size": ("set", 64)}),
+    # diminutives, longer training, momentum named with its optimizer
+    ("lr bajito, 0.001", {"lr": ("set", 0.001)}), ("train 3x longer", {"epochs": ("mul", 3)}),
+    ("sgd con inercia 0.8", {"optimizer": ("set", "momentum"), "momentum": ("set", 0.8)}),
+]
+
+
+@pytest.mark.parametrize("text, want", CLASSES)
+def test_classes_of_phrasing(text: str, want: dict) -> None:
+    intent = parse(text)
+    assert intent.kind == "what_if", intent
+    got = {field: (c.op, c.value) for field, c in intent.changes.items()}
+    assert got.keys() == want.keys(), got
+    for field, (op, value) in want.items():
+        assert got[field][0] == op and got[field][1] == pytest.approx(value), got
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("try different learning rates", "lr_find"), ("prueba distintos tamaños de batch", "sweep"),
+    ("prueba distintas activaciones", "sweep"), ("what about batch sizes of 16 and 64", "sweep"),
+    ("what is a batch?", "why"), ("qué es un optimizador", "why"), ("cuánto dura una época", "why"),
+    ("la época 3 fue rara", "unknown"), ("epoch 30", "what_if"),
+    ("which of the two was better?", "compare"), ("i'd pick b", "answer"), ("of course", "answer"),
+    ("creo que va a diverger", "answer"), ("how am i ranked", "exercise"),
+    ("qué batch me recomiendas", "sweep"), ("qué lr sugieres?", "lr_find"), ("which run was best?", "compare"),
+    ("porq diverge?", "why"), ("sig", "next"), ("what did you say?", "repeat"), ("qué dijiste", "repeat"),
+    ("what's the learning rate right now?", "why"), ("I tried lr 0.1 yesterday", "unknown"),
+    ("con 50 épocas llegó a 0.9", "unknown"), ("el batch de 32 tardó mucho", "unknown"),
+    ("compara todos los optimizadores", "compare"), ("try all the datasets", "sweep"),
+    ("pon 64 neuronas en todas las capas", "what_if"), ("usa todos los datos", "clarify"),
+    ("¿qué batch debería usar?", "sweep"), ("¿puedes repetirlo?", "repeat"), ("undo everything", "reset"),
+    ("ya llevamos 10 épocas", "unknown"), ("no te entendí", "repeat"), ("cayó a 0.5 con 30 épocas", "unknown"),
+])
+def test_kinds_of_phrasing(text: str, kind: str) -> None:
+    assert parse(text).kind == kind, parse(text)
+
+
+@pytest.mark.parametrize("text, field, values", [
+    ("sweep neurons 16, 32, 64", "width", [16, 32, 64]), ("compara capas de 64, 32 y 16", "width", [64, 32, 16]),
+    ("compare 16, 32 and 64 neurons", "width", [16, 32, 64]),
+])
+def test_several_widths_in_a_search_are_alternatives(text: str, field: str, values: list) -> None:
+    """Outside a search "capas de 64, 32 y 16" is one network; in one, each width is a candidate."""
+    intent = parse(text)
+    assert intent.search is not None and intent.search.values == {field: values} and not intent.changes, intent

@@ -21,15 +21,16 @@ class Tag(NamedTuple):
 
 # field: (English, Spanish, either) synonyms, "|"-separated
 FIELDS = {
-    "lr": ("learning rates | step size",
+    "lr": ("step size",
            "tasa de aprendizaje | tasa | ratio de aprendizaje | razón de aprendizaje | ritmo de aprendizaje | "
            "velocidad de aprendizaje | coeficiente de aprendizaje | tamaño del paso | tamaño de paso",
            "lr | eta | η | learning rate | learningrate"),
-    "batch_size": ("batches | minibatch size | batch sizes",
+    "batch_size": ("batches | minibatch size",
                    "lote | tamaño de lote | tamaño del lote | tamaño de batch | tamaño del batch | "
                    "tamaño de los lotes | minilote | tamaño de minibatch | tamaño del minibatch",
                    "bs | batch | batch size | batchsize | minibatch | mini batch"),
-    "epochs": ("epoch | epochs | training epochs", "época | épocas | pasada | pasadas", ""),
+    "epochs": ("epoch | epochs | training epochs | training time",
+               "época | épocas | pasada | pasadas | de tiempo | tiempo de entrenamiento", ""),
     "hidden": ("hidden | hidden sizes | hidden widths | layer sizes | layer widths | architecture",
                "oculta | ocultas | tamaños de capa | tamaños de las capas | anchos de capa | arquitectura", ""),
     "layers": ("layer | layers | hidden layer | hidden layers | depth", "capa | capas | capa oculta | "
@@ -98,7 +99,8 @@ KINDS = {
             "what does this mean",
             "por qué | por qué no | porque | cómo es que | qué pasó | qué ha pasado | qué falló | qué salió mal | "
             "explica | "
-            "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe"),
+            "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe | porq | pq | "
+            "xq | por q"),
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long",
                "qué es | qué son | qué hace | para qué sirve | cuál es | cuáles son | cuántas | cuántos | "
                "cuánto | cuánta"),
@@ -108,15 +110,17 @@ KINDS = {
                "qué quiere decir | explica | explícame | explicar | explícalo | qué se entiende por"),
     "compare": ("compare | comparison | compared | versus | vs | difference | differences | better than | "
                 "worse than | which was better | which is better | which one was better | side by side | against | "
-                "is better | is it better | which is best",
+                "is better | is it better | which is best | which of the two | which run was best | "
+                "which run was better | which was best | which one was best",
                 "compara | comparar | compárame | compárala | compáralo | compáralas | compáralos | comparemos | "
                 "comparación | diferencia | diferencias | "
                 "mejor que | peor que | cuál fue mejor | cuál es mejor | cuál funcionó mejor | frente a | contra | "
-                "es mejor | qué es mejor"),
+                "es mejor | qué es mejor | cuál de las dos | cuál de los dos | cuál fue la mejor | "
+                "qué corrida fue mejor | qué ejecución fue mejor"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
              "next lesson | lets go | lets continue | ok | okay | got it | done | ready | skip | what now | now what | "
-             "whats next | what next",
-             "siguiente | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
+             "whats next | what next | nxt",
+             "siguiente | sig | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
              "avanza | avanzar | avancemos | siguiente paso | siguiente lección | próximo | próximo paso | "
              "vamos | vale | listo | entendido | de acuerdo | salta | saltar | y ahora qué | ahora qué | qué sigue"),
     "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
@@ -124,9 +128,11 @@ KINDS = {
              "anterior | paso anterior | deshacer | deshaz"),
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
                "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
-               "dont understand",
-               "repite | repetir | repítelo | repítemelo | repíteme | otra vez | de nuevo | nuevamente | una vez más | "
-               "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo"),
+               "dont understand | what did you say | what was that",
+               "repite | repetir | repítelo | repítemelo | repíteme | repetirlo | repetírmelo | otra vez | "
+               "de nuevo | nuevamente | una vez más | "
+               "no entendí | no lo entendí | cómo dijiste | no entiendo | no lo entiendo | no comprendo | "
+               "qué dijiste | qué has dicho | no te entendí | no te entiendo | no te he entendido"),
     "hint": ("hint | clue | tip | give me a hint | im stuck | stuck | i dont know | dont know | no idea | idk | "
              "what do i do now | what should i do | what should i try | im lost | i am lost | i got lost | lost | "
              "what would you change | what would you do | what would you try | what do you suggest | "
@@ -134,7 +140,8 @@ KINDS = {
              "pista | ayudita | una ayuda | dame una pista | estoy atascado | estoy atascada | atascado | "
              "atascada | no sé | no lo sé | ni idea | qué hago ahora | qué hago | qué debería hacer | qué pruebo | "
              "me he perdido | me perdí | estoy perdido | estoy perdida | ando perdido | ando perdida | "
-             "qué cambiarías | qué harías | qué probarías | qué me sugieres | qué sugieres | alguna sugerencia"),
+             "qué cambiarías | qué harías | qué probarías | qué me sugieres | qué sugieres | alguna sugerencia | "
+             "qué me recomiendas | qué recomiendas"),
     "help": ("help | what can you do | what can i do | what can i ask | what can i say | commands | "
              "how does this work | how do i use this | instructions | usage | manual | menu | options",
              "ayuda | ayúdame | qué puedes hacer | qué puedo hacer | qué puedo preguntar | qué puedo decir | "
@@ -142,16 +149,19 @@ KINDS = {
              "menú | opciones"),
     "reset": ("reset | restart | start over | start again | begin again | from scratch | from the beginning | "
               "defaults | default | default values | default settings | back to defaults | back to default | "
-              "discard the changes | discard changes | undo all changes | clear the changes",
+              "discard the changes | discard changes | undo all changes | clear the changes | undo everything | "
+              "undo all | all the changes",
               "reinicia | reiniciar | reinicio | resetea | resetear | empieza de nuevo | empezar de nuevo | "
               "volver a empezar | vuelve a empezar | desde cero | de cero | desde el principio | por defecto | "
               "valores por defecto | predeterminados | valores iniciales | restaura | restaurar | restablece | "
-              "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo"),
+              "borra los cambios | descarta los cambios | deshaz los cambios | deshaz todo | "
+              "deshaz todos los cambios | todos los cambios"),
     "exercise": ("exercise | exercises | class exercise | challenge | class challenge | competition | contest",
                  "ejercicio | ejercicios | ejercicio de clase | reto | retos | desafío | desafíos | competición | "
                  "concurso"),
     "board": ("leaderboard | leaderboards | leader board | scoreboard | standings | ranking | rankings | my rank | "
-              "what rank | how do i rank | my place | what place | my position | my standing | where do i stand",
+              "what rank | how do i rank | how am i ranked | ranked | my place | what place | my position | "
+              "my standing | where do i stand",
               "ranking | rankings | clasificación | tabla de clasificación | tabla de posiciones | mi puesto | "
               "qué puesto | en qué puesto | mi posición | qué posición | en qué posición"),
     "goto": ("open | go to | take me to | show me | jump to", "abre | ir a | ve a | vete a | vamos a la | llévame a | "
@@ -164,13 +174,15 @@ KINDS = {
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | "
-               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando"),
+               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando | uso | utilizo | "
+               "empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | configura | "
-               "entrena"),
+               "entrena | pongo | cambio | modifico | ajusto | entreno"),
     "answer": ("answer | my answer | the answer is | i think | i guess | i predict | my prediction | my guess | "
                "option | choice | id say | i would say | i pick | i choose | i go with | ill go with | ill take | "
-               "im going with", "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
+               "im going with | id go with | i would go with | id pick | id choose | id take",
+               "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
                "mi predicción | opción | diría que | me quedo con | elijo | escojo | voy con | voto por"),
 }
 
@@ -230,21 +242,25 @@ SEARCH = {
 # (tag, English, Spanish, either): operators, prepositions, connectives and other grammar words
 GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("mul", 2), "double | doubled | twice", "duplica | duplicar | duplícalo | dobla | doblar | el doble | "
-     "al doble | doble", ""),
-    (Tag("mul", 3), "triple | tripled | thrice", "triplica | triplicar | el triple | al triple | triple", ""),
-    (Tag("mul", 4), "quadruple | quadrupled", "cuadruplica | cuadruplicar | el cuádruple | cuádruple", ""),
+     "al doble | doble | duplico | doblo", ""),
+    (Tag("mul", 3), "triple | tripled | thrice", "triplica | triplicar | el triple | al triple | triple | "
+     "triplico", ""),
+    (Tag("mul", 4), "quadruple | quadrupled", "cuadruplica | cuadruplicar | el cuádruple | cuádruple | "
+     "cuadruplico", ""),
     (Tag("mul", 0.5), "halve | halved | half | in half | by half", "a la mitad | la mitad | mitad | por la mitad", ""),
     (Tag("mul", 0.25), "a quarter | quarter", "la cuarta parte | un cuarto", ""),
     (Tag("times"), "times | x | fold | by a factor of | a factor of | factor", "veces | por un factor de | "
      "un factor de | factor", "*"),
     (Tag("order", 1), "an order of magnitude | one order of magnitude", "un orden de magnitud", ""),
     (Tag("order"), "orders of magnitude | order of magnitude", "órdenes de magnitud | orden de magnitud", ""),
-    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido", "/"),
-    (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado", ""),
+    (Tag("div"), "divide | divided | divide it", "divide | dividir | divídelo | divídela | dividido | divido",
+     "/ | ÷"),
+    (Tag("mult"), "multiply | multiplied | multiply it", "multiplica | multiplicar | multiplícalo | multiplicado | "
+     "multiplico", ""),
     (Tag("dir", 1, "verb"), "increase | increased | raise | raised | boost | bump | bump up | turn up | scale up | "
      "crank up | push up | grow | enlarge | extend | lengthen", "aumenta | aumentar | auméntalo | incrementa | "
      "incrementar | sube | subir | súbelo | súbele | eleva | elevar | amplía | ampliar | agranda | agrandar | "
-     "alarga", ""),
+     "alarga | aumento | incremento | subo | amplío | agrando | alargo", ""),
     (Tag("dir", 1, "adj"), "bigger | larger | higher | greater | big | large | high | huge | longer",
      "mayor | más grande | más grandes | más alto | más alta | grande | grandes | alto | alta | enorme | "
      "más largo | más larga", ""),
@@ -252,15 +268,19 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "adicionales | otra | otro | otras | otros", ""),
     (Tag("dir", -1, "verb"), "decrease | decreased | reduce | reduced | lower | lowered | cut | shrink | "
      "bring down | scale down | turn down", "disminuye | disminuir | reduce | reducir | redúcelo | baja | "
-     "bajar | bájalo | bájale | recorta | recortar | achica | achicar | rebaja", ""),
+     "bajar | bájalo | bájale | recorta | recortar | achica | achicar | rebaja | disminuyo | reduzco | recorto | "
+     "achico | rebajo", ""),
     (Tag("dir", -1, "adj"), "smaller | small | low | tiny | shorter", "menor | más pequeño | más pequeña | "
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita", ""),
+    (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
-     "sumar | súmale | mete | meter", ""),
+     "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
     (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
-     "quita | quitar | quítale | elimina | eliminar | saca | sacar | borra | borrar | resta | restar | réstale", ""),
+     "quita | quitar | quítale | elimina | eliminar | saca | sacar | borra | borrar | resta | restar | réstale | "
+     "quito | elimino | saco | borro", ""),
     (Tag("prep", "set"), "to | is | was | were | be | equal | equals | equal to | at | set to | become",
      "a | es | sea | fuera | fuese | era | sería | igual a | hasta | quede en", "= | :"),
     (Tag("prep", "of"), "of", "de | del", ""),
@@ -268,8 +288,17 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "sustituir | reemplaza | reemplazar | intercambia", ""),
     (Tag("prep", "by"), "by", "en | por | entre", ""),
     (Tag("pct"), "percent | per cent", "por ciento", "%"),
-    (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of",
-     "sin | no | nunca | ningún | ninguna | en vez de | en lugar de", ""),
+    (Tag("neg"), "no | not | without | dont | never | instead of | rather than | in place of | turn off | "
+     "switch off | disable", "sin | no | nunca | ningún | ninguna | en vez de | en lugar de | apaga | desactiva | "
+     "desactivar", ""),
+    # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
+    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
+     "yesterday", "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer | "
+     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
+    # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
+    (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
+    (Tag("div"), "", "", "/="),
     (Tag("each"), "each | every | per | per each", "cada | por | por cada | en cada", ""),
     (Tag("sep"), "and | also | then | plus | but | as well as", "y | e | también | luego | después | pero | además",
      ", | ; | . | ! | ? | ¿ | ¡ | &"),
@@ -285,8 +314,17 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("find"), "find | look for | search for | figure out | determine | pick | choose",
      "busca | buscar | búscame | encuentra | encontrar | encuéntrame | halla | hallar | elige | elegir | "
      "determina", ""),
-    (Tag("good"), "good | best | optimal | ideal | right | better", "buen | bueno | buena | mejor | el mejor | "
-     "óptimo | óptima | ideal | adecuado | adecuada | correcto", ""),
+    # values to look across: "try different activations"
+    (Tag("find"), "different | various", "distintos | distintas | diferentes", ""),
+    # a field left as it is: "double the epochs but keep the lr", "no toques el batch"
+    (Tag("keep"), "keep | leave | dont change | dont touch | do not change | do not touch | unchanged | as is | "
+     "as it is | alone", "mantén | mantener | mantenlo | mantenla | no cambies | no toques | no cambiar | no tocar | "
+     "no modifiques | sin cambiar | sin tocar | como está | tal cual | igual", ""),
+    (Tag("good"), "good | best | optimal | ideal | right | better | recommend | recommended | suggest",
+     "buen | bueno | buena | mejor | el mejor | óptimo | óptima | ideal | adecuado | adecuada | correcto | "
+     "recomiendas | recomendarías | recomendado | recomendable | sugieres", ""),
+    (Tag("good"), "should i use | should we use | should i set | should i pick", "debería usar | debería poner | "
+     "debo usar | debo poner | deberíamos usar | conviene usar | conviene poner", ""),
     (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
      "learning rate range test", "buscador de learning rate | buscador de lr | test de rango", ""),
     (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
@@ -296,8 +334,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "oscillate | oscillates | nan | go up | goes up | went up | go down | goes down | went down | "
      "stays the same | accuracy | "
      "val loss | validation loss", "diverge | divergir | diverja | explota | sobreajusta | subajuste | converge | "
-     "mejora | empeora | peor | se estanca | estanca | oscila | igual | lo mismo | precisión | exactitud | error", ""),
-    (Tag("yesno", "yes"), "yes | yeah | yep | sure", "sí | si | claro | por supuesto", ""),
+     "mejora | empeora | peor | se estanca | estanca | oscila | igual | lo mismo | precisión | exactitud | error | "
+     "va a subir | va a bajar | va a diverger | diverger | va a divergir | va a explotar | va a mejorar | "
+     "va a empeorar | va a oscilar | se va a estancar | subirá | bajará | divergirá | explotará | mejorará | "
+     "empeorará | se estancará", ""),
+    (Tag("yesno", "yes"), "yes | yeah | yep | sure | of course", "sí | si | claro | por supuesto | claro que sí | "
+     "por supuesto que sí", ""),
     (Tag("yesno", "no"), "nope", "", "no"),
     (Tag("yesno", "true"), "true", "verdadero | cierto", ""),
     (Tag("yesno", "false"), "false", "falso", ""),
@@ -309,7 +351,11 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=0.2, fraction=True)), "a fifth | one fifth", "un quinto | la quinta parte | "
      "una quinta parte", ""),
     (Tag("num", Num(words=0.1, fraction=True)), "a tenth | one tenth", "un décimo | la décima parte | "
-     "una décima parte", ""),
+     "una décima parte | una décima", ""),
+    (Tag("num", Num(words=0.01, fraction=True)), "a hundredth | one hundredth", "un centésimo | una centésima | "
+     "la centésima parte | una centésima parte", ""),
+    (Tag("num", Num(words=0.001, fraction=True)), "a thousandth | one thousandth", "un milésimo | una milésima | "
+     "la milésima parte | una milésima parte", ""),
     (Tag("choice", 0), "first | first one | the first one", "primera | primero", ""),
     (Tag("choice", 1), "second | second one | the second one", "segunda | segundo", ""),
     (Tag("choice", 2), "third | third one | the third one", "tercera | tercero", ""),
@@ -317,7 +363,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
     (Tag("filler"), "the | this | that | it | its | my | our | your | these | those | now | please | just | only | "
-     "single | new | value | value of | number of | amount of | size of | total | in total | current | "
+     "single | new | value | value of | number of | amount of | size of | total | in total | current | right now | "
      "for example | instead | so | ok so | the same | nothing more | and nothing more | no more than | "
      "hmm | hm | mmm | mm | uh | um | umm | er | maybe | probably | perhaps | i guess",
      "el | la | los | las | lo | le | este | esta | estos | "
@@ -343,7 +389,12 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
 # "momentum" alone is a field, or the optimizer when no value comes with it
 COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("momentum", "", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
-    ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum", "", (Tag("field", "momentum"),)),
+    ("sgd with momentum | sgd con momentum | momentum sgd | sgd momentum | gradient descent with momentum | "
+     "stochastic gradient descent with momentum | descenso de gradiente con momentum | "
+     "gradiente descendente con momentum", "", (Tag("field", "momentum"),)),
+    ("sgd con inercia | descenso de gradiente con inercia | gradiente descendente con inercia | "
+     "descenso del gradiente con inercia", "es", (Tag("field", "momentum"),)),
+    ("longer", "en", (Tag("field", "epochs"), Tag("dir", 1, "adj"))),
     ("inercia", "es", (Tag("field", "momentum"), Tag("weak_option", ("optimizer", "momentum")))),
     ("más ancho | más ancha | más anchos | más anchas | anchas | anchos", "es",
      (Tag("field", "width"), Tag("dir", 1, "adj"))),
@@ -352,12 +403,32 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
      (Tag("field", "layers"), Tag("dir", 1, "adj"))),
     ("as wide | as wide as | as broad", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("as deep | as deep as", "en", (Tag("field", "layers"), Tag("dir", 1, "adj"))),
+    ("as long | as long as", "en", (Tag("field", "epochs"), Tag("dir", 1, "adj"))),
+    # a plural of the learning rate or the batch size asks for several values: "try learning rates from 1e-4 to 1"
+    ("learning rates", "en", (Tag("field", "lr"), Tag("find"))),
+    ("tasas de aprendizaje", "es", (Tag("field", "lr"), Tag("find"))),
+    ("batch sizes", "en", (Tag("field", "batch_size"), Tag("find"))),
+    ("tamaños de lote | tamaños de batch | tamaños de los lotes", "es", (Tag("field", "batch_size"), Tag("find"))),
     ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
     ("red | red neuronal | network | net | neural network", "",
      (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
+    ("widen | broaden", "en", (Tag("field", "width"), Tag("dir", 1, "verb"))),
+    ("ensancha | ensanchar | ensánchala", "es", (Tag("field", "width"), Tag("dir", 1, "verb"))),
+    ("deepen", "en", (Tag("field", "layers"), Tag("dir", 1, "verb"))),
+    ("narrow", "en", (Tag("field", "width"), Tag("dir", -1, "verb"))),
+    ("estrecha | estrechar | adelgaza", "es", (Tag("field", "width"), Tag("dir", -1, "verb"))),
+    # every choice of a setting that has choices: a search over them ("try every optimizer")
+    ("every activation | all activations | all the activations | each activation", "en",
+     (Tag("field", "activation"), Tag("find"))),
+    ("todas las activaciones | cada activación", "es", (Tag("field", "activation"), Tag("find"))),
+    ("every optimizer | all optimizers | all the optimizers | each optimizer | every optimiser", "en",
+     (Tag("field", "optimizer"), Tag("find"))),
+    ("todos los optimizadores | cada optimizador", "es", (Tag("field", "optimizer"), Tag("find"))),
+    ("every dataset | all datasets | all the datasets", "en", (Tag("field", "dataset"), Tag("find"))),
+    ("todos los datasets | todos los conjuntos de datos", "es", (Tag("field", "dataset"), Tag("find"))),
     ("narrower", "en", (Tag("field", "width"), Tag("dir", -1, "adj"))),
     ("más estrecha | más estrecho | más estrechas | más estrechos | estrechas | estrechos", "es",
      (Tag("field", "width"), Tag("dir", -1, "adj"))),
@@ -415,8 +486,8 @@ LONGEST = max(len(p) for p in PHRASES)
 VOCABULARY = {w for p in PHRASES for w in p} | NUMBER_WORDS
 # words worth correcting when misspelt: names of fields, options, kinds, topics and operators
 KEYWORDS = {w for p, tags in PHRASES.items() for w in p if len(w) >= 5 and w not in NUMBER_WORDS
-            and any(t.type in ("field", "option", "kind", "topic", "concept", "search", "mul", "dir", "add")
-                    for t, _ in tags)}
+            and any(t.type in ("field", "option", "kind", "topic", "concept", "search", "mul", "div", "mult", "dir",
+                               "add") for t, _ in tags)}
 
 
 def lookup(words: list[str], i: int) -> tuple[int, tuple[tuple[Tag, str], ...]]:

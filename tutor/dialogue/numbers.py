@@ -31,10 +31,10 @@ class Num:
         return self.raw.startswith(("+", "-"))
 
     def scalar(self, integer: bool = False, lang: Lang = "en") -> Number | None:
-        """The value for a field; `integer` fields read "2,000" and "2.000" as thousands."""
-        if self.words is not None:
-            return self.words
-        return literal(self.raw, integer, lang)
+        """The value for a field; `integer` fields read "2,000" and "2.000" as thousands, and "1e2" as 100."""
+        value = self.words if self.words is not None else literal(self.raw, integer, lang)
+        whole = integer and isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+        return int(value) if whole else value
 
     def widths(self) -> list[int] | None:
         """The value as layer widths: "32,32" -> [32, 32], "64" -> [64]; None if not whole numbers."""
@@ -111,7 +111,9 @@ HUNDREDS = {"cien": 100, "ciento": 100, "doscientos": 200, "doscientas": 200, "t
             "seiscientos": 600, "seiscientas": 600, "setecientos": 700, "setecientas": 700, "ochocientos": 800,
             "ochocientas": 800, "novecientos": 900, "novecientas": 900}
 SCALES = {"thousand": 1000, "mil": 1000, "million": 10**6, "millon": 10**6, "millones": 10**6}
+DIGIT_SCALES = {**SCALES, "k": 1000}  # "10k": "k" scales only digits before it
 ARTICLES = {"a", "an", "un", "una"}  # a number only before "hundred"/"thousand"/"mil"/"millón"
+SHORT_ONES = {"un": 1, "una": 1}  # and one after tens or hundreds: "treinta y un mil", "ciento una"
 POINTS = {"point", "punto", "coma"}
 HALVES = {("and", "a", "half"), ("y", "medio"), ("y", "media")}
 NUMBER_WORDS = {*UNITS, *TEENS, *TENS, *HUNDREDS, *SCALES, "hundred"}
@@ -126,12 +128,14 @@ def read_words(words: list[str], i: int) -> tuple[Number, int] | None:
     while j < len(words):
         w = words[j]
         nxt = words[j + 1] if j + 1 < len(words) else ""
-        if (w == "y" and last == "tens" and nxt in UNITS) or (w == "and" and last in ("hundred", "scale")
-                                                             and nxt in {*UNITS, *TEENS, *TENS}):
+        if (w == "y" and last == "tens" and (nxt in UNITS or nxt in SHORT_ONES)) or (
+                w == "and" and last in ("hundred", "scale") and nxt in {*UNITS, *TEENS, *TENS}):
             j += 1
             continue
         if w in UNITS and last in ("", "tens", "hundred", "scale") and not (last == "tens" and UNITS[w] == 0):
             current, last = current + UNITS[w], "unit"
+        elif w in SHORT_ONES and last in ("tens", "hundred"):
+            current, last = current + 1, "unit"
         elif (w in TEENS or w in TENS) and last in ("", "hundred", "scale"):
             current, last = current + TEENS.get(w, TENS.get(w, 0)), "tens" if w in TENS else "teen"
         elif w in HUNDREDS and last in ("", "scale"):

@@ -1,18 +1,23 @@
 """From a message to items: spans of words, each tagged with what it can mean (see `lexicon`)."""
 
 import math
+import re
 from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
-from tutor.dialogue.numbers import SCALES, Num, read_words
+from tutor.dialogue.numbers import DIGIT_SCALES, Num, read_words
 from tutor.dialogue.spell import correct, singular
 from tutor.dialogue.text import tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
 RANGE_JOINERS = {"between": {"and", "y"}, "from": {"to", "a", "hasta"}}
-COUNTABLE = {"epochs", "layers", "width", "samples"}  # fields a number can precede: "30 epochs"
+# Parser-specific: the fields whose names are nouns a number may precede ("30 epochs", "2 layers", "8 neurons");
+# one does not say "64 batch sizes"
+COUNTABLE = {"epochs", "layers", "width", "samples"}
 POWERS = {("to", "the"), ("to", "the", "power", "of"), ("a", "la"), ("elevado", "a"), ("elevado", "a", "la")}
 MINUS = {"minus", "negative", "menos"}
+TIMES = {"x", "*", "·", "por", "times"}  # "3x10^-4", "3 · 10⁻⁴", "tres por diez a la menos cuatro"
+_TEN_TO = re.compile(r"10\^([-+]?[0-9]+)")
 
 
 class Item(NamedTuple):
@@ -95,7 +100,7 @@ def _group_numbers(items: list[Item]) -> list[Item]:
             out.append(Item(" ".join(x.text for x in items[i:i + 4]), (Tag("range", pair, bound.value),)))
             i += 4
             continue
-        power = _power(items, i)
+        power = _scientific(items, i) or _power(items, i)
         if power is not None:
             out.append(power[0])
             i = power[1]
@@ -121,8 +126,8 @@ def _scaled(items: list[Item]) -> list[Item]:
     for item in items:
         last = out[-1] if out else None
         value = last.num.scalar() if last is not None and _strong(last) and last.num.raw else None
-        if value is not None and item.text in SCALES and math.isfinite(value * SCALES[item.text]):
-            value *= SCALES[item.text]
+        if value is not None and item.text in DIGIT_SCALES and math.isfinite(value * DIGIT_SCALES[item.text]):
+            value *= DIGIT_SCALES[item.text]
             number = Num(words=int(value) if float(value).is_integer() and abs(value) < 1e15 else value)
             out[-1] = Item(f"{last.text} {item.text}", (Tag("num", number),))
         else:
@@ -147,6 +152,34 @@ def _power(items: list[Item], i: int) -> tuple[Item, int] | None:
             return Item(" ".join(it.text for it in items[i:j + 1]), (Tag("num", Num(raw=raw)),)), j + 1
         words += items[j].text.split()
     return None
+
+
+def _scientific(items: list[Item], i: int) -> tuple[Item, int] | None:
+    """ "3x10^-4", "3 · 10⁻⁴", "one times ten to the minus four", "one e minus three": a mantissa times a
+    power of ten, as one number, and the index after it; None when none starts at items[i]."""
+    mantissa = items[i].num
+    if not _strong(items[i]) or i + 3 > len(items) or not _plain(mantissa):
+        return None
+    if items[i + 1].text in TIMES and _strong(items[i + 2]):
+        power = _power(items, i + 2) or (items[i + 2], i + 3)
+        ten = _TEN_TO.fullmatch(power[0].num.raw)
+        if ten is None:
+            return None
+        exponent, end = ten.group(1), power[1]
+    elif items[i + 1].text == "e" and items[i + 2].text in MINUS and i + 3 < len(items) and _strong(items[i + 3]):
+        value = items[i + 3].num.scalar()
+        if not isinstance(value, int) or value > 999:
+            return None
+        exponent, end = f"-{value}", i + 4
+    else:
+        return None
+    raw = f"{mantissa.raw or mantissa.words}e{exponent}"
+    return Item(" ".join(it.text for it in items[i:end]), (Tag("num", Num(raw=raw)),)), end
+
+
+def _plain(num: Num) -> bool:
+    """A number written without an exponent or a power: "3", "1,5", "tres"."""
+    return num.words is not None or not set(num.raw) & set("e^")
 
 
 def _counts_for_other(items: list[Item], k: int) -> bool:

@@ -8,15 +8,16 @@ number goes to the field right before it ("lr 0.1", "batch de 4") unless it head
 
 from dataclasses import dataclass, field
 
+from tutor.config import INTEGERS, SHAPE_FIELDS
 from tutor.dialogue.intent import Change, Scalar
 from tutor.dialogue.lexicon import Tag
 from tutor.dialogue.numbers import Num, Number
 from tutor.dialogue.scan import COUNTABLE, Item
 from tutor.i18n import Lang
 
-INTEGER = {"batch_size", "epochs", "samples", "layers", "width", "trials"}
-ZEROABLE = {"noise", "weight_decay", "momentum"}  # "sin ruido", "without weight decay" -> 0
-SHAPES = {"hidden", "layers", "width"}  # a list of numbers for these is the widths of the layers
+INTEGER = {*INTEGERS, "trials"}  # read as whole numbers: "2,000" is two thousand
+# Parser-specific: the fields that "without" or "remove" turns off by setting them to 0 ("sin ruido")
+ZEROABLE = {"noise", "weight_decay", "momentum"}
 VALUES = ("num", "list", "range")
 OPERATORS = ("mul", "times", "order", "div", "mult", "dir", "add", "pct", "neg")
 CARRIED = ("mul", "div", "mult", "add")  # "double the lr and the epochs": the 2nd clause inherits
@@ -54,8 +55,22 @@ def read_slots(items: list[Item], lang: Lang, searching: bool = False) -> Slots:
         for name, change in slots.moves.items():  # "cambia el lr de 0,01 a 0,1": set it to 0.1
             slots.changes.setdefault(name, change)
             slots.bounds.pop(name)
+        _respectively(slots)
     slots.missing = [f for f in slots.missing if f not in slots.changes and f not in slots.values]
     return slots
+
+
+def _respectively(slots: Slots) -> None:
+    """ "sube el lr y baja el batch: 0.05 y 16": as many values, listed for the last field named, as fields
+    named without one, in order; each field takes its own."""
+    if len(slots.values) != 1:
+        return
+    ((name, values),) = slots.values.items()
+    fields = [f for f in slots.named if f in slots.missing] + [name]
+    if fields != slots.named or len(fields) != len(values) or any(isinstance(v, str) for v in values):
+        return
+    slots.changes.update({f: Change(op="set", value=v) for f, v in zip(fields, values)})
+    slots.values.clear()
 
 
 def _clauses(items: list[Item]) -> list[list[Item]]:
@@ -77,7 +92,11 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     """Fill `slots` from one clause; return the operators the next clause may inherit and the last
     field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
     clause = _networks(clause)
-    if carried and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
+    if _narrated(clause):  # "el modelo tiene 2 capas": no value, none asked for; a correction may follow
+        named = [it.field for it in clause if it.field]
+        return [], named[-1] if named else last
+    kept = any(it.has("keep") for it in clause)  # "… but keep the lr": nothing carried, no value asked for
+    if carried and not kept and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
         clause = carried + clause
     targets = _targets(clause)
     correction = not targets and bool(last) and any(_strong_value(it) for it in clause)
@@ -89,15 +108,19 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
         per_field.setdefault(name, []).extend(bags[t])
     _split_layer_widths(clause, targets, per_field)
     mentions = {name: min((t for t in targets if targets[t] == name), default=0) for name in per_field}
-    results = {name: _build(name, sorted(ks), clause, lang, mentions[name]) for name, ks in per_field.items()}
+    choosing = searching or any(it.marker == "compare" for it in clause)  # "compare 16, 32 and 64 neurons"
+    results = {name: _build(name, sorted(ks), clause, lang, mentions[name], choosing)
+               for name, ks in per_field.items()}
     _compose_hidden(results)
     for t, name in targets.items():
         if name != "trials" and name not in slots.named:
             slots.named.append(name)
-        if results.get(name) is None and name != "trials" and not _satisfied(clause, t, bags, results):
+        if results.get(name) is None and name != "trials" and not kept and not _satisfied(clause, t, bags, results):
             _unvalued(clause, t, slots, searching)
     for name, result in results.items():
         _record(slots, name, result, correction, _spans(clause, per_field.get(name, [])))
+        if isinstance(result, list) and name not in slots.named:  # the widths of "compara capas de 64 y 32"
+            slots.named.append(name)
     named = [name for name in targets.values() if name != "trials"]
     return [it for it in clause if it.has(*CARRIED) and not it.has(*VALUES)], named[-1] if named else last
 
@@ -106,6 +129,8 @@ def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]
     """For each target, the positions of the values and operators that belong to it."""
     bags: dict[int, list[int]] = {t: [] for t in targets}
     for k, item in enumerate(clause):
+        if item.has(*VALUES) and _follows(clause, k, "neg"):  # "0.1 instead of 0.01": 0.01 is left behind
+            continue
         if item.has(*VALUES):
             owner = _value_owner(clause, k, targets, bags)
         elif item.has(*OPERATORS) and not _negates_option(clause, k):
@@ -115,6 +140,12 @@ def _attach(clause: list[Item], targets: dict[int, str]) -> dict[int, list[int]]
         if owner is not None:
             bags[owner].append(k)
     return bags
+
+
+def _follows(clause: list[Item], k: int, *types: str) -> Item | None:
+    """The item right before item k, fillers skipped, when it is of one of these types."""
+    before = next((it for it in reversed(clause[:k]) if not it.has("filler")), None)
+    return before if before is not None and before.has(*types) else None
 
 
 def _negates_option(clause: list[Item], k: int) -> bool:
@@ -179,8 +210,8 @@ def _targets(clause: list[Item]) -> dict[int, str]:
             continue
         if item.field or item.has("trials"):
             targets[k] = item.field or "trials"
-    if any(clause[k].has("dir") for k, name in targets.items() if name in SHAPES):
-        targets = {k: name for k, name in targets.items() if name not in SHAPES or clause[k].has("dir")}
+    if any(clause[k].has("dir") for k, name in targets.items() if name in SHAPE_FIELDS):
+        targets = {k: name for k, name in targets.items() if name not in SHAPE_FIELDS or clause[k].has("dir")}
     return targets
 
 
@@ -223,8 +254,8 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
     heads = nxt is not None and targets[nxt] in COUNTABLE | {"trials"} and _gap(clause, k, nxt, BEFORE)
     if k and clause[k - 1].has("when"):  # "after 5 epochs" tells a time, asks no change
         return None
-    if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"
-        return nxt if heads and targets[nxt] != "trials" else None
+    if clause[k].num is not None and clause[k].num.weak:  # "a layer", "una época más"; not "what is a layer?"
+        return nxt if heads and targets[nxt] != "trials" and not _asks_what(clause, k) else None
     follows = prev is not None and _gap(clause, prev, k, AFTER) and (
         targets[prev] != "trials" or _prep(clause, k) == "set")
     if follows and prev is not None:
@@ -236,6 +267,17 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
     if prev is not None and targets[prev] != "trials":
         return prev
     return nxt if nxt is not None and targets[nxt] != "trials" else None
+
+
+def _asks_what(clause: list[Item], k: int) -> bool:
+    """ "what is an epoch?", "¿qué es una capa?": an article in a question about a thing, not a count."""
+    return any(it.marker == "whatis" for it in clause[:k]) and not any(
+        _is_verb(it) or it.has("add", "dir") for it in clause)
+
+
+def _narrated(clause: list[Item]) -> bool:
+    """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change."""
+    return any(it.has("narrate") for it in clause) and not any(_is_verb(it) or it.has("add", "dir") for it in clause)
 
 
 def _prep(clause: list[Item], k: int) -> str | None:
@@ -252,11 +294,11 @@ def _prep(clause: list[Item], k: int) -> str | None:
 
 
 def _split_layer_widths(clause: list[Item], targets: dict[int, str], per_field: dict[str, list[int]]) -> None:
-    """In "two layers of 64", 64 is a width: numbers after "layers of" move to `width`."""
+    """In "two layers of 64" and "capas de 64, 32", the numbers after "layers of" are widths: they move to `width`."""
     mention = next((t for t, name in targets.items() if name == "layers"), None)
     if mention is None:
         return
-    widths = [k for k in per_field["layers"] if k > mention and clause[k].num is not None
+    widths = [k for k in per_field["layers"] if k > mention and (clause[k].num is not None or clause[k].has("list"))
               and _prep(clause, k) == "of"]
     if widths and "width" not in per_field:
         per_field["layers"] = [k for k in per_field["layers"] if k not in widths]
@@ -265,12 +307,17 @@ def _split_layer_widths(clause: list[Item], targets: dict[int, str], per_field: 
 
 def _compose_hidden(results: dict[str, Result]) -> None:
     """A count of layers and a width in one clause make `hidden`: "two layers of 64" -> [64, 64];
-    a list of widths for `layers` or `width` is `hidden` too ("capas de 64, 32")."""
+    a list of widths for `layers` or `width` is `hidden` too ("capas de 64, 32"), and a count of as many
+    layers beside it says nothing more ("tres capas de 32, 16 y 8")."""
     for name in ("layers", "width"):
         result = results.get(name)
         if isinstance(result, Change) and isinstance(result.value, list):
             results["hidden"], results[name] = result, None
-    layers, width = results.get("layers"), results.get("width")
+    layers, width, hidden = results.get("layers"), results.get("width"), results.get("hidden")
+    if isinstance(hidden, Change) and isinstance(hidden.value, list) and layers == Change(
+            op="set", value=len(hidden.value)):
+        results["layers"] = None
+        return
     if not (isinstance(layers, Change) and isinstance(width, Change) and width.op == "set"):
         return
     count, w = layers.value, width.value
@@ -285,7 +332,7 @@ def _satisfied(clause: list[Item], t: int, bags: dict[int, list[int]], results: 
     name = clause[t].field
     if clause[t].has("option"):
         return True
-    if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPES - {name}):
+    if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPE_FIELDS if n != name):
         return True
     return not bags[t] and t > 0 and _strong_value(clause[t - 1])
 
@@ -296,8 +343,9 @@ def _count(result: Result) -> int | None:
     return None
 
 
-def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: int) -> Result:
-    """One field's change from the items attached to it (`mention`: where the field is named)."""
+def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: int, choosing: bool = False) -> Result:
+    """One field's change from the items attached to it (`mention`: where the field is named; `choosing`: in
+    a search or a comparison, where several widths or depths are alternatives)."""
     items = [clause[k] for k in ks]
     integer = name in INTEGER
     ranges = [it.get("range").value for it in items if it.has("range")]
@@ -306,23 +354,37 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
     lists = [it.get("list").value for it in items if it.has("list")]
     if lists:
-        return _alternatives(name, lists[0], integer, lang)
+        return _alternatives(name, lists[0], integer, lang, choosing)
     nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
     nums = [(k, n) for k, n in nums if not n.weak] or nums
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}
     if not nums:
         return _without_number(name, ops)
-    if name == "hidden":
-        widths = nums[0][1].widths()
-        return Change(op="set", value=widths) if widths is not None else None
+    if name == "hidden":  # "hidden 32,32", "ocultas 32 32"
+        widths = [n.widths() for _, n in nums]
+        return Change(op="set", value=[w for ws in widths for w in ws]) if None not in widths else None
     readable = [(k, n, v) for k, n in nums if (v := n.scalar(integer, lang)) is not None]  # not "1e999"
     if not readable:
-        return _alternatives(name, [n for _, n in nums], integer, lang)
+        return _alternatives(name, [n for _, n in nums], integer, lang, choosing)
     k, num, value = readable[0]
     scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
     if any(v != value for _, _, v in readable) and not scaled:
         return [v for _, _, v in readable]
+    if num.fraction and k + 1 < len(clause) and clause[k + 1].get("prep") == Tag("prep", "of"):
+        return Change(op="mul", value=value)  # "a tenth of what it is", "un tercio de las épocas"
+    more = next((clause[j].get("dir") for j in ks if j < mention and clause[j].has("dir")), None)
+    if more and more.extra == "qty" and k > mention and _prep(clause, k) is None and not ops["add"]:
+        return Change(op="set", value=value)  # "more epochs (100)": the new count, not 100 more
+    by = _by_word(clause, k, mention)
+    if by and not any(ops.values()) and value:  # "el lr por diez", "el learning rate entre diez"
+        return Change(op="mul", value=value if by == "por" else 1 / value)
     return _with_number(name, value, num, _prep(clause, k), ops, after_field=k > mention)
+
+
+def _by_word(clause: list[Item], k: int, mention: int) -> str | None:
+    """ "por" or "entre" when it stands between the field named at `mention` and the number at k."""
+    between = [it for it in clause[mention + 1:k] if not it.has("filler")]
+    return between[0].text if len(between) == 1 and between[0].text in ("por", "entre") else None
 
 
 def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
@@ -335,7 +397,7 @@ def _without_number(name: str, ops: dict[str, Tag | None]) -> Result:
         return Change(op="mul", value=1 + mul.value if up else mul.value)
     if ops["neg"] and name in ZEROABLE:
         return Change(op="set", value=0)
-    if ops["neg"] and name in SHAPES:
+    if ops["neg"] and name in SHAPE_FIELDS:
         return Change(op="set", value=[])
     if ops["add"] and name == "layers":
         return Change(op="add", value=ops["add"].value)
@@ -358,6 +420,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
     if ops["mult"]:
         return Change(op="mul", value=value)
     if ops["pct"]:
+        if num.signed:  # "lr -50%"
+            return Change(op="mul", value=round(1 + value / 100, 12))
         if add or direction:
             return Change(op="mul", value=round(1 + (add or direction).value * value / 100, 12))
         return Change(op="set", value=value / 100)
@@ -369,8 +433,8 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
         return Change(op="mul", value=value)
     if prep == "set":
         return Change(op="set", value=value)
-    if add and name in ZEROABLE and after_field and add.value > 0:  # "add noise 0.3": noise is usually off
-        return Change(op="set", value=value)
+    if add and name in ZEROABLE and after_field and add.value > 0 and add.extra != "sym":  # "add noise 0.3":
+        return Change(op="set", value=value)  # noise is usually off; "noise += 0.1" adds
     if add:
         return Change(op="add", value=add.value * value)
     if num.signed:
@@ -389,9 +453,9 @@ def _mul(factor: Number, sign: int) -> Result:
     return Change(op="mul", value=factor)
 
 
-def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang) -> Result:
+def _alternatives(name: str, nums: list[Num], integer: bool, lang: Lang, choosing: bool = False) -> Result:
     """Several numbers for one field: widths of the layers, or values to try."""
-    if name in SHAPES:
+    if name in SHAPE_FIELDS and not (choosing and name != "hidden"):
         widths = [w for n in nums for w in (n.widths() or [])]
         return Change(op="set", value=widths) if widths else None
     values = [n.scalar(integer, lang) for n in nums]

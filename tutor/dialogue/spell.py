@@ -71,5 +71,6 @@ def correct(word: str) -> str:
 
 
 def _plausible(word: str, keyword: str) -> bool:
-    """Short keywords only match with the same first and last letters ("epocs" yes, "match" no)."""
-    return len(keyword) > 6 or (word[0] == keyword[0] and word[-1] == keyword[-1])
+    """Short keywords only match with the same first and last letters, or the last two swapped ("epocs",
+    "bathc" yes; "match" no)."""
+    return len(keyword) > 6 or (word[0] == keyword[0] and (word[-1] == keyword[-1] or word[-2:] == keyword[:-3:-1]))

@@ -13,6 +13,7 @@ _TOKEN = re.compile(
     r"(?P<num>(?:(?<![\w.])[-+])?(?:[0-9]+(?:[.,][0-9]+)*|\.[0-9]+)(?:e[-+]?[0-9]+)?(?:\^[-+]?[0-9]+)?)"
     r"|(?P<word>l2|[^\W\d_]+)"
     r"|(?P<dash>(?<=[0-9])-(?=[0-9]))"  # "64-32": kept, the widths of two layers
+    r"|(?P<assign>[-+*/]=)"  # "epochs += 10", as in code
     r"|(?P<punct>[^\w\s])")
 _JOINERS = set("-_()[]{}\"'`«»“”‘’")  # dropped: "leaky_relu", "Learning-Rate" and "[64, 32]" read as words
 _APOSTROPHES = str.maketrans("", "", "'’")
@@ -36,7 +37,7 @@ def tokenize(text: str) -> list[Token]:
     """The tokens of the first MAX_CHARS characters of a message (at most MAX_TOKENS of them)."""
     tokens = []
     for m in _TOKEN.finditer(fold(text[:MAX_CHARS])):
-        kind = "punct" if m.lastgroup == "dash" else m.lastgroup
+        kind = "punct" if m.lastgroup in ("dash", "assign") else m.lastgroup
         if m.lastgroup == "punct" and m.group() in _JOINERS:
             continue
         tokens.append(Token(kind, m.group()))  # type: ignore[arg-type]

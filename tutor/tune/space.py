@@ -13,14 +13,13 @@ from typing import Any
 
 from optuna.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
-from tutor.config import SEARCHABLE, SHAPES, ExperimentConfig, accepted, make_config, parse_widths, shaped
+from tutor.config import INTEGERS, SEARCHABLE, SHAPES, ExperimentConfig, accepted, make_config, parse_widths, shaped
 from tutor.errors import ConfigError
 from tutor.fmt import exact
 from tutor.i18n import Lang, t
 
 MAX_POINTS = 10_000  # the most trials one search may plan
 FLOATS = ("noise", "lr", "momentum", "weight_decay", "val_fraction")
-INTS = ("samples", "classes", "batch_size", "epochs", "seed", *SHAPES)
 KINDS = {"float": ("log", "float", "choice"), "int": ("int", "log", "choice"), "text": ("choice",),
          "hidden": ("choice",)}
 EXAMPLE = {"log": "1e-4:1", "int": "4:256", "float": "0.8:0.99", "text": "relu,tanh", "hidden": "16-16,32"}
@@ -79,7 +78,7 @@ def kind_of(field: str) -> str:
     """'float', 'int', 'text' (a choice among words) or 'hidden' (layer widths like 32-32)."""
     if field in FLOATS:
         return "float"
-    if field in INTS:
+    if field in INTEGERS:
         return "int"
     return "hidden" if field == "hidden" else "text"
 
