@@ -18,7 +18,7 @@ from tinygrad.helpers import PARALLEL
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
-from tutor.engine import jitcache, program
+from tutor.engine import jitcache, kernelopts, program
 from tutor.engine.device import resolve
 from tutor.engine.fpmode import subnormals_flushed
 from tutor.engine.gate import turn
@@ -30,10 +30,12 @@ from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 # (each importing tinygrad, renewed every 16 kernels) costs more than it saves: a new shape is captured
 # sooner by this process alone (a cold 16-trial sweep on 2 cores: 12-15 s with the pool, 7-12 s without).
 PARALLEL.value = 0
+kernelopts.install()
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
+LANES = 16  # partial sums a norm keeps: 16 independent additions in one vector register, not one chain
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
 EVAL_CHUNK = 4096  # examples evaluated at once: 100 000 examples through wide layers fit in memory
 TRAIN, VAL = 1, 2  # the role column of the evaluated examples (0: padding up to whole chunks)
@@ -166,13 +168,17 @@ class _Batch:
         params = views(theta, self.layout)
         logits, _ = forward(params, x, self.cfgs[0].activation)
         loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
-        # the gradient of each layer on its own, then one flat copy: asking for the flat buffer's
-        # gradient directly fuses every layer's into one kernel that loops over all of them
-        trials = theta.shape[0]
-        grads = [g.reshape(trials, -1).contiguous() for g in loss.sum().gradient(*params)]
-        grad = Tensor.cat(*grads, dim=1)
-        layer_sq = Tensor.stack(*[(w * w).sum(-1) + (b * b).sum(-1) for w, b in zip(grads[::2], grads[1::2])], dim=-1)
-        norm = lambda a: (a * a).sum(-1, keepdim=True).sqrt()  # noqa: E731
+        # the gradient of each layer on its own, each written where it goes in one flat buffer: asking for the
+        # flat buffer's gradient directly fuses every layer's into one kernel that loops over all of them, and
+        # a concatenation tests every element against every layer's range
+        trials, n = theta.shape
+        grad, at = Tensor.empty(trials, n, device=self.device), 0
+        for g in loss.sum().gradient(*params):
+            size = g.numel() // trials
+            grad[:, at:at + size].assign(g.reshape(trials, size))
+            at += size
+        layer_sq = Tensor.stack(*[_sum_sq(grad[:, o:o + a * b + b]) for o, a, b in self.layout.layers], dim=-1)
+        norm = lambda a: _sum_sq(a).unsqueeze(-1).sqrt()  # noqa: E731
         weights = norm(theta.detach())
         # a trial that diverges stops here: its weights freeze as they were when it blew up
         ok = (loss.unsqueeze(-1) < MAX_LOSS) & (weights < MAX_WEIGHT_RMS * self.layout.n_params**0.5)
@@ -338,6 +344,14 @@ class _Batch:
                       train_seconds=round(now - started, 3))
             for j, c in enumerate(self.cfgs)
         ]
+
+
+def _sum_sq(a: Tensor) -> Tensor:
+    """Each row's sum of squares (trials, n) -> (trials,): `LANES` partial sums over whole rows of lanes,
+    then those and the rest."""
+    whole = a.shape[-1] - a.shape[-1] % LANES
+    lanes = (a[:, :whole] ** 2).reshape(a.shape[0], -1, LANES).sum(1).contiguous()
+    return lanes.sum(-1) + (a[:, whole:] ** 2).sum(-1)
 
 
 def _with_labels(x: np.ndarray, y: np.ndarray) -> np.ndarray:
