@@ -201,8 +201,11 @@ class _Batch:
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
         train, val = role == TRAIN, role == VAL
         sums = Tensor.stack(*[m.where(v, 0).sum(-1) for m in (train, val) for v in (losses, right)], dim=-1)
-        row = Tensor.cat(sums, unit_extremes(hidden, train, self.cfgs[0].activation), dim=-1) if hidden else sums
-        partials[c].assign(row)
+        # each part written where it goes: a concatenation would compute every part for every column
+        at = 0
+        for part in [sums, *unit_extremes(hidden, train, self.cfgs[0].activation)]:
+            partials[c, :, at:at + part.shape[-1]].assign(part)
+            at += part.shape[-1]
         return partials.realize()
 
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
