@@ -41,11 +41,8 @@ EVAL_CHUNK = 4096  # examples evaluated at once: 100 000 examples through wide l
 TRAIN, VAL = 1, 2  # the role column of the evaluated examples (0: padding up to whole chunks)
 
 
-def train(
-    cfg: ExperimentConfig,
-    on_epoch: Callable[[Epoch], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> RunResult:
+def train(cfg: ExperimentConfig, on_epoch: Callable[[Epoch], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> RunResult:
     """Train one config; `on_epoch` sees each epoch as it ends, `should_stop` is polled between steps."""
     return train_batch([cfg], on_epoch and (lambda _, e: on_epoch(e)), should_stop)[0]
 
@@ -56,11 +53,8 @@ def batch_key(cfg: ExperimentConfig) -> tuple:
             family(cfg.optimizer), cfg.batch_size, cfg.val_fraction, cfg.seed, cfg.device)
 
 
-def train_batch(
-    cfgs: Sequence[ExperimentConfig],
-    on_epoch: Callable[[int, Epoch], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> list[RunResult]:
+def train_batch(cfgs: Sequence[ExperimentConfig], on_epoch: Callable[[int, Epoch], None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> list[RunResult]:
     """Train configs of one `batch_key` together; results equal those of each config trained alone.
 
     They train `padded` to a power of two, so that a few captures of a shape serve every batch of it.
@@ -126,9 +120,7 @@ class _Batch:
         self.stride = 1  # steps between two looks at should_stop
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
-        step_key = jitcache.key_of(
-            "step", self.kind, self.batch, self.rows, self.chunk, *shape
-        )  # names the program too
+        step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, self.chunk, *shape)  # the program's too
         # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
         self.program = program.load(step_key, start) if self.device == "CPU" else None
         if self.program is None:
@@ -140,9 +132,8 @@ class _Batch:
             Tensor(a, device=self.device).realize() for a in start.values())
         self.i = Variable("step", 0, self.rows - 1)
         self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
-        self.step_jit = self._captured(
-            step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0))
-        )
+        self.step_jit = self._captured(step_key, self._step,
+                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
         self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
                                        lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
         names = list(start)
@@ -256,9 +247,8 @@ class _Batch:
         captured, buffers = jit.captured, [t.uop.base for t in inputs]
         return replay
 
-    def train_epoch(
-        self, order: np.ndarray, replay: Callable[[int], None] | None, should_stop: Callable[[], bool]
-    ) -> np.ndarray:
+    def train_epoch(self, order: np.ndarray, replay: Callable[[int], None] | None,
+                    should_stop: Callable[[], bool]) -> np.ndarray:
         """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
 
         The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
@@ -289,9 +279,8 @@ class _Batch:
             else:
                 for c in range(self.chunks):
                     replay(c)
-        parts = (self.program.arrays["partials"] if self.program else self.partials.numpy())[: self.chunks].astype(
-            np.float64
-        )
+        parts = self.program.arrays["partials"] if self.program else self.partials.numpy()
+        parts = parts[: self.chunks].astype(np.float64)
         sums, extremes = parts[..., :4].sum(0), parts[..., 4:]
         extremes = extremes.max(0) if self.cfgs[0].activation in ("relu", "leaky_relu") else extremes.min(0)
         with np.errstate(all="ignore"):
@@ -341,10 +330,9 @@ class _Batch:
         return [
             RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j],
                       step_losses=losses[j], diverged_at=diverged[j], steps_per_epoch=self.steps,
-                      batch_size_used=self.batch,
-                      n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
-                      params=_kept(weights, j), seconds=round(now - self.start, 3),
-                      train_seconds=round(now - started, 3))
+                      batch_size_used=self.batch, n_train=self.n_train, n_val=self.n_val,
+                      n_params=self.layout.n_params, device=self.device, params=_kept(weights, j),
+                      seconds=round(now - self.start, 3), train_seconds=round(now - started, 3))
             for j, c in enumerate(self.cfgs)
         ]
 
