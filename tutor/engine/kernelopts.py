@@ -15,7 +15,7 @@ other devices, keep tinygrad's heuristic.
 from tinygrad.codegen.opt import KernelOptError, Opt, OptOps, heuristic
 from tinygrad.codegen.opt.postrange import Scheduler
 
-IN_FLIGHT = 256  # values computed side by side, the unrolled terms of each sum included
+IN_FLIGHT = 64  # values computed side by side, the unrolled terms of each sum included (more: slower capture)
 UNROLL = 4  # terms of each sum loaded together
 _tinygrads = heuristic.hand_coded_optimizations
 
