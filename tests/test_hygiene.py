@@ -15,8 +15,8 @@ SOURCE = Path(tutor.__file__).parent
 SHELLS = ("ui", "cli", "serve", "__main__")
 SHELL_ONLY = {"textual", "asyncssh"}
 # The modules that train (and those that drive them); every other core module only names the run's types.
-TRAINS = {"tutor.engine.device", "tutor.engine.gate", "tutor.engine.jitcache", "tutor.engine.model",
-          "tutor.engine.optim", "tutor.engine.program", "tutor.engine.training",
+TRAINS = {"tutor.engine.device", "tutor.engine.gate", "tutor.engine.jitcache", "tutor.engine.kernelopts",
+          "tutor.engine.model", "tutor.engine.optim", "tutor.engine.program", "tutor.engine.training",
           "tutor.tune.lrfind", "tutor.tune.sweep", "tutor.tune.study", "tutor.dialogue.tutor", "tutor.diagnose.verify"}
 
 # One parent loads the libraries every module shares, then forks one child per module: each child imports

@@ -25,7 +25,7 @@ from tutor.settings import Settings
 _loaded: dict[str, TinyJit] = {}
 # what a captured step computes depends on this code too: a change to it invalidates the cache
 _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
-                                  for f in ("model.py", "optim.py", "training.py", "program.py")))
+                                  for f in ("model.py", "optim.py", "training.py", "program.py", "kernelopts.py")))
 
 
 def cache_dir() -> Path:

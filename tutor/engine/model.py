@@ -90,12 +90,13 @@ def cross_entropy(logits: Tensor, y: Tensor, n_classes: int) -> Tensor:
     return -(logits.log_softmax(-1) * y.one_hot(n_classes).unsqueeze(0)).sum(-1)
 
 
-def unit_extremes(hidden: list[Tensor], rows: Tensor, activation: str) -> Tensor:
-    """Per trial and hidden unit, over the examples where `rows` is true, the pre-activation that passes
-    the most gradient: the largest z for the ReLU family, the smallest |z| for tanh and sigmoid."""
+def unit_extremes(hidden: list[Tensor], rows: Tensor, activation: str) -> list[Tensor]:
+    """Per hidden layer, per trial and unit (trials, units), over the examples where `rows` is true, the
+    pre-activation that passes the most gradient: the largest z for the ReLU family, the smallest |z| for
+    tanh and sigmoid."""
     if activation in ("relu", "leaky_relu"):
-        return Tensor.cat(*[rows.unsqueeze(-1).where(z, -math.inf).max(axis=1) for z in hidden], dim=-1)
-    return Tensor.cat(*[rows.unsqueeze(-1).where(z.abs(), math.inf).min(axis=1) for z in hidden], dim=-1)
+        return [rows.unsqueeze(-1).where(z, -math.inf).max(axis=1) for z in hidden]
+    return [rows.unsqueeze(-1).where(z.abs(), math.inf).min(axis=1) for z in hidden]
 
 
 def dead_fraction(extremes: np.ndarray, activation: str) -> np.ndarray:

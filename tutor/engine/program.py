@@ -36,10 +36,8 @@ from tinygrad.uop.ops import Ops
 from tutor.engine.jitcache import cache_dir
 from tutor.settings import Settings
 
-STEP, CHUNK = (
-    "step",
-    "chunk",
-)  # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
+# the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
+STEP, CHUNK = "step", "chunk"
 
 
 class Unsupported(Exception):
@@ -104,9 +102,8 @@ def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
         for name, a in start.items():
             arrays[name][...] = a
         arenas = [_aligned(nbytes) for nbytes in spec["arenas"]]
-        addresses = [
-            arrays[s[0]].ctypes.data if len(s) == 1 else arenas[s[1]].ctypes.data + s[2] for s in spec["slots"]
-        ]
+        addresses = [arrays[s[0]].ctypes.data if len(s) == 1 else arenas[s[1]].ctypes.data + s[2]
+                     for s in spec["slots"]]
         return EpochProgram(lib, addresses, arrays, arenas)
     return None
 
@@ -123,9 +120,8 @@ def _manifest(table: list, inputs: Inputs) -> dict:
         base = buf._base if buf._base is not None else buf
         if not any(a is base for a in arenas):
             arenas.append(base)
-        slots.append(
-            ["arena", next(i for i, a in enumerate(arenas) if a is base), buf.offset if buf._base is not None else 0]
-        )
+        slots.append(["arena", next(i for i, a in enumerate(arenas) if a is base),
+                      buf.offset if buf._base is not None else 0])
     return {"inputs": {name: t.uop.base.buffer.nbytes for name, t in inputs.items()}, "slots": slots,
             "arenas": [a.nbytes for a in arenas]}
 
@@ -158,9 +154,8 @@ Call = tuple[str, bytes, str, list[str], int]  # a kernel's C source, its object
 def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[Call]:
     """Each kernel of a captured graph as a `Call`; `var` is the Variable the driver's loop binds, `table`
     collects the buffers that `b[slot]` refers to."""
-    if any(t.device != "CPU" or t.dtype != dtypes.float32 for t in inputs.values()) or not isinstance(
-        Device["CPU"].renderer, ClangRenderer
-    ):
+    if (any(t.device != "CPU" or t.dtype != dtypes.float32 for t in inputs.values())
+            or not isinstance(Device["CPU"].renderer, ClangRenderer)):
         raise Unsupported("not float32 in clang on the CPU")
     uops = tuple(t.uop.base for t in inputs.values())
     out = []
@@ -280,9 +275,8 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
 def _machine() -> str:
     """This CPU's instruction sets: code built with -march=native runs only where they are the same."""
     try:
-        flags = next(
-            line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith(("flags", "Features"))
-        )
+        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith(("flags", "Features")))
     except (OSError, StopIteration):
         flags = platform.machine() + platform.processor()
     return hashlib.sha256(flags.encode()).hexdigest()[:8]

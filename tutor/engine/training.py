@@ -18,7 +18,7 @@ from tinygrad.helpers import PARALLEL
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
-from tutor.engine import jitcache, program
+from tutor.engine import jitcache, kernelopts, program
 from tutor.engine.device import resolve
 from tutor.engine.fpmode import subnormals_flushed
 from tutor.engine.gate import turn
@@ -30,20 +30,19 @@ from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 # (each importing tinygrad, renewed every 16 kernels) costs more than it saves: a new shape is captured
 # sooner by this process alone (a cold 16-trial sweep on 2 cores: 12-15 s with the pool, 7-12 s without).
 PARALLEL.value = 0
+kernelopts.install()
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
 MAX_LOSS, MAX_WEIGHT_RMS = 1e3, 1e3
+LANES = 16  # partial sums a norm keeps: 16 independent additions in one vector register, not one chain
 MAX_KEPT_PARAMS = 20_000  # a run keeps its trained weights (for pictures of what it learnt) up to this size
 EVAL_CHUNK = 4096  # examples evaluated at once: 100 000 examples through wide layers fit in memory
 TRAIN, VAL = 1, 2  # the role column of the evaluated examples (0: padding up to whole chunks)
 
 
-def train(
-    cfg: ExperimentConfig,
-    on_epoch: Callable[[Epoch], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> RunResult:
+def train(cfg: ExperimentConfig, on_epoch: Callable[[Epoch], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> RunResult:
     """Train one config; `on_epoch` sees each epoch as it ends, `should_stop` is polled between steps."""
     return train_batch([cfg], on_epoch and (lambda _, e: on_epoch(e)), should_stop)[0]
 
@@ -54,11 +53,8 @@ def batch_key(cfg: ExperimentConfig) -> tuple:
             family(cfg.optimizer), cfg.batch_size, cfg.val_fraction, cfg.seed, cfg.device)
 
 
-def train_batch(
-    cfgs: Sequence[ExperimentConfig],
-    on_epoch: Callable[[int, Epoch], None] | None = None,
-    should_stop: Callable[[], bool] | None = None,
-) -> list[RunResult]:
+def train_batch(cfgs: Sequence[ExperimentConfig], on_epoch: Callable[[int, Epoch], None] | None = None,
+                should_stop: Callable[[], bool] | None = None) -> list[RunResult]:
     """Train configs of one `batch_key` together; results equal those of each config trained alone.
 
     They train `padded` to a power of two, so that a few captures of a shape serve every batch of it.
@@ -124,9 +120,7 @@ class _Batch:
         self.stride = 1  # steps between two looks at should_stop
 
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
-        step_key = jitcache.key_of(
-            "step", self.kind, self.batch, self.rows, self.chunk, *shape
-        )  # names the program too
+        step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, self.chunk, *shape)  # the program's too
         # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
         self.program = program.load(step_key, start) if self.device == "CPU" else None
         if self.program is None:
@@ -138,9 +132,8 @@ class _Batch:
             Tensor(a, device=self.device).realize() for a in start.values())
         self.i = Variable("step", 0, self.rows - 1)
         self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
-        self.step_jit = self._captured(
-            step_key, self._step, lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0))
-        )
+        self.step_jit = self._captured(step_key, self._step,
+                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
         self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
                                        lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
         names = list(start)
@@ -166,13 +159,17 @@ class _Batch:
         params = views(theta, self.layout)
         logits, _ = forward(params, x, self.cfgs[0].activation)
         loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
-        # the gradient of each layer on its own, then one flat copy: asking for the flat buffer's
-        # gradient directly fuses every layer's into one kernel that loops over all of them
-        trials = theta.shape[0]
-        grads = [g.reshape(trials, -1).contiguous() for g in loss.sum().gradient(*params)]
-        grad = Tensor.cat(*grads, dim=1)
-        layer_sq = Tensor.stack(*[(w * w).sum(-1) + (b * b).sum(-1) for w, b in zip(grads[::2], grads[1::2])], dim=-1)
-        norm = lambda a: (a * a).sum(-1, keepdim=True).sqrt()  # noqa: E731
+        # the gradient of each layer on its own, each written where it goes in one flat buffer: asking for the
+        # flat buffer's gradient directly fuses every layer's into one kernel that loops over all of them, and
+        # a concatenation tests every element against every layer's range
+        trials, n = theta.shape
+        grad, at = Tensor.empty(trials, n, device=self.device), 0
+        for g in loss.sum().gradient(*params):
+            size = g.numel() // trials
+            grad[:, at:at + size].assign(g.reshape(trials, size))
+            at += size
+        layer_sq = Tensor.stack(*[_sum_sq(grad[:, o:o + a * b + b]) for o, a, b in self.layout.layers], dim=-1)
+        norm = lambda a: _sum_sq(a).unsqueeze(-1).sqrt()  # noqa: E731
         weights = norm(theta.detach())
         # a trial that diverges stops here: its weights freeze as they were when it blew up
         ok = (loss.unsqueeze(-1) < MAX_LOSS) & (weights < MAX_WEIGHT_RMS * self.layout.n_params**0.5)
@@ -195,8 +192,11 @@ class _Batch:
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
         train, val = role == TRAIN, role == VAL
         sums = Tensor.stack(*[m.where(v, 0).sum(-1) for m in (train, val) for v in (losses, right)], dim=-1)
-        row = Tensor.cat(sums, unit_extremes(hidden, train, self.cfgs[0].activation), dim=-1) if hidden else sums
-        partials[c].assign(row)
+        # each part written where it goes: a concatenation would compute every part for every column
+        at = 0
+        for part in [sums, *unit_extremes(hidden, train, self.cfgs[0].activation)]:
+            partials[c, :, at:at + part.shape[-1]].assign(part)
+            at += part.shape[-1]
         return partials.realize()
 
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
@@ -247,9 +247,8 @@ class _Batch:
         captured, buffers = jit.captured, [t.uop.base for t in inputs]
         return replay
 
-    def train_epoch(
-        self, order: np.ndarray, replay: Callable[[int], None] | None, should_stop: Callable[[], bool]
-    ) -> np.ndarray:
+    def train_epoch(self, order: np.ndarray, replay: Callable[[int], None] | None,
+                    should_stop: Callable[[], bool]) -> np.ndarray:
         """Trains on the examples in `order` until the epoch ends or `should_stop`; the steps' statistics.
 
         The epoch program runs the steps in chunks that double while one takes under 20 ms, so a stop
@@ -280,9 +279,8 @@ class _Batch:
             else:
                 for c in range(self.chunks):
                     replay(c)
-        parts = (self.program.arrays["partials"] if self.program else self.partials.numpy())[: self.chunks].astype(
-            np.float64
-        )
+        parts = self.program.arrays["partials"] if self.program else self.partials.numpy()
+        parts = parts[: self.chunks].astype(np.float64)
         sums, extremes = parts[..., :4].sum(0), parts[..., 4:]
         extremes = extremes.max(0) if self.cfgs[0].activation in ("relu", "leaky_relu") else extremes.min(0)
         with np.errstate(all="ignore"):
@@ -332,12 +330,19 @@ class _Batch:
         return [
             RunResult(config=c, status=status[j] or "cancelled", init=init[j], history=history[j],
                       step_losses=losses[j], diverged_at=diverged[j], steps_per_epoch=self.steps,
-                      batch_size_used=self.batch,
-                      n_train=self.n_train, n_val=self.n_val, n_params=self.layout.n_params, device=self.device,
-                      params=_kept(weights, j), seconds=round(now - self.start, 3),
-                      train_seconds=round(now - started, 3))
+                      batch_size_used=self.batch, n_train=self.n_train, n_val=self.n_val,
+                      n_params=self.layout.n_params, device=self.device, params=_kept(weights, j),
+                      seconds=round(now - self.start, 3), train_seconds=round(now - started, 3))
             for j, c in enumerate(self.cfgs)
         ]
+
+
+def _sum_sq(a: Tensor) -> Tensor:
+    """Each row's sum of squares (trials, n) -> (trials,): `LANES` partial sums over whole rows of lanes,
+    then those and the rest."""
+    whole = a.shape[-1] - a.shape[-1] % LANES
+    lanes = (a[:, :whole] ** 2).reshape(a.shape[0], -1, LANES).sum(1).contiguous()
+    return lanes.sum(-1) + (a[:, whole:] ** 2).sum(-1)
 
 
 def _with_labels(x: np.ndarray, y: np.ndarray) -> np.ndarray:
