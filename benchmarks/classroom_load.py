@@ -13,7 +13,7 @@ shape), captured beforehand, as the server's background warm-up does first (the 
 goes on with the course's other shapes, at nice 19).
 Reports connect→first screen and ask→answer p50/p95, the server's memory (RSS and PSS, the whole
 process tree, and per session) and the failures, and the floor that password hashing alone sets
-on the last first screen when everyone logs in at once: every scrypt check (timed here, once) shared by the
+on the last first screen when everyone logs in at once: every password check (timed here, once) shared by the
 cores.
 """
 
@@ -98,7 +98,7 @@ async def student(port: int, name: str, lr: float, delay: float, emulate: bool) 
 
 
 def hashing_floor(n: int) -> float:
-    """Seconds the last of `n` password logins waits at least: n scrypt checks' CPU on all the cores."""
+    """Seconds the last of `n` password logins waits at least: n password checks' CPU on all the cores."""
     hashed = hash_password(PASSWORD)
     start = time.process_time()
     check_password(PASSWORD, hashed)
