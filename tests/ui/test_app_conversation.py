@@ -81,11 +81,15 @@ async def test_quitting_mid_run_stores_the_run_and_the_state(make_app, store):
 
 async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
     app = make_app("en")
+    typed, handle = threading.Event(), app.tutor.handle
+    # the first run holds after its first epoch until the next message is typed, however fast it trains
+    app.tutor.handle = lambda text, on_epoch, stop: handle(text, lambda e: (on_epoch(e), typed.wait(30)), stop)
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 50 epochs?", wait=False)
         assert await until(lambda: len(app.main.panel.history) >= 1, 30)
         await say(pilot, "halve the learning rate", wait=False)
         assert app.main.busy is not None and len(app.main.jobs) == 1
+        typed.set()
         await settle(pilot)
     newest, first = store.runs("ana")
     assert (first.result["config"]["lr"], newest.result["config"]["lr"]) == (0.01, 0.005)
