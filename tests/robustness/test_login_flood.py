@@ -67,15 +67,15 @@ async def test_fifty_parallel_guessers_get_one_guess_a_second_and_the_right_pers
 
 
 async def test_a_key_login_is_not_held_behind_a_crowd_of_password_checks(classroom):
-    """Sixteen passwords at once keep the checking threads busy for seconds; a key login needs none of
-    them, nor anything queued behind them."""
+    """Sixteen passwords at once keep the checking threads busy; a key login needs none of them, nor
+    anything queued behind them: it is in before half of them are checked (queued, it came after all)."""
     server, key = classroom
     crowd = [asyncio.ensure_future(timed(login(server.port, f"nobody{i}", "a-guess"))) for i in range(16)]
     await asyncio.sleep(0.3)
     ok, took = await timed(login(server.port, "cara", key=key))
     checks = await asyncio.gather(*crowd)
     print(f"a key login in {took:.2f} s; the last of 16 password checks in {max(s for _, s in checks):.2f} s")
-    assert ok and took < 1.0 < max(s for _, s in checks), (took, checks)
+    assert ok and took < min(1.0, max(s for _, s in checks) / 2), (took, checks)
     assert not any(ok for ok, _ in checks)
 
 

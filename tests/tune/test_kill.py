@@ -13,7 +13,7 @@ import pytest
 from tutor.store import Store
 
 # Two network shapes, so two workers: the small data's chunk ends in seconds, the large one trains on.
-GRID = ["--epochs", "300", "--hidden", "16", "--grid", "samples=60,1500", "lr=0.01,0.1"]
+GRID = ["--epochs", "1000", "--hidden", "16", "--grid", "samples=60,1500", "lr=0.01,0.1"]
 
 
 def session(sid: int) -> list[int]:
@@ -40,7 +40,7 @@ def test_a_killed_sweep_leaves_no_process_and_keeps_its_finished_trials(isolated
         while len(store.runs(limit=10)) < 2 and time.monotonic() < deadline:  # the small chunk is done
             time.sleep(0.2)
         finished = {r.id for r in store.runs(limit=10)}
-        assert len(session(proc.pid)) >= 4, "the sweep, its fork server and two workers"
+        assert len(session(proc.pid)) >= 3, "the sweep, its fork server and the large chunk's worker at least"
         assert len(finished) == 2 and proc.poll() is None, "killed mid-search"
         proc.send_signal(sig)
         proc.wait(5)
