@@ -1,4 +1,5 @@
-"""Advice that works: before a fix is offered it is tried, and only one that removed the problem is
+"""Advice that works: before a fix is offered it is tried, and only one that removed the problem
+without a worse one in its place (dead units, a divergence, accuracy lost by the end of the run) is
 offered as proven.
 
 The top problem's candidate fixes are tried one at a time, likeliest first, those that keep the
@@ -45,7 +46,6 @@ SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu
             "lr_too_low": {"too_few_epochs", "underfitting"}, "too_few_epochs": {"lr_too_low"},
             "overfitting": set(), "underfitting": {"too_few_epochs"}}  # milder forms of each problem
 LATE = {"overfitting"}  # problems that show only late in a run: their trials never stop early
-BROKEN = {"diverged", "dead_relu"}  # a trial left with one of these (not a milder form of the problem) broke the network
 
 Keep = Callable[[RunResult, list[Diagnosis]], int]
 
@@ -66,12 +66,12 @@ class Trial:
         return best_val_acc(self.run)
 
     def fixed(self, code: str, before: float) -> bool:
-        """The problem is gone, the run trained to its end without breaking the network (no divergence,
-        no dead units, unless a milder form of the problem) or collapsing (its last validation accuracy
-        far below its best: a student who follows it ends there), and it is no worse on validation."""
-        broke = BROKEN - {code} - SAME_WAY.get(code, set())
-        return (self.run.status == "completed" and code not in self.codes and not set(self.codes) & broke
-                and not collapsed(self.run) and self.best_val_acc >= before - NO_WORSE)
+        """The problem is gone, the run trained to its end without killing its units (unless that is a
+        milder form of the problem: a divergence cured into dead units) or collapsing (its last validation
+        accuracy far below its best: a student who follows it ends there), and it is no worse on validation."""
+        dead = "dead_relu" in self.codes and "dead_relu" not in SAME_WAY.get(code, set())
+        return (self.run.status == "completed" and code not in self.codes and not dead and not collapsed(self.run)
+                and self.best_val_acc >= before - NO_WORSE)
 
     def rank(self, code: str) -> tuple[bool, bool, int, float]:
         """Healthy first, then no milder form of the same problem left (a divergence cured into a
@@ -216,4 +216,3 @@ def best_val_acc(run: RunResult) -> float:
 def collapsed(run: RunResult) -> bool:
     """The run ended far below its best validation accuracy: what it learned, it lost."""
     return bool(run.history) and (run.history[-1].val_acc or 0) < best_val_acc(run) - th.ACC_MARGIN
-
