@@ -214,5 +214,6 @@ def best_val_acc(run: RunResult) -> float:
 
 
 def collapsed(run: RunResult) -> bool:
-    """The run ended far below its best validation accuracy: what it learned, it lost."""
-    return bool(run.history) and (run.history[-1].val_acc or 0) < best_val_acc(run) - th.ACC_MARGIN
+    """The run ended below its best validation accuracy by more than noise: what it learned, it lost."""
+    best = best_val_acc(run)
+    return bool(run.history) and (run.history[-1].val_acc or 0) < best - th.beyond_noise(best, run.n_val)
