@@ -10,7 +10,7 @@ from tutor.cli.flags import config_from
 from tutor.cli.main import build_parser
 from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
-from tutor.diagnose.verify import Goal, advise, best_val_acc, rerun, trained
+from tutor.diagnose.verify import Goal, Trial, advise, best_val_acc, collapsed, rerun, trained
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import Divergence, RunResult
 from tutor.engine.training import train
@@ -127,6 +127,43 @@ def test_a_candidate_already_run_is_not_trained_again_and_gets_the_same_advice()
     reused = advise(run, "en", keep=lambda r, _: again.append(r) or len(again), made=made)
     assert fresh and again[0] is fresh[0]
     assert [d.model_dump() for d in reused] == [d.model_dump() for d in found]
+
+
+@pytest.mark.slow
+def test_a_fix_that_kills_the_network_late_is_not_offered_as_working():
+    """The what-if benchmark's tanh stack on spiral: relu ends the vanishing gradients and beats the run's
+    best validation accuracy by epoch 2, then 90% of its units die and it ends at chance. Not a fix."""
+    cfg = ExperimentConfig(dataset="spiral", hidden=(64, 64, 64), activation="tanh", lr=0.1, batch_size=8, epochs=20)
+    run = train(cfg)
+    kept: list[RunResult] = []
+    found = advise(run, "en", keep=lambda r, _: kept.append(r) or len(kept))
+    top = next(d for d in found if d.code != "healthy")
+    relu = next(r for r in kept if r.config == cfg.changed(activation="relu"))
+    assert top.code == "vanishing_gradients" and best_val_acc(relu) > best_val_acc(run)
+    assert collapsed(relu) and "dead_relu" in {d.code for d in explain(relu, "en")}
+    assert top.suggestion != {"activation": "relu"}, top.message
+    if top.verified is None:
+        assert "none of them" in top.message or "not tried" in top.message, top.message
+        return
+    again = train(cfg.changed(**top.suggestion))
+    codes = {d.code for d in explain(again, "en")}
+    assert not collapsed(again) and not codes & {"vanishing_gradients", "dead_relu", "diverged"}, codes
+
+
+def test_a_trial_that_kills_its_units_or_collapses_is_not_a_fix(run_of):
+    lost = [0.7, 0.78, 0.75, 0.72, 0.5, 0.5, 0.5, 0.5]
+    kept = [0.7, 0.78, 0.85, 0.9, 0.95, 0.96, 0.97, 0.97]
+    losses = [0.7 - 0.05 * i for i in range(8)]
+
+    def trial(run: RunResult) -> Trial:
+        return Trial({}, {}, run, [d.code for d in explain(run, "en")], None)
+
+    dead = trial(run_of(losses, train_acc=lost, val_acc=lost, dead=0.9))
+    assert "dead_relu" in dead.codes and not dead.fixed("vanishing_gradients", 0.5)
+    faded = trial(run_of(losses, train_acc=lost, val_acc=lost, activation="tanh"))
+    assert collapsed(faded.run) and not faded.fixed("vanishing_gradients", 0.5)
+    held = trial(run_of(losses, train_acc=kept, val_acc=kept, activation="tanh"))
+    assert not collapsed(held.run) and held.fixed("vanishing_gradients", 0.5)
 
 
 def test_a_run_serves_as_a_trial_only_where_training_its_config_would_stop_as_it_did(run_of):

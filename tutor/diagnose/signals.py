@@ -180,10 +180,15 @@ def _gradients(run: RunResult) -> dict[str, Any]:
 def _references(run: RunResult) -> dict[str, Any]:
     ref, last = reference_accuracy(run.config), (run.history[-1] if run.history else None)
     return dict(
-        reference_acc=ref, reference_se=math.sqrt(max(ref * (1 - ref), 1 / run.n_val) / run.n_val),
+        reference_acc=ref, reference_se=acc_se(ref, run.n_val),
         train_deficit=_sub(ref, last and last.train_acc),
         above_chance=_sub(last and last.val_acc, 1 / run.config.n_classes),
     )
+
+
+def acc_se(acc: float, n: int) -> float:
+    """The standard error of an accuracy measured on `n` examples (at least that of one example in n)."""
+    return math.sqrt(max(acc * (1 - acc), 1 / n) / n)
 
 
 def _values(h: list[Epoch], field: str) -> list[float]:

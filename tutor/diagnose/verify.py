@@ -1,4 +1,5 @@
-"""Advice that works: before a fix is offered it is tried, and only one that removed the problem is
+"""Advice that works: before a fix is offered it is tried, and only one that removed the problem
+without a worse one in its place (dead units, a divergence, accuracy lost by the end of the run) is
 offered as proven.
 
 The top problem's candidate fixes are tried one at a time, likeliest first, those that keep the
@@ -65,8 +66,11 @@ class Trial:
         return best_val_acc(self.run)
 
     def fixed(self, code: str, before: float) -> bool:
-        """The problem is gone, the run trained to its end, and it is no worse on validation."""
-        return (self.run.status == "completed" and code not in self.codes
+        """The problem is gone, the run trained to its end without killing its units (unless that is a
+        milder form of the problem: a divergence cured into dead units) or collapsing (its last validation
+        accuracy far below its best: a student who follows it ends there), and it is no worse on validation."""
+        dead = "dead_relu" in self.codes and "dead_relu" not in SAME_WAY.get(code, set())
+        return (self.run.status == "completed" and code not in self.codes and not dead and not collapsed(self.run)
                 and self.best_val_acc >= before - NO_WORSE)
 
     def rank(self, code: str) -> tuple[bool, bool, int, float]:
@@ -208,3 +212,8 @@ def work(cfg: ExperimentConfig, epochs: int) -> float:
 def best_val_acc(run: RunResult) -> float:
     return max((e.val_acc or 0 for e in run.history), default=0.0)
 
+
+def collapsed(run: RunResult) -> bool:
+    """The run ended below its best validation accuracy by more than noise: what it learned, it lost."""
+    best = best_val_acc(run)
+    return bool(run.history) and (run.history[-1].val_acc or 0) < best - th.beyond_noise(best, run.n_val)
