@@ -6,7 +6,7 @@ units of the chance loss ln(classes) unless said otherwise, so one threshold fit
 
 import math
 
-from tutor.diagnose.signals import MIN_EPOCHS_FOR_TREND, Signals, acc_se
+from tutor.diagnose.signals import MIN_EPOCHS_FOR_TREND, Signals
 
 # Karpathy, CS231n "Neural Networks Part 3": one update should change the weights by about 1e-3 of
 # their size. Ten times below, the weights barely move; a hundred times above, one step rewrites a
@@ -78,12 +78,12 @@ FEW_STEPS_PER_EPOCH = 4
 
 def acc_margin(s: Signals) -> float:
     """The accuracy shortfall against the reference that is more than measurement noise."""
-    return max(ACC_MARGIN, SE_FACTOR * s.reference_se)
+    return beyond_noise(s.reference_se)
 
 
-def beyond_noise(acc: float, n: int) -> float:
-    """An accuracy change that is more than measurement noise around `acc` on `n` examples."""
-    return max(ACC_MARGIN, SE_FACTOR * acc_se(acc, n))
+def beyond_noise(se: float) -> float:
+    """An accuracy change that is more than measurement noise, for an accuracy of standard error `se`."""
+    return max(ACC_MARGIN, SE_FACTOR * se)
 
 
 def short_of_reference(s: Signals) -> bool:

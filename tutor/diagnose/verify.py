@@ -33,7 +33,7 @@ from tutor.diagnose.explain import (
     proven,
 )
 from tutor.diagnose.rules import HEALTHY, Suggestion
-from tutor.diagnose.signals import Signals, signals_of
+from tutor.diagnose.signals import Signals, acc_se, signals_of
 from tutor.engine import Epoch, RunResult
 from tutor.engine.model import layout_of
 from tutor.engine.training import batch_key, train
@@ -216,4 +216,4 @@ def best_val_acc(run: RunResult) -> float:
 def collapsed(run: RunResult) -> bool:
     """The run ended below its best validation accuracy by more than noise: what it learned, it lost."""
     best = best_val_acc(run)
-    return bool(run.history) and (run.history[-1].val_acc or 0) < best - th.beyond_noise(best, run.n_val)
+    return bool(run.history) and (run.history[-1].val_acc or 0) < best - th.beyond_noise(acc_se(best, run.n_val))
