@@ -159,15 +159,11 @@ class _Batch:
         params = views(theta, self.layout)
         logits, _ = forward(params, x, self.cfgs[0].activation)
         loss = cross_entropy(logits, y, self.data.n_classes).mean(-1)
-        # the gradient of each layer on its own, each written where it goes in one flat buffer: asking for the
-        # flat buffer's gradient directly fuses every layer's into one kernel that loops over all of them, and
-        # a concatenation tests every element against every layer's range
+        # the gradient of each layer on its own, packed into one flat buffer: asking for the flat buffer's
+        # gradient directly fuses every layer's into one kernel that loops over all of them
         trials, n = theta.shape
-        grad, at = Tensor.empty(trials, n, device=self.device), 0
-        for g in loss.sum().gradient(*params):
-            size = g.numel() // trials
-            grad[:, at:at + size].assign(g.reshape(trials, size))
-            at += size
+        grad = Tensor.empty(trials, n, device=self.device)
+        _packed(grad, [g.reshape(trials, -1) for g in loss.sum().gradient(*params)])
         layer_sq = Tensor.stack(*[_sum_sq(grad[:, o:o + a * b + b]) for o, a, b in self.layout.layers], dim=-1)
         norm = lambda a: _sum_sq(a).unsqueeze(-1).sqrt()  # noqa: E731
         weights = norm(theta.detach())
@@ -192,11 +188,7 @@ class _Batch:
         right = (logits.argmax(-1) == y.unsqueeze(0)).float()
         train, val = role == TRAIN, role == VAL
         sums = Tensor.stack(*[m.where(v, 0).sum(-1) for m in (train, val) for v in (losses, right)], dim=-1)
-        # each part written where it goes: a concatenation would compute every part for every column
-        at = 0
-        for part in [sums, *unit_extremes(hidden, train, self.cfgs[0].activation)]:
-            partials[c, :, at:at + part.shape[-1]].assign(part)
-            at += part.shape[-1]
+        _packed(partials[c], [sums, *unit_extremes(hidden, train, self.cfgs[0].activation)])
         return partials.realize()
 
     def _scratch(self) -> tuple[Tensor, Tensor, Tensor]:
@@ -335,6 +327,15 @@ class _Batch:
                       seconds=round(now - self.start, 3), train_seconds=round(now - started, 3))
             for j, c in enumerate(self.cfgs)
         ]
+
+
+def _packed(dest: Tensor, parts: list[Tensor]) -> None:
+    """Each part written into the next columns of `dest`'s last axis. Not a concatenation: that computes
+    every part for every column and tests each element against every part's range."""
+    at = 0
+    for part in parts:
+        dest[..., at:at + part.shape[-1]].assign(part)
+        at += part.shape[-1]
 
 
 def _sum_sq(a: Tensor) -> Tensor:
