@@ -31,6 +31,7 @@ from optuna.trial import TrialState, create_trial
 from tutor.config import ExperimentConfig
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang
+from tutor.priority import cores
 from tutor.settings import Settings
 from tutor.store import Store
 from tutor.tune.results import Edge, Method, SweepResult, Trial
@@ -129,7 +130,7 @@ def sweep(
             _bayes(space, n_trials, control, record)
         else:
             points = points or random_points(space, n_trials)
-            _batched(space, points, control, record, workers or os.cpu_count() or 1)
+            _batched(space, points, control, record, workers or cores())
     except KeyboardInterrupt:
         control.interrupt()
     return summed(space, method, trials, control.stopped, time.perf_counter() - control.start)
