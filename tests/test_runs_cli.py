@@ -2,13 +2,16 @@
 that round-trips every stored epoch, CSV that Python's csv module reads); a roster teacher's, anyone's."""
 
 import csv
+import errno
 import io
 import json
+import os
 from functools import cache
 
 import pytest
 
 from tutor import __version__
+from tutor import export as export_module
 from tutor.classroom.roster import Roster, User, save
 from tutor.cli import main
 from tutor.config import make_config
@@ -68,6 +71,33 @@ def test_csv_opens_with_the_csv_module(store, capsys, tmp_path):
         assert row["val_loss"] == ("" if stored["val_loss"] is None else str(stored["val_loss"]))
         assert json.loads(row["layer_grad_norms"]) == stored["layer_grad_norms"]
         assert json.loads(row["hidden"]) == [32, 32] and row["optimizer"] == "sgd"
+
+
+def test_an_export_that_fails_leaves_the_old_file_whole(store, capsys, tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "runs.csv"
+    out.write_text("yesterday's export\n")
+    rows = export_module.epoch_rows
+
+    def killed_midway(runs):  # ctrl+c (or a kill) after the first epoch's row
+        yield next(rows(runs))
+        raise KeyboardInterrupt
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    for fmt in ("csv", "jsonl"):
+        with monkeypatch.context() as patch:
+            patch.setattr(export_module, "epoch_rows", killed_midway)
+            with pytest.raises(KeyboardInterrupt):
+                main(["--lang", "en", "runs", "export", "--format", fmt, "-o", str(out)])
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert main(["--lang", "en", "runs", "export", "-o", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {out}: No space left on device"
+    assert out.read_text() == "yesterday's export\n" and os.listdir(out.parent) == ["runs.csv"]  # no temporary left
+    missing = tmp_path / "no" / "such" / "runs.csv"
+    assert main(["--lang", "en", "runs", "export", "-o", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {missing}: No such file or directory"
 
 
 def test_ids_pick_runs_even_after_the_options(store, capsys):

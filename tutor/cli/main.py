@@ -1,6 +1,7 @@
 """`tutor` on the command line: a thin shell over the core. Exit 0 done, 2 bad input, 1 anything else."""
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -18,7 +19,7 @@ from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
-from tutor.files import shown_path
+from tutor.files import shown_path, write_atomically
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 from tutor.store import Store, StoredRun
@@ -245,11 +246,9 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     if args.output == "-":
         write(runs, sys.stdout)
         return 0
-    try:
-        with open(args.output, "w", newline="", encoding="utf-8") as f:
-            write(runs, f)
-    except OSError as err:
-        raise TutorError(f"-o {args.output}: {err.strerror or err}") from None
+    text = io.StringIO(newline="")  # the csv module's \r\n kept as it writes them
+    write(runs, text)
+    write_atomically(Path(args.output), text.getvalue().encode("utf-8"), lang, folder_mode=None)  # the old file whole
     epochs = sum(len(run.result["history"]) for run in runs)
     print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=args.output), file=sys.stderr)
     return 0
