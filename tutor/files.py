@@ -1,4 +1,5 @@
-"""Files the user names: read with a size bound, written atomically, and never anything but regular files.
+"""Files the user names: read with a size bound, written atomically, edited one at a time, and never anything
+but regular files.
 
 A path given on the command line may name a device, a FIFO or a folder (`--roster /dev/null`,
 `--key /dev/zero`): reading one could block forever or fill memory, and renaming a temporary file
@@ -6,9 +7,11 @@ over one would replace it. Both helpers refuse anything but a regular file (or, 
 """
 
 import contextlib
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from tutor.errors import StoreError
@@ -90,6 +93,24 @@ def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: in
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)  # gone already once renamed
+
+
+@contextlib.contextmanager
+def editing(path: Path, lang: Lang = "en") -> Iterator[None]:
+    """Hold the lock for one read-modify-write of `path` (an flock on its folder, made if missing): other
+    threads and processes editing it wait, so no edit undoes another. An Unreadable error names the path."""
+    _check_name(path, lang)
+    folder = Path(os.path.realpath(path)).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as err:
+        raise _error(path, err) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
 
 
 def _check_name(path: Path | str, lang: Lang) -> None:

@@ -79,7 +79,7 @@ def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
     if args.action == "remove-student":
         if roster.user(args.name.lower()) is None:
             raise TutorError(t("classroom.cli.unknown_user", lang, name=args.name, roster=path))
-        rosters.save(roster.without(args.name.lower()), path, lang)
+        rosters.update(path, lambda now: now.without(args.name.lower()), lang)
         print(t("classroom.cli.removed", lang, name=args.name.lower(), roster=path))
         return 0
     return _add(roster, path, args, lang)
@@ -90,7 +90,7 @@ def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
     the role becomes teacher with --teacher, else stays (remove and add again to make a teacher a student)."""
     from pydantic import ValidationError
 
-    from tutor.classroom.roster import User, explain, hash_password, save
+    from tutor.classroom.roster import User, explain, hash_password, update
 
     old = roster.user(args.name.lower())
     if old is None and not (args.key or args.password):
@@ -103,7 +103,7 @@ def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
         raise ConfigError(explain(err, lang)[1]) from None
     if args.password:
         user = user.model_copy(update={"password": hash_password(_ask_password(user.name, lang))})
-    save(roster.put(user), path, lang)
+    update(path, lambda now: now.put(user), lang)  # the roster as it is now: a login may have upgraded a hash since
     role = t(f"classroom.cli.role.{user.role}", lang)
     print(t("classroom.cli.added" if old is None else "classroom.cli.updated", lang, name=user.name, role=role,
             keys=len(user.keys), password=t(f"classroom.cli.{'yes' if user.password else 'no'}", lang), roster=path))

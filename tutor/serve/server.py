@@ -225,8 +225,9 @@ class Door(asyncssh.SSHServer):
             log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
             return False
         await asyncio.sleep(attempt.wait)
-        roster = self.room.roster()
-        ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, roster.verify, username, password)
+        roster, opts = self.room.roster(), self.room.opts  # an outdated hash is upgraded on the way (log_in)
+        ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, rosters.log_in, roster, opts.roster,
+                                                              username, password, opts.lang)
         if ok:
             throttle.succeeded(attempt)
         else:
