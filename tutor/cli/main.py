@@ -99,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
     lang: Lang = args.lang or settings.lang
+    before = Settings.use(settings)  # and the engine, deep in every command that trains, finds it in force
     try:
         for folder in args.lessons:  # Path("") is the current folder: never scanned by mistake
             if not folder or not _is_folder(Path(folder)):
@@ -132,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"tutor: {t('cli.internal', lang)}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
+    finally:
+        Settings.use(before)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:

@@ -198,7 +198,7 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
     stop = ctx.Event()
     queue, running = iter(todo), dict[Future, Chunk]()
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=(stop, os.getpid(), Settings.from_env().env())) as pool:
+                             initargs=(stop, os.getpid(), Settings.current())) as pool:
         try:
             while True:
                 try:
@@ -221,11 +221,11 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
 _stop_event: Any = None
 
 
-def _worker_init(stop: Any, sweep_pid: int, env: dict[str, str]) -> None:
+def _worker_init(stop: Any, sweep_pid: int, settings: Settings) -> None:
     """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it; they train
-    with the sweep's settings (`env`: a fork server started earlier may hold another environment)."""
+    with the sweep's `settings` (a fork server started earlier may hold another environment)."""
     global _stop_event
-    os.environ.update(env)
+    Settings.use(settings)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stop_event = stop
     _die_with(sweep_pid)
