@@ -33,6 +33,13 @@ def shown_path(path: Path | str) -> str:
     return text if len(text) <= 120 else f"{text[:60]}…{text[-59:]}"
 
 
+def named(text: str, lang: Lang = "en") -> Path:
+    """The path `text` names; an Unreadable error for '' (a Path of it would be the current folder)."""
+    if not text:
+        raise Unreadable("''", t("files.empty", lang))
+    return Path(text)
+
+
 def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
     """The UTF-8 text of the regular file `path`, at most `limit` bytes; None if there is no such file.
 
@@ -45,13 +52,15 @@ def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
         return None
     except OSError as err:
         raise _error(path, err) from None
-    with os.fdopen(fd, "rb") as f:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise Unreadable(path, t("files.not_regular", lang))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a folder with its own error
+            raise Unreadable(path, t("files.not_regular", lang))
+        with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
-        except OSError as err:
-            raise _error(path, err) from None
+    except OSError as err:
+        raise _error(path, err) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise Unreadable(path, t("files.too_large", lang, kib=limit // 1024))
     try:

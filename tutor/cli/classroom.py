@@ -179,6 +179,7 @@ def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], rost
             excel: bool = False) -> int:
     """Every student of the store and of the roster (`roster_path`, default DATA/roster.yaml) as CSV."""
     from tutor.classroom.board import export_csv, roster_students
+    from tutor.files import named
     from tutor.lessons import load_lessons
     from tutor.store import Store
 
@@ -187,7 +188,7 @@ def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], rost
     if file == "-":
         export_csv(store, course, sys.stdout, students, excel)
         return 0
-    target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
+    target = Path(f"class-{datetime.date.today().isoformat()}.csv") if file is None else named(file, lang)
     export_csv(store, course, target, students, excel, lang)  # an Unreadable error: exit 2
     print(t("classroom.cli.exported", lang, file=target))
     return 0

@@ -19,7 +19,7 @@ from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
-from tutor.files import shown_path, write_atomically
+from tutor.files import named, shown_path, write_atomically
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 from tutor.store import Store, StoredRun
@@ -251,7 +251,7 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
         return 0
     text = io.StringIO(newline="")  # the csv module's \r\n kept as it writes them
     write(runs, text)
-    write_atomically(Path(args.output), text.getvalue().encode("utf-8"), lang, folder_mode=None)  # the old file whole
+    write_atomically(named(args.output, lang), text.getvalue().encode("utf-8"), lang, folder_mode=None)
     epochs = sum(len(run.result["history"]) for run in runs)
     print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=args.output), file=sys.stderr)
     return 0
