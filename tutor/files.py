@@ -116,7 +116,10 @@ def editing(path: Path, lang: Lang = "en") -> Iterator[None]:
     except OSError as err:
         raise _error(path, err) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as err:  # a file system without locks
+            raise _error(path, err) from None
         yield
     finally:
         os.close(fd)  # the lock goes with it
