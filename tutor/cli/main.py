@@ -17,6 +17,7 @@ from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
+from tutor.config import shown
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
 from tutor.files import named, shown_path, write_atomically
@@ -265,8 +266,9 @@ def _is_teacher(name: str, roster_path: Path, lang: Lang) -> bool:
 
 
 def _run_id(text: str, lang: Lang) -> int:
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
-        raise TutorError(t("runs.bad_id", lang, id=text))
+    """A run number as typed: 1 to 2^63 - 1 (no int() of its 5000 digits); else a TutorError that shows it cut."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or not 0 < int(text) < 2**63:
+        raise TutorError(t("runs.bad_id", lang, id=shown(text)))
     return int(text)
 
 
