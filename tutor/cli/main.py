@@ -254,7 +254,7 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     write(runs, text)
     write_atomically(named(args.output, lang), text.getvalue().encode("utf-8"), lang, folder_mode=None)
     epochs = sum(len(run.result["history"]) for run in runs)
-    print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=args.output), file=sys.stderr)
+    print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=shown_path(args.output)), file=sys.stderr)
     return 0
 
 
