@@ -68,6 +68,20 @@ def test_an_empty_export_file_name_is_refused_not_replaced_by_a_default(tutor, t
     assert os.listdir(tmp_path / "here") == []
 
 
+def test_the_host_key_is_made_whole_once_and_a_broken_one_is_one_clear_line(isolated_home):
+    from tutor.classroom.roster import Roster, User, hash_password, save
+    from tutor.serve.server import host_key
+
+    key, path = host_key(isolated_home), isolated_home / "ssh_host_ed25519_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and os.listdir(isolated_home) == [path.name]  # no temporary
+    assert host_key(isolated_home).get_fingerprint() == key.get_fingerprint()
+    path.write_text(path.read_text()[:100])  # cut short: a first start killed while an earlier version wrote it
+    save(Roster(users=[User(name="ana", password=hash_password("a-good-password"))]), isolated_home / "roster.yaml")
+    done = run_tutor("--lang", "en", "serve", "--port", "2222", timeout=60)
+    one_clear_line(done.returncode, done.stderr)
+    assert f"{path}: not the server's SSH host key" in done.stderr
+
+
 def test_an_atomic_write_through_a_symlink_writes_its_target(tmp_path):
     real, link = tmp_path / "real.yaml", tmp_path / "link.yaml"
     real.write_text("old")
