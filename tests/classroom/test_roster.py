@@ -154,7 +154,8 @@ def test_concurrent_logins_and_edits_lose_no_row(tmp_path):
         added = [pool.submit(update, path, lambda now, n=n: now.put(User(name=f"new{n}", keys=[public_key()])))
                  for n in range(4)]
         assert all(pool.map(lambda n: log_in(seen, path, n, f"{n}-password"), names))
-        assert all(f.result() for f in added)
+        for future in added:
+            future.result()  # raises what the edit raised
     roster = load(path)
     assert {u.name for u in roster.users} == {*names, *(f"new{n}" for n in range(4))}
     assert not any(rosters.outdated(roster.user(n).password) for n in names)

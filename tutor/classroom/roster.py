@@ -267,13 +267,11 @@ def upgrade(path: Path, name: str, old: str, new: str, lang: Lang = "en") -> Non
         write_atomically(path, (edited if kept else _dumped(upgraded)).encode("utf-8"), lang)
 
 
-def update(path: Path, change: Callable[[Roster], Roster], lang: Lang = "en") -> Roster:
-    """`change` applied to the roster in `path` as it is now, and saved, under the roster's lock: an edit
-    and a login's hash upgrade never undo each other."""
+def update(path: Path, change: Callable[[Roster], Roster], lang: Lang = "en") -> None:
+    """Save `change` applied to the roster in `path` as it is now, under the roster's lock: an edit and a
+    login's hash upgrade never undo each other."""
     with editing(path, lang):
-        roster = change(load(path, lang))
-        save(roster, path, lang)
-    return roster
+        save(change(load(path, lang)), path, lang)
 
 
 def load(path: Path, lang: Lang = "en") -> Roster:
