@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.config import ExperimentConfig, make_config, parse_widths
+from tutor.config import SETTINGS, ExperimentConfig, config_field, make_config, parse_widths
 from tutor.errors import ConfigError
 
 BAD = {
@@ -36,6 +36,12 @@ def test_bad_values_name_flag_value_and_range(field, value):
 def test_the_message_speaks_spanish_too():
     with pytest.raises(ConfigError, match=r"^--lr -1: debe ser > 0 y ≤ 1000$"):
         make_config({"lr": "-1"}, "es")
+
+
+def test_each_setting_changes_one_config_field():
+    """A student's width and layers are shapes of the hidden layers; every other setting is its own field."""
+    assert {s: config_field(s) for s in SETTINGS if config_field(s) != s} == {"width": "hidden", "layers": "hidden"}
+    assert all(config_field(s) in ExperimentConfig.model_fields for s in SETTINGS)
 
 
 def test_digits_has_1797_images():

@@ -2,13 +2,16 @@
 that round-trips every stored epoch, CSV that Python's csv module reads); a roster teacher's, anyone's."""
 
 import csv
+import errno
 import io
 import json
+import os
 from functools import cache
 
 import pytest
 
 from tutor import __version__
+from tutor import export as export_module
 from tutor.classroom.roster import Roster, User, save
 from tutor.cli import main
 from tutor.config import make_config
@@ -70,6 +73,33 @@ def test_csv_opens_with_the_csv_module(store, capsys, tmp_path):
         assert json.loads(row["hidden"]) == [32, 32] and row["optimizer"] == "sgd"
 
 
+def test_an_export_that_fails_leaves_the_old_file_whole(store, capsys, tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    out = tmp_path / "exports" / "runs.csv"
+    out.write_text("yesterday's export\n")
+    rows = export_module.epoch_rows
+
+    def killed_midway(runs):  # ctrl+c (or a kill) after the first epoch's row
+        yield next(rows(runs))
+        raise KeyboardInterrupt
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    for fmt in ("csv", "jsonl"):
+        with monkeypatch.context() as patch:
+            patch.setattr(export_module, "epoch_rows", killed_midway)
+            with pytest.raises(KeyboardInterrupt):
+                main(["--lang", "en", "runs", "export", "--format", fmt, "-o", str(out)])
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert main(["--lang", "en", "runs", "export", "-o", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {out}: No space left on device"
+    assert out.read_text() == "yesterday's export\n" and os.listdir(out.parent) == ["runs.csv"]  # no temporary left
+    missing = tmp_path / "no" / "such" / "runs.csv"
+    assert main(["--lang", "en", "runs", "export", "-o", str(missing)]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {missing}: No such file or directory"
+
+
 def test_ids_pick_runs_even_after_the_options(store, capsys):
     first = min(run.id for run in store.runs("test"))
     code, out = export(capsys, "--format", "jsonl", str(first))
@@ -87,10 +117,12 @@ def test_list_and_show(store, capsys):
 
 
 @pytest.mark.parametrize("args", [["show", "x"], ["show"], ["show", "1", "2"], ["export", "0"], ["list", "999"],
+                                  ["show", "9" * 5000], ["show", "-1"], ["export", "nan"], ["export", "1e3"],
                                   ["--student", "ana"], ["--all"]])
 def test_other_students_runs_and_bad_ids_are_one_line_exit_2(store, capsys, args):
     assert main(["--lang", "en", "runs", *args]) == 2
-    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and len(err) < 200, err  # a 5000-digit id is shown cut
 
 
 def test_a_student_cannot_show_anothers_run(store, capsys):

@@ -109,6 +109,11 @@ Setting = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "ac
 SETTINGS: tuple[str, ...] = Setting.__args__
 
 
+def config_field(setting: str) -> str:
+    """The config field a setting changes: `hidden` for width and layers (its shapes), else the setting itself."""
+    return "hidden" if setting in SHAPE_FIELDS else setting
+
+
 def shaped(hidden: tuple[int, ...], layers: int | None = None, width: int | None = None) -> tuple[int, ...]:
     """`hidden` made `layers` deep (a new layer as wide as the last, or DEFAULT_WIDTH), then each `width` wide."""
     if layers is not None:

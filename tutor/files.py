@@ -1,4 +1,5 @@
-"""Files the user names: read with a size bound, written atomically, and never anything but regular files.
+"""Files the user names: read with a size bound, written atomically, edited one at a time, and never anything
+but regular files.
 
 A path given on the command line may name a device, a FIFO or a folder (`--roster /dev/null`,
 `--key /dev/zero`): reading one could block forever or fill memory, and renaming a temporary file
@@ -6,9 +7,11 @@ over one would replace it. Both helpers refuse anything but a regular file (or, 
 """
 
 import contextlib
+import fcntl
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from tutor.errors import StoreError
@@ -30,6 +33,13 @@ def shown_path(path: Path | str) -> str:
     return text if len(text) <= 120 else f"{text[:60]}…{text[-59:]}"
 
 
+def named(text: str, lang: Lang = "en") -> Path:
+    """The path `text` names; an Unreadable error for '' (a Path of it would be the current folder)."""
+    if not text:
+        raise Unreadable("''", t("files.empty", lang))
+    return Path(text)
+
+
 def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
     """The UTF-8 text of the regular file `path`, at most `limit` bytes; None if there is no such file.
 
@@ -42,13 +52,15 @@ def read_text(path: Path, limit: int, lang: Lang = "en") -> str | None:
         return None
     except OSError as err:
         raise _error(path, err) from None
-    with os.fdopen(fd, "rb") as f:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise Unreadable(path, t("files.not_regular", lang))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a folder with its own error
+            raise Unreadable(path, t("files.not_regular", lang))
+        with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
-        except OSError as err:
-            raise _error(path, err) from None
+    except OSError as err:
+        raise _error(path, err) from None
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise Unreadable(path, t("files.too_large", lang, kib=limit // 1024))
     try:
@@ -90,6 +102,27 @@ def write_atomically(path: Path, data: bytes, lang: Lang = "en", folder_mode: in
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)  # gone already once renamed
+
+
+@contextlib.contextmanager
+def editing(path: Path, lang: Lang = "en") -> Iterator[None]:
+    """Hold the lock for one read-modify-write of `path` (an flock on its folder, made if missing): other
+    threads and processes editing it wait, so no edit undoes another. An Unreadable error names the path."""
+    _check_name(path, lang)
+    folder = Path(os.path.realpath(path)).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as err:
+        raise _error(path, err) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as err:  # a file system without locks
+            raise _error(path, err) from None
+        yield
+    finally:
+        os.close(fd)  # the lock goes with it
 
 
 def _check_name(path: Path | str, lang: Lang) -> None:

@@ -2,8 +2,10 @@
 
 An entry point (the command line, the app, an SSH session, a sweep's worker) reads them once with
 `Settings.from_env()` and passes down what each part needs. A child process learns them from the
-environment its parent gives it explicitly (`Settings.env`). The engine, which trains inside every
-one of these processes, reads its three (cache, queue, epoch program) where it trains.
+environment its parent gives it explicitly (`Settings.env`), or as an argument. The engine, which trains
+deep inside every one of these processes, reads its three (cache, queue, epoch program) from the settings
+the entry point put in force (`Settings.use`); outside an entry point (a library call, a test) they are
+the environment's.
 """
 
 import getpass
@@ -32,6 +34,18 @@ class Settings(BaseModel):
     debug: bool = Field(False, description="TUTOR_DEBUG: an internal error shows its traceback.")
     epoch_program: bool = Field(True, description="TUTOR_EPOCH_PROGRAM=0: replay captured steps, no epoch program.")
     warmup: bool = Field(True, description="TUTOR_WARMUP=0: capture no course shapes in the background.")
+
+    @classmethod
+    def current(cls) -> "Settings":
+        """The settings in force in this process (`use`), else the environment's."""
+        return _in_force or cls.from_env()
+
+    @staticmethod
+    def use(settings: "Settings | None") -> "Settings | None":
+        """Put `settings` in force for this process (None: the environment's again); the ones in force before."""
+        global _in_force
+        before, _in_force = _in_force, settings
+        return before
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -73,6 +87,9 @@ class Settings(BaseModel):
     def roster(self) -> Path:
         """`roster.yaml` in the data folder: who may log in to `tutor serve`."""
         return self.home / "roster.yaml"
+
+
+_in_force: Settings | None = None
 
 
 def _locale_lang(env: Mapping[str, str]) -> Lang:

@@ -2,6 +2,7 @@
 view are stand-ins, so nothing listens and no app opens."""
 
 import errno
+import fcntl
 import io
 import json
 import os
@@ -69,6 +70,17 @@ def test_add_list_update_and_remove(capsys, key_file, stdin):
     assert load(Settings.from_env().roster).verify("profe", "another secret")
     assert main(["class", "remove-student", "ana"]) == 0
     assert set(listed(capsys)) == {"profe"}
+
+
+def test_a_roster_that_cannot_be_locked_is_one_clear_line(capsys, stdin, monkeypatch):
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    stdin("a long secret\n")
+    assert main(["--lang", "en", "class", "add-student", "ana", "--password"]) == 2
+    assert capsys.readouterr().err.strip() == f"tutor: {Settings.from_env().roster}: No locks available"
+    assert not Settings.from_env().roster.exists()
 
 
 def test_the_table_is_translated(capsys, stdin):

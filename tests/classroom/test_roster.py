@@ -1,12 +1,14 @@
 """The roster: names, keys, password hashes, the YAML file and its error messages."""
 
 import base64
+import errno
 import hashlib
 import os
 import re
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import asyncssh
 import pytest
@@ -21,7 +23,9 @@ from tutor.classroom.roster import (
     check_password,
     hash_password,
     load,
+    log_in,
     save,
+    update,
 )
 from tutor.errors import ConfigError
 
@@ -98,14 +102,78 @@ def test_unknown_users_cost_one_hash_like_known_ones(monkeypatch):
     assert calls == [("argon2id", rosters.ARGON2_COST)] * 3
 
 
+def scrypt_hash(password: str, n: int = 2**14) -> str:
+    """A hash as versions before Argon2id wrote them (scrypt at N=2^14, later 2^17; r=8, p=1)."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=8, p=1, maxmem=2**28, dklen=32)
+    return f"scrypt${n}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
 @pytest.mark.parametrize("n", [2**14, pytest.param(2**17, marks=pytest.mark.slow)])
 def test_scrypt_hashes_of_earlier_versions_are_still_accepted(n):
-    """A roster written before Argon2id (scrypt at N=2^14, later 2^17): its hashes name their parameters."""
-    salt = bytes(range(16))
-    digest = hashlib.scrypt(b"correct horse", salt=salt, n=n, r=8, p=1, maxmem=2**28, dklen=32)
-    old = f"scrypt${n}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
-    roster = Roster(users=[User(name="ana", password=old)])
+    """A roster written before Argon2id: its hashes name their parameters."""
+    roster = Roster(users=[User(name="ana", password=scrypt_hash("correct horse", n))])
     assert roster.verify("ana", "correct horse") and not roster.verify("ana", "correct horsE")
+    assert rosters.outdated(roster.user("ana").password) and not rosters.outdated(hash_password("correct horse"))
+
+
+def test_an_old_hash_becomes_argon2id_at_login_and_nothing_else_changes(tmp_path):
+    path = tmp_path / "roster.yaml"
+    old, bobs = scrypt_hash("correct horse"), hash_password("bob's secret")
+    text = (f"# 2º B, spring term\nusers:\n  - name: ana   # the delegate\n    password: {old}\n"
+            f"  - name: bob\n    role: teacher\n    password: '{bobs}'\n")
+    path.write_text(text)
+    path.chmod(0o600)
+    assert not log_in(load(path), path, "ana", "correct horsE") and load(path).user("ana").password == old
+    assert log_in(load(path), path, "ana", "correct horse")
+    new = load(path).user("ana").password
+    assert rosters._parse_hash(new)[:2] == ("argon2id", rosters.ARGON2_COST)
+    assert path.read_text() == text.replace(old, new)  # comments, quoting and bob's line as they were
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and os.listdir(tmp_path) == ["roster.yaml"]
+    assert log_in(load(path), path, "ana", "correct horse") and load(path).user("ana").password == new  # once
+    assert not load(path).verify("ana", "correct horsE")
+
+
+def test_a_flow_style_roster_is_written_anew_when_the_new_hash_would_break_it(tmp_path):
+    path = tmp_path / "roster.yaml"
+    path.write_text(f"users: [{{name: ana, password: {scrypt_hash('correct horse')}}}, {{name: bob}}]\n")
+    assert log_in(load(path), path, "ana", "correct horse")
+    roster = load(path)
+    assert not rosters.outdated(roster.user("ana").password) and roster.verify("ana", "correct horse")
+    assert [u.name for u in roster.users] == ["ana", "bob"]
+
+
+def test_concurrent_logins_and_edits_lose_no_row(tmp_path):
+    """Logins hash in threads, each from the roster as the server last read it; `tutor class` edits it meanwhile:
+    each upgrade and each new student is kept."""
+    path = tmp_path / "roster.yaml"
+    names = [f"s{i}" for i in range(8)]
+    save(Roster(users=[User(name=n, password=scrypt_hash(f"{n}-password", 2**10)) for n in names]), path)
+    seen = load(path)
+    with ThreadPoolExecutor(8) as pool:
+        added = [pool.submit(update, path, lambda now, n=n: now.put(User(name=f"new{n}", keys=[public_key()])))
+                 for n in range(4)]
+        assert all(pool.map(lambda n: log_in(seen, path, n, f"{n}-password"), names))
+        for future in added:
+            future.result()  # raises what the edit raised
+    roster = load(path)
+    assert {u.name for u in roster.users} == {*names, *(f"new{n}" for n in range(4))}
+    assert not any(rosters.outdated(roster.user(n).password) for n in names)
+    assert all(roster.verify(n, f"{n}-password") for n in names)
+
+
+def test_a_roster_that_cannot_be_written_keeps_the_old_hash_and_the_login(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "roster.yaml"
+    save(Roster(users=[User(name="ana", password=scrypt_hash("correct horse"))]), path)
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    assert log_in(load(path), path, "ana", "correct horse")
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["roster.yaml"]
+    assert "not upgraded" in caplog.text and "No space left on device" in caplog.text
 
 
 def test_hashing_is_bounded_in_memory_and_in_parallel():

@@ -15,7 +15,9 @@ import asyncssh
 import pytest
 from pilot_tools import until
 from remote import PASSWORD, Server, Terminal
+from test_roster import scrypt_hash
 
+from tutor.classroom.roster import Roster, User, load, outdated, save
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -84,6 +86,20 @@ async def test_wrong_password_and_unknown_user_get_nothing(isolated_home):
                 await asyncssh.connect("127.0.0.1", server.port, username=user, password=password,
                                        known_hosts=None, client_keys=None, agent_path=None)
         assert "failed password for 'nobody'" in server.output() + (isolated_home / "serve.log").read_text()
+
+
+async def test_a_student_with_an_old_hash_logs_in_and_gets_argon2id(isolated_home):
+    roster = isolated_home / "roster.yaml"
+    save(Roster(users=[User(name=name, password=scrypt_hash(PASSWORD)) for name in ("ana", "bob")]), roster)
+    login = {"known_hosts": None, "client_keys": None, "agent_path": None}
+    with Server(isolated_home, ["ana"]) as server:
+        for _ in range(2):  # the second time with the new hash
+            async with asyncssh.connect("127.0.0.1", server.port, username="ana", password=PASSWORD, **login):
+                assert not outdated(load(roster).user("ana").password)  # Argon2id at today's cost
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncssh.connect("127.0.0.1", server.port, username="ana", password="wrong", **login)
+    after = load(roster)
+    assert [u.name for u in after.users] == ["ana", "bob"] and after.user("bob").password.startswith("scrypt$")
 
 
 async def test_commands_forwarding_and_sftp_are_refused(isolated_home):

@@ -1,10 +1,12 @@
 """Every command of the CLI, with generated values: exit 0 or 2, at most one line on stderr, never an
-internal error, never an escape sequence. In-process through `tutor.cli.main` (fast), and a few real
-processes. Each generated run, sweep, lr-find and serve carries at least one invalid value, so that
-nothing trains for long or starts listening; the valid-but-cheap calls are listed by hand."""
+internal error, never an escape sequence (on stdout either). In-process through `tutor.cli.main` (fast),
+and a few real processes. Each generated run, sweep, lr-find and serve carries at least one invalid
+value, so that nothing trains for long or starts listening; the valid-but-cheap calls are listed by hand.
+Files written under generated names land in the test's own folder."""
 
 import contextlib
 import io
+import os
 import sys
 
 import pytest
@@ -46,7 +48,9 @@ def lang() -> st.SearchStrategy[list[str]]:
 @st.composite
 def invocation(draw, home: str) -> tuple[list[str], str]:
     """One command line and what standard input holds."""
-    command = draw(st.sampled_from(["run", "sweep", "lr-find", "ask", "lessons", "class", "serve"]))
+    command = draw(st.sampled_from(["run", "sweep", "lr-find", "ask", "lessons", "class", "serve", "runs", "worker"]))
+    # a file to write: nameless, missing folder, a folder, a device, a pipe, or fine
+    path = draw(st.sampled_from(["", f"{home}/none/out.csv", home, "/dev/full", f"{home}/fifo", f"{home}/out.csv"]))
     stdin = draw(st.sampled_from(["", "a-good-password\n", "short\n", "\udcff" * 10 + "\n"]))
     if command == "run" or command == "lr-find":
         argv = [command, *draw(flags(CONFIG_FLAGS, forced=True)), *draw(st.sampled_from([[], ["--json"]]))]
@@ -70,9 +74,17 @@ def invocation(draw, home: str) -> tuple[list[str], str]:
             ["add-student", draw(st.one_of(values, invalid)), "--key",
              draw(st.sampled_from(["/dev/zero", f"{home}/none", draw(invalid)]))],
             ["remove-student", draw(st.one_of(values, invalid))],
-            ["list"], ["list", "--json"], ["export", "-"],
+            ["list"], ["list", "--json"], ["export", "-"], ["export", path], ["export", draw(invalid)],
         ]))
         argv = ["class", *action, *roster]
+    elif command == "runs":
+        argv = ["runs", *draw(st.sampled_from([[], ["list", "--json"], ["show", draw(values)], ["export", draw(values)],
+                                               ["export", "-o", path], ["export", "-o", draw(invalid)],
+                                               ["--student", draw(values)], ["--all"]]))]
+        argv += draw(st.sampled_from([[], ["--format", draw(values)]]))
+    elif command == "worker":
+        storage = draw(st.sampled_from([f"journal:{path}", f"sqlite:///{path}", draw(values), draw(invalid)]))
+        argv = ["worker", "--storage", storage, "--study", draw(st.one_of(values, invalid))]
     else:
         argv = ["serve", *draw(flags(["--host", "--port", "--idle-timeout", "--slots", "--max-queued"], forced=True))]
     return [*argv, *draw(lang())], stdin
@@ -94,12 +106,14 @@ def acceptable(argv: list[str], code: int, out: str, err: str) -> None:
     assert code in (0, 2), (argv, code, err)
     assert len(err.strip().splitlines()) <= 1, (argv, err)
     assert "internal error" not in err and "error interno" not in err and "Traceback" not in err, (argv, err)
-    assert "\x1b" not in err, (argv, err)
+    assert "\x1b" not in err + out, (argv, err, out)  # a name typed back is escaped, never run by the terminal
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("fuzz"))
+    folder = tmp_path_factory.mktemp("fuzz")
+    os.mkfifo(folder / "fifo")
+    return str(folder)
 
 
 @pytest.mark.slow
@@ -108,7 +122,8 @@ def home(tmp_path_factory):
 @given(data=st.data())
 def test_every_command_with_generated_values(data, home):
     argv, stdin = data.draw(invocation(home))
-    acceptable(argv, *call(argv, stdin))
+    with contextlib.chdir(home):  # a file written under a generated name lands there
+        acceptable(argv, *call(argv, stdin))
 
 
 CHEAP = ["--samples", "32", "--epochs", "1", "--hidden", "2"]

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tutor.engine.training import padded, train
+from tutor.tune import sweep as sweep_module
 from tutor.tune.results import Trial
 from tutor.tune.space import parse_grid, parse_space
 from tutor.tune.sweep import edge, sweep
@@ -98,6 +99,16 @@ def test_groups_train_in_worker_processes_with_the_same_results(base, store):
     assert len(pooled.trials) == 12 and len(stored(store)) == 24
     assert {tr.worker for tr in local.trials} == {f"{socket.gethostname()}:{os.getpid()}"}  # who trained each
     assert f"{socket.gethostname()}:{os.getpid()}" not in {tr.worker for tr in pooled.trials}
+
+
+def test_the_pool_has_a_worker_per_core_this_process_may_run_on(base, store, monkeypatch):
+    """Under taskset or a container's CPU limit the machine's count would oversubscribe the cores given."""
+    pools = []
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3})
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(sweep_module, "_in_workers", lambda todo, control, keep, workers: pools.append(workers))
+    sweep(parse_grid(["seed=0,1,2"], base), "grid", store=store)  # three batch keys: three chunks
+    assert pools == [2]
 
 
 def test_chunks_pad_to_a_power_of_two(base):

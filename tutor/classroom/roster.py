@@ -9,7 +9,8 @@
 Passwords are hashed with Argon2id (random 16-byte salt) at OWASP's recommended cost: 19 MiB, 2 passes,
 1 lane, a few hundredths of a second a hash, written as libargon2 writes it (the PHC string format).
 Each hash records its parameters, so the scrypt hashes of earlier versions (N=2^14 or 2^17, r=8, p=1)
-are still accepted, each at the cost it names, until the password is set again. Hashes are compared in
+are still accepted, each at the cost it names, and replaced by today's at the user's next login (`log_in`:
+that hash alone changes in the file, under the roster's lock, written atomically). Hashes are compared in
 constant time; checking an unknown user costs the same as checking a new hash, so timing does not tell
 who is enrolled (only who still has an old scrypt hash, which takes longer). At most HASHING_AT_ONCE
 hashes run at a time in a process, so a crowd logging in needs at most that many times 19 MiB (128 MiB
@@ -25,9 +26,11 @@ algorithm and the minimum OWASP recommends first.
 import base64
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,8 +40,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from tutor.config import shown
-from tutor.errors import ConfigError, printable
-from tutor.files import read_text, shown_path, write_atomically
+from tutor.errors import ConfigError, TutorError, printable
+from tutor.files import editing, read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
 from tutor.yamlerrors import error_line, error_reason, node_line
 
@@ -52,6 +55,7 @@ MAX_BYTES = 16 * 2**20  # a roster of thousands of users with keys is a few MiB
 _ARGON2 = re.compile(r"\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)")
 _SCRYPT = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)")
 Cost = tuple[int, int, int]  # Argon2id: memory KiB, passes, lanes; scrypt: N, r, p
+log = logging.getLogger(__name__)
 
 
 def hash_password(password: str) -> str:
@@ -67,6 +71,11 @@ def check_password(password: str, hashed: str) -> bool:
     in constant time."""
     kdf, cost, salt, digest = _parse_hash(hashed)
     return hmac.compare_digest(_derive(kdf, cost, password, salt, len(digest)), digest)
+
+
+def outdated(hashed: str) -> bool:
+    """Whether `hashed` is of an earlier version (scrypt, or Argon2id at another cost): replaced at the next login."""
+    return _parse_hash(hashed)[:2] != ("argon2id", ARGON2_COST)
 
 
 def _derive(kdf: str, cost: Cost, password: str, salt: bytes, size: int) -> bytes:
@@ -224,11 +233,55 @@ class Roster(BaseModel):
         return Roster(users=[u for u in self.users if u.name != name])
 
 
+def log_in(roster: Roster, path: Path, name: str, password: str, lang: Lang = "en") -> bool:
+    """`roster.verify`; after a login with a hash of an earlier version, the roster file at `path` holds
+    today's instead (`upgrade`; a file that cannot be written keeps the old hash, still good, and says why
+    in the log)."""
+    if not roster.verify(name, password):
+        return False
+    old = roster.user(name).password
+    if outdated(old):
+        try:
+            upgrade(path, name, old, hash_password(password), lang)
+        except TutorError as err:
+            log.warning("password hash of %r not upgraded: %s", name, err)
+    return True
+
+
+def upgrade(path: Path, name: str, old: str, new: str, lang: Lang = "en") -> None:
+    """Replace `name`'s password hash `old` with `new` in the roster file, unless it changed since (a new
+    password, or `name` removed). Only that hash changes in the text, comments and all; a roster where it
+    cannot (the hash written twice, a flow-style list that the new hash's commas would break) is written anew."""
+    with editing(path, lang):
+        text = read_text(path, MAX_BYTES, lang) or ""
+        roster = _parsed(text, path, lang)
+        user = roster.user(name)
+        if user is None or user.password != old:
+            return
+        upgraded = roster.put(user.model_copy(update={"password": new}))
+        edited = text.replace(old, new)
+        try:
+            kept = text.count(old) == 1 and _parsed(edited, path, lang) == upgraded
+        except ConfigError:
+            kept = False
+        write_atomically(path, (edited if kept else _dumped(upgraded)).encode("utf-8"), lang)
+
+
+def update(path: Path, change: Callable[[Roster], Roster], lang: Lang = "en") -> None:
+    """Save `change` applied to the roster in `path` as it is now, under the roster's lock: an edit and a
+    login's hash upgrade never undo each other."""
+    with editing(path, lang):
+        save(change(load(path, lang)), path, lang)
+
+
 def load(path: Path, lang: Lang = "en") -> Roster:
     """The roster in `path`; a missing file is an empty roster. A TutorError names the file, line and key."""
     text = read_text(path, MAX_BYTES, lang)
-    if text is None:
-        return Roster()
+    return Roster() if text is None else _parsed(text, path, lang)
+
+
+def _parsed(text: str, path: Path, lang: Lang) -> Roster:
+    """The roster that `text`, read from `path`, describes; a ConfigError names the file, line and key."""
     try:
         tree = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -262,7 +315,10 @@ def _where(loc: tuple[str | int, ...]) -> str:
 
 def save(roster: Roster, path: Path, lang: Lang = "en") -> None:
     """Write `roster` to `path` atomically, readable by the owner only; a StoreError says why it could not."""
+    write_atomically(path, _dumped(roster).encode("utf-8"), lang)
+
+
+def _dumped(roster: Roster) -> str:
     users = [{"name": u.name, "role": u.role, "keys": list(u.keys), "password": u.password} for u in roster.users]
     text = "# tutor serve's roster: edit it, or use `tutor class add-student` / `remove-student`.\n"
-    text += yaml.safe_dump({"users": users}, sort_keys=False, allow_unicode=True, width=1000)
-    write_atomically(path, text.encode("utf-8"), lang)
+    return text + yaml.safe_dump({"users": users}, sort_keys=False, allow_unicode=True, width=1000)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.errors import ConfigError, TutorError
+from tutor.files import named, shown_path
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 
@@ -78,9 +79,9 @@ def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
         return _list(roster, path, args.json, lang)
     if args.action == "remove-student":
         if roster.user(args.name.lower()) is None:
-            raise TutorError(t("classroom.cli.unknown_user", lang, name=args.name, roster=path))
-        rosters.save(roster.without(args.name.lower()), path, lang)
-        print(t("classroom.cli.removed", lang, name=args.name.lower(), roster=path))
+            raise TutorError(t("classroom.cli.unknown_user", lang, name=args.name, roster=shown_path(path)))
+        rosters.update(path, lambda now: now.without(args.name.lower()), lang)
+        print(t("classroom.cli.removed", lang, name=args.name.lower(), roster=shown_path(path)))
         return 0
     return _add(roster, path, args, lang)
 
@@ -90,7 +91,7 @@ def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
     the role becomes teacher with --teacher, else stays (remove and add again to make a teacher a student)."""
     from pydantic import ValidationError
 
-    from tutor.classroom.roster import User, explain, hash_password, save
+    from tutor.classroom.roster import User, explain, hash_password, update
 
     old = roster.user(args.name.lower())
     if old is None and not (args.key or args.password):
@@ -103,10 +104,11 @@ def _add(roster: Any, path: Path, args: argparse.Namespace, lang: Lang) -> int:
         raise ConfigError(explain(err, lang)[1]) from None
     if args.password:
         user = user.model_copy(update={"password": hash_password(_ask_password(user.name, lang))})
-    save(roster.put(user), path, lang)
+    update(path, lambda now: now.put(user), lang)  # the roster as it is now: a login may have upgraded a hash since
     role = t(f"classroom.cli.role.{user.role}", lang)
+    password = t(f"classroom.cli.{'yes' if user.password else 'no'}", lang)
     print(t("classroom.cli.added" if old is None else "classroom.cli.updated", lang, name=user.name, role=role,
-            keys=len(user.keys), password=t(f"classroom.cli.{'yes' if user.password else 'no'}", lang), roster=path))
+            keys=len(user.keys), password=password, roster=shown_path(path)))
     return 0
 
 
@@ -116,7 +118,7 @@ def _read_keys(file: Path, lang: Lang) -> list[str]:
 
     from tutor.classroom.roster import check_key
     from tutor.config import shown
-    from tutor.files import read_text, shown_path
+    from tutor.files import read_text
 
     text = read_text(file, KEY_FILE_BYTES, lang)
     if text is None:
@@ -160,7 +162,7 @@ def _list(roster: Any, path: Path, as_json: bool, lang: Lang) -> int:
         print(json.dumps({"roster": str(path), "users": rows}, ensure_ascii=False))
         return 0
     if not rows:
-        print(t("classroom.cli.empty", lang, roster=path))
+        print(t("classroom.cli.empty", lang, roster=shown_path(path)))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -187,9 +189,9 @@ def _export(file: str | None, settings: Settings, lessons_dirs: list[Path], rost
     if file == "-":
         export_csv(store, course, sys.stdout, students, excel)
         return 0
-    target = Path(file or f"class-{datetime.date.today().isoformat()}.csv")
+    target = Path(f"class-{datetime.date.today().isoformat()}.csv") if file is None else named(file, lang)
     export_csv(store, course, target, students, excel, lang)  # an Unreadable error: exit 2
-    print(t("classroom.cli.exported", lang, file=target))
+    print(t("classroom.cli.exported", lang, file=shown_path(target)))
     return 0
 
 

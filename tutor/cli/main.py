@@ -1,6 +1,7 @@
 """`tutor` on the command line: a thin shell over the core. Exit 0 done, 2 bad input, 1 anything else."""
 
 import argparse
+import io
 import json
 import os
 import signal
@@ -16,9 +17,10 @@ from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
+from tutor.config import shown
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
-from tutor.files import shown_path
+from tutor.files import named, shown_path, write_atomically
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 from tutor.store import Store, StoredRun
@@ -98,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
     lang: Lang = args.lang or settings.lang
+    before = Settings.use(settings)  # and the engine, deep in every command that trains, finds it in force
     try:
         for folder in args.lessons:  # Path("") is the current folder: never scanned by mistake
             if not folder or not _is_folder(Path(folder)):
@@ -131,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"tutor: {t('cli.internal', lang)}: {type(err).__name__}: {err}", file=sys.stderr)
         return 1
+    finally:
+        Settings.use(before)
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
@@ -245,13 +250,11 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     if args.output == "-":
         write(runs, sys.stdout)
         return 0
-    try:
-        with open(args.output, "w", newline="", encoding="utf-8") as f:
-            write(runs, f)
-    except OSError as err:
-        raise TutorError(f"-o {args.output}: {err.strerror or err}") from None
+    text = io.StringIO(newline="")  # the csv module's \r\n kept as it writes them
+    write(runs, text)
+    write_atomically(named(args.output, lang), text.getvalue().encode("utf-8"), lang, folder_mode=None)
     epochs = sum(len(run.result["history"]) for run in runs)
-    print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=args.output), file=sys.stderr)
+    print(t("runs.exported", lang, runs=len(runs), epochs=epochs, file=shown_path(args.output)), file=sys.stderr)
     return 0
 
 
@@ -263,8 +266,9 @@ def _is_teacher(name: str, roster_path: Path, lang: Lang) -> bool:
 
 
 def _run_id(text: str, lang: Lang) -> int:
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
-        raise TutorError(t("runs.bad_id", lang, id=text))
+    """A run number as typed: 1 to 2^63 - 1 (no int() of its 5000 digits); else a TutorError that shows it cut."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19) or not 0 < int(text) < 2**63:
+        raise TutorError(t("runs.bad_id", lang, id=shown(text)))
     return int(text)
 
 

@@ -16,10 +16,10 @@ from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import (
     DEFAULT_WIDTH,
     MAX_LAYERS,
-    SHAPE_FIELDS,
     ExperimentConfig,
     accepted,
     argument,
+    config_field,
     flag,
     make_config,
     shaped,
@@ -204,7 +204,7 @@ class Tutor:
         exercise = current_exercise(self.store)
         if exercise is None:
             return cfg
-        named = {"hidden" if f in SHAPE_FIELDS else f for f in intent.changes}
+        named = {config_field(f) for f in intent.changes}
         for field in exercise.broken(cfg.model_dump(mode="json")):
             if field in named:
                 raise ConfigError(t("teacher.exercise.locked", self.lang, field=field_name(field, self.lang),
@@ -332,7 +332,7 @@ class Tutor:
         return self._reply(intent, "dialogue.help")
 
     def _on_clarify(self, intent: Intent, *_) -> Reply:
-        fields = ["hidden" if f in SHAPE_FIELDS else f for f in intent.fields] or ["lr"]  # "make it deeper"
+        fields = [config_field(f) for f in intent.fields] or ["lr"]  # "make it deeper"
         fields = [f for f in fields if f in ExperimentConfig.model_fields] or ["lr"]
         name = field_name(fields[0], self.lang)
         return self._reply(intent, "dialogue.clarify", field=name, range=accepted(fields[0], self.lang))
@@ -551,7 +551,7 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
     values = cfg.model_dump()
     for field, change in changes.items():
         try:
-            values["hidden" if field in SHAPE_FIELDS else field] = _changed(cfg, values, field, change.op, change.value)
+            values[config_field(field)] = _changed(cfg, values, field, change.op, change.value)
         except (TypeError, ValueError, OverflowError):
             raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
                                 range=_range(field, lang))) from None
@@ -603,7 +603,7 @@ def _refuse() -> Any:
 
 
 def _range(field: str, lang: Lang) -> str:
-    return accepted("hidden" if field in SHAPE_FIELDS else field, lang)
+    return accepted(config_field(field), lang)
 
 
 def what_if(before: ExperimentConfig, after: ExperimentConfig, lang: Lang) -> Intent:
@@ -652,6 +652,6 @@ def describe_changes(intent: Intent, cfg: ExperimentConfig, lang: Lang) -> str:
 def said(fields: Iterable[str], cfg: ExperimentConfig, lang: Lang) -> str:
     """'un learning rate de 0.01, un batch de 32 y 20 épocas': `cfg`'s values of `fields` in words (width and
     layers as the hidden layers they make; fields a student does not set, and unset ones, left out)."""
-    named = dict.fromkeys("hidden" if f in SHAPE_FIELDS else f for f in fields)
+    named = dict.fromkeys(config_field(f) for f in fields)
     values = {f: getattr(cfg, f) for f in named if f"diagnose.action.{f}" in catalogue(lang)}
     return action({f: v for f, v in values.items() if v is not None}, lang)

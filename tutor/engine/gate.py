@@ -57,7 +57,7 @@ class QueueFull(TutorError):
 @contextmanager
 def turn(should_stop: Callable[[], bool] = lambda: False) -> Iterator[bool]:
     """Hold the training slot; yields False if `should_stop` said stop while waiting in the queue."""
-    path = Settings.from_env().queue
+    path = Settings.current().queue
     with _class_slot(path, should_stop) if path else nullcontext(True) as granted, TRAINING_LOCK:
         _share_kernel_cache()
         yield granted

@@ -30,7 +30,7 @@ _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
 
 def cache_dir() -> Path:
     """`jit` in the cache folder (`TUTOR_CACHE`, else the user's cache directory)."""
-    return Settings.from_env().cache / "jit"
+    return Settings.current().cache / "jit"
 
 
 def key_of(*parts: object) -> str:

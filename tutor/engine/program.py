@@ -71,7 +71,7 @@ def build(key: str, step: tuple[CapturedJit, Inputs], evaluation: tuple[Captured
 
     Beside the shared object goes a manifest of its buffer table (which input, or where in which of
     the capture's scratch arenas), so that `load` can run it later without tinygrad."""
-    if not Settings.from_env().epoch_program:
+    if not Settings.current().epoch_program:
         return None
     try:
         table: list = []
@@ -88,7 +88,7 @@ def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
     """The epoch program compiled earlier for `key`, over fresh host buffers holding `start`, or None.
 
     This path needs neither tinygrad's device nor the captured graph: a cached shape starts at once."""
-    if not Settings.from_env().epoch_program:
+    if not Settings.current().epoch_program:
         return None
     for manifest in sorted(cache_dir().glob(f"{key}-{_MACHINE}-*.json")):
         try:

@@ -39,6 +39,7 @@ from tutor.classroom.queue import TrainingQueue
 from tutor.classroom.throttle import Throttle
 from tutor.dialogue.warmup import Warmup
 from tutor.errors import TutorError
+from tutor.files import read_text, shown_path, write_atomically
 from tutor.i18n import Lang, t
 from tutor.priority import cores, lower_thread
 from tutor.serve import session
@@ -51,6 +52,7 @@ MAX_WAITING, MAX_WAITING_PER_ADDRESS = 256, 64  # connections not logged in yet:
 HANGUP_GRACE = 10.0  # seconds a child has to store a run in progress before it is killed
 FPS = "20"  # remote sessions redraw at most this often: less CPU, fewer bytes
 EXPORTS = {"export": False, "export --excel": True}  # the commands a teacher may run, and whether for spreadsheets
+HOST_KEY_BYTES = 2**16  # an OpenSSH ed25519 private key is about 400 bytes
 HASHING_NICE = 4  # password checks yield to the event loop (every session's bytes) and to the sessions (nice 2)
 
 
@@ -107,6 +109,7 @@ class Classroom:
 
     async def start(self) -> asyncssh.SSHAcceptor:
         """Listen; returns the SSH acceptor (`close()` it to stop taking connections)."""
+        self.key = host_key(self.opts.data, self.opts.lang)  # first: a broken one is said before any warm-up
         self.store.close_all_sessions()  # sessions left open by a server that was killed
         self.folder = Path(tempfile.mkdtemp(prefix="tutor-"))  # short: a socket path has ~100 bytes at most
         queue_path = self.folder / "queue.sock"
@@ -120,7 +123,6 @@ class Classroom:
         self.warmup = Warmup.start(self.settings.model_copy(update={"queue": None}))  # the course's shapes, unqueued
         if self.warmup is not None:
             asyncio.get_running_loop().run_in_executor(None, self.follow_warmup, self.warmup)
-        self.key = host_key(self.opts.data)
         try:
             return await self._listen()
         except OSError as err:  # the port is taken, or the address is not this machine's
@@ -225,8 +227,9 @@ class Door(asyncssh.SSHServer):
             log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
             return False
         await asyncio.sleep(attempt.wait)
-        roster = self.room.roster()
-        ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, roster.verify, username, password)
+        roster, opts = self.room.roster(), self.room.opts  # an outdated hash is upgraded on the way (log_in)
+        ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, rosters.log_in, roster, opts.roster,
+                                                              username, password, opts.lang)
         if ok:
             throttle.succeeded(attempt)
         else:
@@ -395,17 +398,19 @@ class Terminal(asyncssh.SSHServerSession):
             self.hang_up("left")
 
 
-def host_key(data: Path) -> asyncssh.SSHKey:
-    """The server's host key, made on first start and kept in the data folder (mode 0600)."""
+def host_key(data: Path, lang: Lang = "en") -> asyncssh.SSHKey:
+    """The server's host key, made on first start and kept in the data folder (mode 0600, written atomically:
+    a first start cut short leaves no half key). A TutorError says what to do with a file that is not one."""
     path = data / "ssh_host_ed25519_key"
-    if not path.exists():
-        data.mkdir(parents=True, exist_ok=True)
+    text = read_text(path, HOST_KEY_BYTES, lang)
+    if text is None:
         key = asyncssh.generate_private_key("ssh-ed25519")
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key.export_private_key())
+        write_atomically(path, key.export_private_key(), lang)
         return key
-    return asyncssh.read_private_key(path)
+    try:
+        return asyncssh.import_private_key(text)
+    except (asyncssh.KeyImportError, ValueError):
+        raise TutorError(t("serve.bad_host_key", lang, path=shown_path(path))) from None
 
 
 @contextlib.contextmanager

@@ -34,7 +34,8 @@ def main(student: str, tty: str, term: str, lang: str, roster: list[str] | None,
     _attach(tty)
     priority.lower(SESSION_NICE)
     settings = settings.model_copy(update={"student": student})
-    os.environ.update(TERM=term, **settings.env())  # this process's own: the engine finds the class queue there
+    Settings.use(settings)  # this process's own: the engine finds the class queue there
+    os.environ.update(TERM=term, **settings.env())  # and the processes it starts
     for name in ("COLUMNS", "LINES"):  # the server's terminal size, if it had one: the student's pty is the truth
         os.environ.pop(name, None)
     logging.basicConfig(filename=settings.home / "serve.log", level=logging.INFO,

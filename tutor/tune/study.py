@@ -100,6 +100,8 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
             path = Path(url.removeprefix("journal:")).expanduser()
             if not path.parent.is_dir():
                 raise FileNotFoundError(f"{path.parent}: no such folder")
+            if path.exists() and not path.is_file():  # a device or a pipe: appending to it fails, or waits forever
+                raise OSError(t("files.special", lang))
             return JournalStorage(JournalFileBackend(str(path)))
         connect = {"connect_args": {"connect_timeout": 5}} if url.startswith("postgresql") else {}
         with _quiet():

@@ -31,6 +31,7 @@ from optuna.trial import TrialState, create_trial
 from tutor.config import ExperimentConfig
 from tutor.engine import Epoch, RunResult
 from tutor.i18n import Lang
+from tutor.priority import cores
 from tutor.settings import Settings
 from tutor.store import Store
 from tutor.tune.results import Edge, Method, SweepResult, Trial
@@ -129,7 +130,7 @@ def sweep(
             _bayes(space, n_trials, control, record)
         else:
             points = points or random_points(space, n_trials)
-            _batched(space, points, control, record, workers or os.cpu_count() or 1)
+            _batched(space, points, control, record, workers or cores())
     except KeyboardInterrupt:
         control.interrupt()
     return summed(space, method, trials, control.stopped, time.perf_counter() - control.start)
@@ -197,7 +198,7 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
     stop = ctx.Event()
     queue, running = iter(todo), dict[Future, Chunk]()
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init,
-                             initargs=(stop, os.getpid(), Settings.from_env().env())) as pool:
+                             initargs=(stop, os.getpid(), Settings.current())) as pool:
         try:
             while True:
                 try:
@@ -220,11 +221,11 @@ def _in_workers(todo: list[Chunk], control: Control, keep: Callable, workers: in
 _stop_event: Any = None
 
 
-def _worker_init(stop: Any, sweep_pid: int, env: dict[str, str]) -> None:
+def _worker_init(stop: Any, sweep_pid: int, settings: Settings) -> None:
     """Workers leave Ctrl+C to the parent, which tells them through `stop`, and die with it; they train
-    with the sweep's settings (`env`: a fork server started earlier may hold another environment)."""
+    with the sweep's `settings` (a fork server started earlier may hold another environment)."""
     global _stop_event
-    os.environ.update(env)
+    Settings.use(settings)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stop_event = stop
     _die_with(sweep_pid)
