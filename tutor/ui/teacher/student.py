@@ -37,5 +37,5 @@ def summary(row: StudentRow, lang: Lang) -> str:
     connected = t("teacher.student.connected" if row.connected else "teacher.student.away", lang)
     head = t("teacher.student.summary", lang, student=row.student, connected=connected, where=where, runs=row.runs,
              right=row.right, wrong=row.wrong)
-    topics = " · ".join(f"{topic} {pct(m.score)}" for topic, m in row.mastery.items()) or "—"
-    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics)}"
+    topics = " · ".join(f"{t(f'teacher.topic.{topic}', lang)} {pct(m.score)}" for topic, m in row.mastery.items())
+    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics or '—')}"
