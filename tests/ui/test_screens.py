@@ -5,6 +5,7 @@ import pytest
 from pilot_tools import say, screen_lines, screen_text, settle, until
 from textual.widgets import DataTable
 
+from tutor.diagnose.explain import stopped_at
 from tutor.dialogue.tutor import Tutor
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.runs import RunsScreen
@@ -119,3 +120,20 @@ async def test_escape_is_offered_only_while_training(make_app):
         assert "esc Cancel" in screen_lines(app)[-1]
         app.main.action_cancel()
         await settle(pilot)
+
+
+@pytest.mark.slow  # trains a run and the fix it offers
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_the_panels_offer_says_where_its_trial_stopped(make_app, lang):
+    """A fix whose trial stopped at its goal is offered with fewer epochs: the panel says why, in the words
+    of the conversation's advice."""
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        asked = {"es": "¿y si el learning rate fuera 0,0002?", "en": "what if the learning rate were 0.0002?"}
+        await say(pilot, asked[lang])
+        panel = app.main.panel
+        top = panel.diagnoses[0]
+        assert top.verified is not None and top.verified.planned == 20 and top.verified.config["epochs"] < 20
+        why = stopped_at(top.verified.config["epochs"], 20, lang)
+        assert why in top.message and why in " ".join(screen_text(app).split())
+        assert panel.max_scroll_y == 0  # none of it scrolled out of sight
