@@ -1,5 +1,7 @@
 """The app's parts on their own: the braille chart, the data map, the step cursor, number formats."""
 
+import re
+
 import numpy as np
 from textual.app import App, ComposeResult
 
@@ -54,6 +56,9 @@ async def test_chart_draws_dots_and_axis():
         assert text[-1].split()[-1] == "3"  # epochs 0..3 along the bottom
         dots = [c for line in text[1:-1] for c in line if ord(c) > BRAILLE]
         assert dots  # the curve, broken where a value is missing
+        chart.plot([Series("val", [0.6, 1.4e5], "red")], x_max=1)  # a blow-up: a log axis
+        labels = [line.split("┤")[0].strip() for line in chart.render().plain.splitlines() if "┤" in line]
+        assert re.fullmatch(r"\d(\.\d)?e\d", labels[0]) and not any("e+" in label for label in labels)  # 2.6e5
 
 
 def test_data_map_colours_points_and_regions():
