@@ -99,8 +99,10 @@ def test_numbers_and_diffs_read_well():
         "0.693", "25", "1839", "9.4e6", "1e-4", "—", "—", "32,32"]
     assert pct(0.975) == "97.5%" and pct(0.5) == "50%" and pct(None) == "—"
     base = ExperimentConfig()
-    assert config_diff(base, base.changed(lr=0.1, batch_size=8)) == "lr 0.01→0.1 · batch_size 32→8"
-    assert config_diff(None, base) == "moons 32,32 adam lr 0.01"
+    assert config_diff(base, base.changed(lr=0.1, batch_size=8), "en") == "lr 0.01→0.1 · batch 32→8"
+    assert config_diff(base, base.changed(epochs=5, activation="leaky_relu"), "es") == \
+        "activación ReLU→leaky ReLU · épocas 20→5"  # settings in words, never as the config's keys
+    assert config_diff(None, base, "en") == "moons 32,32 adam lr 0.01"
 
 
 def test_launched_runs_name_what_changed():

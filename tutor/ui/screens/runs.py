@@ -83,7 +83,7 @@ class RunsScreen(LocalizedBindings, Screen):
             self.top[run_id] = name(stored.diagnoses[0]["code"], lang) if stored.diagnoses else "—"
             last = result.history[-1] if result.history else None
             status = t(f"run.status.{result.status}", lang)
-            changes = Text(config_diff(previous, result.config), overflow="ellipsis", no_wrap=True)
+            changes = Text(config_diff(previous, result.config, lang), overflow="ellipsis", no_wrap=True)
             table.add_row(" ", str(run_id), changes,
                           num(last.val_loss if last else None), pct(last.val_acc if last else None),
                           ui("runs.by_tutor", lang, status=status) if tried else status,
