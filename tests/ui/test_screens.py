@@ -7,6 +7,7 @@ from textual.widgets import DataTable
 
 from tutor.diagnose.explain import stopped_at
 from tutor.dialogue.tutor import Tutor
+from tutor.i18n import t
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.runs import RunsScreen
 from tutor.ui.widgets.chart import LineChart
@@ -137,3 +138,21 @@ async def test_the_panels_offer_says_where_its_trial_stopped(make_app, lang):
         why = stopped_at(top.verified.config["epochs"], 20, lang)
         assert why in top.message and why in " ".join(screen_text(app).split())
         assert panel.max_scroll_y == 0  # none of it scrolled out of sight
+
+
+@pytest.mark.slow  # trains two runs and their fixes
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_a_long_diagnosis_stays_in_view_at_80_by_24(make_app, lang):
+    """A divergence with a stopped fix, a second finding and its evidence: all of it on the panel, none
+    scrolled out of sight."""
+    app = make_app(lang)
+    asked = {"es": ("¿y si el learning rate fuera 10?", "¿y si el batch size fuera 1?"),
+             "en": ("what if the learning rate were 10?", "what if batch size were 1?")}[lang]
+    async with app.run_test(size=(80, 24)) as pilot:
+        for text in asked:
+            await say(pilot, text)
+        panel = app.main.panel
+        assert len(panel.diagnoses) > 1 and panel.diagnoses[0].verified.planned == 20
+        assert panel.max_scroll_y == 0
+        text = " ".join(screen_text(app).split())
+        assert t("ui.panel.evidence", lang) + ":" in text and "ctrl+r" in text
