@@ -37,3 +37,8 @@ def test_the_offer_runs_what_was_verified_and_says_where_it_stopped(lang):
     else:
         assert top.verified.planned is None
     assert pct(top.verified.best_val_acc) in top.message and action(top.suggestion, lang) in top.message
+
+
+def test_settings_read_as_words_not_values_of_the_config():
+    assert action({"optimizer": "adam", "activation": "leaky_relu"}, "en") == "the Adam optimiser and the leaky ReLU activation"
+    assert action({"optimizer": "sgd"}, "es") == "el optimizador SGD"

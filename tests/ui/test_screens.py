@@ -74,7 +74,7 @@ async def test_runs_view_compares_two_runs(make_app, store):
         first, second = tutor.run_ids
         assert "lr 50→0.5" in text and "Mark two runs" in text
         assert f"#{second} · moons · 1000 examples" in text  # the student's last run, highlighted in full
-        assert "tutor ·" in text  # the fixes the tutor tried for the first run, marked
+        assert "(tutor)" in text  # the fixes the tutor tried for the first run, marked
         assert len(app.screen.query_one(DataMap).points) == 800  # the training points of moons
         await pilot.press("space")
         app.screen.query_one(DataTable).move_cursor(row=0)

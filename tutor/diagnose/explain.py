@@ -157,8 +157,8 @@ def action(suggestion: dict[str, Any], lang: Lang) -> str:
     """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
     parts = []
     for field, value in suggestion.items():
-        if field == "activation":
-            value = t(f"diagnose.activation.{value}", lang)
+        if field in ("activation", "optimizer"):
+            value = t(f"diagnose.{field}.{value}", lang)
         elif field == "hidden":
             value = ", ".join(map(str, value)) if value else t("diagnose.words.no_hidden", lang)
         elif isinstance(value, float):
