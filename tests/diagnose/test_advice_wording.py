@@ -40,5 +40,6 @@ def test_the_offer_runs_what_was_verified_and_says_where_it_stopped(lang):
 
 
 def test_settings_read_as_words_not_values_of_the_config():
-    assert action({"optimizer": "adam", "activation": "leaky_relu"}, "en") == "the Adam optimiser and the leaky ReLU activation"
+    both = action({"optimizer": "adam", "activation": "leaky_relu"}, "en")
+    assert both == "the Adam optimiser and the leaky ReLU activation"
     assert action({"optimizer": "sgd"}, "es") == "el optimizador SGD"
