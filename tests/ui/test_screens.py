@@ -156,3 +156,20 @@ async def test_a_long_diagnosis_stays_in_view_at_80_by_24(make_app, lang):
         assert panel.max_scroll_y == 0
         text = " ".join(screen_text(app).split())
         assert t("ui.panel.evidence", lang) + ":" in text and "ctrl+r" in text
+
+
+async def test_the_command_palette_speaks_the_apps_language(make_app):
+    """ctrl+p in Spanish: its footer key, its search line and Textual's own commands in Spanish; Textual's
+    English key panel is not offered (F1 is the help)."""
+    app = make_app("es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: "^p paleta" in screen_lines(app)[-1], 5, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Tema", "Salir", "Captura de pantalla", "Seguir la lección"} <= titles
+        assert not titles & {"Keys", "Theme", "Quit", "Screenshot"}
+        await pilot.press("ctrl+p")
+        assert await until(lambda: "Busca una orden…" in screen_text(app), 5, pilot)
+        await pilot.press(*"salir")
+        assert await until(lambda: "Cierra el tutor" in screen_text(app), 5, pilot)
+        text = screen_text(app)
+        assert "Search for commands" not in text and "Quit the application" not in text

@@ -15,13 +15,13 @@ from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
 from tutor.settings import Settings
 from tutor.store import Store
-from tutor.ui.keys import LocalizedBindings
+from tutor.ui.keys import LocalizedApp, palette_key
 from tutor.ui.teacher.class_screen import ClassScreen
 
 UI = Path(__file__).parent.parent
 
 
-class ClassApp(LocalizedBindings, App[int]):
+class ClassApp(LocalizedApp, App[int]):
     """The class table, a student's runs, and the exercise with its leaderboard, in one language.
 
     `roster`: the names of the roster's students; each has a row from the start, connected or not."""
@@ -29,6 +29,7 @@ class ClassApp(LocalizedBindings, App[int]):
     CSS_PATH = [UI / "tutor.tcss", Path(__file__).parent / "teacher.tcss"]  # the runs view's styles, and ours
     TITLE = "tutor class"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = palette_key()
 
     def __init__(self, store: Store, lang: Lang, course: Course, roster: Sequence[str] = ()) -> None:
         super().__init__()
