@@ -173,3 +173,5 @@ async def test_the_command_palette_speaks_the_apps_language(make_app):
         assert await until(lambda: "Cierra el tutor" in screen_text(app), 5, pilot)
         text = screen_text(app)
         assert "Search for commands" not in text and "Quit the application" not in text
+        app.search_themes()
+        assert await until(lambda: "Busca un tema…" in screen_text(app), 5, pilot)

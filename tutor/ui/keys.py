@@ -10,6 +10,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from tutor.i18n import LANGS, t
 
@@ -49,8 +50,8 @@ def palette_key() -> list[Binding]:
 
 
 class LocalizedApp(LocalizedBindings):
-    """Mixin for an app with a `lang` that binds `palette_key()`: the command palette, its search line and
-    Textual's own commands in that language."""
+    """Mixin for an app with a `lang` that binds `palette_key()`: the command palette, its search lines (of
+    commands, of themes) and Textual's own commands in that language."""
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         lang = self.lang  # type: ignore[attr-defined]
@@ -62,3 +63,7 @@ class LocalizedApp(LocalizedBindings):
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[attr-defined]
             self.push_screen(CommandPalette(id="--command-palette",  # type: ignore[attr-defined]
                                             placeholder=t("ui.cmd.search", self.lang)))  # type: ignore[attr-defined]
+
+    def search_themes(self) -> None:
+        self.push_screen(CommandPalette(providers=[ThemeProvider],  # type: ignore[attr-defined]
+                                        placeholder=t("ui.cmd.search_theme", self.lang)))  # type: ignore[attr-defined]
