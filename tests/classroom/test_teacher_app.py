@@ -114,7 +114,7 @@ async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
         assert not any("student00" in line for line in screen_lines(app))  # scrolled down to the cursor
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen) and await showing(pilot, "Runs of student29")
-        assert "lesson learning-rate, step 3 of 3 · 1 run" in screen_text(app)
+        assert 'lesson "The learning rate", step 3 of 3 · 1 run' in screen_text(app)  # the lesson by its title
         assert app.screen.query_one("#runs-table", DataTable).row_count == 1
         await pilot.press("escape")
         assert isinstance(app.screen.query_one(DataTable), DataTable) and table.cursor_row == 29
@@ -133,7 +133,7 @@ async def test_enter_opens_a_students_runs(store, course):
         assert isinstance(app.screen, StudentScreen)
         assert await showing(pilot, "Ejecuciones de ana")
         text = screen_text(app)
-        assert "lección learning-rate, paso 1 de 3 · 2 ejecuciones" in text and "divergió" in text
+        assert "lección «El learning rate», paso 1 de 3 · 2 ejecuciones" in text and "divergió" in text
         assert app.screen.query_one("#runs-table", DataTable).row_count == 2
         await pilot.press("escape")
         assert not isinstance(app.screen, StudentScreen)
