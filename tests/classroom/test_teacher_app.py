@@ -203,3 +203,4 @@ async def test_a_students_runs_fit_80_by_24_with_their_diagnoses_whole(store, co
         for code in codes:
             assert name(code, lang) in shown
         assert t("teacher.topic.batch_size", lang) in screen_text(app)  # the topics in words, not as keys
+        assert app.screen.query_one("#runs-detail").max_scroll_y == 0  # the run below, whole in view
