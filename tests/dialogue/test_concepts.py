@@ -199,3 +199,15 @@ def test_the_last_run_line_of_a_diverged_run_says_where_and_why_it_stopped(cours
     assert stopped in last and t(f"diagnose.reason.{run.diverged_at.reason}", lang) in last, last
     assert f" {len(run.history)} {'de' if lang == 'es' else 'of'} {len(run.history)}" not in last
     assert not SNAKE.search(last) and "{" not in last
+
+
+@pytest.mark.slow  # trains one small network
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_run_line_of_a_cancelled_run_says_so(course, lang) -> None:
+    epochs: list[int] = []
+    run = train(ExperimentConfig(samples=300, epochs=20), on_epoch=lambda e: epochs.append(e.epoch),
+                should_stop=lambda: len(epochs) >= 3)
+    assert run.status == "cancelled"
+    last = define("epochs", lang, course, run, explain(run, lang)).splitlines()[-1]
+    assert f" {run.history[-1].epoch} {'de' if lang == 'es' else 'of'} 20 " in last
+    assert last.endswith(t("concept.run.cancelled", lang) + "."), last
