@@ -9,7 +9,7 @@ from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -19,7 +19,7 @@ from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
 from tutor.settings import Settings
 from tutor.store import DIALOGUE_STATE, Store
-from tutor.ui.keys import LocalizedApp, localized, palette_key
+from tutor.ui.keys import LocalizedApp, localized
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
 from tutor.ui.screens.runs import RunsScreen
@@ -28,7 +28,7 @@ from tutor.ui.text import ui
 SETTINGS_KEY = "ui"  # the student's app settings in the store: {"theme": NAME}
 
 
-class TutorApp(LocalizedApp, App[int]):
+class TutorApp(LocalizedApp):
     """The conversation, the live run panel, the runs view and help, for one student."""
 
     CSS_PATH = Path(__file__).parent / "tutor.tcss"  # absolute: subclasses live elsewhere
@@ -39,7 +39,6 @@ class TutorApp(LocalizedApp, App[int]):
         *localized("f3", "runs", "runs"),
         *localized("f4", "switch_lang", "lang"),
         *localized("ctrl+q", "quit", "quit", show=False, priority=True),
-        *palette_key(),
     ]
 
     def __init__(self, store: Store, student: str, lang: Lang | None = None, course: Course | None = None,

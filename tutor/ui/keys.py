@@ -1,4 +1,5 @@
-"""Key bindings whose footer labels follow the app's language, switchable while it runs.
+"""Key bindings whose footer labels follow the app's language, switchable while it runs, and an app
+whose command palette speaks it too.
 
 Textual's labels are fixed per binding, so each key is bound once per language to the action
 `in('<lang>', '<action>')`; `check_action` hides the bindings of the other language.
@@ -6,13 +7,13 @@ Textual's labels are fixed per binding, so each key is bound once per language t
 
 from collections.abc import Iterable
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
-from tutor.i18n import LANGS, t
+from tutor.i18n import LANGS, Lang, t
 
 # Textual's own palette commands, by their titles, named in the catalogue; its "Keys" panel (English, and
 # what F1's help already says) is left out
@@ -44,26 +45,22 @@ class LocalizedBindings:
         await self.run_action(action)  # type: ignore[attr-defined]
 
 
-def palette_key() -> list[Binding]:
-    """ctrl+p, labelled in the footer in the app's language (Textual's own label is English)."""
-    return localized("ctrl+p", "command_palette", "palette", show=False, priority=True)
+class LocalizedApp(LocalizedBindings, App[int]):
+    """An app in one language at a time (`lang`): its keys as above, and the command palette (ctrl+p, its
+    search lines of commands and of themes, Textual's own commands) in that language too."""
 
-
-class LocalizedApp(LocalizedBindings):
-    """Mixin for an app with a `lang` that binds `palette_key()`: the command palette, its search lines (of
-    commands, of themes) and Textual's own commands in that language."""
+    BINDINGS = localized("ctrl+p", "command_palette", "palette", show=False, priority=True)
+    lang: Lang
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        lang = self.lang  # type: ignore[attr-defined]
-        for command in super().get_system_commands(screen):  # type: ignore[misc]
+        for command in super().get_system_commands(screen):
             if name := TEXTUAL_COMMANDS.get(command.title):
-                yield SystemCommand(t(f"ui.cmd.{name}", lang), t(f"ui.cmd.{name}_help", lang), command.callback)
+                yield SystemCommand(t(f"ui.cmd.{name}", self.lang), t(f"ui.cmd.{name}_help", self.lang),
+                                    command.callback)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[attr-defined]
-            self.push_screen(CommandPalette(id="--command-palette",  # type: ignore[attr-defined]
-                                            placeholder=t("ui.cmd.search", self.lang)))  # type: ignore[attr-defined]
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("ui.cmd.search", self.lang)))
 
     def search_themes(self) -> None:
-        self.push_screen(CommandPalette(providers=[ThemeProvider],  # type: ignore[attr-defined]
-                                        placeholder=t("ui.cmd.search_theme", self.lang)))  # type: ignore[attr-defined]
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=t("ui.cmd.search_theme", self.lang)))
