@@ -18,6 +18,7 @@ from remote import PASSWORD, Server, Terminal
 from test_roster import scrypt_hash
 
 from tutor.classroom.roster import Roster, User, load, outdated, save
+from tutor.i18n import t
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -179,7 +180,8 @@ async def test_a_remote_session_cannot_write_screenshots_on_the_server(isolated_
     app = TutorApp(Store(Settings.from_env().store), "ana", remote=remote)
     async with app.run_test(size=(80, 24)):
         titles = {c.title for c in app.get_system_commands(app.screen)}
-    assert ("Screenshot" in titles) is not remote and "Quit" in titles
+        screenshot, quit = (t(f"ui.cmd.{name}", app.lang) for name in ("screenshot", "quit"))
+    assert (screenshot in titles) is not remote and quit in titles
 
 
 @pytest.mark.slow

@@ -8,8 +8,11 @@ from trained_runs import add
 
 from tutor.classroom.exercise import Exercise, current_exercise
 from tutor.classroom.roster import load, save
+from tutor.diagnose.explain import name
+from tutor.i18n import t
 from tutor.settings import Settings
 from tutor.store import Store
+from tutor.ui.screens.runs import COLUMNS
 from tutor.ui.teacher import ClassApp, run_class_app
 from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
@@ -111,7 +114,7 @@ async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
         assert not any("student00" in line for line in screen_lines(app))  # scrolled down to the cursor
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen) and await showing(pilot, "Runs of student29")
-        assert "lesson learning-rate, step 3 of 3 · 1 run" in screen_text(app)
+        assert 'lesson "The learning rate", step 3 of 3 · 1 run' in screen_text(app)  # the lesson by its title
         assert app.screen.query_one("#runs-table", DataTable).row_count == 1
         await pilot.press("escape")
         assert isinstance(app.screen.query_one(DataTable), DataTable) and table.cursor_row == 29
@@ -130,7 +133,7 @@ async def test_enter_opens_a_students_runs(store, course):
         assert isinstance(app.screen, StudentScreen)
         assert await showing(pilot, "Ejecuciones de ana")
         text = screen_text(app)
-        assert "lección learning-rate, paso 1 de 3 · 2 ejecuciones" in text and "divergió" in text
+        assert "lección «El learning rate», paso 1 de 3 · 2 ejecuciones" in text and "divergió" in text
         assert app.screen.query_one("#runs-table", DataTable).row_count == 2
         await pilot.press("escape")
         assert not isinstance(app.screen, StudentScreen)
@@ -174,3 +177,30 @@ async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):
         [written] = tmp_path.glob("class-*.csv")
         assert written.read_text(encoding="utf-8").startswith("student,connected,lesson")
         assert await showing(pilot, "Progreso de la clase guardado en")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_a_students_runs_fit_80_by_24_with_their_diagnoses_whole(store, course, lang):
+    """The runs table of a student fits 80 columns: every heading whole, and each run's diagnosis in full
+    (a long one wraps in its column rather than being cut)."""
+    for run in ("healthy", "lr50", "spiral4", "lr5"):
+        add(store, "ana", run)
+    app = ClassApp(store, lang, course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "4", 5, pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, StudentScreen) and await showing(pilot, "ana")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
+        heading = t("ui.runs.col.diagnosis", lang)
+        [top] = [i for i, line in enumerate(lines) if line.endswith(f" {heading}")]
+        assert lines[top].split() == " ".join(t(f"ui.runs.col.{key}", lang) for key in COLUMNS).split()
+        column = lines[top].index(heading)
+        table = app.screen.query_one("#runs-table", DataTable)
+        shown = " ".join(" ".join(line[column:].split()) for line in lines[top + 1:top + table.size.height])
+        codes = [stored.diagnoses[0]["code"] for stored in map(store.run, store.run_ids("ana"))]
+        assert "batch_too_large" in codes  # a long name: it wraps
+        for code in codes:
+            assert name(code, lang) in shown
+        assert t("teacher.topic.batch_size", lang) in screen_text(app)  # the topics in words, not as keys
+        assert app.screen.query_one("#runs-detail").max_scroll_y == 0  # the run below, whole in view

@@ -4,7 +4,7 @@ say why ("it was already doing well by epoch 9 of 20"), so "and 9 epochs" never 
 import pytest
 
 from tutor.config import ExperimentConfig
-from tutor.diagnose.explain import action, proven
+from tutor.diagnose.explain import action, proven, stopped_at
 from tutor.diagnose.verify import advise
 from tutor.engine.training import train
 from tutor.fmt import pct
@@ -32,5 +32,14 @@ def test_the_offer_runs_what_was_verified_and_says_where_it_stopped(lang):
     verified = ExperimentConfig(**top.verified.config)
     assert run.config.changed(**top.suggestion) == verified  # ctrl+r runs exactly what was tried
     if verified.epochs < run.config.epochs:  # it stopped at its goal: the words give both counts
-        assert f" {verified.epochs} " in top.message and f" {run.config.epochs} " in top.message
+        assert top.verified.planned == run.config.epochs
+        assert stopped_at(verified.epochs, run.config.epochs, lang) in top.message
+    else:
+        assert top.verified.planned is None
     assert pct(top.verified.best_val_acc) in top.message and action(top.suggestion, lang) in top.message
+
+
+def test_settings_read_as_words_not_values_of_the_config():
+    both = action({"optimizer": "adam", "activation": "leaky_relu"}, "en")
+    assert both == "the Adam optimiser and the leaky ReLU activation"
+    assert action({"optimizer": "sgd"}, "es") == "el optimizador SGD"

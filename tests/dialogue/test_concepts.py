@@ -184,3 +184,30 @@ def test_the_answer_ties_the_idea_to_the_last_run_with_its_numbers(store, course
     assert str(run.n_params) in parameters.text and str(run.n_train) in parameters.text
     for reply in (lr, overfitting, parameters):
         assert not SNAKE.search(reply.text) and "--" not in reply.text, reply.text
+
+
+@pytest.mark.slow  # trains one small network
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_run_line_of_a_diverged_run_says_where_and_why_it_stopped(course, lang) -> None:
+    """Set for 20 epochs and blown up in the first: the line says it stopped at epoch 1 of 20 and why, never
+    "epoch 1 of 1"."""
+    run = train(ExperimentConfig(optimizer="sgd", lr=50, samples=300, epochs=20))
+    assert run.status == "diverged" and run.diverged_at is not None
+    last = define("lr", lang, course, run, explain(run, lang)).splitlines()[-1]
+    stopped = {"es": f"paró en la época {run.diverged_at.epoch} de 20 porque", "en":
+               f"stopped at epoch {run.diverged_at.epoch} of 20 because"}[lang]
+    assert stopped in last and t(f"diagnose.reason.{run.diverged_at.reason}", lang) in last, last
+    assert f" {len(run.history)} {'de' if lang == 'es' else 'of'} {len(run.history)}" not in last
+    assert not SNAKE.search(last) and "{" not in last
+
+
+@pytest.mark.slow  # trains one small network
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_last_run_line_of_a_cancelled_run_says_so(course, lang) -> None:
+    epochs: list[int] = []
+    run = train(ExperimentConfig(samples=300, epochs=20), on_epoch=lambda e: epochs.append(e.epoch),
+                should_stop=lambda: len(epochs) >= 3)
+    assert run.status == "cancelled"
+    last = define("epochs", lang, course, run, explain(run, lang)).splitlines()[-1]
+    assert f" {run.history[-1].epoch} {'de' if lang == 'es' else 'of'} 20 " in last
+    assert last.endswith(t("concept.run.cancelled", lang) + "."), last

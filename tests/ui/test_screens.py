@@ -5,7 +5,9 @@ import pytest
 from pilot_tools import say, screen_lines, screen_text, settle, until
 from textual.widgets import DataTable
 
+from tutor.diagnose.explain import stopped_at
 from tutor.dialogue.tutor import Tutor
+from tutor.i18n import t
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.runs import RunsScreen
 from tutor.ui.widgets.chart import LineChart
@@ -72,7 +74,7 @@ async def test_runs_view_compares_two_runs(make_app, store):
         first, second = tutor.run_ids
         assert "lr 50→0.5" in text and "Mark two runs" in text
         assert f"#{second} · moons · 1000 examples" in text  # the student's last run, highlighted in full
-        assert "tutor · completed" in text  # the fixes the tutor tried for the first run, marked
+        assert "(tutor)" in text  # the fixes the tutor tried for the first run, marked
         assert len(app.screen.query_one(DataMap).points) == 800  # the training points of moons
         await pilot.press("space")
         app.screen.query_one(DataTable).move_cursor(row=0)
@@ -119,3 +121,57 @@ async def test_escape_is_offered_only_while_training(make_app):
         assert "esc Cancel" in screen_lines(app)[-1]
         app.main.action_cancel()
         await settle(pilot)
+
+
+@pytest.mark.slow  # trains a run and the fix it offers
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_the_panels_offer_says_where_its_trial_stopped(make_app, lang):
+    """A fix whose trial stopped at its goal is offered with fewer epochs: the panel says why, in the words
+    of the conversation's advice."""
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        asked = {"es": "¿y si el learning rate fuera 0,0002?", "en": "what if the learning rate were 0.0002?"}
+        await say(pilot, asked[lang])
+        panel = app.main.panel
+        top = panel.diagnoses[0]
+        assert top.verified is not None and top.verified.planned == 20 and top.verified.config["epochs"] < 20
+        why = stopped_at(top.verified.config["epochs"], 20, lang)
+        assert why in top.message and why in " ".join(screen_text(app).split())
+        assert panel.max_scroll_y == 0  # none of it scrolled out of sight
+
+
+@pytest.mark.slow  # trains two runs and their fixes
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_a_long_diagnosis_stays_in_view_at_80_by_24(make_app, lang):
+    """A divergence with a stopped fix, a second finding and its evidence: all of it on the panel, none
+    scrolled out of sight."""
+    app = make_app(lang)
+    asked = {"es": ("¿y si el learning rate fuera 10?", "¿y si el batch size fuera 1?"),
+             "en": ("what if the learning rate were 10?", "what if batch size were 1?")}[lang]
+    async with app.run_test(size=(80, 24)) as pilot:
+        for text in asked:
+            await say(pilot, text)
+        panel = app.main.panel
+        assert len(panel.diagnoses) > 1 and panel.diagnoses[0].verified.planned == 20
+        assert panel.max_scroll_y == 0
+        text = " ".join(screen_text(app).split())
+        assert t("ui.panel.evidence", lang) + ":" in text and "ctrl+r" in text
+
+
+async def test_the_command_palette_speaks_the_apps_language(make_app):
+    """ctrl+p in Spanish: its footer key, its search line and Textual's own commands in Spanish; Textual's
+    English key panel is not offered (F1 is the help)."""
+    app = make_app("es")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: "^p paleta" in screen_lines(app)[-1], 5, pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Tema", "Salir", "Captura de pantalla", "Seguir la lección"} <= titles
+        assert not titles & {"Keys", "Theme", "Quit", "Screenshot"}
+        await pilot.press("ctrl+p")
+        assert await until(lambda: "Busca una orden…" in screen_text(app), 5, pilot)
+        await pilot.press(*"salir")
+        assert await until(lambda: "Cierra el tutor" in screen_text(app), 5, pilot)
+        text = screen_text(app)
+        assert "Search for commands" not in text and "Quit the application" not in text
+        app.search_themes()
+        assert await until(lambda: "Busca un tema…" in screen_text(app), 5, pilot)

@@ -1,5 +1,7 @@
 """The app's parts on their own: the braille chart, the data map, the step cursor, number formats."""
 
+import re
+
 import numpy as np
 from textual.app import App, ComposeResult
 
@@ -54,6 +56,9 @@ async def test_chart_draws_dots_and_axis():
         assert text[-1].split()[-1] == "3"  # epochs 0..3 along the bottom
         dots = [c for line in text[1:-1] for c in line if ord(c) > BRAILLE]
         assert dots  # the curve, broken where a value is missing
+        chart.plot([Series("val", [0.6, 1.4e5], "red")], x_max=1)  # a blow-up: a log axis
+        labels = [line.split("┤")[0].strip() for line in chart.render().plain.splitlines() if "┤" in line]
+        assert re.fullmatch(r"\d(\.\d)?e\d", labels[0]) and not any("e+" in label for label in labels)  # 2.6e5
 
 
 def test_data_map_colours_points_and_regions():
@@ -94,8 +99,10 @@ def test_numbers_and_diffs_read_well():
         "0.693", "25", "1839", "9.4e6", "1e-4", "—", "—", "32,32"]
     assert pct(0.975) == "97.5%" and pct(0.5) == "50%" and pct(None) == "—"
     base = ExperimentConfig()
-    assert config_diff(base, base.changed(lr=0.1, batch_size=8)) == "lr 0.01→0.1 · batch_size 32→8"
-    assert config_diff(None, base) == "moons 32,32 adam lr 0.01"
+    assert config_diff(base, base.changed(lr=0.1, batch_size=8), "en") == "lr 0.01→0.1 · batch 32→8"
+    assert config_diff(base, base.changed(epochs=5, activation="leaky_relu"), "es") == \
+        "activación ReLU→leaky ReLU · épocas 20→5"  # settings in words, never as the config's keys
+    assert config_diff(None, base, "en") == "moons 32,32 adam lr 0.01"
 
 
 def test_launched_runs_name_what_changed():

@@ -22,6 +22,7 @@ class Verified(BaseModel):
     best_val_acc: float | None
     codes: list[str]
     run_id: int | None = None
+    planned: int | None = None  # the epochs it was set for, when it stopped at its goal (its config has those it ran)
 
 
 class Diagnosis(BaseModel):
@@ -133,18 +134,31 @@ def proven(candidate: Suggestion, fix: Suggestion, acc: float, best_epoch: int, 
     A trial stopped at its goal is offered with the epochs it ran (`fix` has them, the `candidate` tried had
     not, or had more than the run's `epochs`): the words say why, not just "and 9 epochs"."""
     values = {"action": action(fix, lang), "acc": pct(acc), "problem": name(code, lang)}
-    if fix == candidate:
+    stop = planned(candidate, fix, epochs)
+    if stop is None:
         return t("diagnose.advice.verified", lang, epochs=best_epoch, **values)
-    return t("diagnose.advice.stopped", lang, tried=action(candidate, lang), stopped=fix["epochs"],
-             planned=candidate.get("epochs", epochs), **values)
+    return t("diagnose.advice.stopped", lang, tried=action(candidate, lang), why=stopped_at(fix["epochs"], stop, lang),
+             **values)
+
+
+def planned(candidate: Suggestion, fix: Suggestion, epochs: int) -> int | None:
+    """The epochs a trial that stopped at its goal was set for (the `candidate`'s, else the run's `epochs`);
+    None when it ran them all (`fix` is then the `candidate`)."""
+    return None if fix == candidate else candidate.get("epochs", epochs)
+
+
+def stopped_at(stopped: int, planned: int, lang: Lang) -> str:
+    """Why a proven fix has fewer epochs than it was tried with: 'it was already doing well by epoch 9 of 20, so
+    I stopped it there' (the conversation's advice and the run panel's offer both say it)."""
+    return t("diagnose.advice.stopped_at", lang, stopped=stopped, planned=planned)
 
 
 def action(suggestion: dict[str, Any], lang: Lang) -> str:
     """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
     parts = []
     for field, value in suggestion.items():
-        if field == "activation":
-            value = t(f"diagnose.activation.{value}", lang)
+        if field in ("activation", "optimizer"):
+            value = t(f"diagnose.{field}.{value}", lang)
         elif field == "hidden":
             value = ", ".join(map(str, value)) if value else t("diagnose.words.no_hidden", lang)
         elif isinstance(value, float):

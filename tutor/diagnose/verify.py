@@ -30,6 +30,7 @@ from tutor.diagnose.explain import (
     explain,
     firing,
     fixes,
+    planned,
     proven,
 )
 from tutor.diagnose.rules import HEALTHY, Suggestion
@@ -109,7 +110,7 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
     if worked:
         best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
         verified = Verified(config=best.run.config.model_dump(mode="json"), best_val_acc=best.best_val_acc,
-                            codes=best.codes, run_id=best.run_id)
+                            codes=best.codes, run_id=best.run_id, planned=planned(best.candidate, best.fix, cfg.epochs))
         advice = proven(best.candidate, best.fix, best.best_val_acc, best.epochs_to_best(), cfg.epochs, rule.code,
                         lang)
         diagnoses[top] = diagnose(rule, s, run, lang, advice, best.fix, verified)

@@ -62,8 +62,11 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
         value = cfg.n_samples if field == "samples" else getattr(cfg, field)
         # the best validation accuracy, and the first epoch that reached it
         acc, epoch = max(((e.val_acc, -e.epoch) for e in history if e.val_acc is not None), default=(None, 0))
-        return t("concept.run.setting", lang, setting=action({field: value}, lang), verdict=verdict, acc=pct(acc),
-                 best=-epoch or "—", epochs=len(history))
+        values = {"setting": action({field: value}, lang), "verdict": verdict, "acc": pct(acc), "best": -epoch or "—",
+                  "epochs": cfg.epochs}
+        if run.status == "completed":
+            return t("concept.run.setting", lang, **values)
+        return t("concept.run.setting_stopped", lang, stopped=stopped_at(run), why=why_stopped(run, lang), **values)
     if concept in CURVES:
         losses = [(e.val_loss, e.epoch) for e in history if e.val_loss is not None]
         best, epoch = min(losses, default=(None, "—"))
@@ -80,3 +83,15 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
         return t("concept.run.gradient", lang, first=num(history[0].grad_norm), last=num(last.grad_norm),
                  verdict=verdict)
     return ""
+
+
+def stopped_at(run: RunResult) -> int:
+    """The epoch a run that did not complete stopped at: where it diverged, else its last epoch."""
+    return run.diverged_at.epoch if run.diverged_at else run.history[-1].epoch
+
+
+def why_stopped(run: RunResult, lang: Lang) -> str:
+    """Why a run stopped before its last epoch, in words: the divergence's reason, or a cancel."""
+    if run.diverged_at:
+        return t(f"diagnose.reason.{run.diverged_at.reason}", lang)
+    return t("concept.run.cancelled", lang)

@@ -9,7 +9,7 @@ from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -19,7 +19,7 @@ from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
 from tutor.settings import Settings
 from tutor.store import DIALOGUE_STATE, Store
-from tutor.ui.keys import LocalizedBindings, localized
+from tutor.ui.keys import LocalizedApp, localized
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
 from tutor.ui.screens.runs import RunsScreen
@@ -28,7 +28,7 @@ from tutor.ui.text import ui
 SETTINGS_KEY = "ui"  # the student's app settings in the store: {"theme": NAME}
 
 
-class TutorApp(LocalizedBindings, App[int]):
+class TutorApp(LocalizedApp):
     """The conversation, the live run panel, the runs view and help, for one student."""
 
     CSS_PATH = Path(__file__).parent / "tutor.tcss"  # absolute: subclasses live elsewhere
@@ -86,8 +86,9 @@ class TutorApp(LocalizedBindings, App[int]):
         return self.main
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from (c for c in super().get_system_commands(screen) if not (self.remote and c.title == "Screenshot"))
         lang, main = self.lang, self.main
+        screenshot = ui("cmd.screenshot", lang)
+        yield from (c for c in super().get_system_commands(screen) if not (self.remote and c.title == screenshot))
         for name, action in (("next", main.action_continue), ("runs", self.action_runs), ("help", self.action_help),
                              ("lang", self.action_switch_lang), ("panel", main.action_toggle_panel),
                              ("suggest", main.action_run_suggestion), ("cancel", main.action_cancel)):

@@ -11,12 +11,17 @@ def ui(key: str, lang: Lang, **values: object) -> str:
     return t(f"ui.{key}", lang, **values)
 
 
-def config_diff(before: ExperimentConfig | None, after: ExperimentConfig) -> str:
-    """What changed from one config to the next ('lr 0.01→50'); the key settings for a first run."""
+def config_diff(before: ExperimentConfig | None, after: ExperimentConfig, lang: Lang) -> str:
+    """What changed from one config to the next ('lr 0.01→50', 'batch 32→1'), each setting by its short name;
+    the key settings for a first run."""
     if before is None:
         return f"{after.dataset} {num(after.hidden)} {after.optimizer} lr {num(after.lr)}"
-    diff = before.diff(after)
-    return " · ".join(f"{k} {num(a)}→{num(b)}" for k, (a, b) in diff.items() if k != "device") or "="
+
+    def shown(field: str, value: object) -> str:
+        return t(f"diagnose.activation.{value}", lang) if field == "activation" else num(value)
+
+    return " · ".join(f"{ui(f'field.{k}', lang)} {shown(k, a)}→{shown(k, b)}"
+                      for k, (a, b) in before.diff(after).items() if k != "device") or "="
 
 
 def plain_links(markdown: str) -> str:

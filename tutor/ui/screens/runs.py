@@ -1,6 +1,7 @@
 """The runs view: this conversation's runs in a table; one run, or two marked ones, drawn below."""
 
 import numpy as np
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +25,9 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
 OTHER_TRAIN, OTHER_VAL = "$success", "$error"  # run B beside run A's TRAIN and VAL
-COLUMNS = {"mark": 1, "id": 3, "changes": 20, "val_loss": 9, "val_acc": 8, "status": 18, "diagnosis": 22}
+COLUMNS = {"mark": 1, "id": 3, "changes": 17, "val_loss": 9, "val_acc": 7, "status": 10, "diagnosis": 18}
+# with a column of padding each side, 79 columns: the table fits 80 with its scrollbar; the changes end in …
+# (the run under the cursor is described in full below), a longer status or diagnosis wraps
 
 
 def rows(runs: list[int], tried: list[int]) -> list[tuple[int, bool]]:
@@ -80,10 +83,11 @@ class RunsScreen(LocalizedBindings, Screen):
             self.top[run_id] = name(stored.diagnoses[0]["code"], lang) if stored.diagnoses else "—"
             last = result.history[-1] if result.history else None
             status = t(f"run.status.{result.status}", lang)
-            table.add_row(" ", str(run_id), config_diff(previous, result.config),
+            changes = Text(config_diff(previous, result.config, lang), overflow="ellipsis", no_wrap=True)
+            table.add_row(" ", str(run_id), changes,
                           num(last.val_loss if last else None), pct(last.val_acc if last else None),
                           ui("runs.by_tutor", lang, status=status) if tried else status,
-                          self.top[run_id], key=str(run_id))
+                          self.top[run_id], key=str(run_id), height=None)
             if not tried:
                 previous = result.config
         if not self.results:

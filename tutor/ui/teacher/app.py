@@ -7,7 +7,6 @@ student names, so that who has not connected yet shows too; it writes one thing:
 from collections.abc import Sequence
 from pathlib import Path
 
-from textual.app import App
 from textual.screen import Screen
 
 from tutor.classroom.board import roster_students
@@ -15,13 +14,13 @@ from tutor.i18n import Lang
 from tutor.lessons import Course, load_lessons
 from tutor.settings import Settings
 from tutor.store import Store
-from tutor.ui.keys import LocalizedBindings
+from tutor.ui.keys import LocalizedApp
 from tutor.ui.teacher.class_screen import ClassScreen
 
 UI = Path(__file__).parent.parent
 
 
-class ClassApp(LocalizedBindings, App[int]):
+class ClassApp(LocalizedApp):
     """The class table, a student's runs, and the exercise with its leaderboard, in one language.
 
     `roster`: the names of the roster's students; each has a row from the start, connected or not."""

@@ -20,22 +20,23 @@ class StudentScreen(RunsScreen):
         tutor = Tutor(store, row.student, lang, course)
         tutor.run_ids = store.run_ids(row.student)
         super().__init__(tutor)
-        self.row = row
+        self.row, self.course = row, course
 
     def compose(self) -> ComposeResult:
-        yield Static(summary(self.row, self.lang), id="student-summary")
+        yield Static(summary(self.row, self.lang, self.course), id="student-summary")
         yield from super().compose()
 
     def on_mount(self) -> None:  # Textual also runs RunsScreen.on_mount, which fills the table
         self.query_one("#runs-title", Static).update(t("teacher.student.title", self.lang, student=self.row.student))
 
 
-def summary(row: StudentRow, lang: Lang) -> str:
-    """Two lines: connection, lesson and step, runs and predictions; then mastery per topic."""
-    where = (t("teacher.student.where", lang, lesson=row.lesson, step=(row.step or 0) + 1, steps=row.steps)
+def summary(row: StudentRow, lang: Lang, course: Course) -> str:
+    """Two lines: connection, lesson (by its title) and step, runs and predictions; then mastery per topic."""
+    title = next((lesson.title for lesson in course.in_lang(lang) if lesson.id == row.lesson), row.lesson)
+    where = (t("teacher.student.where", lang, lesson=title, step=(row.step or 0) + 1, steps=row.steps)
              if row.lesson else t("teacher.student.nowhere", lang))
     connected = t("teacher.student.connected" if row.connected else "teacher.student.away", lang)
     head = t("teacher.student.summary", lang, student=row.student, connected=connected, where=where, runs=row.runs,
              right=row.right, wrong=row.wrong)
-    topics = " · ".join(f"{topic} {pct(m.score)}" for topic, m in row.mastery.items()) or "—"
-    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics)}"
+    topics = " · ".join(f"{t(f'teacher.topic.{topic}', lang)} {pct(m.score)}" for topic, m in row.mastery.items())
+    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics or '—')}"

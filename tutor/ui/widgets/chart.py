@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tutor.fmt import num
+
 BRAILLE = 0x2800
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row][column] within a cell
 LABEL = 7  # width of the y axis labels
@@ -132,6 +134,7 @@ def _segment(a: tuple[int, int], b: tuple[int, int]):
 
 
 def _label(x: float) -> str:
+    """An axis label of at most LABEL characters; a power of ten written as the replies write it (1.4e5)."""
     if x == 0:
         return "0"
-    return f"{x:.2f}" if 0.01 <= abs(x) < 100 else f"{x:.0f}" if 100 <= abs(x) < 1e5 else f"{x:.1e}"
+    return f"{x:.2f}" if 0.01 <= abs(x) < 100 else f"{x:.0f}" if 100 <= abs(x) < 1e5 else num(x)

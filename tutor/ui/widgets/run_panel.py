@@ -11,7 +11,7 @@ from textual.widgets import ProgressBar, Static
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
-from tutor.diagnose.explain import action, name
+from tutor.diagnose.explain import action, name, stopped_at
 from tutor.engine import Epoch, Metrics, RunResult
 from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
@@ -140,8 +140,12 @@ class RunPanel(VerticalScroll):
             (f"● {name(top.code, lang)}", f"bold {colour}"), f" {pct(top.confidence)} · {headline}"]
         if self.suggestion:
             change = action(self.suggestion, lang)
-            if top.verified and top.suggestion == self.suggestion:
-                change = ui("panel.proven", lang, change=change, acc=pct(top.verified.best_val_acc))
+            proof = top.verified
+            if proof and top.suggestion == self.suggestion:
+                acc = pct(proof.best_val_acc)
+                change = (ui("panel.proven", lang, change=change, acc=acc) if proof.planned is None else
+                          ui("panel.proven_stopped", lang, change=change, acc=acc,
+                             why=stopped_at(proof.config["epochs"], proof.planned, lang)))
             parts += ["\n", (ui("panel.suggestion", lang, change=change), "bold $accent")]
         if others:
             also = ", ".join(f"{name(d.code, lang)} ({pct(d.confidence)})" for d in others)
