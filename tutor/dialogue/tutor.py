@@ -460,7 +460,14 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_back(self, intent: Intent, *_) -> Reply:
-        self.step = max(0, self.step - 1)
+        """The step before; from a lesson's first step, the last step of the lesson before it."""
+        lessons = self.course.in_lang(self.lang)
+        ids = [lesson.id for lesson in lessons]
+        if self.step == 0 and self.lesson_id in ids[1:]:
+            previous = lessons[ids.index(self.lesson_id) - 1]
+            self.lesson_id, self.step = previous.id, len(previous.steps) - 1
+        else:
+            self.step = max(0, self.step - 1)
         return self.open_step(intent)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
@@ -509,7 +516,8 @@ class Tutor:
         """Record the answer, say whether it is right and why (and what its run showed), and show what the
         step holds next; a wrong answer to a quiz leaves it open."""
         choice = block.choices[chosen] if chosen is not None else None
-        feedback = choice.feedback if choice else getattr(block, "feedback", "")
+        # a numeric answer's feedback is its worked solution: shown once it is right, not to a wrong try
+        feedback = choice.feedback if choice else getattr(block, "feedback", "") if correct else ""
         self.store.record(self.student, flow.lesson.id, flow.index, "quiz" if isinstance(block, Quiz) else "predict",
                           choice.text if choice else str(intent.answer), correct)
         verdict = t("dialogue.more.right" if correct else "dialogue.more.wrong", self.lang)
@@ -526,16 +534,26 @@ class Tutor:
         return self._lesson_reply(intent, shown, run)
 
     def _ask_again(self, intent: Intent, question: Quiz | Predict) -> Reply:
-        """The question is still open: how to answer it."""
+        """The question is still open: how to answer it, and the question again (a digression may have
+        pushed it out of sight)."""
         if isinstance(question, Quiz) and not question.choices:
-            return self._lesson_reply(intent, Shown(said=t("dialogue.more.want_number", self.lang)))
-        said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
-        return self._lesson_reply(intent, Shown(said=said))
+            said = t("dialogue.more.want_number", self.lang)
+        else:
+            said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
+        return self._lesson_reply(intent, Shown(said=said, block=question), recall=question)
 
-    def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None) -> Reply:
-        """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it."""
-        step = self.flow.step if self.flow else None
-        parts = [shown.said, shown.intro, shown.heading, *(item_text(item, step, self.lang) for item in shown.items)]
+    def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None,
+                      recall: Quiz | Predict | None = None) -> Reply:
+        """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it
+        (with `recall`, the open question again: a screen keeps its card in view instead)."""
+        flow = self.flow
+        step = flow.step if flow else None
+
+        def words(item: Any) -> str:
+            ran = flow is not None and isinstance(item, Experiment) and item.config in flow.ran
+            return item_text(item, step, self.lang, ran)
+
+        parts = [shown.said, recall and words(recall), shown.intro, shown.heading, *map(words, shown.items)]
         text = "\n\n".join(p for p in parts if p) or t("dialogue.more.no_question", self.lang)
         fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")
                   } if run else {}

@@ -1,0 +1,79 @@
+"""A student's walk through the course, scripted through the real Tutor: digressions, wrong answers, going
+back; the lesson never loses its place."""
+
+import pytest
+
+from tutor.dialogue.tutor import Tutor
+from tutor.i18n import t
+from tutor.lessons import Quiz
+from tutor.settings import Settings
+from tutor.store import Store
+
+OPEN = {"es": "enséñame lo básico del entrenamiento", "en": "teach me the basics of training"}
+CONCEPT = {"es": "¿qué es el batch?", "en": "what is the batch size?"}
+ON = {"es": "sigamos", "en": "continue"}
+
+
+@pytest.fixture
+def tutor(isolated_home):
+    return Tutor(Store(Settings.from_env().store), "ana")
+
+
+def right_choice(quiz: Quiz) -> int:
+    return next(i for i, c in enumerate(quiz.choices) if c.correct)
+
+
+def digress(tutor: Tutor, lang: str, kind: str) -> None:
+    """A question in the middle of the lesson: an idea explained, or a what-if trained on small data."""
+    if kind == "concept":
+        assert tutor.handle(CONCEPT[lang]).shown is None
+    else:
+        tutor.config = tutor.config.changed(samples=200, epochs=3)
+        assert tutor.handle({"es": "y si pongo lr 5?", "en": "what if the lr were 5?"}[lang]).run is not None
+
+
+@pytest.mark.parametrize("kind", ["concept", pytest.param("what_if", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_coming_back_after_a_digression_shows_the_open_question_again(tutor, lang, kind):
+    tutor.handle(OPEN[lang])
+    quiz, place = tutor.flow.gate, (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    assert isinstance(quiz, Quiz) and quiz.choices
+    digress(tutor, lang, kind)
+    back = tutor.handle(ON[lang])
+    assert back.text.startswith(t("dialogue.more.pick_choice", lang, n=len(quiz.choices)))
+    assert quiz.question.split()[0] in back.text and all(c.text in back.text for c in quiz.choices)
+    assert back.shown.block is quiz and not back.shown.items  # a screen marks the card it keeps in view
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and tutor.flow.gate is quiz
+    assert tutor.handle(str(right_choice(quiz) + 1)).shown.settled  # the answer goes to that question
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_wrong_number_is_not_told_the_answer(tutor, lang):
+    tutor.handle(OPEN[lang])
+    tutor.handle(str(right_choice(tutor.flow.gate) + 1))
+    number = tutor.flow.gate
+    assert isinstance(number, Quiz) and number.answer == 354
+    wrong = tutor.handle("300")
+    assert wrong.shown.correct is False and "354" not in wrong.text and tutor.flow.gate is number
+    again = tutor.handle(ON[lang])  # the question again, not its answer
+    assert again.text.startswith(t("dialogue.more.want_number", lang)) and "354" not in again.text
+    assert number.question.split()[0] in again.text
+    right = tutor.handle("354")
+    assert right.shown.settled and number.feedback.split()[0] in right.text
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_back_from_a_lesson_s_first_step_opens_the_lesson_before(tutor, lang):
+    course = tutor.course.in_lang(lang)
+    tutor.lang = lang
+    tutor.open_lesson(course[1].id)
+    reply = tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    assert reply.intent.kind == "back"
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, len(course[0].steps) - 1)
+    assert reply.shown.heading and course[0].steps[-1].title in reply.text
+    tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, len(course[0].steps) - 2)
+    while tutor.step:
+        tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    tutor.handle({"es": "atrás", "en": "go back"}[lang])  # the course's first step: nowhere further back
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, 0)
