@@ -51,3 +51,20 @@ def test_the_optimizers_lesson_holds_for_other_seeds(place, seed):
     assert experiment.expect.met_by(codes), f"{place} seed {seed}: got {sorted(codes)}, expected {experiment.expect}"
     for predict in predictions:
         assert predict.right(codes), f"{place} seed {seed}: no choice of {predict.question!r} is right"
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_remedies_offered_for_overfitting_remove_it(lang):
+    """The what-ifs after the overfitting run (more data, a smaller network, fewer epochs), followed, end
+    the overfitting: the next step says more data is the best remedy, so that what-if must show it."""
+    from tutor.dialogue.parse import parse
+    from tutor.dialogue.tutor import apply
+    from tutor.lessons import WhatIf
+
+    step = next(x for x in load_lessons([BUILTIN], search=False).in_lang(lang) if x.id == "overfitting").steps[0]
+    [experiment] = [b.experiment if isinstance(b, Predict) else b for b in step.blocks if isinstance(b, Predict)]
+    [whatif] = [b for b in step.blocks if isinstance(b, WhatIf)]
+    for question in whatif.questions:
+        cfg = apply(experiment.config, parse(question, default_lang=lang).changes, lang)
+        codes = {d.code for d in explain(train(cfg))}
+        assert "overfitting" not in codes and "healthy" in codes, (question, sorted(codes))
