@@ -55,6 +55,7 @@ def test_a_wrong_number_is_not_told_the_answer(tutor, lang):
     assert isinstance(number, Quiz) and number.answer == 354
     wrong = tutor.handle("300")
     assert wrong.shown.correct is False and "354" not in wrong.text and tutor.flow.gate is number
+    assert wrong.text == f"{t('dialogue.more.wrong', lang)} {t('dialogue.more.try_again', lang)}"
     again = tutor.handle(ON[lang])  # the question again, not its answer
     assert again.text.startswith(t("dialogue.more.want_number", lang)) and "354" not in again.text
     assert number.question.split()[0] in again.text
@@ -77,3 +78,17 @@ def test_back_from_a_lesson_s_first_step_opens_the_lesson_before(tutor, lang):
         tutor.handle({"es": "atrás", "en": "go back"}[lang])
     tutor.handle({"es": "atrás", "en": "go back"}[lang])  # the course's first step: nowhere further back
     assert (tutor.lesson_id, tutor.step) == (course[0].id, 0)
+
+
+@pytest.mark.parametrize(("lang", "vague", "named"), [
+    ("es", "ve a la lección 3", "ve a la lección de épocas"), ("en", "go to lesson 3", "go to the lesson on epochs")])
+def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vague, named):
+    first = tutor.handle(vague)  # a new student: the course opens at its first lesson
+    course = tutor.course.in_lang(lang)
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, 0) and first.shown.heading
+    tutor.handle(str(right_choice(tutor.flow.gate) + 1))
+    place = (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    listed = tutor.handle(vague)
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown is None
+    assert all(lesson.title in listed.text for lesson in course)
+    assert tutor.handle(named).shown.heading and "epochs" in tutor.lesson().topics

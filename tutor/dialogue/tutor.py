@@ -471,9 +471,16 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
+        """Open the lesson the message names (by its idea, else its topic). One that names none ("go to
+        lesson 3") starts a new student at the first lesson, and leaves one in a lesson where they are,
+        listing the course."""
         lessons = self.course.in_lang(self.lang)
         match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
-            (lesson for lesson in lessons if intent.topic in lesson.topics), lessons[0] if lessons else None)
+            (lesson for lesson in lessons if intent.topic in lesson.topics), None)
+        if match is None and self.lesson() is not None:
+            titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
+            return self._reply(intent, "dialogue.more.which_lesson", lessons=titles)
+        match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
         self.lesson_id, self.step = match.id, 0
@@ -522,7 +529,7 @@ class Tutor:
                           choice.text if choice else str(intent.answer), correct)
         verdict = t("dialogue.more.right" if correct else "dialogue.more.wrong", self.lang)
         again = t("dialogue.more.try_again", self.lang) if isinstance(block, Quiz) and not correct else ""
-        words = f"{verdict} {' '.join(feedback.split())} {again}".strip()
+        words = " ".join(p for p in (verdict, " ".join(feedback.split()), again) if p)
         said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
