@@ -5,7 +5,9 @@ import pytest
 
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
-from tutor.lessons import Quiz
+from tutor.dialogue.intent import Intent
+from tutor.lessons import Quiz, WhatIf
+from tutor.lessons.flow import Answer
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -92,3 +94,23 @@ def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vagu
     assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown is None
     assert all(lesson.title in listed.text for lesson in course)
     assert tutor.handle(named).shown.heading and "epochs" in tutor.lesson().topics
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_lesson_what_if_picked_after_a_digression_varies_the_step_s_experiment(tutor, lang):
+    """Lesson 2, after its 1e-6 run: the student tries lr 5, then picks "multiply the learning rate by 1000":
+    it asks about the lesson's run (0.001), not about the digression (5000, refused)."""
+    tutor.lang = tutor.fixed_lang = lang
+    tutor.open_lesson(tutor.course.in_lang(lang)[1].id)
+    flow = tutor.flow
+    experiment = flow.gate.experiment
+    flow.settle(answer=Answer(chosen=1, right=[1]))  # the bet and its run, as a trained reply leaves them
+    flow.reveal()
+    flow.settle(ran=experiment.config)
+    flow.reveal()
+    assert isinstance(flow.menu, WhatIf) and flow.varied() == experiment.config
+    tutor.config = experiment.config.changed(lr=5.0)  # the digression's run
+    picked = Intent(kind="answer", answer="1", lang=lang)
+    assert tutor.plan(picked) == experiment.config.changed(lr=experiment.config.lr * 1000)
+    reply = tutor.turn(picked, run=False)
+    assert reply.intent.kind == "what_if" and "0.001" in reply.text and "5000" not in reply.text

@@ -256,12 +256,22 @@ class Tutor:
         return None
 
     def picked(self, intent: Intent) -> Intent:
-        """A number while what-if questions are on offer (and no question open) asks that question."""
+        """A number while what-if questions are on offer (and no question open) asks that question, of the
+        step's experiment they follow: a run made meanwhile (a digression) does not change what it varies."""
         flow = self.flow if intent.kind == "answer" else None
         if flow is None or flow.question is not None or not isinstance(flow.menu, WhatIf):
             return intent
         index = choice_index(intent.answer, len(flow.menu.questions))
-        return intent if index is None else self.understand(flow.menu.questions[index])
+        if index is None:
+            return intent
+        asked, base = self.understand(flow.menu.questions[index]), flow.varied()
+        if asked.kind != "what_if" or base is None:
+            return asked
+        try:
+            cfg = apply(base, asked.changes, self.lang)
+        except ConfigError:
+            return asked  # refused as asked of the current config, with the accepted range
+        return what_if(self.config, cfg, asked.lang)
 
     def _plan(self, intent: Intent) -> Reply:
         if intent.kind in SEARCHES:

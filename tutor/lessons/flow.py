@@ -89,6 +89,16 @@ class StepFlow:
                 self.gate = item
         return items
 
+    def varied(self) -> ExperimentConfig | None:
+        """The config the what-if questions on offer ask about: the step's latest experiment before them."""
+        latest = None
+        for item in self.seen():
+            if item is self.menu:
+                return latest if isinstance(item, WhatIf) else None
+            if isinstance(item, (Experiment, Predict)):
+                latest = item.config if isinstance(item, Experiment) else item.experiment.config
+        return None
+
     def options(self) -> int:
         """How many numbered options the number keys choose from now."""
         if isinstance(self.menu, WhatIf):
