@@ -115,7 +115,7 @@ def test_the_conversation_shows_lessons_in_words_within_80_columns(course):
             for item in step.items:
                 for ran in (False, True):
                     text = item_text(item, step, lesson.lang, ran)
-                    assert "--" not in text or isinstance(item, Sweep), (lesson.path, text)
+                    assert "--" not in text, (lesson.path, text)
                     assert all(len(line) <= 80 for line in text.splitlines()), (lesson.path, text)
 
 

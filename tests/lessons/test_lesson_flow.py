@@ -6,7 +6,7 @@ import pytest
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
 from tutor.dialogue.intent import Intent
-from tutor.lessons import Quiz, WhatIf
+from tutor.lessons import Quiz, Sweep, WhatIf
 from tutor.lessons.flow import Answer
 from tutor.settings import Settings
 from tutor.store import Store
@@ -114,3 +114,21 @@ def test_a_lesson_what_if_picked_after_a_digression_varies_the_step_s_experiment
     assert tutor.plan(picked) == experiment.config.changed(lr=experiment.config.lr * 1000)
     reply = tutor.turn(picked, run=False)
     assert reply.intent.kind == "what_if" and "0.001" in reply.text and "5000" not in reply.text
+
+
+@pytest.mark.slow  # trains the lesson's four-point grid
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_lesson_search_is_launched_from_the_conversation(tutor, lang):
+    """The tuning lesson's grid is a step to launch, like an experiment: no terminal, no flags to read."""
+    tutor.lang = tutor.fixed_lang = lang
+    lesson = tutor.course.in_lang(lang)[-1]
+    tutor.lesson_id, tutor.step = lesson.id, next(i for i, s in enumerate(lesson.steps)
+                                                  if any(isinstance(b, Sweep) and b.method == "grid" for b in s.blocks))
+    quiz = tutor.open_step(Intent(kind="goto", lang=lang)) and tutor.flow.gate
+    shown = tutor.handle(f"{quiz.answer:g}")
+    grid = tutor.flow.gate
+    assert isinstance(grid, Sweep) and grid in shown.shown.items and "--" not in shown.text
+    searched = tutor.handle(ON[lang])
+    assert searched.intent.kind == "next" and searched.shown.settled and tutor.flow.gate is not grid
+    assert searched.text.startswith(f"{t('tune.name.grid', lang)}: {grid.n_trials} ")  # the search's summary
+    assert len(Store(Settings.from_env().store).runs("ana")) == grid.n_trials

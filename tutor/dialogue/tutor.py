@@ -35,10 +35,11 @@ from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.fmt import pct, rate
 from tutor.i18n import Lang, catalogue, t
-from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
+from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Shown, StepFlow
 from tutor.lessons.render import item_text
 from tutor.store import DIALOGUE_STATE, Store
+from tutor.tune.results import SweepResult
 
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
@@ -362,6 +363,10 @@ class Tutor:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
                        store=self.store, student=self.student)
+        return self.searched(intent, method, result)
+
+    def searched(self, intent: Intent, method: str, result: SweepResult) -> Reply:
+        """The reply to a search: its best trial, what mattered, a range edge to widen, the change to try."""
         if result.best is None:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
@@ -454,6 +459,8 @@ class Tutor:
             return self._on_goto(intent)
         if isinstance(flow.gate, Experiment):
             return self._ran_gate(intent, flow, flow.gate.config, on_epoch, should_stop)
+        if isinstance(flow.gate, Sweep):
+            return self._searched_gate(intent, flow, flow.gate, should_stop)
         if flow.question is not None:
             return self._ask_again(intent, flow.question)
         if not flow.finished:
@@ -527,6 +534,22 @@ class Tutor:
             return self._graded(intent, flow, gate, chosen, chosen in right, right=right, run=ran)
         flow.settle(ran=cfg)
         return self._lesson_reply(intent, Shown(said=ran.text, block=gate, settled=True, items=flow.reveal()), ran)
+
+    def _searched_gate(self, intent: Intent, flow: StepFlow, block: Sweep, should_stop) -> Reply:
+        """Run the step's search (its own base and fields, as its `tutor sweep` command would); a search
+        stopped before any trial finished leaves the gate open."""
+        from tutor.tune.space import parse_grid, parse_space
+        from tutor.tune.sweep import sweep
+
+        make = parse_grid if block.method == "grid" else parse_space
+        space = make(block.specs(), self._locked(block.base), self.lang)
+        result = sweep(space, block.method, block.n_trials, budget=block.budget or SEARCH_BUDGET,
+                       should_stop=should_stop, store=self.store, student=self.student)
+        reply = self.searched(intent, block.method, result)
+        if result.best is None:
+            return self._lesson_reply(intent, Shown(said=reply.text, block=block), reply)
+        flow.settle()
+        return self._lesson_reply(intent, Shown(said=reply.text, block=block, settled=True, items=flow.reveal()), reply)
 
     def _graded(self, intent: Intent, flow: StepFlow, block: Quiz | Predict, chosen: int | None, correct: bool, *,
                 right: tuple[int, ...] | None = None, run: Reply | None = None) -> Reply:
