@@ -132,3 +132,15 @@ def test_a_lesson_search_is_launched_from_the_conversation(tutor, lang):
     assert searched.intent.kind == "next" and searched.shown.settled and tutor.flow.gate is not grid
     assert searched.text.startswith(f"{t('tune.name.grid', lang)}: {grid.n_trials} ")  # the search's summary
     assert len(Store(Settings.from_env().store).runs("ana")) == grid.n_trials
+
+
+def test_no_run_names_the_step_s_search_without_running_it(tutor):
+    lesson = tutor.course.in_lang("en")[-1]
+    tutor.lang = tutor.fixed_lang = "en"
+    tutor.lesson_id, tutor.step = lesson.id, 1
+    tutor.open_step(Intent(kind="goto", lang="en"))
+    tutor.handle(f"{tutor.flow.gate.answer:g}")
+    assert isinstance(tutor.flow.gate, Sweep)
+    reply = tutor.handle("next", run=False)
+    assert reply.text == t("dialogue.would.sweep", "en") and isinstance(tutor.flow.gate, Sweep)
+    assert Store(Settings.from_env().store).runs("ana") == []

@@ -122,7 +122,7 @@ class Tutor:
         """Act on an understood message (the app's keys make their intents directly)."""
         intent = self.picked(intent)
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
-        if run or not (intent.kind in SEARCHES or self.plan(intent) is not None):
+        if run or not (self.search(intent) or self.plan(intent) is not None):
             reply = handler(intent, on_epoch, should_stop)
         else:
             reply = self._plan(intent)
@@ -274,9 +274,16 @@ class Tutor:
             return asked  # refused as asked of the current config, with the accepted range
         return what_if(self.config, cfg, asked.lang)
 
-    def _plan(self, intent: Intent) -> Reply:
+    def search(self, intent: Intent) -> str | None:
+        """The search this intent launches: one asked in words, or the step's search on "next"; else None."""
         if intent.kind in SEARCHES:
-            return self._reply(intent, f"dialogue.would.{intent.kind}")
+            return intent.kind
+        flow = self.flow if intent.kind == "next" else None
+        return "sweep" if flow is not None and isinstance(flow.gate, Sweep) else None
+
+    def _plan(self, intent: Intent) -> Reply:
+        if search := self.search(intent):
+            return self._reply(intent, f"dialogue.would.{search}")
         if intent.kind != "what_if":
             cfg = self.plan(intent)
             what = said(self.config.diff(cfg), cfg, self.lang) if cfg else ""

@@ -1,8 +1,8 @@
 """Where the student is inside a lesson step: what has been shown, and what the step waits for.
 
 A step is revealed item by item up to a *gate*, a block the student must act on: a prediction to
-choose, a quiz to answer, an experiment or a search to launch. What-if questions are a *menu* (chosen with the
-number keys) but never block the way. The cursor is plain data, so the conversation can store it
+choose, a quiz to answer, an experiment or a search to launch. What-if questions are a *menu*
+(chosen with the number keys) but never block the way. The cursor is plain data, so the conversation can store it
 and a later `tutor ask` resumes at the same question.
 """
 
