@@ -115,13 +115,13 @@ def test_next_waits_for_the_open_question_and_goes_on_once_it_is_answered(tutor)
     choice = tutor.flow.gate
     assert isinstance(choice, Quiz) and opened.shown.heading and choice.question.split()[0] in opened.text
     waiting = tutor.handle("next")
-    assert waiting.text == t("dialogue.more.pick_choice", waiting.lang, n=len(choice.choices))
+    assert waiting.text.startswith(t("dialogue.more.pick_choice", waiting.lang, n=len(choice.choices)))
     assert tutor.flow.gate is choice
     right = next(i for i, c in enumerate(choice.choices) if c.correct)
     tutor.handle(str(right + 1))
     number = tutor.flow.gate
     assert isinstance(number, Quiz) and number.answer is not None
-    assert tutor.handle("next").text == t("dialogue.more.want_number", waiting.lang)
+    assert tutor.handle("next").text.startswith(t("dialogue.more.want_number", waiting.lang))
     assert tutor.handle(f"{number.answer:g}").shown.settled and tutor.flow.finished
     tutor.handle("next")
     progress = Store(Settings.from_env().store).progress("ana")

@@ -18,6 +18,7 @@ from tutor.lessons import (
     load_lessons,
     render,
 )
+from tutor.lessons.render import item_text
 
 MAX_WORK = 1e9  # parameters × training examples × epochs of one experiment
 
@@ -102,7 +103,20 @@ def test_whatif_questions_are_understood(course):
     parse = pytest.importorskip("tutor.dialogue.parse").parse
     for lesson in course.lessons:
         for question in (q for b in lesson.blocks() if isinstance(b, WhatIf) for q in b.questions):
-            assert parse(question).kind not in ("unknown", "clarify"), (lesson.path, question)
+            intent = parse(question, default_lang=lesson.lang)
+            assert intent.kind not in ("unknown", "clarify"), (lesson.path, question)
+            assert intent.lang == lesson.lang, (lesson.path, question)  # asked, it speaks the lesson's language
+
+
+def test_the_conversation_shows_lessons_in_words_within_80_columns(course):
+    """What `tutor ask` prints of a step: an experiment is the run the tutor trains, never a command's flags."""
+    for lesson in course.lessons:
+        for step in lesson.steps:
+            for item in step.items:
+                for ran in (False, True):
+                    text = item_text(item, step, lesson.lang, ran)
+                    assert "--" not in text, (lesson.path, text)
+                    assert all(len(line) <= 80 for line in text.splitlines()), (lesson.path, text)
 
 
 def test_experiments_are_small_enough_to_run_in_a_test(course):

@@ -51,3 +51,32 @@ def test_the_optimizers_lesson_holds_for_other_seeds(place, seed):
     assert experiment.expect.met_by(codes), f"{place} seed {seed}: got {sorted(codes)}, expected {experiment.expect}"
     for predict in predictions:
         assert predict.right(codes), f"{place} seed {seed}: no choice of {predict.question!r} is right"
+
+
+# what a lesson's what-if, followed, must show: (lesson, step, question) -> a code it shows, codes it must not
+WHATIFS = {
+    # the next step calls more data the best remedy: the what-if that tries it must remove the overfitting
+    ("overfitting", 0, 0): ("healthy", {"overfitting"}),
+    ("overfitting", 0, 1): ("healthy", {"overfitting"}),
+    ("overfitting", 0, 2): ("healthy", {"overfitting"}),
+    # relu brings the gradient back; Adam at its own usual rate does not
+    ("architecture", 2, 0): ("healthy", {"vanishing_gradients"}),
+    ("architecture", 2, 2): ("vanishing_gradients", {"lr_too_high"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("place", sorted(WHATIFS))
+def test_a_lesson_what_if_shows_what_the_lesson_says(place, lang):
+    """A what-if picked from a step's menu varies the step's experiment (as the conversation does)."""
+    from tutor.dialogue.parse import parse
+    from tutor.dialogue.tutor import apply
+    from tutor.lessons import WhatIf
+
+    lesson_id, step, question = place
+    blocks = next(x for x in load_lessons([BUILTIN], search=False).in_lang(lang) if x.id == lesson_id).steps[step].blocks
+    experiment = next(b.experiment if isinstance(b, Predict) else b for b in blocks if isinstance(b, (Predict, Experiment)))
+    asked = next(b for b in blocks if isinstance(b, WhatIf)).questions[question]
+    codes = {d.code for d in explain(train(apply(experiment.config, parse(asked, default_lang=lang).changes, lang)))}
+    shows, never = WHATIFS[place]
+    assert shows in codes and not codes & never, (asked, sorted(codes))

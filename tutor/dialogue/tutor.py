@@ -35,10 +35,11 @@ from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.fmt import pct, rate
 from tutor.i18n import Lang, catalogue, t
-from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, WhatIf, load_lessons
+from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Shown, StepFlow
 from tutor.lessons.render import item_text
 from tutor.store import DIALOGUE_STATE, Store
+from tutor.tune.results import SweepResult
 
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
@@ -121,7 +122,7 @@ class Tutor:
         """Act on an understood message (the app's keys make their intents directly)."""
         intent = self.picked(intent)
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
-        if run or not (intent.kind in SEARCHES or self.plan(intent) is not None):
+        if run or not (self.search(intent) or self.plan(intent) is not None):
             reply = handler(intent, on_epoch, should_stop)
         else:
             reply = self._plan(intent)
@@ -256,16 +257,33 @@ class Tutor:
         return None
 
     def picked(self, intent: Intent) -> Intent:
-        """A number while what-if questions are on offer (and no question open) asks that question."""
+        """A number while what-if questions are on offer (and no question open) asks that question, of the
+        step's experiment they follow: a run made meanwhile (a digression) does not change what it varies."""
         flow = self.flow if intent.kind == "answer" else None
         if flow is None or flow.question is not None or not isinstance(flow.menu, WhatIf):
             return intent
         index = choice_index(intent.answer, len(flow.menu.questions))
-        return intent if index is None else self.understand(flow.menu.questions[index])
+        if index is None:
+            return intent
+        asked, base = self.understand(flow.menu.questions[index]), flow.varied()
+        if asked.kind != "what_if" or base is None:
+            return asked
+        try:
+            cfg = apply(base, asked.changes, self.lang)
+        except ConfigError:
+            return asked  # refused as asked of the current config, with the accepted range
+        return what_if(self.config, cfg, asked.lang)
+
+    def search(self, intent: Intent) -> str | None:
+        """The search this intent launches: one asked in words, or the step's search on "next"; else None."""
+        if intent.kind in SEARCHES:
+            return intent.kind
+        flow = self.flow if intent.kind == "next" else None
+        return "sweep" if flow is not None and isinstance(flow.gate, Sweep) else None
 
     def _plan(self, intent: Intent) -> Reply:
-        if intent.kind in SEARCHES:
-            return self._reply(intent, f"dialogue.would.{intent.kind}")
+        if search := self.search(intent):
+            return self._reply(intent, f"dialogue.would.{search}")
         if intent.kind != "what_if":
             cfg = self.plan(intent)
             what = said(self.config.diff(cfg), cfg, self.lang) if cfg else ""
@@ -352,6 +370,10 @@ class Tutor:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
                        store=self.store, student=self.student)
+        return self.searched(intent, method, result)
+
+    def searched(self, intent: Intent, method: str, result: SweepResult) -> Reply:
+        """The reply to a search: its best trial, what mattered, a range edge to widen, the change to try."""
         if result.best is None:
             return self._reply(intent, "dialogue.search.none", trials=len(result.trials))
         best = result.best
@@ -444,6 +466,8 @@ class Tutor:
             return self._on_goto(intent)
         if isinstance(flow.gate, Experiment):
             return self._ran_gate(intent, flow, flow.gate.config, on_epoch, should_stop)
+        if isinstance(flow.gate, Sweep):
+            return self._searched_gate(intent, flow, flow.gate, should_stop)
         if flow.question is not None:
             return self._ask_again(intent, flow.question)
         if not flow.finished:
@@ -460,13 +484,27 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_back(self, intent: Intent, *_) -> Reply:
-        self.step = max(0, self.step - 1)
+        """The step before; from a lesson's first step, the last step of the lesson before it."""
+        lessons = self.course.in_lang(self.lang)
+        ids = [lesson.id for lesson in lessons]
+        if self.step == 0 and self.lesson_id in ids[1:]:
+            previous = lessons[ids.index(self.lesson_id) - 1]
+            self.lesson_id, self.step = previous.id, len(previous.steps) - 1
+        else:
+            self.step = max(0, self.step - 1)
         return self.open_step(intent)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
+        """Open the lesson the message names (by its idea, else its topic). One that names none ("go to
+        lesson 3") starts a new student at the first lesson, and leaves one in a lesson where they are,
+        listing the course."""
         lessons = self.course.in_lang(self.lang)
         match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
-            (lesson for lesson in lessons if intent.topic in lesson.topics), lessons[0] if lessons else None)
+            (lesson for lesson in lessons if intent.topic in lesson.topics), None)
+        if match is None and self.lesson() is not None:
+            titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
+            return self._reply(intent, "dialogue.more.which_lesson", lessons=titles)
+        match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
         self.lesson_id, self.step = match.id, 0
@@ -504,17 +542,34 @@ class Tutor:
         flow.settle(ran=cfg)
         return self._lesson_reply(intent, Shown(said=ran.text, block=gate, settled=True, items=flow.reveal()), ran)
 
+    def _searched_gate(self, intent: Intent, flow: StepFlow, block: Sweep, should_stop) -> Reply:
+        """Run the step's search (its own base and fields, as its `tutor sweep` command would); a search
+        stopped before any trial finished leaves the gate open."""
+        from tutor.tune.space import parse_grid, parse_space
+        from tutor.tune.sweep import sweep
+
+        make = parse_grid if block.method == "grid" else parse_space
+        space = make(block.specs(), self._locked(block.base), self.lang)
+        result = sweep(space, block.method, block.n_trials, budget=block.budget or SEARCH_BUDGET,
+                       should_stop=should_stop, store=self.store, student=self.student)
+        reply = self.searched(intent, block.method, result)
+        if result.best is None:
+            return self._lesson_reply(intent, Shown(said=reply.text, block=block), reply)
+        flow.settle()
+        return self._lesson_reply(intent, Shown(said=reply.text, block=block, settled=True, items=flow.reveal()), reply)
+
     def _graded(self, intent: Intent, flow: StepFlow, block: Quiz | Predict, chosen: int | None, correct: bool, *,
                 right: tuple[int, ...] | None = None, run: Reply | None = None) -> Reply:
         """Record the answer, say whether it is right and why (and what its run showed), and show what the
         step holds next; a wrong answer to a quiz leaves it open."""
         choice = block.choices[chosen] if chosen is not None else None
-        feedback = choice.feedback if choice else getattr(block, "feedback", "")
+        # a numeric answer's feedback is its worked solution: shown once it is right, not to a wrong try
+        feedback = choice.feedback if choice else getattr(block, "feedback", "") if correct else ""
         self.store.record(self.student, flow.lesson.id, flow.index, "quiz" if isinstance(block, Quiz) else "predict",
                           choice.text if choice else str(intent.answer), correct)
         verdict = t("dialogue.more.right" if correct else "dialogue.more.wrong", self.lang)
         again = t("dialogue.more.try_again", self.lang) if isinstance(block, Quiz) and not correct else ""
-        words = f"{verdict} {' '.join(feedback.split())} {again}".strip()
+        words = " ".join(p for p in (verdict, " ".join(feedback.split()), again) if p)
         said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
@@ -526,16 +581,26 @@ class Tutor:
         return self._lesson_reply(intent, shown, run)
 
     def _ask_again(self, intent: Intent, question: Quiz | Predict) -> Reply:
-        """The question is still open: how to answer it."""
+        """The question is still open: how to answer it, and the question again (a digression may have
+        pushed it out of sight)."""
         if isinstance(question, Quiz) and not question.choices:
-            return self._lesson_reply(intent, Shown(said=t("dialogue.more.want_number", self.lang)))
-        said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
-        return self._lesson_reply(intent, Shown(said=said))
+            said = t("dialogue.more.want_number", self.lang)
+        else:
+            said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
+        return self._lesson_reply(intent, Shown(said=said, block=question), recall=question)
 
-    def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None) -> Reply:
-        """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it."""
-        step = self.flow.step if self.flow else None
-        parts = [shown.said, shown.intro, shown.heading, *(item_text(item, step, self.lang) for item in shown.items)]
+    def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None,
+                      recall: Quiz | Predict | None = None) -> Reply:
+        """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it
+        (with `recall`, the open question again: a screen keeps its card in view instead)."""
+        flow = self.flow
+        step = flow.step if flow else None
+
+        def words(item: Any) -> str:
+            ran = flow is not None and isinstance(item, Experiment) and item.config in flow.ran
+            return item_text(item, step, self.lang, ran)
+
+        parts = [shown.said, recall and words(recall), shown.intro, shown.heading, *map(words, shown.items)]
         text = "\n\n".join(p for p in parts if p) or t("dialogue.more.no_question", self.lang)
         fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")
                   } if run else {}

@@ -1,8 +1,8 @@
 """Where the student is inside a lesson step: what has been shown, and what the step waits for.
 
 A step is revealed item by item up to a *gate*, a block the student must act on: a prediction to
-choose, a quiz to answer, an experiment to launch. What-if questions are a *menu* (chosen with the
-number keys) but never block the way. The cursor is plain data, so the conversation can store it
+choose, a quiz to answer, an experiment or a search to launch. What-if questions are a *menu*
+(chosen with the number keys) but never block the way. The cursor is plain data, so the conversation can store it
 and a later `tutor ask` resumes at the same question.
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig
-from tutor.lessons.model import Experiment, Item, Lesson, Predict, Quiz, Step, WhatIf
+from tutor.lessons.model import Experiment, Item, Lesson, Predict, Quiz, Step, Sweep, WhatIf
 
-Gate = Predict | Quiz | Experiment
+Gate = Predict | Quiz | Experiment | Sweep
 Menu = Predict | Quiz | WhatIf
 
 
@@ -85,9 +85,19 @@ class StepFlow:
             items.append(item)
             if isinstance(item, WhatIf) or isinstance(item, Quiz) and item.choices or isinstance(item, Predict):
                 self.menu = item
-            if isinstance(item, (Predict, Quiz)) or isinstance(item, Experiment) and item.config not in self.ran:
+            if isinstance(item, (Predict, Quiz, Sweep)) or isinstance(item, Experiment) and item.config not in self.ran:
                 self.gate = item
         return items
+
+    def varied(self) -> ExperimentConfig | None:
+        """The config the what-if questions on offer ask about: the step's latest experiment before them."""
+        latest = None
+        for item in self.seen():
+            if item is self.menu:
+                return latest if isinstance(item, WhatIf) else None
+            if isinstance(item, (Experiment, Predict)):
+                latest = item.config if isinstance(item, Experiment) else item.experiment.config
+        return None
 
     def options(self) -> int:
         """How many numbered options the number keys choose from now."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from tutor.config import SEARCHABLE, SHAPES, ExperimentConfig
+from tutor.config import SEARCHABLE, SHAPES, ExperimentConfig, argument
 from tutor.diagnose.rules import Code
 from tutor.errors import ConfigError
 from tutor.i18n import Lang
@@ -185,6 +185,12 @@ class Sweep(Strict):
         if self.method != "grid" and (not self.space or self.grid or not self.trials):
             raise ValueError(f"a {self.method} search needs space: and trials:, and takes no grid:")
         return self
+
+    def specs(self) -> list[str]:
+        """Its fields as `tutor sweep` reads them: `F=v1,v2` for a grid, `F=SPEC` to sample from."""
+        if self.method == "grid":
+            return [f"{f}=" + ",".join(argument(v, "-") for v in vs) for f, vs in self.grid.items()]
+        return [f"{f}={spec}" for f, spec in self.space.items()]
 
     @property
     def n_trials(self) -> int:

@@ -1,12 +1,14 @@
 """Lessons as plain text for `tutor lessons show`, and the list for `tutor lessons --json`."""
 
 import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from tutor.config import ExperimentConfig, argument, flag
-from tutor.i18n import LANGS, Lang
+from tutor.i18n import LANGS, Lang, catalogue
 from tutor.lessons.model import Course, Experiment, Lesson, Predict, Prose, Quiz, Step, Sweep, WhatIf
 from tutor.lessons.parse import WIKILINK
+from tutor.report import describe
 
 WIDTH = 78
 LABELS: dict[str, dict[str, str]] = {
@@ -15,12 +17,14 @@ LABELS: dict[str, dict[str, str]] = {
         "number": "Responde con un número.", "whatif": "¿Y si…? Elige una pregunta con su número:",
         "sweep": "⚙ Búsqueda {method}, {trials} pruebas", "runs": "Se comprueba con",
         "grid": "en rejilla", "random": "aleatoria", "bayes": "bayesiana",
+        "train": "Escribe «sigue» y lo entreno.", "ran": "(ya entrenado)", "search": "Escribe «sigue» y la lanzo.",
     },
     "en": {
         "experiment": "▶ Experiment", "watch": "Watch", "predict": "? Predict", "quiz": "? Question",
         "number": "Answer with a number.", "whatif": "What if…? Pick a question by its number:",
         "sweep": "⚙ {method} search, {trials} trials", "runs": "Checked with",
         "grid": "Grid", "random": "Random", "bayes": "Bayesian",
+        "train": "Type “next” and I train it.", "ran": "(trained)", "search": "Type “next” and I launch it.",
     },
 }
 
@@ -47,22 +51,37 @@ def render(lesson: Lesson) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def item_text(item: Any, step: Step | None, lang: Lang) -> str:
-    """One item of a step as text (a question with its lettered choices), as `tutor ask` shows it."""
-    return _item(item, step, LABELS[lang])
+def item_text(item: Any, step: Step | None, lang: Lang, ran: bool = False) -> str:
+    """One item of a step as the conversation shows it (`tutor ask`): a question with its lettered choices,
+    an experiment as the run the tutor trains (in words, no command to type), marked once `ran`."""
+    labels = LABELS[lang]
+    if isinstance(item, Experiment):
+        head = f"{labels['experiment']} {labels['ran']}" if ran else labels["experiment"]
+        return "\n".join([head, *_wrap(describe(item.config, lang)), *_para(labels["watch"], item.watch),
+                          *([] if ran else [f"  {labels['train']}"])])
+    if isinstance(item, Sweep):  # launched by the conversation: its base and what it varies, in words
+        head = labels["sweep"].format(method=labels[item.method], trials=item.n_trials)
+        names = catalogue(lang)
+        varied = [f"{_capital(names.get(f'dialogue.field.{f}', f))}: {_values(spec)}"
+                  for f, _, spec in (s.partition("=") for s in item.specs())]
+        return "\n".join([head, *_wrap(describe(item.base, lang)), *(line for v in varied for line in _wrap(v)),
+                          *_para(labels["watch"], item.watch), f"  {labels['search']}"])
+    return _item(item, step, labels, lambda cfg: "\n".join(_wrap(describe(cfg, lang))))
 
 
-def _item(item: Any, step: Step | None, labels: dict[str, str]) -> str:
+def _item(item: Any, step: Step | None, labels: dict[str, str], run: Callable[[ExperimentConfig], str] | None = None
+          ) -> str:
+    """One item as text; `run` shows the config an experiment trains (default: its `tutor run` command)."""
+    run = run or (lambda cfg: _command(["tutor", "run", *config_args(cfg)]))
     match item:
         case Prose():
             return _links(item.text)
         case Experiment():
-            return "\n".join([labels["experiment"], _command(["tutor", "run", *config_args(item.config)]),
-                              *_para(labels["watch"], item.watch)])
+            return "\n".join([labels["experiment"], run(item.config), *_para(labels["watch"], item.watch)])
         case Predict():
             lines = [*_para(labels["predict"], item.question, ""), *_choices(c.text for c in item.choices)]
             if step is not None and item.experiment not in step.blocks:
-                lines += [f"  {labels['runs']}:", _command(["tutor", "run", *config_args(item.experiment.config)])]
+                lines += [f"  {labels['runs']}:", run(item.experiment.config)]
             return "\n".join(lines)
         case Quiz():
             extra = _choices(c.text for c in item.choices) if item.choices else [f"  {labels['number']}"]
@@ -85,11 +104,10 @@ def sweep_args(sweep: Sweep) -> list[str]:
     """The `tutor sweep` command line of a sweep block."""
     args = ["tutor", "sweep", *config_args(sweep.base)]
     if sweep.method == "grid":
-        args += [a for f, vs in sweep.grid.items()
-                 for a in ("--grid", f"{f}=" + ",".join(argument(v, "-") for v in vs))]
+        args += [a for spec in sweep.specs() for a in ("--grid", spec)]
     else:
         args += [f"--{sweep.method}", str(sweep.trials)]
-        args += [a for f, spec in sweep.space.items() for a in ("--space", f"{f}={spec}")]
+        args += [a for spec in sweep.specs() for a in ("--space", spec)]
     return args + (["--budget", argument(sweep.budget)] if sweep.budget else [])
 
 
@@ -109,6 +127,23 @@ def _command(args: list[str]) -> str:
         else:
             lines[-1] += f" {unit}"
     return "\n".join(lines)
+
+
+def _values(spec: str) -> str:
+    """A field's values in a search, to read: '0.001,0.01' and 'choice:8,16' list them, 'log:1e-4:1' is a range."""
+    kind, _, rest = spec.partition(":")
+    if kind in ("log", "int", "float"):
+        return " … ".join(rest.split(":"))
+    return ", ".join((rest if kind == "choice" else spec).split(","))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _wrap(text: str) -> list[str]:
+    """An indented line wrapped to the width, never inside a layer list such as in-16-16-2."""
+    return textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
 
 
 def _para(label: str, text: str, indent: str = "  ") -> list[str]:

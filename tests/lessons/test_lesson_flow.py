@@ -1,0 +1,146 @@
+"""A student's walk through the course, scripted through the real Tutor: digressions, wrong answers, going
+back; the lesson never loses its place."""
+
+import pytest
+
+from tutor.dialogue.tutor import Tutor
+from tutor.i18n import t
+from tutor.dialogue.intent import Intent
+from tutor.lessons import Quiz, Sweep, WhatIf
+from tutor.lessons.flow import Answer
+from tutor.settings import Settings
+from tutor.store import Store
+
+OPEN = {"es": "enséñame lo básico del entrenamiento", "en": "teach me the basics of training"}
+CONCEPT = {"es": "¿qué es el batch?", "en": "what is the batch size?"}
+ON = {"es": "sigamos", "en": "continue"}
+
+
+@pytest.fixture
+def tutor(isolated_home):
+    return Tutor(Store(Settings.from_env().store), "ana")
+
+
+def right_choice(quiz: Quiz) -> int:
+    return next(i for i, c in enumerate(quiz.choices) if c.correct)
+
+
+def digress(tutor: Tutor, lang: str, kind: str) -> None:
+    """A question in the middle of the lesson: an idea explained, or a what-if trained on small data."""
+    if kind == "concept":
+        assert tutor.handle(CONCEPT[lang]).shown is None
+    else:
+        tutor.config = tutor.config.changed(samples=200, epochs=3)
+        assert tutor.handle({"es": "y si pongo lr 5?", "en": "what if the lr were 5?"}[lang]).run is not None
+
+
+@pytest.mark.parametrize("kind", ["concept", pytest.param("what_if", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_coming_back_after_a_digression_shows_the_open_question_again(tutor, lang, kind):
+    tutor.handle(OPEN[lang])
+    quiz, place = tutor.flow.gate, (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    assert isinstance(quiz, Quiz) and quiz.choices
+    digress(tutor, lang, kind)
+    back = tutor.handle(ON[lang])
+    assert back.text.startswith(t("dialogue.more.pick_choice", lang, n=len(quiz.choices)))
+    assert quiz.question.split()[0] in back.text and all(c.text in back.text for c in quiz.choices)
+    assert back.shown.block is quiz and not back.shown.items  # a screen marks the card it keeps in view
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and tutor.flow.gate is quiz
+    assert tutor.handle(str(right_choice(quiz) + 1)).shown.settled  # the answer goes to that question
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_wrong_number_is_not_told_the_answer(tutor, lang):
+    tutor.handle(OPEN[lang])
+    tutor.handle(str(right_choice(tutor.flow.gate) + 1))
+    number = tutor.flow.gate
+    assert isinstance(number, Quiz) and number.answer == 354
+    wrong = tutor.handle("300")
+    assert wrong.shown.correct is False and "354" not in wrong.text and tutor.flow.gate is number
+    assert wrong.text == f"{t('dialogue.more.wrong', lang)} {t('dialogue.more.try_again', lang)}"
+    again = tutor.handle(ON[lang])  # the question again, not its answer
+    assert again.text.startswith(t("dialogue.more.want_number", lang)) and "354" not in again.text
+    assert number.question.split()[0] in again.text
+    right = tutor.handle("354")
+    assert right.shown.settled and number.feedback.split()[0] in right.text
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_back_from_a_lesson_s_first_step_opens_the_lesson_before(tutor, lang):
+    course = tutor.course.in_lang(lang)
+    tutor.lang = lang
+    tutor.open_lesson(course[1].id)
+    reply = tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    assert reply.intent.kind == "back"
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, len(course[0].steps) - 1)
+    assert reply.shown.heading and course[0].steps[-1].title in reply.text
+    tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, len(course[0].steps) - 2)
+    while tutor.step:
+        tutor.handle({"es": "atrás", "en": "go back"}[lang])
+    tutor.handle({"es": "atrás", "en": "go back"}[lang])  # the course's first step: nowhere further back
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, 0)
+
+
+@pytest.mark.parametrize(("lang", "vague", "named"), [
+    ("es", "ve a la lección 3", "ve a la lección de épocas"), ("en", "go to lesson 3", "go to the lesson on epochs")])
+def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vague, named):
+    first = tutor.handle(vague)  # a new student: the course opens at its first lesson
+    course = tutor.course.in_lang(lang)
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, 0) and first.shown.heading
+    tutor.handle(str(right_choice(tutor.flow.gate) + 1))
+    place = (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    listed = tutor.handle(vague)
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown is None
+    assert all(lesson.title in listed.text for lesson in course)
+    assert tutor.handle(named).shown.heading and "epochs" in tutor.lesson().topics
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_lesson_what_if_picked_after_a_digression_varies_the_step_s_experiment(tutor, lang):
+    """Lesson 2, after its 1e-6 run: the student tries lr 5, then picks "multiply the learning rate by 1000":
+    it asks about the lesson's run (0.001), not about the digression (5000, refused)."""
+    tutor.lang = tutor.fixed_lang = lang
+    tutor.open_lesson(tutor.course.in_lang(lang)[1].id)
+    flow = tutor.flow
+    experiment = flow.gate.experiment
+    flow.settle(answer=Answer(chosen=1, right=[1]))  # the bet and its run, as a trained reply leaves them
+    flow.reveal()
+    flow.settle(ran=experiment.config)
+    flow.reveal()
+    assert isinstance(flow.menu, WhatIf) and flow.varied() == experiment.config
+    tutor.config = experiment.config.changed(lr=5.0)  # the digression's run
+    picked = Intent(kind="answer", answer="1", lang=lang)
+    assert tutor.plan(picked) == experiment.config.changed(lr=experiment.config.lr * 1000)
+    reply = tutor.turn(picked, run=False)
+    assert reply.intent.kind == "what_if" and "0.001" in reply.text and "5000" not in reply.text
+
+
+@pytest.mark.slow  # trains the lesson's four-point grid
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_lesson_search_is_launched_from_the_conversation(tutor, lang):
+    """The tuning lesson's grid is a step to launch, like an experiment: no terminal, no flags to read."""
+    tutor.lang = tutor.fixed_lang = lang
+    lesson = tutor.course.in_lang(lang)[-1]
+    tutor.lesson_id, tutor.step = lesson.id, next(i for i, s in enumerate(lesson.steps)
+                                                  if any(isinstance(b, Sweep) and b.method == "grid" for b in s.blocks))
+    quiz = tutor.open_step(Intent(kind="goto", lang=lang)) and tutor.flow.gate
+    shown = tutor.handle(f"{quiz.answer:g}")
+    grid = tutor.flow.gate
+    assert isinstance(grid, Sweep) and grid in shown.shown.items and "--" not in shown.text
+    searched = tutor.handle(ON[lang])
+    assert searched.intent.kind == "next" and searched.shown.settled and tutor.flow.gate is not grid
+    assert searched.text.startswith(f"{t('tune.name.grid', lang)}: {grid.n_trials} ")  # the search's summary
+    assert len(Store(Settings.from_env().store).runs("ana")) == grid.n_trials
+
+
+def test_no_run_names_the_step_s_search_without_running_it(tutor):
+    lesson = tutor.course.in_lang("en")[-1]
+    tutor.lang = tutor.fixed_lang = "en"
+    tutor.lesson_id, tutor.step = lesson.id, 1
+    tutor.open_step(Intent(kind="goto", lang="en"))
+    tutor.handle(f"{tutor.flow.gate.answer:g}")
+    assert isinstance(tutor.flow.gate, Sweep)
+    reply = tutor.handle("next", run=False)
+    assert reply.text == t("dialogue.would.sweep", "en") and isinstance(tutor.flow.gate, Sweep)
+    assert Store(Settings.from_env().store).runs("ana") == []
