@@ -3,9 +3,9 @@ back; the lesson never loses its place."""
 
 import pytest
 
+from tutor.dialogue.intent import Intent
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
-from tutor.dialogue.intent import Intent
 from tutor.lessons import Quiz, Sweep, WhatIf
 from tutor.lessons.flow import Answer
 from tutor.settings import Settings

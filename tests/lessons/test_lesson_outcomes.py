@@ -74,8 +74,11 @@ def test_a_lesson_what_if_shows_what_the_lesson_says(place, lang):
     from tutor.lessons import WhatIf
 
     lesson_id, step, question = place
-    blocks = next(x for x in load_lessons([BUILTIN], search=False).in_lang(lang) if x.id == lesson_id).steps[step].blocks
-    experiment = next(b.experiment if isinstance(b, Predict) else b for b in blocks if isinstance(b, (Predict, Experiment)))
+    lesson = next(x for x in load_lessons([BUILTIN], search=False).in_lang(lang) if x.id == lesson_id)
+    blocks = lesson.steps[step].blocks
+    experiment = next(
+        b.experiment if isinstance(b, Predict) else b for b in blocks if isinstance(b, (Predict, Experiment))
+    )
     asked = next(b for b in blocks if isinstance(b, WhatIf)).questions[question]
     codes = {d.code for d in explain(train(apply(experiment.config, parse(asked, default_lang=lang).changes, lang)))}
     shows, never = WHATIFS[place]

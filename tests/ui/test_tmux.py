@@ -127,7 +127,8 @@ def test_lesson_one_at_80x24_shows_every_choice_the_keys_choose_from(terminal, l
     choices_on_screen(terminal.wait(in_prompt("hint.number")), None)
     terminal.keys("300", "Enter")
     # a wrong number: told to try again, not given the worked answer
-    choices_on_screen(terminal.wait(has(f"{t('dialogue.more.wrong', lang)} {t('dialogue.more.try_again', lang)}")), None)
+    wrong = f"{t('dialogue.more.wrong', lang)} {t('dialogue.more.try_again', lang)}"
+    choices_on_screen(terminal.wait(has(wrong)), None)
     terminal.keys("354", "Enter")
     choices_on_screen(terminal.wait(in_prompt("hint.next_step")), None)
     terminal.keys("Enter")  # the next step opens on the prediction
