@@ -1,7 +1,9 @@
 """A sixth held-out batch, in the student's voice and Spanish first: voseo and tuteo, missing accents and
 typos, numbers in words, relative changes ("la mitad", "un poco más"), questions beside commands,
 negations, and follow-ups that point at the run before ("la anterior", "the last one"). None of these is
-in the eval set or the other tests; the batch was written before the parser was run on it."""
+in the eval set or the other tests; the batch was written before the parser was run on it, which read 168
+of its 186 right (what-ifs 102/103, other kinds 47/60, no change 19/23), then 186 after the fixes.
+`KNOWN` are the misses reported with the issue (2 of 7 right before, 7 after), apart from the batch."""
 
 import pytest
 from test_held_out import RUNS, check
@@ -196,6 +198,17 @@ OTHER = [
     ("show me the leaderboard", "exercise", {}),
 ]
 
+# the misses reported with the issue: text, kind, what the intent must hold (changes as in WHAT_IF)
+KNOWN = [
+    ("¿el momentum ayuda con sgd?", "why", {"concept": "momentum"}),
+    ("which run diverged?", "compare", {}),
+    ("¿cuál de mis runs divergió?", "compare", {}),
+    ("compara 1, 2 y 4 capas", "compare", {"values": {"layers": [1, 2, 4]}}),
+    ("hidden x2", "what_if", {"hidden": ("mul", 2)}),
+    ("capas ocultas x2", "what_if", {"layers": ("mul", 2)}),
+    ("width x2", "what_if", {"width": ("mul", 2)}),
+]
+
 # messages that must start no run and change nothing
 NOT_A_CHANGE = [
     "¿el lr de 0.1 es muy alto?", "¿cuántas épocas tiene la corrida?", "la anterior tenía lr 0.01",
@@ -219,6 +232,12 @@ def test_what_if(text: str, want: dict) -> None:
 def test_other_kinds(text: str, kind: str, want: dict) -> None:
     intent = parse(text)
     assert check(intent, kind, want), (text, intent)
+
+
+@pytest.mark.parametrize("text, kind, want", KNOWN)
+def test_the_misses_reported(text: str, kind: str, want: dict) -> None:
+    intent = parse(text)
+    assert check(intent, kind, want) and (kind == "what_if" or not intent.changes), (text, intent)
 
 
 @pytest.mark.parametrize("text", NOT_A_CHANGE)

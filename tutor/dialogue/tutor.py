@@ -121,7 +121,7 @@ class Tutor:
         """Act on an understood message (the app's keys make their intents directly)."""
         intent = self.picked(intent)
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
-        if run or not (intent.kind in SEARCHES or self.plan(intent) is not None):
+        if run or not (searches(intent) or self.plan(intent) is not None):
             reply = handler(intent, on_epoch, should_stop)
         else:
             reply = self._plan(intent)
@@ -264,8 +264,8 @@ class Tutor:
         return intent if index is None else self.understand(flow.menu.questions[index])
 
     def _plan(self, intent: Intent) -> Reply:
-        if intent.kind in SEARCHES:
-            return self._reply(intent, f"dialogue.would.{intent.kind}")
+        if searches(intent):
+            return self._reply(intent, f"dialogue.would.{'sweep' if intent.kind == 'compare' else intent.kind}")
         if intent.kind != "what_if":
             cfg = self.plan(intent)
             what = said(self.config.diff(cfg), cfg, self.lang) if cfg else ""
@@ -296,7 +296,9 @@ class Tutor:
         return Reply(text=text, intent=intent, lang=self.lang, diagnoses=diagnoses,
                      suggestion=diagnoses[0].suggestion if diagnoses else None)
 
-    def _on_compare(self, intent: Intent, *_) -> Reply:
+    def _on_compare(self, intent: Intent, on_epoch, should_stop) -> Reply:
+        if intent.search is not None:  # "compara 1, 2 y 4 capas": train each, side by side
+            return self._on_sweep(intent, on_epoch, should_stop)
         a, b = self.last_run(2), self.last_run(1)
         if a is None or b is None:
             return self._reply(intent, "dialogue.compare_needs_two")
@@ -540,6 +542,11 @@ class Tutor:
         fields = {k: getattr(run, k) for k in ("run", "run_id", "diagnoses", "comparison", "suggestion")
                   } if run else {}
         return Reply(text=text, intent=intent, lang=self.lang, shown=shown, **fields)
+
+
+def searches(intent: Intent) -> bool:
+    """Whether the intent trains many runs: a search, or alternatives to compare ("¿relu o tanh?")."""
+    return intent.kind in SEARCHES or (intent.kind == "compare" and intent.search is not None)
 
 
 # -- applying changes ------------------------------------------------------------------------------
