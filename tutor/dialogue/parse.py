@@ -115,16 +115,18 @@ def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
         it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
     if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
         return False
-    if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it) for it in items):
+    asking = _has(items, "question")
+    if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
         return False
     return _concept(items) is not None
 
 
-def _changing(item: Item) -> bool:
-    """An operator or a verb of change: "double", "+", "sube"; not an adjective ("is the lr too high?")."""
+def _changing(item: Item, asking: bool) -> bool:
+    """An operator or a verb of change: "double", "+", "sube"; not an adjective ("is the lr too high?"), nor
+    "more" in a question ("does more data help?" asks; "the model needs more layers" wants them)."""
     direction = item.get("dir")
     return item.has(*(op for op in OPERATORS if op not in ("dir", "neg"))) or (
-        direction is not None and direction.extra == "verb")
+        direction is not None and (direction.extra == "verb" or (direction.extra == "qty" and not asking)))
 
 
 def _which_run(items: list[Item]) -> bool:
