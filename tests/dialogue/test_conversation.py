@@ -187,3 +187,17 @@ def test_search_reply_in_words(tutor, lang):
     assert reply.intent.kind == "sweep" and reply.text.startswith(grid)
     assert not SETTING_KEY.search(reply.text), reply.text
     assert {"es": "un batch de", "en": "a batch of"}[lang] in reply.text
+
+
+def test_alternatives_to_compare_are_planned_as_a_search(tutor):
+    """ "compara 1, 2 y 4 capas" names three networks to train side by side, not the last two runs."""
+    reply = tutor.handle("compara 1, 2 y 4 capas", run=False)
+    assert reply.intent.kind == "compare" and reply.intent.search.values == {"layers": [1, 2, 4]}
+    assert reply.run is None and reply.text == tutor.handle("prueba 1, 2 y 4 capas", run=False).text
+
+
+@pytest.mark.slow
+def test_alternatives_to_compare_are_trained(tutor):
+    reply = tutor.handle("compare 1 and 2 layers")
+    assert reply.intent.kind == "compare" and reply.text.startswith("Grid search"), reply.text
+    assert len(tutor.run_ids) == 2

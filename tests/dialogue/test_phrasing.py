@@ -6,9 +6,15 @@ class of phrasing (the marked ones were misread until its grammar was fixed), re
 import json
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from test_numbers import english, spanish
 
 from tutor.cli import main
 from tutor.dialogue import parse
+from tutor.dialogue.intent import Change
+from tutor.dialogue.lexicon import VOCABULARY
+from tutor.dialogue.spell import _VERBS, ENCLITICS, correct, singular
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
 from tutor.settings import Settings
@@ -220,3 +226,78 @@ def test_several_widths_in_a_search_are_alternatives(text: str, field: str, valu
     """Outside a search "capas de 64, 32 y 16" is one network; in one, each width is a candidate."""
     intent = parse(text)
     assert intent.search is not None and intent.search.values == {field: values} and not intent.changes, intent
+
+
+# Grammar added with the sixth held-out batch (test_held_out_2.py), each class checked over its phrasings
+@given(st.lists(st.integers(1, 8), min_size=2, max_size=4, unique=True), st.booleans(),
+       st.sampled_from([("compara {v} capas", "compare", "es"), ("compare {v} layers", "compare", "en"),
+                        ("search over {v} layers", "sweep", "en"), ("prueba {v} capas", "sweep", "es")]))
+def test_depths_listed_before_their_noun_are_alternatives(depths: list[int], in_words: bool, phrasing) -> None:
+    """ "compara 1, 2 y 4 capas": depths to try, not one network of that many layers, nor widths."""
+    template, kind, lang = phrasing
+    said = [(spanish if lang == "es" else english)(n) if in_words else str(n) for n in depths]
+    listed = ", ".join(said[:-1]) + (" y " if lang == "es" else " and ") + said[-1]
+    intent = parse(template.format(v=listed))
+    assert intent.kind == kind and intent.search.values == {"layers": depths} and not intent.changes, intent
+
+
+@given(st.integers(2, 64), st.sampled_from(["x{n}", "x {n}", "*{n}", "/{n}", "por {n}", "entre {n}"]),
+       st.sampled_from([("hidden", "hidden"), ("ocultas", "hidden"), ("width", "width"), ("ancho", "width"),
+                        ("neuronas", "width"), ("layers", "layers"), ("capas ocultas", "layers")]))
+def test_a_shape_scaled_by_a_factor(n: int, factor: str, name: tuple[str, str]) -> None:
+    """ "hidden x2" scales every width (it set one layer of width 2), "capas ocultas x2" the depth."""
+    words, field = name
+    intent = parse(f"{words} {factor.format(n=n)}")
+    down = factor.startswith(("/", "entre"))
+    assert intent.changes == {field: Change(op="mul", value=1 / n if down else n)}, intent
+
+
+@given(st.sampled_from(sorted(v for v in _VERBS if v.isalpha())), st.sampled_from(ENCLITICS))
+def test_a_verb_with_a_pronoun_after_it(verb: str, pronoun: str) -> None:
+    """ "sacale", "súbelo", "cámbiala": the verb the lexicon knows, when the whole is no word of its own."""
+    assume(pronoun_free(verb + pronoun))
+    assert correct(verb + pronoun) == verb
+
+
+@given(st.sampled_from(sorted(v for v in _VERBS if v.endswith(("ar", "er", "ir")))), st.sampled_from(["", "le", "lo"]))
+def test_a_voseo_imperative_is_its_infinitive(infinitive: str, pronoun: str) -> None:
+    """ "subí", "probá", "poné", "subile": the infinitive without its "r" (and a pronoun after it)."""
+    assume(pronoun_free(infinitive[:-1]) and pronoun_free(infinitive[:-1] + pronoun))
+    assert correct(infinitive[:-1] + pronoun) == infinitive
+
+
+def pronoun_free(word: str) -> bool:
+    """A word that is nothing else already: not in the lexicon, no plural of a word in it."""
+    return word not in VOCABULARY and singular(word) is None
+
+
+RUNS_ASKED = {"en": (["which", "what"], ["", "of my", "of the"], ["run", "runs", "experiment"],
+                      ["diverged", "was worse", "had the lowest loss", "was slowest"]),
+              "es": (["cuál", "cual", "qué", "cuáles"], ["", "de mis", "de las"],
+                     ["corrida", "corridas", "ejecución", "run"],
+                     ["divergió", "fue peor", "tuvo mejor precisión", "tardó más"])}
+
+
+@given(st.sampled_from(sorted(RUNS_ASKED)), st.data())
+def test_which_of_the_runs(lang: str, data: st.DataObject) -> None:
+    """ "which run diverged?", "¿cuál de mis corridas fue peor?": the student's runs, side by side."""
+    text = " ".join(data.draw(st.sampled_from(words)) for words in RUNS_ASKED[lang]) + "?"
+    intent = parse(text)
+    assert intent.kind == "compare" and not intent.changes and intent.search is None, (text, intent)
+
+
+JUDGED = [("el momentum", "momentum"), ("adam", "adam"), ("tanh", "activation"), ("el batch size", "batch_size"),
+          ("the learning rate", "lr"), ("weight decay", "weight_decay"), ("el lr de 0.1", "lr"), ("sgd", "sgd")]
+
+
+@given(st.sampled_from(JUDGED), st.sampled_from([
+    "¿{s} ayuda?", "¿{s} ayuda con la espiral?", "¿{s} es demasiado alto?", "¿{s} es muy alto?", "¿importa {s}?",
+    "¿vale la pena {s}?", "does {s} help?", "does {s} matter?", "is {s} too high?", "is {s} enough?",
+    "¿{s} es mejor para redes profundas?", "¿{s} sirve de algo?"]))
+def test_a_setting_judged_is_asked_about(subject: tuple[str, str], template: str) -> None:
+    """ "¿el momentum ayuda con sgd?", "is the lr too high?": a question about the idea, no run (a value after
+    the judging word is one to set: "el momentum necesita ser 0.9")."""
+    words, concept = subject
+    assume(template.startswith(("¿{s}", "is {s}", "does {s}")) or not any(c.isdigit() for c in words))
+    intent = parse(template.format(s=words))
+    assert intent.kind == "why" and intent.concept == concept and not intent.changes, intent

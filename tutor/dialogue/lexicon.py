@@ -173,17 +173,18 @@ KINDS = {
     "whatif": ("what if | what about | how about | what happens if | what would happen if | what will happen if | "
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
-               "pruebo | "
+               "pruebo | probar | "
                "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando | uso | utilizo | "
                "empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
-               "pon | ponle | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | configura | "
-               "entrena | pongo | cambio | modifico | ajusto | entreno"),
+               "pon | ponle | pone | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | "
+               "configura | entrena | pongo | cambio | modifico | ajusto | entreno"),
     "answer": ("answer | my answer | the answer is | i think | i guess | i predict | my prediction | my guess | "
                "option | choice | id say | i would say | i pick | i choose | i go with | ill go with | ill take | "
                "im going with | id go with | i would go with | id pick | id choose | id take",
                "respuesta | mi respuesta | la respuesta es | creo que | supongo que | predigo | "
-               "mi predicción | opción | diría que | me quedo con | elijo | escojo | voy con | voto por"),
+               "mi predicción | opción | diría que | diría | yo diría | creo | me quedo con | elijo | escojo | "
+               "voy con | voto por"),
 }
 
 # topics of lessons, beyond the fields (which name their own topic, see FIELD_TOPIC)
@@ -315,7 +316,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "busca | buscar | búscame | encuentra | encontrar | encuéntrame | halla | hallar | elige | elegir | "
      "determina", ""),
     # values to look across: "try different activations"
-    (Tag("find"), "different | various", "distintos | distintas | diferentes", ""),
+    (Tag("find"), "different | various | several", "distintos | distintas | diferentes | varios | varias", ""),
     # a field left as it is: "double the epochs but keep the lr", "no toques el batch"
     (Tag("keep"), "keep | leave | dont change | dont touch | do not change | do not touch | unchanged | as is | "
      "as it is | alone", "mantén | mantener | mantenlo | mantenla | no cambies | no toques | no cambiar | no tocar | "
@@ -324,9 +325,22 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "buen | bueno | buena | mejor | el mejor | óptimo | óptima | ideal | adecuado | adecuada | correcto | "
      "recomiendas | recomendarías | recomendado | recomendable | sugieres", ""),
     (Tag("good"), "should i use | should we use | should i set | should i pick", "debería usar | debería poner | "
-     "debo usar | debo poner | deberíamos usar | conviene usar | conviene poner", ""),
+     "debo usar | debo poner | deberíamos usar | conviene usar | conviene poner | conviene | me conviene | "
+     "convendría", ""),
     (Tag("lrfind"), "lr finder | lr find | learning rate finder | lr range test | range test | "
      "learning rate range test", "buscador de learning rate | buscador de lr | test de rango", ""),
+    # a question about the student's runs: "which run diverged?", "¿cuál de mis corridas fue peor?"
+    (Tag("which"), "which | what", "cuál | cuáles | qué", ""),
+    (Tag("run"), "run | runs | experiment | experiments | training run | training runs",
+     "corrida | corridas | ejecución | ejecuciones | experimento | experimentos", ""),
+    # asking what an idea is worth, not for a change: "¿el momentum ayuda con sgd?", "is the lr too high?"
+    (Tag("judge"), "help | helps | need | needs | affect | affects | matter | matters | worth | worth it | too | "
+     "is too | are too | is very | enough | is better | is it better",
+     "ayuda | ayudan | necesita | necesitan | sirve | sirven | afecta | afectan | importa | importan | "
+     "vale la pena | demasiado | demasiada | demasiados | demasiadas | suficiente | suficientes | es muy | "
+     "está muy | son muy | están muy | es mejor", ""),
+    # what the student should do next: "what should I change?", "¿qué debería probar?"
+    (Tag("should"), "should i | should we | shall i | shall we", "debería | debo | deberíamos", ""),
     (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
      "qué es | debería | debo", "? | ¿"),
     (Tag("outcome"), "diverge | diverges | will diverge | explode | explodes | blow up | overfit | overfits | "

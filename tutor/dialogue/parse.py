@@ -2,20 +2,22 @@
 
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
-goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes) > compare
-(but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) >
-clarify (a change asked without its value) > reset, hint, exercise (the class exercise or its
-leaderboard), help, repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...")
-> answer > clarify (a field named alone) > answer (a predicted outcome) > unknown.
+goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes; or a setting
+judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how do I
+compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
+value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
+repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...") > answer > clarify
+(a field named alone) > answer (a predicted outcome) > unknown.
 
-A why that asks what an idea is ("what is an epoch?", "explícame el batch size"), and a goto, carry the
-`concept` named: the first concept of the course, optimizer, field or search method in the message.
+A why that asks what an idea is ("what is an epoch?", "explícame el batch size") or what it is worth ("is the
+lr too high?"), and a goto, carry the `concept` named: the first concept of the course, optimizer, field or
+search method in the message.
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
 from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC
 from tutor.dialogue.scan import Item, scan
-from tutor.dialogue.slots import OPERATORS, Slots, read_slots
+from tutor.dialogue.slots import OPERATORS, Slots, read_slots, strong_value
 from tutor.dialogue.text import MAX_CHARS
 from tutor.i18n import Lang
 
@@ -45,7 +47,7 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
         found["topic"] = _topic(items, goto=kind == "goto")
-    if kind == "goto" or (kind == "why" and _asks_about(items, markers)):
+    if kind == "goto" or (kind == "why" and (_asks_about(items, markers) or _judges(items, markers, slots))):
         start = _start(items, goto=kind == "goto")
         found["concept"] = _concept(items[start:] + items[:start])
     if kind == "answer":
@@ -66,9 +68,9 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         markers = markers | {"exercise"}
     if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
         return "goto"
-    if "why" in markers and not (slots.changes and markers & {"whatif", "change"}):
+    if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
-    if "compare" in markers:
+    if "compare" in markers or _which_run(items):
         standing = "board" in markers and not (slots.changes or slots.values or slots.bounds)
         return "exercise" if standing else "compare"
     search = _search_kind(items, markers, slots)
@@ -78,6 +80,8 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "what_if"
     if slots.missing and asks_change:
         return "clarify"
+    if _asks_advice(items, markers):
+        return "hint"
     for kind in NAVIGATION:
         if kind in markers:
             return kind
@@ -101,6 +105,43 @@ def _asks_what(items: list[Item], markers: set[str], slots: Slots) -> bool:
         return False
     return all(isinstance(c.value, str) for c in slots.changes.values()) or not any(
         it.has("list", "range", *OPERATORS) or (it.num is not None and not it.num.weak) for it in items)
+
+
+def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
+    """ "¿el momentum ayuda con sgd?", "is the lr of 0.1 too high?", "¿tanh es mejor?": an idea named in a
+    question about what it is worth, asking neither a change nor why a run went as it did (no verb of change,
+    operator or alternatives, and no value after the judging word)."""
+    at = next((k for k, it in enumerate(items) if it.has("judge") and (
+        it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
+    if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
+        return False
+    asking = _has(items, "question")
+    if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
+        return False
+    return _concept(items) is not None
+
+
+def _changing(item: Item, asking: bool) -> bool:
+    """An operator or a verb of change: "double", "+", "sube"; not an adjective ("is the lr too high?"), nor
+    "more" in a question ("does more data help?" asks; "the model needs more layers" wants them)."""
+    direction = item.get("dir")
+    return item.has(*(op for op in OPERATORS if op not in ("dir", "neg"))) or (
+        direction is not None and (direction.extra == "verb" or (direction.extra == "qty" and not asking)))
+
+
+def _which_run(items: list[Item]) -> bool:
+    """ "which run diverged?", "¿cuál de mis corridas fue peor?": a question about the student's runs."""
+    for k, item in enumerate(items):
+        after = next((it for it in items[k + 1:] if not it.has("filler", "prep")), None)
+        if item.has("which") and after is not None and after.has("run"):
+            return True
+    return False
+
+
+def _asks_advice(items: list[Item], markers: set[str]) -> bool:
+    """ "what should I change?", "¿qué debería probar ahora?": what to try next, with nothing named."""
+    return bool(_has(items, "which") and _has(items, "should") and markers & {"whatif", "change"}) and not any(
+        it.field or it.has("option") or strong_value(it) for it in items)
 
 
 def _asks_about(items: list[Item], markers: set[str]) -> bool:

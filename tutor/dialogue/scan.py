@@ -107,7 +107,7 @@ def _group_numbers(items: list[Item]) -> list[Item]:
             continue
         j = i
         while _strong(items[j]) and j + 2 < len(items) and items[j + 1].text in LIST_JOINERS \
-                and _strong(items[j + 2]) and not _counts_for_other(items, j + 3) \
+                and _strong(items[j + 2]) and not (_counts_for_other(items, j + 3) and _after_field(items, i)) \
                 and (items[j + 1].text not in ("x", "-") or _whole(items[j]) and _whole(items[j + 2])):
             j += 2
         if j > i:
@@ -185,6 +185,13 @@ def _plain(num: Num) -> bool:
 def _counts_for_other(items: list[Item], k: int) -> bool:
     """True when items[k] is a countable noun other than a width: "lr 0.02, 40 epochs" is no list."""
     return k < len(items) and (items[k].field in COUNTABLE - {"width"} or items[k].has("trials"))
+
+
+def _after_field(items: list[Item], i: int) -> bool:
+    """True when items[i] follows a field, past "of", "to" and the like: "lr 0.02, 40 epochs" splits after
+    0.02; "compara 1, 2 y 4 capas" does not."""
+    before = next((it for it in reversed(items[:i]) if not it.has("prep", "filler")), None)
+    return before is not None and before.field is not None
 
 
 def _whole(item: Item) -> bool:

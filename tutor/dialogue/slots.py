@@ -99,7 +99,7 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     if carried and not kept and any(it.field for it in clause) and not any(_is_verb(it) for it in clause):
         clause = carried + clause
     targets = _targets(clause)
-    correction = not targets and bool(last) and any(_strong_value(it) for it in clause)
+    correction = not targets and bool(last) and any(strong_value(it) for it in clause)
     if correction:
         clause, targets = [Item(last, (Tag("field", last),)), *clause], {0: last}
     bags = _attach(clause, targets)
@@ -122,6 +122,8 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
         if isinstance(result, list) and name not in slots.named:  # the widths of "compara capas de 64 y 32"
             slots.named.append(name)
     named = [name for name in targets.values() if name != "trials"]
+    if not targets and all(it.has("neg", "yesno", "filler", "word") or not it.tags for it in clause):
+        return carried, last  # "double everything? no, just the lr": the "no" passes the operator on
     return [it for it in clause if it.has(*CARRIED) and not it.has(*VALUES)], named[-1] if named else last
 
 
@@ -240,10 +242,10 @@ def _widths_follow(clause: list[Item], k: int) -> bool:
 
 def _gap(clause: list[Item], a: int, b: int, allowed: tuple[str, ...]) -> bool:
     """True when every item strictly between a and b is one of the `allowed` kinds of glue."""
-    return all(it.has(*allowed) and not _strong_value(it) for it in clause[a + 1:b])
+    return all(it.has(*allowed) and not strong_value(it) for it in clause[a + 1:b])
 
 
-def _strong_value(item: Item) -> bool:
+def strong_value(item: Item) -> bool:
     return item.has("list", "range") or (item.num is not None and not item.num.weak)
 
 
@@ -259,14 +261,15 @@ def _value_owner(clause: list[Item], k: int, targets: dict[int, str], bags: dict
     follows = prev is not None and _gap(clause, prev, k, AFTER) and (
         targets[prev] != "trials" or _prep(clause, k) == "set")
     if follows and prev is not None:
-        taken = any(_strong_value(clause[j]) for j in bags[prev])
+        taken = any(strong_value(clause[j]) for j in bags[prev])
         if not (heads and (taken or (targets[prev], targets.get(nxt)) == ("layers", "width"))):
             return prev
     if heads:
         return nxt
     if prev is not None and targets[prev] != "trials":
         return prev
-    return nxt if nxt is not None and targets[nxt] != "trials" else None
+    counts_other = k + 1 < len(clause) and not clause[k + 1].tags  # "tengo 2 preguntas sobre el lr"
+    return nxt if nxt is not None and targets[nxt] != "trials" and not counts_other else None
 
 
 def _asks_what(clause: list[Item], k: int) -> bool:
@@ -334,7 +337,7 @@ def _satisfied(clause: list[Item], t: int, bags: dict[int, list[int]], results: 
         return True
     if name in ("layers", "width") and any(results.get(n) is not None for n in SHAPE_FIELDS if n != name):
         return True
-    return not bags[t] and t > 0 and _strong_value(clause[t - 1])
+    return not bags[t] and t > 0 and strong_value(clause[t - 1])
 
 
 def _count(result: Result) -> int | None:
@@ -352,22 +355,24 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
     if ranges:
         lo, hi = (n.scalar(integer, lang) for n in ranges[0])
         return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
-    lists = [it.get("list").value for it in items if it.has("list")]
-    if lists:
-        return _alternatives(name, lists[0], integer, lang, choosing)
+    lists = [(k, clause[k].get("list").value) for k in ks if clause[k].has("list")]
+    if lists:  # "1, 2 y 4 capas" are depths to choose from; "capas 64, 32" are widths
+        counts = name == "layers" and lists[0][0] < mention
+        return _alternatives(name, lists[0][1], integer, lang, choosing or counts)
     nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
     nums = [(k, n) for k, n in nums if not n.weak] or nums
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}
     if not nums:
         return _without_number(name, ops)
-    if name == "hidden":  # "hidden 32,32", "ocultas 32 32"
+    scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
+    if name == "hidden" and not scaled and not _by_word(clause, nums[0][0], mention):
+        # "hidden 32,32", "ocultas 32 32" (but "hidden x2", "ocultas entre dos" scale each width)
         widths = [n.widths() for _, n in nums]
         return Change(op="set", value=[w for ws in widths for w in ws]) if None not in widths else None
     readable = [(k, n, v) for k, n in nums if (v := n.scalar(integer, lang)) is not None]  # not "1e999"
     if not readable:
         return _alternatives(name, [n for _, n in nums], integer, lang, choosing)
     k, num, value = readable[0]
-    scaled = any(ops[kind] for kind in ("mul", "order", "times", "div", "mult"))
     if any(v != value for _, _, v in readable) and not scaled:
         return [v for _, _, v in readable]
     if num.fraction and k + 1 < len(clause) and clause[k + 1].get("prep") == Tag("prep", "of"):
@@ -471,9 +476,10 @@ def _read_options(items: list[Item], slots: Slots) -> None:
     chosen: dict[str, list[str]] = {}
     swapped: dict[str, str] = {}
     swapping = any(it.has("swap") for it in items) and not any(it.marker == "compare" for it in items)
+    told = _told(items)
     for k, item in enumerate(items):
         option = item.get("option")
-        if option and not _negated(items, k):
+        if option and not _negated(items, k) and k not in told:
             name, value = option.value
             if value not in chosen.setdefault(name, []):
                 chosen[name].append(value)
@@ -488,6 +494,17 @@ def _read_options(items: list[Item], slots: Slots) -> None:
             slots.changes[name] = Change(op="set", value=values[0])
         else:
             slots.values[name] = list(values)
+
+
+def _told(items: list[Item]) -> set[int]:
+    """Positions in the clauses that tell what happened: "con tanh me fue peor" sets no activation."""
+    told: set[int] = set()
+    start = 0
+    for end in [k for k, it in enumerate(items) if it.has("sep")] + [len(items)]:
+        if _narrated(items[start:end]):
+            told.update(range(start, end))
+        start = end + 1
+    return told
 
 
 def _negated(items: list[Item], k: int) -> bool:

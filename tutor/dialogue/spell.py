@@ -1,4 +1,5 @@
-"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje") and plurals of known words.
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, and known verbs
+with a pronoun after them or in voseo ("sacale", "subí", "probá").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
@@ -10,6 +11,8 @@ from itertools import combinations
 from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 
 MAX_WORD = 16  # longer words are left as they are
+ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
+VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
 
 
 def _allowed(keyword: str) -> int:
@@ -46,6 +49,8 @@ def _build_index() -> dict[str, set[str]]:
 
 _INDEX = _build_index()
 _SINGLE_WORDS = {p[0] for p in PHRASES if len(p) == 1}
+_VERBS = {p[0] for p, tags in PHRASES.items() if len(p) == 1 and any(
+    t.type in VERB_TAGS or (t.type == "dir" and t.extra == "verb") for t, _ in tags)}
 
 
 def singular(word: str) -> str | None:
@@ -56,13 +61,24 @@ def singular(word: str) -> str | None:
     return None
 
 
+def verb(word: str) -> str | None:
+    """The known verb in a word with a pronoun after it ("sacale" -> "saca") or in a voseo imperative, which
+    is the infinitive without its "r" ("subi" -> "subir", "proba" -> "probar", "subile" -> "subir")."""
+    stems = [word[: -len(p)] for p in ENCLITICS if word.endswith(p) and len(word) > len(p) + 1]
+    for stem in (word, *stems):
+        for form in (stem, stem + "r"):
+            if form != word and form in _VERBS:
+                return form
+    return None
+
+
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
-    """The known word meant by `word`: itself, its singular, or the nearest keyword within reach."""
+    """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
     if word in VOCABULARY or not word.isalpha():
         return word
-    if singular(word):
-        return singular(word)
+    if singular(word) or verb(word):
+        return singular(word) or verb(word)
     if not 5 <= len(word) <= MAX_WORD:
         return word
     candidates = {k for variant in _deletes(word, 2) for k in _INDEX.get(variant, ())}

@@ -275,9 +275,12 @@ class Tutor:
         return what_if(self.config, cfg, asked.lang)
 
     def search(self, intent: Intent) -> str | None:
-        """The search this intent launches: one asked in words, or the step's search on "next"; else None."""
+        """The search this intent launches: one asked in words, alternatives to compare ("¿relu o tanh?"),
+        or the step's search on "next"; else None."""
         if intent.kind in SEARCHES:
             return intent.kind
+        if intent.kind == "compare" and intent.search is not None:
+            return "sweep"
         flow = self.flow if intent.kind == "next" else None
         return "sweep" if flow is not None and isinstance(flow.gate, Sweep) else None
 
@@ -314,7 +317,9 @@ class Tutor:
         return Reply(text=text, intent=intent, lang=self.lang, diagnoses=diagnoses,
                      suggestion=diagnoses[0].suggestion if diagnoses else None)
 
-    def _on_compare(self, intent: Intent, *_) -> Reply:
+    def _on_compare(self, intent: Intent, on_epoch, should_stop) -> Reply:
+        if intent.search is not None:  # "compara 1, 2 y 4 capas": train each, side by side
+            return self._on_sweep(intent, on_epoch, should_stop)
         a, b = self.last_run(2), self.last_run(1)
         if a is None or b is None:
             return self._reply(intent, "dialogue.compare_needs_two")
