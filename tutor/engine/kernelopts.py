@@ -12,7 +12,11 @@ the same expression as before (the same weights and losses on whole runs). Then:
   neighbouring outputs, which clang's loop vectorizer computes 8 or 16 at a time (a 32x32x32 product: 3 400
   cycles, against 11 800 upcast by tinygrad's vector types, built lane by lane), and codegen stays cheap;
 - else its output axes are upcast, innermost first (the one contiguous in memory), up to `IN_FLIGHT`
-  values: independent sums that the compiler keeps in vector registers.
+  values: independent sums that the compiler keeps in vector registers. A sum still split into a loop (more
+  than 32 terms) along an output axis that a buffer steps through with a stride (a product with a
+  transposed matrix) gets half as many: its lanes cannot share vector loads, so 2-64-64-64-2 runs as fast
+  (step and evaluation, best of runs) with fewer lanes for tinygrad's Python codegen to expand (its
+  capture: -7%).
 
 The layout depends only on the kernel, so every run of a shape compiles the same code. Other kernels, and
 other devices, keep tinygrad's heuristic.
@@ -37,21 +41,20 @@ def optimized(k: Scheduler) -> Scheduler:
         size = k.full_shape[k.unrollable_dims[-1]]
         if size <= 32 or size % UNROLL == 0:
             _try(k, Opt(OptOps.UNROLL, len(k.unrollable_dims) - 1, 0 if size <= 32 else UNROLL))
-    if not k.unrollable_dims and _vectorizable(k):
-        return k
+    contiguous = bool(k.upcastable_dims) and _contiguous(k, k.upcastable_dims[-1])
+    if not k.unrollable_dims and contiguous and k.full_shape[k.upcastable_dims[-1]] >= VECTOR:
+        return k  # left to clang's loop vectorizer
+    in_flight = IN_FLIGHT // 2 if k.unrollable_dims and not contiguous else IN_FLIGHT
     for axis in reversed(k.upcastable_dims):
-        amount = next((a for a in (16, 8, 4, 2) if k.full_shape[axis] % a == 0 and k.upcast_size() * a <= IN_FLIGHT),
+        amount = next((a for a in (16, 8, 4, 2) if k.full_shape[axis] % a == 0 and k.upcast_size() * a <= in_flight),
                       None)
         if amount is not None:
             _try(k, Opt(OptOps.UPCAST, axis, amount))
     return k
 
 
-def _vectorizable(k: Scheduler) -> bool:
-    """Whether the innermost output axis has `VECTOR` outputs or more and every buffer's index steps through
-    it one element at a time or does not depend on it (no gather for clang's loop vectorizer)."""
-    if not k.upcastable_dims or k.full_shape[axis := k.upcastable_dims[-1]] < VECTOR:
-        return False
+def _contiguous(k: Scheduler, axis: int) -> bool:
+    """Whether every buffer's index steps through `axis` one element at a time or does not depend on it."""
     rng = k.rngs[axis]
     return all(rng not in (idx := b.src[1].get_idx()).backward_slice_with_self or rng in idx.split_uop(Ops.ADD)
                for b in k.bufs)
