@@ -21,6 +21,9 @@ from tutor.ui.widgets.chart import LineChart, Series
 
 TRAIN, VAL = "$primary", "$warning"  # the theme's colours
 REDRAW_EVERY = 0.1  # seconds: epochs can come faster than that; drawing each would starve the keyboard
+# seconds between two places in the class queue shown: when a class starts it moves several times a second,
+# and each new place lays the screen out again (in a class of 30, most of a session's work while it waited)
+PLACE_EVERY = 0.5
 SEVERITY = {"healthy": "$success", "diverged": "$error", "lr_too_high": "$error"}
 
 
@@ -47,6 +50,7 @@ class RunPanel(VerticalScroll):
         self.first_epoch_at = 0.0
         self.redraw_due = False
         self.place: tuple[int, int] | None = None  # (place, of) while waiting in the class queue
+        self.place_due = False  # a newer place is shown in a moment
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-config")
@@ -69,9 +73,19 @@ class RunPanel(VerticalScroll):
         self.redraw()
 
     def queued(self, place: int, of: int) -> None:
-        """The run waits in the class queue at `place` of `of` (place 0: its turn has come)."""
+        """The run waits in the class queue at `place` of `of` (place 0: its turn has come); shown at once,
+        then at most every PLACE_EVERY seconds."""
         self.place = (place, of) if place else None
-        self.query_one("#run-epoch", Static).update(self.progress_text())
+        if not self.place_due:
+            self.show_place()
+            self.place_due = True
+            self.set_timer(PLACE_EVERY, self.show_place)
+
+    def show_place(self) -> None:
+        self.place_due = False
+        line, text = self.query_one("#run-epoch", Static), self.progress_text()
+        if str(line.content) != text:
+            line.update(text)
 
     def add_epoch(self, epoch: Epoch) -> None:
         if not self.history:
