@@ -15,10 +15,11 @@ from tutor.settings import Settings
 
 
 class Client:
-    """One raw queue connection, as `gate` makes it."""
+    """One raw queue connection, as `gate` makes it: a background one for a fix the tutor tries."""
 
-    async def open(self, path: str) -> "Client":
+    async def open(self, path: str, background: bool = False) -> "Client":
         self.reader, self.writer = await asyncio.open_unix_connection(path)
+        self.writer.write(json.dumps({"background": background}).encode() + b"\n")
         return self
 
     async def next(self) -> dict:
@@ -46,9 +47,9 @@ async def queue(tmp_path):
     server.close()
 
 
-async def connect(q: TrainingQueue, student: str) -> Client:
+async def connect(q: TrainingQueue, student: str, background: bool = False) -> Client:
     q.who.append(student)
-    client = await Client().open(q.path)
+    client = await Client().open(q.path, background)
     await asyncio.sleep(0.05)
     return client
 
@@ -74,6 +75,51 @@ async def test_a_student_who_spams_runs_cannot_pass_the_others(queue):
     assert await ben.until("go") == {"go": True}
     await ben.leave()
     assert await ana2.until("go") == {"go": True}
+
+
+async def test_a_run_a_student_asked_for_is_served_before_a_fix_the_tutor_tries(queue):
+    ana = await connect(queue, "ana")
+    await ana.next()
+    trial = await connect(queue, "ben", background=True)  # ben's tutor tries a fix, queued first...
+    cleo = await connect(queue, "cleo")  # ...and cleo's own run, asked later, goes before it
+    assert (await cleo.until("place"))["place"] == 1
+    await ana.leave()
+    assert await cleo.until("go") == {"go": True}
+    assert [t.student for t in queue.waiting] == ["ben"]
+    await cleo.leave()
+    assert await trial.until("go") == {"go": True}
+
+
+async def test_fixes_tried_in_the_background_leave_a_slot_for_the_students_runs(queue):
+    queue.slots = 2
+    first = await connect(queue, "ana", background=True)
+    assert await first.next() == {"go": True}
+    second = await connect(queue, "ben", background=True)  # a slot is free, but it is kept...
+    assert await second.next() == {"place": 1, "of": 1}
+    cleo = await connect(queue, "cleo")  # ...for a run a student asked for
+    assert await cleo.until("go") == {"go": True}
+    await first.leave()
+    assert await second.until("go") == {"go": True}
+
+
+async def test_the_background_is_told_no_place_and_asks_for_none(queue, monkeypatch):
+    monkeypatch.setenv("TUTOR_QUEUE", queue.path)
+    holder = await connect(queue, "ana")
+    await holder.next()
+    places: list[tuple[int, int]] = []
+
+    def trial() -> None:
+        gate.listener.set(gate.Listener("en", lambda place, of: places.append((place, of))))
+        with gate.in_background(), gate.turn():
+            pass
+
+    queue.who.append("ben")
+    trying = asyncio.ensure_future(asyncio.to_thread(trial))
+    assert await until(lambda: len(queue.waiting) == 1)
+    assert queue.waiting[0].background
+    await holder.leave()
+    await trying
+    assert places == []
 
 
 async def test_leaving_the_queue_while_waiting_frees_the_place(queue):

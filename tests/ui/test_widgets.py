@@ -3,7 +3,9 @@
 import re
 
 import numpy as np
+from pilot_tools import until
 from textual.app import App, ComposeResult
+from textual.widgets import Static
 
 from tutor.config import ExperimentConfig
 from tutor.dialogue.tutor import what_if
@@ -15,6 +17,7 @@ from tutor.ui.text import config_diff
 from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
 from tutor.ui.widgets.datamap import DataMap
+from tutor.ui.widgets.run_panel import RunPanel
 
 
 class Harness(App):
@@ -121,3 +124,27 @@ async def test_the_conversation_keeps_the_newest_turns():
         await pilot.pause()
         assert len(talk.children) == MAX_TURNS
         assert str(talk.children[-1].render()) == f"turn {MAX_TURNS + 4}"
+
+
+async def test_the_queue_place_shows_at_once_and_then_only_the_latest():
+    panel = RunPanel("en")
+    async with Harness(panel).run_test(size=(100, 20)) as pilot:
+        panel.start(ExperimentConfig())
+        line = panel.query_one("#run-epoch", Static)
+        for place in (3, 2, 1):  # the class queue moves faster than it is worth repainting
+            panel.queued(place, 5)
+        assert "place 3 of 5" in str(line.content)
+        assert await until(lambda: "place 1 of 5" in str(line.content), pilot=pilot)
+
+
+async def test_a_panel_line_grows_when_its_text_no_longer_fits():
+    panel = RunPanel("en")
+    async with Harness(panel).run_test(size=(40, 20)) as pilot:
+        line = panel.query_one("#run-epoch", Static)
+        panel.put("#run-epoch", "short")
+        await pilot.pause()
+        panel.put("#run-epoch", "short, too")  # the same height: no new layout needed
+        await pilot.pause()
+        assert line.size.height == 1 and "too" in line.render_line(0).text
+        panel.put("#run-epoch", "a line far longer than the forty columns of this terminal")
+        assert await until(lambda: line.size.height > 1, pilot=pilot)

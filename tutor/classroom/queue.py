@@ -6,6 +6,10 @@ client says, so a student cannot queue as someone else. Slots are shared by leas
 the next goes to the student granted the fewest turns in the last `WINDOW` seconds (counting their
 own earlier waiting turns), then to the longest waiting. So a student who queues run after run
 never passes one who has waited less often, and a student may hold at most `max_queued` turns.
+
+A turn's first line says whether it is in the background: a fix the tutor tries on its own, which
+nobody is waiting to read. Background turns come after every other waiting turn and hold at most all
+slots but one, so a run a student asked for never waits behind more than the runs asked before it.
 """
 
 import asyncio
@@ -26,6 +30,7 @@ WINDOW = 600.0  # seconds of grants that count as recent service
 class Ticket:
     student: str
     writer: asyncio.StreamWriter
+    background: bool = False
     granted: asyncio.Event = field(default_factory=asyncio.Event)
     arrival: int = field(default_factory=lambda: next(_ARRIVAL))
 
@@ -45,6 +50,10 @@ class TrainingQueue:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One turn: wait, run, and give the slot back when the client closes (or dies)."""
         student = self.owner(_peer_pid(writer))
+        try:
+            background = bool(json.loads(await reader.readline() or "{}").get("background"))
+        except (ValueError, AttributeError, ConnectionError):  # not our client's first line
+            student = None
         if student is None:
             writer.close()
             return
@@ -52,7 +61,7 @@ class TrainingQueue:
             await _send(writer, {"full": self.max_queued})
             writer.close()
             return
-        ticket = Ticket(student, writer)
+        ticket = Ticket(student, writer, background)
         self.waiting.append(ticket)
         try:
             self.advance()
@@ -76,23 +85,27 @@ class TrainingQueue:
         """Hand free slots to the fairest waiting tickets, then tell everyone still waiting their place."""
         while self.waiting and len(self.running) < self.slots:
             ticket = self.order()[0]
+            if ticket.background and sum(t.background for t in self.running) >= max(self.slots - 1, 1):
+                break  # the last slot is kept for a student's own run
             self.waiting.remove(ticket)
             self.running.append(ticket)
-            self.grants.append((time.monotonic(), ticket.student))
+            if not ticket.background:  # the tutor's own trials are not the student's service
+                self.grants.append((time.monotonic(), ticket.student))
             ticket.granted.set()
         for place, ticket in enumerate(self.order(), 1):
             ticket.writer.write(_line({"place": place, "of": len(self.waiting)}))
 
     def order(self) -> list[Ticket]:
-        """The waiting tickets in the order they would be served if nobody else came."""
+        """The waiting tickets in the order they would be served if nobody else came: the background
+        ones last."""
         while self.grants and self.grants[0][0] < time.monotonic() - WINDOW:
             self.grants.popleft()
         served = Counter(student for _, student in self.grants)
         ranked = []
         for ticket in sorted(self.waiting, key=lambda t: t.arrival):
-            ranked.append((served[ticket.student], ticket.arrival, ticket))
+            ranked.append((ticket.background, served[ticket.student], ticket.arrival, ticket))
             served[ticket.student] += 1  # a student's next waiting turn counts this one as served
-        return [ticket for *_, ticket in sorted(ranked, key=lambda r: r[:2])]
+        return [ticket for *_, ticket in sorted(ranked, key=lambda r: r[:3])]
 
 
 def _line(message: dict) -> bytes:

@@ -35,7 +35,7 @@ from tutor.diagnose.explain import (
 )
 from tutor.diagnose.rules import HEALTHY, Suggestion
 from tutor.diagnose.signals import Signals, acc_se, signals_of
-from tutor.engine import Epoch, RunResult
+from tutor.engine import Epoch, RunResult, gate
 from tutor.engine.model import layout_of
 from tutor.engine.training import batch_key, train
 from tutor.i18n import Lang, t
@@ -178,10 +178,12 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
 
 def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) -> RunResult:
     """Train `cfg`, stopping after the first epoch that reached `goal`: the result is then the run
-    of `cfg` with that many epochs (same seed, same shuffles), and says so."""
+    of `cfg` with that many epochs (same seed, same shuffles), and says so. In a class it trains in the
+    background: after every run a student asked for."""
     reached: list[int] = []
-    result = train(cfg, on_epoch=lambda e: goal.reached(e) and reached.append(e.epoch),
-                   should_stop=lambda: bool(reached) or should_stop())
+    with gate.in_background():
+        result = train(cfg, on_epoch=lambda e: goal.reached(e) and reached.append(e.epoch),
+                       should_stop=lambda: bool(reached) or should_stop())
     if reached and result.status == "cancelled" and len(result.history) == reached[0] and not should_stop():
         return result.model_copy(update={"status": "completed", "config": cfg.changed(epochs=reached[0])})
     return result

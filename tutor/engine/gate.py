@@ -9,8 +9,12 @@ that dies frees its slot at once. Without `TUTOR_QUEUE` a turn is only the proce
 There the thread that trains also runs at a lower priority (`TRAINING_NICE` more): every student's
 typing and screens come first, and the runs share what is left.
 
-Protocol, one JSON object per line from the server: {"place": n, "of": m} while waiting,
-{"go": true} when the slot is ours, {"full": limit} when this student already has `limit` runs queued.
+A fix the tutor tries on its own trains `in_background()`: its turn comes after every run a student
+asked for, and its place in the queue is nobody's concern, so it is not told.
+
+Protocol, one JSON object per line: first from the client, {"background": true|false}; then from the
+server, {"place": n, "of": m} while waiting, {"go": true} when the slot is ours, {"full": limit} when
+this student already has `limit` runs queued.
 """
 
 import json
@@ -46,12 +50,23 @@ class Listener:
 
 
 listener: ContextVar[Listener] = ContextVar("listener", default=Listener("es", lambda place, of: None))
+_background: ContextVar[bool] = ContextVar("background", default=False)
 
 log = logging.getLogger(__name__)
 
 
 class QueueFull(TutorError):
     """This student already has as many runs waiting as the class allows."""
+
+
+@contextmanager
+def in_background() -> Iterator[None]:
+    """Training in this block waits behind every run a student asked for (see the module's docstring)."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
 
 
 @contextmanager
@@ -91,15 +106,17 @@ def _class_slot(path: Path, should_stop: Callable[[], bool]) -> Iterator[bool]:
     nice = max(os.getpriority(os.PRIO_PROCESS, thread), min(base + TRAINING_NICE, 19))
     os.setpriority(os.PRIO_PROCESS, thread, nice)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    background, who = _background.get(), listener.get()
     try:
         sock.connect(str(path))
+        sock.sendall(json.dumps({"background": background}).encode() + b"\n")
     except OSError as err:  # the server is gone: training alone beats not training
         log.warning("class queue %s unreachable (%s); training without it", path, err)
         sock.close()
         yield True
         return
     with sock:
-        yield _wait(sock, should_stop, listener.get())
+        yield _wait(sock, should_stop, Listener(who.lang, lambda place, of: None) if background else who)
 
 
 def _wait(sock: socket.socket, should_stop: Callable[[], bool], who: Listener) -> bool:

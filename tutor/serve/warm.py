@@ -1,7 +1,8 @@
 """What every session would do first, done once in the fork server before any session is forked.
 
 `tutor serve` makes each session's process by forking a server process that has imported this
-module: the app's modules, the course, the device, the default network's captured training step
+module: the app's modules, the course, the device, the default network's captured training step,
+the k-nearest-neighbours reference of the default data (every first run's diagnosis quotes it)
 and Textual's caches (filled by one headless run of the app) are then already in memory, shared
 copy-on-write, so a session shows its first screen, and runs its first what-if, without paying for
 them again. Everything is then frozen out of the garbage collector's sight (`gc.freeze`), so the
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import tutor.ui.teacher  # noqa: F401  (imported for the teachers' sessions)
 from tutor.config import make_config
+from tutor.diagnose.explain import explain
 from tutor.engine.device import resolve
 from tutor.engine.training import train
 from tutor.lessons import load_lessons
@@ -30,10 +32,10 @@ COURSE = load_lessons(Settings.from_env().lessons)  # the server's lessons: it s
 
 
 def _warm_engine() -> None:
-    """Resolve the default device and train the default network once (outside the class queue: only the
-    sessions are given it)."""
+    """Resolve the default device, train the default network once (outside the class queue: only the
+    sessions are given it) and explain the run."""
     resolve("auto")
-    train(make_config({"epochs": 1}, "en"))
+    explain(train(make_config({"epochs": 1}, "en")))
 
 
 def _warm_app() -> None:

@@ -4,6 +4,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -21,6 +22,9 @@ from tutor.ui.widgets.chart import LineChart, Series
 
 TRAIN, VAL = "$primary", "$warning"  # the theme's colours
 REDRAW_EVERY = 0.1  # seconds: epochs can come faster than that; drawing each would starve the keyboard
+# seconds between two places in the class queue shown: when a class starts it moves several times a second,
+# and each new place lays the screen out again (in a class of 30, most of a session's work while it waited)
+PLACE_EVERY = 0.5
 SEVERITY = {"healthy": "$success", "diverged": "$error", "lr_too_high": "$error"}
 
 
@@ -47,6 +51,7 @@ class RunPanel(VerticalScroll):
         self.first_epoch_at = 0.0
         self.redraw_due = False
         self.place: tuple[int, int] | None = None  # (place, of) while waiting in the class queue
+        self.place_due = False  # a newer place is shown in a moment
 
     def compose(self) -> ComposeResult:
         yield Static(id="run-config")
@@ -69,9 +74,28 @@ class RunPanel(VerticalScroll):
         self.redraw()
 
     def queued(self, place: int, of: int) -> None:
-        """The run waits in the class queue at `place` of `of` (place 0: its turn has come)."""
+        """The run waits in the class queue at `place` of `of` (place 0: its turn has come); shown at once,
+        then at most every PLACE_EVERY seconds."""
         self.place = (place, of) if place else None
-        self.query_one("#run-epoch", Static).update(self.progress_text())
+        if not self.place_due:
+            self.show_place()
+            self.place_due = True
+            self.set_timer(PLACE_EVERY, self.show_place)
+
+    def show_place(self) -> None:
+        self.place_due = False
+        self.put("#run-epoch", self.progress_text())
+
+    def put(self, selector: str, content: str | Content) -> None:
+        """Put `content` in the line `selector` if it changed there, laying the screen out again only when
+        the line's height may change. The panel redraws several times a second during a run, and a layout
+        costs more than the rest of a redraw: when a class starts, more than the training it shows."""
+        line = self.query_one(selector, Static)
+        if line.content == content:
+            return
+        old, new = str(line.content), str(content)
+        same_height = "\n" not in old + new and max(cell_len(old), cell_len(new)) <= line.content_size.width
+        line.update(content, layout=not same_height)
 
     def add_epoch(self, epoch: Epoch) -> None:
         if not self.history:
@@ -96,8 +120,8 @@ class RunPanel(VerticalScroll):
             self.query_one("#run-bar", ProgressBar).update(progress=self.history[-1].epoch)
         what = describe(cfg, lang) if cfg else ui("panel.empty", lang)
         title = (ui("panel.title", lang) + " ", "bold $accent")
-        self.query_one("#run-config", Static).update(Content.assemble(title, what))
-        self.query_one("#run-epoch", Static).update(self.progress_text())
+        self.put("#run-config", Content.assemble(title, what))
+        self.put("#run-epoch", self.progress_text())
         x_max = cfg.epochs if cfg else None
         history, init = self.history, self.init
         loss = [Series(ui("panel.train", lang), curve(history, "train_loss", init), TRAIN),
@@ -106,7 +130,7 @@ class RunPanel(VerticalScroll):
                Series(ui("panel.val", lang), curve(history, "val_acc", init), VAL)]
         self.query_one("#loss-chart", LineChart).plot(loss, x_max, ui("panel.loss", lang))
         self.query_one("#acc-chart", LineChart).plot(acc, x_max, ui("panel.acc", lang))
-        self.query_one("#run-diagnosis", Static).update(self.diagnosis_text())
+        self.put("#run-diagnosis", self.diagnosis_text())
 
     def progress_text(self) -> str:
         cfg, lang = self.config, self.lang
