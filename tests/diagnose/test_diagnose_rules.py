@@ -106,6 +106,21 @@ def test_validation_loss_rising_while_training_loss_falls_is_overfitting(run_of)
     assert "20" in d.message and "early stopping" in d.message
 
 
+def test_a_validation_loss_rising_within_its_measurement_noise_is_not_overfitting(run_of):
+    """0.15 to 0.24 nats is noise on 20 validation examples (standard error ~2 × 0.15 / √20 = 0.07), not on 200."""
+    train, val = decay(0.4, 0.2, 50), decay(0.3, 0.15, 5) + line(0.15, 0.24, 46)[1:]
+    assert "overfitting" not in codes(run_of(train, val, train_acc=0.9, val_acc=0.9, samples=100, n_params=67_074))
+    assert "overfitting" in codes(run_of(train, val, train_acc=0.9, val_acc=0.9, samples=1000, n_params=67_074))
+
+
+def test_an_accuracy_that_peaked_and_fell_is_also_stopped_at_its_peak(run_of):
+    train = decay(0.6, 1e-4, 100)
+    val = decay(0.6, 0.2, 20) + line(0.2, 0.6, 81)[1:]
+    acc = [0.8] * 39 + [0.9] + [0.8] * 60
+    assert candidates(run_of(train, val, train_acc=1.0, val_acc=acc), "overfitting")[:2] == [{"epochs": 20},
+                                                                                             {"epochs": 40}]
+
+
 def test_a_memorised_training_set_is_overfitting_even_if_val_loss_still_falls(run_of):
     memorised = dict(train_acc=1.0, val_acc=0.95, optimizer="momentum", lr=0.05, hidden=(256, 256))
     d = only(run_of(decay(0.6, 1e-5, 100), decay(0.6, 0.1, 100), n_params=67_074, **memorised), "overfitting")

@@ -11,8 +11,6 @@ from tutor.engine.training import train
 CASES = {c["name"]: c for c in scenarios()}
 # Scenarios whose training and advice take half a minute to four minutes of a core (wide networks for hundreds
 # of epochs): `python tests/diagnose/heldout.py advice` scores them; here only their stored signals are checked.
-# One of them is the known advice miss: overfit-noisy-moons-big-net's best validation accuracy (20 examples) was
-# a lucky 100 % at one epoch, so the fixes that end its overfitting (95 % stopping at epoch 2) count as worse.
 LONG = {"overfit-noisy-moons-big-net", "digits-all-big-net-long", "digits-200-overfit", "deep-tanh-sgd-crawls",
         "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data"}
 

@@ -112,11 +112,14 @@ def decay_strength(s: Signals, cfg: ExperimentConfig) -> float:
 
 def regularise(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     """Overfitting: stop at the best epoch when the validation loss turned up (the surest cure: the
-    network is taken as it was before it memorised), weight decay strong enough to pull (×1 and ×10
-    the strength that matters), then the shapes: more data, a network without the room to memorise."""
+    network is taken as it was before it memorised), or where the validation accuracy peaked before it
+    fell, weight decay strong enough to pull (×1 and ×10 the strength that matters), then the shapes:
+    more data, a network without the room to memorise."""
     wd = max(decay_strength(s, cfg), 10 * cfg.weight_decay)
     early = s.best_epoch and s.best_epoch < s.epochs_run and not _memorised_at_best(s)
     stop = [{"epochs": max(1, s.best_epoch)}] if early else []
+    peaked = s.near_best_epoch and (s.last_val_acc or 0) < (s.best_val_acc or 0) - 0.01  # then fell
+    stop += [{"epochs": s.near_best_epoch}] if peaked else []
     decays = [{"weight_decay": min(1.0, _sig(wd * k, 1))} for k in (1, 10)]
     data = [{"samples": min(100_000, 4 * s.n_train + s.n_val)}] if cfg.dataset != "digits" else []
     width = min(unmemorising_width(s), max(cfg.hidden, default=0))
@@ -240,7 +243,7 @@ def _small_steps(s: Signals) -> bool:
 
 def _val_rising(s: Signals) -> bool:
     return (s.gap_growth is not None and s.gap_growth >= th.GAP_GROWTH
-            and s.val_rise is not None and s.val_rise >= th.VAL_RISE
+            and s.val_rise is not None and s.val_rise >= th.val_rise_margin(s)
             and s.last_train_loss is not None and s.train_loss_at_best is not None
             and s.last_train_loss < s.train_loss_at_best)
 

@@ -48,6 +48,10 @@ SE_FACTOR = 2.0
 # loss near zero says the classes are separable, not that the examples were learned by heart.
 GAP_GROWTH = 0.1
 VAL_RISE = GAP_GROWTH / 2
+# A validation loss is itself measured on n examples: per-example cross-entropy spreads about twice its
+# mean (most examples cost little, the few misclassified most of it), so its standard error is about
+# 2·loss/√n. A rise within two of those is noise: on 20 examples a best of 0.15 nats may read 0.28.
+LOSS_SPREAD = 2.0
 MEMORISED_RATIO = 0.1
 MEMORISED_GAP = 0.05
 MEMORISING_CAPACITY = 24
@@ -84,6 +88,11 @@ def acc_margin(s: Signals) -> float:
 def beyond_noise(se: float) -> float:
     """An accuracy change that is more than measurement noise, for an accuracy of standard error `se`."""
     return max(ACC_MARGIN, SE_FACTOR * se)
+
+
+def val_rise_margin(s: Signals) -> float:
+    """The rise of the validation loss above its best that is more than measurement noise."""
+    return max(VAL_RISE, SE_FACTOR * LOSS_SPREAD * (s.best_val_loss or 0) / math.sqrt(max(1, s.n_val)))
 
 
 def short_of_reference(s: Signals) -> bool:

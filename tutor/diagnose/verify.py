@@ -1,6 +1,9 @@
 """Advice that works: before a fix is offered it is tried, and only one that removed the problem
 without a worse one in its place (dead units, a divergence, accuracy lost by the end of the run) is
-offered as proven.
+offered as proven. The search ends at a trial that also left no serious problem behind (a student who
+follows it is not sent straight into another: one layer less for vanishing gradients that leaves the
+learning rate too high); a trial that removed the problem but left a serious one is a step on the way:
+that problem's own first fix is added to it and tried next.
 
 The top problem's candidate fixes are tried one at a time, likeliest first, those that keep the
 network's shape (lr, momentum, weight decay, epochs) before shape changes (width, layers, activation,
@@ -33,7 +36,7 @@ from tutor.diagnose.explain import (
     planned,
     proven,
 )
-from tutor.diagnose.rules import HEALTHY, Suggestion
+from tutor.diagnose.rules import CODES, HEALTHY, Suggestion
 from tutor.diagnose.signals import Signals, acc_se, signals_of
 from tutor.engine import Epoch, RunResult, gate
 from tutor.engine.model import layout_of
@@ -47,6 +50,7 @@ SAME_WAY = {"diverged": {"lr_too_high", "dead_relu"}, "lr_too_high": {"dead_relu
             "lr_too_low": {"too_few_epochs", "underfitting"}, "too_few_epochs": {"lr_too_low"},
             "overfitting": set(), "underfitting": {"too_few_epochs"}}  # milder forms of each problem
 LATE = {"overfitting"}  # problems that show only late in a run: their trials never stop early
+SERIOUS = set(CODES[:CODES.index("overfitting")])  # training itself broken: lr, gradients, units, batch
 
 Keep = Callable[[RunResult, list[Diagnosis]], int]
 
@@ -74,11 +78,20 @@ class Trial:
         return (self.run.status == "completed" and code not in self.codes and not dead and not collapsed(self.run)
                 and self.best_val_acc >= before - NO_WORSE)
 
-    def rank(self, code: str) -> tuple[bool, bool, int, float]:
-        """Healthy first, then no milder form of the same problem left (a divergence cured into a
-        learning rate still too high), then fewer problems left, then the better validation accuracy."""
-        return (self.codes == ["healthy"], not set(self.codes) & SAME_WAY.get(code, set()), -len(self.codes),
-                round(self.best_val_acc, 2))
+    def left(self, code: str) -> set[str]:
+        """The serious problems the trial still has, beyond milder forms of `code`."""
+        return set(self.codes) & SERIOUS - SAME_WAY.get(code, set()) - {code}
+
+    def good(self, code: str, before: float) -> bool:
+        """Fixed, with no serious problem left but a milder form of this one."""
+        return self.fixed(code, before) and not self.left(code)
+
+    def rank(self, code: str) -> tuple[bool, bool, bool, int, float]:
+        """Healthy first, then no serious problem left, then no milder form of the same problem left (a
+        divergence cured into a learning rate still too high), then fewer problems left, then the better
+        validation accuracy."""
+        return (self.codes == ["healthy"], not self.left(code), not set(self.codes) & SAME_WAY.get(code, set()),
+                -len(self.codes), round(self.best_val_acc, 2))
 
     def epochs_to_best(self) -> int:
         return next(e.epoch for e in self.run.history if (e.val_acc or 0) >= self.best_val_acc)
@@ -147,21 +160,24 @@ class Goal:
 
 def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, goal: Goal, lang: Lang,
               keep: Keep | None, should_stop: Callable[[], bool] | None, made: Sequence[RunResult] = ()) -> list[Trial]:
-    """Train the candidates one at a time, those of the run's own shape first, until one fixed `code`
-    and left no milder form of it (or fixed it at all, once the run's own shape is done). The first is
-    always tried; the next while the work of all, in runs of `cfg` or of the first fix, whichever is
-    larger, fits `BUDGET`: a measure of work, not of time, so a run always gets the same advice."""
+    """Train the candidates one at a time, those of the run's own shape first, until one is `good` and
+    left no milder form of the problem either (or is good at all, once the run's own shape is done). A
+    trial that removed the problem but left a serious one is followed by a step, tried next: itself with
+    that problem's first fix. The first candidate is always tried; the next while the work of all, in
+    runs of `cfg` or of the first fix, whichever is larger, fits `BUDGET`: a measure of work, not of
+    time, so a run always gets the same advice."""
     stop = should_stop or (lambda: False)
     own = batch_key(cfg)
-    ordered = sorted(candidates, key=lambda fix: batch_key(cfg.changed(**fix)) != own)  # stable: likeliest first
+    queue = sorted(candidates, key=lambda fix: batch_key(cfg.changed(**fix)) != own)  # stable: likeliest first
     trials: list[Trial] = []
     unit = spent = 0.0
-    for fix in ordered:
+    while queue:
+        fix = queue.pop(0)
         changed = cfg.changed(**fix)
         unit = unit or max(work(cfg, cfg.epochs), work(changed, changed.epochs))
         if stop() or (trials and spent + work(changed, changed.epochs) > BUDGET * unit):
             break
-        if batch_key(changed) != own and any(x.fixed(code, goal.before) for x in trials):
+        if batch_key(changed) != own and any(x.good(code, goal.before) for x in trials):
             break  # a fix found on the run's own shape is not bettered at the price of a new shape
         result = next((r for x in made if (r := rerun(x, changed, goal))), None) or trained(changed, goal, stop)
         if result.status == "cancelled":
@@ -170,10 +186,21 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
         tried = fix if result.config == changed else {**fix, "epochs": result.config.epochs}
         spent += work(result.config, len(result.history))  # a run reused counts too: the same advice either way
         found = explain(result, lang)
-        trials.append(Trial(fix, tried, result, [d.code for d in found], keep(result, found) if keep else None))
-        if trials[-1].fixed(code, goal.before) and not set(trials[-1].codes) & SAME_WAY.get(code, set()):
+        trial = Trial(fix, tried, result, [d.code for d in found], keep(result, found) if keep else None)
+        trials.append(trial)
+        if trial.good(code, goal.before) and not set(trial.codes) & SAME_WAY.get(code, set()):
             break  # a fix that left a milder form of the problem (a divergence cured into dead units) may be bettered
+        step = next_step(fix, found, trial.left(code)) if code not in trial.codes else None
+        if step and step not in queue and step not in [x.candidate for x in trials]:
+            queue.insert(0, step)  # the trail that made progress is followed first
     return trials
+
+
+def next_step(fix: Suggestion, found: list[Diagnosis], left: set[str]) -> Suggestion | None:
+    """`fix` and the first fix of the likeliest serious problem its trial `found` left, if that adds anything."""
+    then = next((d.suggestion for d in found if d.code in left and d.suggestion), {})
+    step = {**fix, **then}
+    return step if step != fix else None
 
 
 def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) -> RunResult:
