@@ -509,12 +509,14 @@ class Tutor:
         starts a new student at the first lesson, and leaves one in a lesson where they are, listing the course."""
         lessons = self.course.in_lang(self.lang)
         titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
-        if intent.lesson is not None and lessons and not 1 <= intent.lesson <= len(lessons):
-            return self._reply(intent, "dialogue.more.no_such_lesson", n=intent.lesson, of=len(lessons),
-                               lessons=titles)
-        match = lessons[intent.lesson - 1] if intent.lesson is not None and lessons else (
-            (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
-                (lesson for lesson in lessons if intent.topic in lesson.topics), None))
+        if intent.lesson is not None and lessons:
+            if not 1 <= intent.lesson <= len(lessons):
+                return self._reply(intent, "dialogue.more.no_such_lesson", n=intent.lesson, of=len(lessons),
+                                   lessons=titles)
+            match = lessons[intent.lesson - 1]
+        else:
+            match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
+                (lesson for lesson in lessons if intent.topic in lesson.topics), None)
         if match is None and self.lesson() is not None:
             return self._reply(intent, "dialogue.more.which_lesson", lessons=titles)
         match = match or next(iter(lessons), None)
