@@ -115,7 +115,7 @@ def test_next_waits_for_the_open_question_and_goes_on_once_it_is_answered(tutor)
     choice = tutor.flow.gate
     assert isinstance(choice, Quiz) and opened.shown.heading and choice.question.split()[0] in opened.text
     waiting = tutor.handle("next")
-    assert waiting.text.startswith(t("dialogue.more.pick_choice", waiting.lang, n=len(choice.choices)))
+    assert waiting.text.startswith(t("dialogue.more.pick_letter", waiting.lang, last="abcdef"[len(choice.choices) - 1]))
     assert tutor.flow.gate is choice
     right = next(i for i, c in enumerate(choice.choices) if c.correct)
     tutor.handle(str(right + 1))

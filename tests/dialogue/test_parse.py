@@ -278,6 +278,45 @@ def test_the_exercise_does_not_take_other_kinds(text: str, kind: str) -> None:
     assert parse(text).kind == kind, (text, parse(text))
 
 
+@pytest.mark.parametrize("text, lang", [
+    ("¿dónde estaba?", "es"), ("¿dónde estoy?", "es"), ("¿en qué lección voy?", "es"), ("por dónde íbamos", "es"),
+    ("¿en qué paso voy?", "es"), ("where was I?", "en"), ("where am I in the lesson?", "en"),
+    ("what lesson am I on?", "en"), ("which step is this?", "en"), ("where were we", "en"),
+])
+def test_where_the_student_is(text: str, lang: str) -> None:
+    intent = parse(text)
+    assert (intent.kind, intent.lang) == ("where", lang), (text, intent)
+
+
+@pytest.mark.parametrize("text, lesson", [
+    ("lección 1", 1), ("ve a la lección 3", 3), ("abre la lección dos", 2), ("la tercera lección", 3),
+    ("salta a la lección 4", 4), ("lesson 3", 3), ("go to lesson 3", 3), ("lesson number 2 please", 2),
+    ("the second lesson", 2), ("skip to lesson 5", 5), ("lesson 0", 0), ("lesson 99", 99),
+])
+def test_a_lesson_by_its_number(text: str, lesson: int) -> None:
+    intent = parse(text)
+    assert (intent.kind, intent.lesson) == ("goto", lesson), (text, intent)
+
+
+@given(st.integers(-10, 10_000), st.sampled_from(["lección {}", "ve a la lección {}", "lesson {}", "go to lesson {}"]))
+def test_any_lesson_number_is_read(number: int, template: str) -> None:
+    intent = parse(template.format(number))
+    assert (intent.kind, intent.lesson) == ("goto", number), intent
+
+
+@pytest.mark.parametrize("text, skip", [
+    ("next lesson", "lesson"), ("the next lesson please", "lesson"), ("go to the next lesson", "lesson"),
+    ("skip this lesson", "lesson"), ("siguiente lección", "lesson"), ("la próxima lección", "lesson"),
+    ("pasa a la siguiente lección", "lesson"), ("lección siguiente", "lesson"),
+    ("skip", "step"), ("skip this", "step"), ("skip this step", "step"), ("sáltate esto", "step"),
+    ("salta este paso", "step"), ("sáltate la pregunta", "step"), ("omite esto", "step"),
+    ("next", None), ("sigamos", None), ("next step", None), ("siguiente paso", None),
+])
+def test_next_says_what_it_skips(text: str, skip: str | None) -> None:
+    intent = parse(text)
+    assert (intent.kind, intent.skip) == ("next", skip), (text, intent)
+
+
 @pytest.mark.parametrize("text, with_field, change", [
     ("halve it", "halve it lr", ("lr", "mul", 0.5)),
     ("a la mitad", "a la mitad lr", ("lr", "mul", 0.5)),

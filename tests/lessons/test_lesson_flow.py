@@ -42,7 +42,7 @@ def test_coming_back_after_a_digression_shows_the_open_question_again(tutor, lan
     assert isinstance(quiz, Quiz) and quiz.choices
     digress(tutor, lang, kind)
     back = tutor.handle(ON[lang])
-    assert back.text.startswith(t("dialogue.more.pick_choice", lang, n=len(quiz.choices)))
+    assert back.text.startswith(t("dialogue.more.pick_letter", lang, last="abcdef"[len(quiz.choices) - 1]))
     assert quiz.question.split()[0] in back.text and all(c.text in back.text for c in quiz.choices)
     assert back.shown.block is quiz and not back.shown.items  # a screen marks the card it keeps in view
     assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and tutor.flow.gate is quiz
@@ -83,7 +83,7 @@ def test_back_from_a_lesson_s_first_step_opens_the_lesson_before(tutor, lang):
 
 
 @pytest.mark.parametrize(("lang", "vague", "named"), [
-    ("es", "ve a la lección 3", "ve a la lección de épocas"), ("en", "go to lesson 3", "go to the lesson on epochs")])
+    ("es", "abre otra lección", "ve a la lección de épocas"), ("en", "open a lesson", "go to the lesson on epochs")])
 def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vague, named):
     first = tutor.handle(vague)  # a new student: the course opens at its first lesson
     course = tutor.course.in_lang(lang)
@@ -94,6 +94,56 @@ def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vagu
     assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown is None
     assert all(lesson.title in listed.text for lesson in course)
     assert tutor.handle(named).shown.heading and "epochs" in tutor.lesson().topics
+
+
+@pytest.mark.parametrize(("lang", "third", "ninth"), [
+    ("es", "ve a la lección 3", "lección 9"), ("en", "go to lesson 3", "lesson 9")])
+def test_a_lesson_by_its_number_as_the_course_lists_it(tutor, lang, third, ninth):
+    tutor.lang = lang
+    course = tutor.course.in_lang(lang)
+    opened = tutor.handle(third)
+    assert (tutor.lesson_id, tutor.step) == (course[2].id, 0) and opened.shown.heading
+    place = (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    refused = tutor.handle(ninth)  # past the course's end: its range, and the student stays where they were
+    assert refused.text.startswith(t("dialogue.more.no_such_lesson", lang, n=9, of=len(course),
+                                     lessons=", ".join(f"{n}. {x.title}" for n, x in enumerate(course, 1))))
+    assert refused.shown is None and (tutor.lesson_id, tutor.step, tutor.flow.shown) == place
+    assert f"1 {'a la' if lang == 'es' else 'to'} {len(course)}" in refused.text
+
+
+@pytest.mark.parametrize(("lang", "where"), [("es", "¿dónde estaba?"), ("es", "¿en qué lección voy?"),
+                                             ("en", "where was I?")])
+def test_where_was_i_shows_the_lesson_the_step_and_the_open_question(tutor, lang, where):
+    tutor.handle(OPEN[lang])
+    quiz, place = tutor.flow.gate, (tutor.lesson_id, tutor.step, tutor.flow.shown)
+    digress(tutor, lang, "concept")
+    lesson, step = tutor.lesson(), tutor.flow.step
+    reply = tutor.handle(where)
+    assert reply.intent.kind == "where" and reply.text.startswith(t(
+        "dialogue.more.where", lang, number=1, lessons=len(tutor.course.in_lang(lang)), lesson=lesson.title, n=1,
+        of=len(lesson.steps), title=step.title))
+    assert quiz.question.split()[0] in reply.text and all(c.text in reply.text for c in quiz.choices)
+    assert reply.shown.block is quiz and not reply.shown.items  # a screen keeps the question's card in view
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and tutor.flow.gate is quiz
+    tutor.flow.settle(answer=Answer(chosen=0))  # nothing open: what moves on
+    assert t("dialogue.more.no_question", lang) in tutor.handle(where).text
+
+
+@pytest.mark.parametrize(("lang", "skip", "next_lesson"), [
+    ("es", "sáltate esto", "siguiente lección"), ("en", "skip", "next lesson")])
+def test_skip_and_next_lesson_move_past_an_open_question(tutor, lang, skip, next_lesson):
+    course = tutor.course.in_lang(lang)
+    tutor.handle(OPEN[lang])
+    assert isinstance(tutor.flow.question, Quiz)
+    skipped = tutor.handle(skip)  # the step's question is left unanswered: the next step opens
+    assert (tutor.lesson_id, tutor.step) == (course[0].id, 1) and skipped.shown.heading and skipped.run is None
+    assert tutor.flow.question is not None and tutor.plan(skipped.intent) is None  # a skip never trains
+    assert tutor.handle(skip).shown.heading  # from the lesson's last step: the next lesson
+    assert (tutor.lesson_id, tutor.step) == (course[1].id, 0)
+    assert tutor.flow.gate is not None
+    moved = tutor.handle(next_lesson)
+    assert (tutor.lesson_id, tutor.step) == (course[2].id, 0) and moved.shown.heading and moved.run is None
+    assert not Store(Settings.from_env().store).progress("ana")  # nothing skipped is recorded as done or answered
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

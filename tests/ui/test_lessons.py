@@ -8,11 +8,12 @@ from pilot_tools import say, screen_text, settle, showing
 from tutor.cli import main
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
-from tutor.lessons import Predict, Quiz, load_lessons
+from tutor.lessons import Predict, Quiz, Sweep, load_lessons
+from tutor.lessons.render import sweep_words
 from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.text import ui
-from tutor.ui.widgets.conversation import ChoiceCard, Said
+from tutor.ui.widgets.conversation import ChoiceCard, ExperimentCard, Said
 from tutor.ui.widgets.prompt import PromptInput
 
 
@@ -262,3 +263,39 @@ async def test_number_keys_are_offered_only_with_the_choices_on_screen(make_app,
                 if app.tutor.flow.menu is not None:  # a step opening on a question shows it, keys named
                     assert "1–" in app.main.query_one(PromptInput).placeholder, (lesson.id, step)
                 choices_on_screen(app)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_going_on_or_asking_where_with_a_question_open_names_the_number_keys(make_app, lang):
+    """The app numbers a question's choices: the tutor asks for a number, not a letter."""
+    quiz = block(lang, 0, Quiz)
+    app = make_app(lang, COURSE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await say(pilot, {"es": "sigamos", "en": "let's go on"}[lang])
+        assert last_said(app) == t("dialogue.more.pick_number", lang, n=len(quiz.choices))
+        await say(pilot, {"es": "¿dónde estaba?", "en": "where was I?"}[lang])
+        assert last_said(app).startswith(" ".join(t("dialogue.more.where", lang, number=1, lessons=len(
+            COURSE.in_lang(lang)), lesson=FIRST[lang].title, n=1, of=len(FIRST[lang].steps),
+            title=FIRST[lang].steps[0].title).split()))
+        assert app.tutor.flow.gate is quiz
+        choices_on_screen(app)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_the_search_card_says_in_words_what_enter_launches(make_app, store, lang):
+    tutor = Tutor(store, "ana", lang, COURSE)
+    tutor.lesson_id, tutor.step = "tuning", 4  # a step opening on its search
+    tutor.save()
+    app = make_app(lang, COURSE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        sweep = app.tutor.flow.gate
+        assert isinstance(sweep, Sweep)
+        card = app.main.cards[id(sweep)]
+        text = " ".join(str(card.render()).split())
+        head, lines = sweep_words(sweep, lang)
+        assert isinstance(card, ExperimentCard) and text.startswith(head)
+        assert all(" ".join(line.split()) in text for line in lines) and ui("card.search", lang) in text
+        assert "tutor sweep" not in text and "--" not in text and "terminal" not in text
+        assert app.main.query_one(PromptInput).placeholder == ui("hint.search", lang)

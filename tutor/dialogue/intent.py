@@ -8,7 +8,7 @@ from tutor.config import Setting as FieldName
 from tutor.i18n import Lang
 
 Kind = Literal["what_if", "why", "compare", "next", "back", "repeat", "hint", "help", "answer", "goto",
-               "reset", "clarify", "unknown", "sweep", "lr_find", "exercise"]
+               "reset", "clarify", "unknown", "sweep", "lr_find", "exercise", "where"]
 Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
 Concept = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer", "sgd", "adam",
                   "momentum", "weight_decay", "dataset", "samples", "noise", "training", "parameters", "hyperparameter",
@@ -45,7 +45,9 @@ class Intent(BaseModel):
     """The parse of one message. `fields`: for clarify, the fields named without a value; for reset, the
     fields to restore (empty: all); for what_if, fields named without a value next to the changes.
     `concept`: for why, the idea the student asks about ("what is an epoch?"; None: why the last run went
-    as it did); for goto, the idea whose lesson to open."""
+    as it did); for goto, the idea whose lesson to open. `lesson`: for goto, the lesson by its place in the
+    course, 1-based as the lessons are listed ("lección 3"). `skip`: for next, what to leave as it is, an open
+    question included: the step ("skip") or the lesson ("next lesson")."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,3 +59,5 @@ class Intent(BaseModel):
     fields: list[FieldName] = []
     answer: Scalar | None = None
     search: Search | None = None
+    lesson: int | None = None
+    skip: Literal["step", "lesson"] | None = None

@@ -91,7 +91,8 @@ OPTIONS = {
 }
 
 # message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis",
-# "define" and "board" are parts of a kind, combined in `parse`; "board" asks for the exercise's leaderboard)
+# "define", "board" and "skip" are parts of a kind, combined in `parse`; "board" asks for the exercise's
+# leaderboard, "skip" to move on past a step's open question)
 KINDS = {
     "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
             "the reason | "
@@ -118,11 +119,25 @@ KINDS = {
                 "es mejor | qué es mejor | cuál de las dos | cuál de los dos | cuál fue la mejor | "
                 "qué corrida fue mejor | qué ejecución fue mejor"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
-             "next lesson | lets go | lets continue | ok | okay | got it | done | ready | skip | what now | now what | "
+             "lets go | lets continue | ok | okay | got it | done | ready | what now | now what | "
              "whats next | what next | nxt",
              "siguiente | sig | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
-             "avanza | avanzar | avancemos | siguiente paso | siguiente lección | próximo | próximo paso | "
-             "vamos | vale | listo | entendido | de acuerdo | salta | saltar | y ahora qué | ahora qué | qué sigue"),
+             "avanza | avanzar | avancemos | siguiente paso | próximo | próxima | próximo paso | "
+             "vamos | vale | listo | entendido | de acuerdo | y ahora qué | ahora qué | qué sigue"),
+    "skip": ("skip | skip it | skip this | skip this one | skip this step | skip the step | skip this question | "
+             "skip the question | skip ahead",
+             "salta | saltar | sáltate | sáltalo | sáltatelo | sáltate esto | salta esto | salta este paso | "
+             "sáltate este paso | sáltate la pregunta | salta la pregunta | saltemos | saltemos esto | omite | "
+             "omite esto | omite este paso | me lo salto"),
+    "where": ("where was i | where am i | where were we | where are we | where did i leave off | "
+              "where did we leave off | what lesson am i on | which lesson am i on | what lesson am i in | "
+              "which lesson am i in | what lesson is this | which lesson is this | what step am i on | "
+              "which step am i on | what step is this | which step is this",
+              "dónde estaba | dónde estoy | dónde estábamos | dónde estamos | dónde me quedé | dónde lo dejé | "
+              "dónde nos quedamos | dónde lo dejamos | por dónde iba | por dónde voy | por dónde íbamos | "
+              "por dónde vamos | en qué lección voy | en qué lección estoy | en qué lección estamos | "
+              "en qué lección vamos | qué lección es esta | en qué paso voy | en qué paso estoy | "
+              "en qué paso estamos | en qué paso vamos | qué paso es este"),
     "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
              "atrás | vuelve | volver | volvamos | regresa | regresar | regresemos | retrocede | retroceder | "
              "anterior | paso anterior | deshacer | deshaz"),

@@ -2,16 +2,17 @@
 
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
-goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes; or a setting
-judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how do I
-compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
+goto (a lesson or "teach me" with a topic, or a lesson's number) > why (unless "why not try ..." with changes;
+or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how
+do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
 value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
-repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...") > answer > clarify
-(a field named alone) > answer (a predicted outcome) > unknown.
+where ("¿dónde estaba?"), repeat, back, next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
+("what is ...", "define ...") > answer > clarify (a field named alone) > answer (a predicted outcome) > unknown.
 
 A why that asks what an idea is ("what is an epoch?", "explícame el batch size") or what it is worth ("is the
 lr too high?"), and a goto, carry the `concept` named: the first concept of the course, optimizer, field or
-search method in the message.
+search method in the message. A goto may name the lesson by its place instead ("lección 3", "the second lesson"),
+and a next what it leaves behind as it is: the step ("skip", "sáltate esto") or the lesson ("next lesson").
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
@@ -23,7 +24,7 @@ from tutor.i18n import Lang
 
 __all__ = ["Change", "Intent", "Search", "names", "parse"]
 
-NAVIGATION = ("reset", "hint", "exercise", "help", "repeat", "back", "next")
+NAVIGATION = ("reset", "hint", "exercise", "help", "where", "repeat", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
@@ -47,6 +48,10 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
         found["topic"] = _topic(items, goto=kind == "goto")
+    if kind == "goto":
+        found["lesson"] = _lesson_number(items, lang)
+    if kind == "next":
+        found["skip"] = "lesson" if "lesson" in markers else "step" if "skip" in markers else None
     if kind == "goto" or (kind == "why" and (_asks_about(items, markers) or _judges(items, markers, slots))):
         start = _start(items, goto=kind == "goto")
         found["concept"] = _concept(items[start:] + items[:start])
@@ -66,7 +71,10 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     asks_change = bool(markers & {"whatif", "change"}) or _has(items, "dir") or _has(items, "add")
     if "board" in markers:  # "leaderboard", "mi puesto": the class exercise's standings
         markers = markers | {"exercise"}
-    if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
+    if "skip" in markers:  # "skip", "sáltate esto": move on, past an open question
+        markers = markers | {"next"}
+    onward = "goto" in markers and "next" not in markers  # "go to the next lesson" moves on
+    if "teach" in markers or ("lesson" in markers and (topic or onward or _lesson_number(items) is not None)):
         return "goto"
     if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
@@ -222,6 +230,24 @@ def _start(items: list[Item], goto: bool) -> int:
     """Where a goto names what to open: at its last goto/teach/lesson word; 0 for other kinds."""
     marks = [k for k, it in enumerate(items) if it.marker in ("goto", "teach", "lesson")] if goto else []
     return marks[-1] if marks else 0
+
+
+def _lesson_number(items: list[Item], lang: Lang = "es") -> int | None:
+    """The lesson named by its place: a whole number after a lesson word ("lección 3", "lesson number 2"), or an
+    ordinal before it ("la tercera lección"); None if there is none."""
+    for k, item in enumerate(items):
+        if item.marker != "lesson":
+            continue
+        after = next((it for it in items[k + 1:] if not it.has("filler") and it.text not in ("number", "numero")),
+                     None)
+        before = next((it for it in reversed(items[:k]) if not it.has("filler")), None)
+        number = after.num.scalar(lang=lang) if after is not None and after.num is not None else None
+        if isinstance(number, int):
+            return number
+        place = before.get("choice") if before is not None else None
+        if place is not None:
+            return place.value + 1
+    return None
 
 
 def _language(text: str, items: list[Item], default: Lang) -> Lang:

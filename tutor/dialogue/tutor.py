@@ -36,7 +36,7 @@ from tutor.errors import ConfigError, TutorError
 from tutor.fmt import pct, rate
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
-from tutor.lessons.flow import Answer, Shown, StepFlow
+from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
 from tutor.lessons.render import item_text
 from tutor.store import DIALOGUE_STATE, Store
 from tutor.tune.results import SweepResult
@@ -77,6 +77,7 @@ class Tutor:
         self.last_text: str = saved.get("last_text", "")
         self.last_fields: list[str] = saved.get("last_fields", [])
         self.lang: Lang = lang or saved.get("lang", "es")
+        self.numbered = False  # a question's choices are on screen by number (the app), not by letter (`tutor ask`)
         self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
         self._stored_flow: dict[str, Any] = saved.get("flow", {})
@@ -248,7 +249,7 @@ class Tutor:
         flow = self.flow
         if flow is None:
             return None
-        if intent.kind == "next" and isinstance(flow.gate, Experiment):
+        if intent.kind == "next" and intent.skip is None and isinstance(flow.gate, Experiment):
             return flow.gate.config
         if intent.kind != "answer":
             return None
@@ -281,7 +282,7 @@ class Tutor:
             return intent.kind
         if intent.kind == "compare" and intent.search is not None:
             return "sweep"
-        flow = self.flow if intent.kind == "next" else None
+        flow = self.flow if intent.kind == "next" and intent.skip is None else None
         return "sweep" if flow is not None and isinstance(flow.gate, Sweep) else None
 
     def _plan(self, intent: Intent) -> Reply:
@@ -466,19 +467,22 @@ class Tutor:
         return self._lesson_reply(intent, shown)
 
     def _on_next(self, intent: Intent, on_epoch, should_stop) -> Reply:
+        """Go on as the step allows (train its experiment, launch its search, show what follows, open the next
+        step); a skip leaves the step, or the lesson, as it is, an open question included."""
         flow = self.flow
         if flow is None:
             return self._on_goto(intent)
-        if isinstance(flow.gate, Experiment):
-            return self._ran_gate(intent, flow, flow.gate.config, on_epoch, should_stop)
-        if isinstance(flow.gate, Sweep):
-            return self._searched_gate(intent, flow, flow.gate, should_stop)
-        if flow.question is not None:
-            return self._ask_again(intent, flow.question)
-        if not flow.finished:
-            return self._lesson_reply(intent, Shown(items=flow.reveal()))
-        self.store.record(self.student, flow.lesson.id, flow.index, "done")
-        if not flow.last_step:
+        if intent.skip is None:
+            if isinstance(flow.gate, Experiment):
+                return self._ran_gate(intent, flow, flow.gate.config, on_epoch, should_stop)
+            if isinstance(flow.gate, Sweep):
+                return self._searched_gate(intent, flow, flow.gate, should_stop)
+            if flow.question is not None:
+                return self._ask_again(intent, flow.question)
+            if not flow.finished:
+                return self._lesson_reply(intent, Shown(items=flow.reveal()))
+            self.store.record(self.student, flow.lesson.id, flow.index, "done")
+        if intent.skip != "lesson" and not flow.last_step:
             self.step += 1
             return self.open_step(intent)
         ids = [lesson.id for lesson in self.course.in_lang(self.lang)]
@@ -500,20 +504,41 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
-        """Open the lesson the message names (by its idea, else its topic). One that names none ("go to
-        lesson 3") starts a new student at the first lesson, and leaves one in a lesson where they are,
-        listing the course."""
+        """Open the lesson the message names (by its number as the course lists it, else its idea, else its
+        topic). A number outside the course is refused with the range; one that names none ("open a lesson")
+        starts a new student at the first lesson, and leaves one in a lesson where they are, listing the course."""
         lessons = self.course.in_lang(self.lang)
-        match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
-            (lesson for lesson in lessons if intent.topic in lesson.topics), None)
+        titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
+        if intent.lesson is not None and lessons:
+            if not 1 <= intent.lesson <= len(lessons):
+                return self._reply(intent, "dialogue.more.no_such_lesson", n=intent.lesson, of=len(lessons),
+                                   lessons=titles)
+            match = lessons[intent.lesson - 1]
+        else:
+            match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
+                (lesson for lesson in lessons if intent.topic in lesson.topics), None)
         if match is None and self.lesson() is not None:
-            titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
             return self._reply(intent, "dialogue.more.which_lesson", lessons=titles)
         match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
         self.lesson_id, self.step = match.id, 0
         return self.open_step(intent)
+
+    def _on_where(self, intent: Intent, *_) -> Reply:
+        """Where the student is: the lesson and its place in the course, the step, and what the step waits for
+        (the open question again, the experiment or search to launch)."""
+        flow = self.flow
+        if flow is None:  # a new student: the course opens at its first lesson
+            return self._on_goto(intent)
+        lesson, ids = flow.lesson, [x.id for x in self.course.in_lang(flow.lesson.lang)]
+        place = t("dialogue.more.where", self.lang, lesson=lesson.title, number=ids.index(lesson.id) + 1,
+                  lessons=len(ids), n=flow.index + 1, of=len(lesson.steps), title=flow.step.title)
+        if flow.question is not None:
+            place += " " + t("dialogue.more.where_question", self.lang)
+        elif flow.gate is None:
+            place += " " + t("dialogue.more.no_question", self.lang)
+        return self._lesson_reply(intent, Shown(said=place, block=flow.gate), recall=flow.gate)
 
     def _on_answer(self, intent: Intent, on_epoch, should_stop) -> Reply:
         """An answer to the question the step waits for; a number also picks a what-if question."""
@@ -590,14 +615,17 @@ class Tutor:
         pushed it out of sight)."""
         if isinstance(question, Quiz) and not question.choices:
             said = t("dialogue.more.want_number", self.lang)
+        elif self.numbered:
+            said = t("dialogue.more.pick_number", self.lang, n=len(question.choices))
         else:
-            said = t("dialogue.more.pick_choice", self.lang, n=len(question.choices))
+            said = t("dialogue.more.pick_letter", self.lang, last=chr(ord("a") + len(question.choices) - 1))
         return self._lesson_reply(intent, Shown(said=said, block=question), recall=question)
 
     def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None,
-                      recall: Quiz | Predict | None = None) -> Reply:
+                      recall: Gate | None = None) -> Reply:
         """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it
-        (with `recall`, the open question again: a screen keeps its card in view instead)."""
+        (with `recall`, the open question or the block to launch again: a screen keeps its card in view
+        instead)."""
         flow = self.flow
         step = flow.step if flow else None
 

@@ -60,13 +60,20 @@ def item_text(item: Any, step: Step | None, lang: Lang, ran: bool = False) -> st
         return "\n".join([head, *_wrap(describe(item.config, lang)), *_para(labels["watch"], item.watch),
                           *([] if ran else [f"  {labels['train']}"])])
     if isinstance(item, Sweep):  # launched by the conversation: its base and what it varies, in words
-        head = labels["sweep"].format(method=labels[item.method], trials=item.n_trials)
-        names = catalogue(lang)
-        varied = [f"{_capital(names.get(f'dialogue.field.{f}', f))}: {_values(spec)}"
-                  for f, _, spec in (s.partition("=") for s in item.specs())]
-        return "\n".join([head, *_wrap(describe(item.base, lang)), *(line for v in varied for line in _wrap(v)),
-                          *_para(labels["watch"], item.watch), f"  {labels['search']}"])
+        head, lines = sweep_words(item, lang)
+        return "\n".join([head, *(line for text in lines for line in _wrap(text)), *_para(labels["watch"], item.watch),
+                          f"  {labels['search']}"])
     return _item(item, step, labels, lambda cfg: "\n".join(_wrap(describe(cfg, lang))))
+
+
+def sweep_words(sweep: Sweep, lang: Lang) -> tuple[str, list[str]]:
+    """A search block in words, no command: its heading (method, trials), then its base run and each field it
+    varies with the values tried."""
+    labels, names = LABELS[lang], catalogue(lang)
+    head = labels["sweep"].format(method=labels[sweep.method], trials=sweep.n_trials)
+    varied = [f"{_capital(names.get(f'dialogue.field.{f}', f))}: {_values(spec)}"
+              for f, _, spec in (s.partition("=") for s in sweep.specs())]
+    return head, [describe(sweep.base, lang), *varied]
 
 
 def _item(item: Any, step: Step | None, labels: dict[str, str], run: Callable[[ExperimentConfig], str] | None = None

@@ -56,6 +56,7 @@ class TutorApp(LocalizedApp):
         self.store, self.student = store, student
         self.tutor = Tutor(store, student, lang, course)
         self.tutor.fixed_lang = self.tutor.lang  # one language at a time, whatever the student types in
+        self.tutor.numbered = True  # the cards number a question's choices
         self.main = MainScreen(self.tutor)
 
     @property

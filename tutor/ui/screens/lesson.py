@@ -12,7 +12,7 @@ from textual.widget import Widget
 from tutor.dialogue.intent import Intent
 from tutor.dialogue.tutor import Reply, Tutor, choice_index
 from tutor.i18n import Lang
-from tutor.lessons import Experiment, Predict, Quiz
+from tutor.lessons import Experiment, Predict, Quiz, Sweep
 from tutor.lessons.flow import Shown, StepFlow
 from tutor.ui.jobs import Job
 from tutor.ui.text import plain_links, ui
@@ -76,6 +76,8 @@ class LessonSteps:
             return ui("hint.scrolled_down" if self.menu_side() == 1 else "hint.scrolled", lang)
         if isinstance(flow.gate, Experiment):
             return ui("hint.run", lang)
+        if isinstance(flow.gate, Sweep):
+            return ui("hint.search", lang)
         if isinstance(flow.gate, Quiz) and not flow.gate.choices:
             return ui("hint.number", lang)
         if isinstance(flow.gate, (Quiz, Predict)):
@@ -108,7 +110,7 @@ class LessonSteps:
         flow = self.flow
         gate = flow.gate if flow else None
         card = self.cards.get(id(gate))
-        if gate is not None and self.tutor.plan(intent) is not None:
+        if gate is not None and (self.tutor.plan(intent) is not None or self.tutor.search(intent) is not None):
             if isinstance(card, ExperimentCard) and intent.kind == "next":
                 card.done(ui("card.running", self.lang))
             elif isinstance(card, ChoiceCard) and isinstance(gate, Predict) and intent.kind == "answer":
@@ -142,7 +144,9 @@ class LessonSteps:
                 card.mark(None, hint=ui("card.choose", lang, n=len(card.options)) if card.options else
                           ui("card.number", lang))
         elif isinstance(card, ExperimentCard):
-            card.done(ui("card.ran" if shown.settled else "card.run", lang))
+            search = isinstance(shown.block, Sweep)
+            done, launch = ("card.searched", "card.search") if search else ("card.ran", "card.run")
+            card.done(ui(done if shown.settled else launch, lang))
 
     def reveal(self, shown: Shown) -> None:
         """The step's new items, the first at the top of the view (a step is read downwards); a step
@@ -154,7 +158,8 @@ class LessonSteps:
             turns.append(StepHeading(ui("step", self.lang, n=flow.index + 1, of=len(flow.lesson.steps),
                                         title=flow.step.title)))
         for place, item in enumerate(shown.items):
-            ran = flow is not None and isinstance(item, Experiment) and item.config in flow.ran
+            ran = flow is not None and (isinstance(item, Experiment) and item.config in flow.ran
+                                        or isinstance(item, Sweep) and item is not flow.gate)  # a search made
             turn = self.cards[id(item)] = turn_for(item, self.lang, ran)
             answer = shown.answered.get(place)
             if answer is not None and isinstance(turn, ChoiceCard):

@@ -5,14 +5,14 @@ from textual.widget import Widget
 from tutor.i18n import Lang
 from tutor.lessons import Experiment, Predict, Quiz, Sweep, WhatIf
 from tutor.lessons.model import Item, Prose
-from tutor.lessons.render import sweep_args
+from tutor.lessons.render import sweep_words
 from tutor.report import describe
 from tutor.ui.text import plain_links, ui
 from tutor.ui.widgets.conversation import ChoiceCard, ExperimentCard, LessonText
 
 
 def turn_for(item: Item, lang: Lang, ran: bool = False) -> Widget:
-    """The widget showing `item`; `ran`: an experiment already trained in this step."""
+    """The widget showing `item`; `ran`: an experiment already trained (a search already made) in this step."""
     match item:
         case Prose():
             return LessonText(plain_links(item.text))
@@ -27,7 +27,8 @@ def turn_for(item: Item, lang: Lang, ran: bool = False) -> Widget:
         case Experiment():
             return ExperimentCard(ui("card.experiment", lang), describe(item.config, lang), item.watch,
                                   ui("card.ran" if ran else "card.run", lang))
-        case Sweep():  # launched from the terminal for now: shown as its command
-            command = " ".join(sweep_args(item))
-            return LessonText(f"**{ui('card.sweep', lang)}**\n\n```\n{command}\n```\n\n{item.watch}")
+        case Sweep():  # launched by Enter, as the conversation does: in words, no command
+            head, lines = sweep_words(item, lang)
+            return ExperimentCard(f"{head}:", "\n".join(lines), item.watch,
+                                  ui("card.searched" if ran else "card.search", lang))
     raise TypeError(f"not a lesson item: {item!r}")

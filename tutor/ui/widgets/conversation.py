@@ -115,7 +115,7 @@ class ChoiceCard(Static):
 
 
 class ExperimentCard(Static):
-    """An experiment of the lesson: what it trains, what to watch, and how to launch it."""
+    """An experiment (or a search) of the lesson: what it trains, what to watch, and how to launch it."""
 
     def __init__(self, title: str, config: str, watch: str, hint: str) -> None:
         super().__init__(classes="turn -card -experiment")
