@@ -19,6 +19,12 @@ def jit_cache(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     return cache.mkdir("jit-cache") if cache else tmp_path_factory.mktemp("jit-cache")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, each file's in its order: under xdist (`--dist worksteal`, pyproject) the run then
+    ends on short tests that keep every core busy, not on a long one that leaves the others idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, jit_cache, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "home"))

@@ -5,6 +5,7 @@ Used by the classroom tests and by benchmarks/classroom_load.py.
 """
 
 import asyncio
+import functools
 import os
 import re
 import signal
@@ -22,6 +23,13 @@ from tutor.classroom.roster import Roster, User, hash_password, save
 PASSWORD = "secreto-1"
 
 
+@functools.cache
+def hashed_password() -> str:
+    """PASSWORD's hash, made once per process: each full-cost hash takes a good part of a second, and one salt
+    serves every test's roster."""
+    return hash_password(PASSWORD)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -36,7 +44,7 @@ class Server:
         self.roster = data / "roster.yaml"
         data.mkdir(parents=True, exist_ok=True)
         if not self.roster.exists():
-            hashed = hash_password(PASSWORD)
+            hashed = hashed_password()
             users = [User(name=n, role="student", password=hashed) for n in students]
             users += [User(name=n, role="teacher", password=hashed) for n in teachers]
             save(Roster(users=users), self.roster)

@@ -116,8 +116,11 @@ def home(tmp_path_factory):
     return str(folder)
 
 
+CALLS = 1200 if os.environ.get("FUZZ") == "full" else 400  # FUZZ=full: the nightly count (README)
+
+
 @pytest.mark.slow
-@settings(max_examples=1200, deadline=None, phases=[Phase.explicit, Phase.generate],  # no shrinking: each call
+@settings(max_examples=CALLS, deadline=None, phases=[Phase.explicit, Phase.generate],  # no shrinking: each call
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # is named in the assertion
 @given(data=st.data())
 def test_every_command_with_generated_values(data, home):

@@ -7,9 +7,9 @@ import time
 
 import asyncssh
 import pytest
-from remote import PASSWORD, Server
+from remote import PASSWORD, Server, hashed_password
 
-from tutor.classroom.roster import Roster, User, hash_password, save
+from tutor.classroom.roster import Roster, User, save
 from tutor.classroom.throttle import Throttle
 from tutor.serve.server import HANGUP_GRACE, MAX_WAITING_PER_ADDRESS
 
@@ -36,7 +36,7 @@ async def timed(attempt) -> tuple[bool, float]:
 @pytest.fixture
 def classroom(isolated_home):
     key = asyncssh.generate_private_key("ssh-ed25519")
-    hashed = hash_password(PASSWORD)
+    hashed = hashed_password()
     save(Roster(users=[User(name="ana", password=hashed), User(name="bob", password=hashed),
                        User(name="cara", keys=[key.export_public_key().decode().strip()])]),
          isolated_home / "roster.yaml")
