@@ -87,7 +87,7 @@ def test_the_built_in_course_has_the_default_network_first():
 @pytest.mark.slow
 def test_the_warmup_fills_the_cache_and_can_be_cancelled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path / "cache"))
-    warmup = Warmup(Settings.from_env())
+    warmup = Warmup(Settings.from_env(), nice=0)  # not starved by the other tests
     progress = warmup.progress()
     assert next(progress)[0] == 0
     done, total = next(progress)  # the default network, captured

@@ -12,7 +12,7 @@ from tutor.ui.app import TutorApp
 @pytest.mark.slow
 async def test_the_status_line_shows_the_warmup_and_a_command_stops_it(store, sample_course, tmp_path, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path / "cache"))  # nothing captured yet: it has work to do
-    warmup = Warmup(Settings.from_env())
+    warmup = Warmup(Settings.from_env(), nice=0)  # not starved by the other tests
     app = TutorApp(store, "ana", "en", sample_course, warmup=warmup)
     async with app.run_test(size=(100, 24)) as pilot:
         status = app.main.query_one("#status", Static)
@@ -27,7 +27,7 @@ async def test_the_status_line_shows_the_warmup_and_a_command_stops_it(store, sa
 @pytest.mark.slow
 async def test_quitting_cancels_the_warmup(store, sample_course, tmp_path, monkeypatch):
     monkeypatch.setenv("TUTOR_CACHE", str(tmp_path / "cache"))
-    warmup = Warmup(Settings.from_env())
+    warmup = Warmup(Settings.from_env(), nice=0)  # not starved by the other tests
     app = TutorApp(store, "ana", "en", sample_course, warmup=warmup)
     async with app.run_test(size=(100, 24)) as pilot:
         assert warmup.running

@@ -102,11 +102,14 @@ class Warmup:
         (`TUTOR_WARMUP=0`: test suites start many apps)."""
         return cls(settings, [*settings.lessons, *lessons]) if settings.warmup else None
 
-    def __init__(self, settings: Settings, lessons: Sequence[Path] = ()) -> None:
+    def __init__(self, settings: Settings, lessons: Sequence[Path] = (), nice: int = 19) -> None:
+        """`nice`: the child's priority; 19, below everything a student does (a test may pass 0 so that a
+        busy machine does not starve it)."""
         self.done, self.total = 0, None
         self._child = subprocess.Popen(
-            [sys.executable, "-m", __name__, *map(str, lessons)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, start_new_session=True, env={**os.environ, **settings.env()})
+            [sys.executable, "-m", __name__, str(nice), *map(str, lessons)], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+            env={**os.environ, **settings.env()})
 
     def progress(self) -> Iterator[tuple[int, int]]:
         """(shapes done, shapes in all) after each one, until the child ends (finished or cancelled)."""
@@ -133,13 +136,15 @@ class Warmup:
 
 
 def main(argv: list[str]) -> None:
-    """The child: capture each shape of the course (built-in lessons plus `argv`'s folders) that is not
-    cached yet, printing the count first and then how many are done after each."""
+    """The child, at niceness `argv[0]`: capture each shape of the course (built-in lessons plus the rest
+    of `argv`'s folders) that is not cached yet, printing the count first and then how many are done after
+    each."""
     from tutor.engine.training import prepare
 
-    priority.lower(19)
+    nice, *folders = argv
+    priority.lower(int(nice))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C in the parent's terminal is the parent's
-    todo = course_shapes(load_lessons([Path(a) for a in argv]))
+    todo = course_shapes(load_lessons([Path(a) for a in folders]))
     print(len(todo), flush=True)
     for done, batch in enumerate(todo, 1):
         try:
