@@ -46,6 +46,11 @@ def rate(x: float) -> str:
     return f"{x:.2g}"
 
 
+def ratio(x: float) -> str:
+    """How many times one measurement is another: two significant digits (0.15, 1.9, 16, 150)."""
+    return num(float(f"{x:.2g}"))
+
+
 def exact(x: float) -> str:
     """A bound as it is written: whole numbers without a point (1000, 0.0001, 2.5)."""
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
