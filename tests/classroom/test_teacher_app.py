@@ -156,7 +156,8 @@ async def test_set_and_clear_the_exercise(store, course):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, ExerciseScreen)
-        assert await showing(pilot, "No exercise set")
+        assert await showing(pilot, "No exercise set yet: fill in the form above and press Enter to set it.")
+        assert "press e" not in screen_text(app) and "^r Clear" not in screen_lines(app)[-1]  # nothing to clear
         await pilot.press(*"Tiny net", "tab", "tab")  # title, then past the metric to the target
         threshold = app.screen.query_one("#exercise-threshold", Input)
         assert threshold.has_focus
@@ -170,12 +171,24 @@ async def test_set_and_clear_the_exercise(store, course):
         await pilot.press("ctrl+s")
         assert current_exercise(store) == Exercise(title="Tiny net", threshold=0.3, locked={"dataset": "spiral"})
         assert await showing(pilot, "Exercise: Tiny net: reach val acc ≥ 30%")
+        assert await until(lambda: "^r Clear" in screen_lines(app)[-1], 2, pilot)
         board = app.screen.query_one("#exercise-board", DataTable)
         assert board.row_count == 1 and board.get_row("ana")[:3] == ["1", "ana", "22"]
         await pilot.press("ctrl+r")
         assert current_exercise(store) is None
+        assert await until(lambda: "^r Clear" not in screen_lines(app)[-1], 2, pilot)
         await pilot.press("escape")
         assert await showing(pilot, "No exercise set: press e")
+
+
+async def test_the_exercise_form_says_how_to_set_one_in_spanish(store, course):
+    app = ClassApp(store, "es", course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        assert await showing(pilot, "Aún no hay ejercicio: rellena el formulario y pulsa Enter para ponerlo.")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines) and "pulsa e" not in screen_text(app)
+        assert "esc Volver ^s Guardar" in lines[-1] and "Quitar" not in lines[-1]
 
 
 async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):
