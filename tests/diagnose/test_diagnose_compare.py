@@ -47,6 +47,12 @@ def test_two_runs_that_diverged_alike_are_said_once(run_of):
     assert "los dos divergieron en la época 1, tras 2 actualizaciones." in es.lines[0]
     assert "Best validation accuracy 97% in both; final validation loss 0.67 in both." in en.lines
     assert "Mejor exactitud de validación 97% en las dos; pérdida de validación final 0.67 en las dos." in es.lines
+    def per_epoch(run, steps):  # the run blew up after 2 updates of an epoch of `steps`
+        return run.model_copy(update={"steps_per_epoch": steps})
+
+    smaller = run_of([0.6], lr=5.0, epochs=20, batch_size=16, steps_per_epoch=2, diverged_at=blew_up)
+    lines = compare(per_epoch(a, 25), per_epoch(smaller, 50), "en").lines
+    assert "Updates per epoch went 25 → 50." in lines and not any("made" in line for line in lines)
     later = run_of([0.6, 0.5, 0.4], lr=10.0, epochs=20, diverged_at=Divergence(epoch=3, step=75, reason="loss"))
     assert "both diverged at epoch 1 → 3, after 2 → 75 updates." in compare(a, later, "en").lines[0]
 

@@ -35,11 +35,12 @@ def compare(a: RunResult, b: RunResult, lang: Lang = "es") -> Comparison:
     m["diagnoses"] = [[d.code for d in explain(r, lang)] for r in (a, b)]
     lines = [_headline(changes, m, lang)]
     (spe_a, spe_b), (total_a, total_b) = m["steps_per_epoch"], m["total_updates"]
-    if spe_a != spe_b:
-        lines.append(t("diagnose.compare.updates", lang, a=spe_a, b=spe_b, total=_arrow(total_a, total_b),
-                       n=total_b))
+    if spe_a != spe_b and total_a != total_b:
+        lines.append(t("diagnose.compare.updates", lang, a=spe_a, b=spe_b, total_a=total_a, total_b=total_b))
+    elif spe_a != spe_b:  # the same updates in all: a run cut short, or more epochs of fewer
+        lines.append(t("diagnose.compare.per_epoch", lang, a=spe_a, b=spe_b))
     elif total_a != total_b:
-        lines.append(t("diagnose.compare.total", lang, total=_arrow(total_a, total_b), n=total_b))
+        lines.append(t("diagnose.compare.total", lang, total_a=total_a, total_b=total_b))
     lines.append(t("diagnose.compare.val_acc", lang, acc=_pair(*map(pct, m["best_val_acc"]), lang),
                    loss=_pair(*map(num, m["final_val_loss"]), lang)))
     if target is not None:
