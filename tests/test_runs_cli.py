@@ -131,6 +131,13 @@ def test_accuracies_are_percentages_and_blown_up_losses_short(store, capsys, lan
     assert all(len(cell) <= 8 for cell in cells) and "e+07" in cells[1], table
 
 
+def test_a_fix_the_tutor_tried_is_marked(store, capsys):
+    tried = store.add_run("test", trained(0.1), [], by="tutor")
+    assert main(["--lang", "es", "runs"]) == 0 and f"#{tried} " not in capsys.readouterr().out  # not listed
+    assert main(["--lang", "es", "runs", "list", str(tried)]) == 0
+    assert f"#{tried} · test · " in (out := capsys.readouterr().out) and " · completada (tutor) · " in out
+
+
 @pytest.mark.parametrize("args", [["show", "x"], ["show"], ["show", "1", "2"], ["export", "0"], ["list", "999"],
                                   ["show", "9" * 5000], ["show", "-1"], ["export", "nan"], ["export", "1e3"],
                                   ["--student", "ana"], ["--all"]])
