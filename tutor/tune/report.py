@@ -150,7 +150,8 @@ def print_lrfind(result: LRFind, lang: Lang) -> None:
     for key in ("tune.lrfind.col.name", "tune.lrfind.col.lr", "tune.lrfind.col.meaning"):
         table.add_column(t(key, lang))
     for letter, name, lr in readings:
-        table.add_row(f"{letter} {t(f'tune.lrfind.name.{name}', lang)}", rate(lr), t(f"tune.lrfind.meaning.{name}", lang))
+        table.add_row(f"{letter} {t(f'tune.lrfind.name.{name}', lang)}", rate(lr),
+                      t(f"tune.lrfind.meaning.{name}", lang))
     out.print(table)
     for line in explain(result, lang):
         out.print("• " + escape(line))
