@@ -14,14 +14,15 @@ NOUNS = {  # singular, plural: the things the catalogues count
            ("message", "messages"), ("parameter", "parameters"), ("character", "characters"), ("step", "steps"),
            ("combination", "combinations"), ("mini-batch", "mini-batches"), ("image", "images"), ("key", "keys"),
            ("minute", "minutes"), ("second", "seconds"), ("width", "widths"), ("layer", "layers"),
-           ("weight update", "weight updates"), ("more", "more"), ("nat", "nats"), ("time", "times")],
+           ("weight update", "weight updates"), ("more", "more"), ("nat", "nats"), ("time", "times"),
+           ("point", "points")],
     "es": [("época", "épocas"), ("ejecución", "ejecuciones"), ("prueba", "pruebas"), ("alumno", "alumnos"),
            ("usuario", "usuarios"), ("entrenamiento", "entrenamientos"), ("problema", "problemas"),
            ("ejemplo", "ejemplos"), ("actualización", "actualizaciones"), ("mensaje", "mensajes"),
            ("parámetro", "parámetros"), ("carácter", "caracteres"), ("paso", "pasos"), ("combinación", "combinaciones"),
            ("mini-lote", "mini-lotes"), ("imagen", "imágenes"), ("clave", "claves"), ("minuto", "minutos"),
            ("segundo", "segundos"), ("ancho", "anchos"), ("capa", "capas"), ("estudiante", "estudiantes"),
-           ("nat", "nats"), ("vez", "veces")],
+           ("nat", "nats"), ("vez", "veces"), ("punto", "puntos")],
 }
 
 NOT_COUNTS = {"option", "activation_name"}  # placeholders that hold words: a flag's name, an activation's name

@@ -6,6 +6,7 @@ import errno
 import io
 import json
 import os
+import re
 from functools import cache
 
 import pytest
@@ -114,6 +115,27 @@ def test_list_and_show(store, capsys):
     assert main(["--lang", "en", "runs", "show", str(diverged)]) == 0
     shown = capsys.readouterr().out
     assert shown.startswith(f"#{diverged} · test") and "diverged" in shown and "val loss" in shown
+
+
+@pytest.mark.parametrize("lang, best", [("en", "best val acc"), ("es", "mejor acc. val.")])
+def test_accuracies_are_percentages_and_blown_up_losses_short(store, capsys, lang, best):
+    """As everywhere else: '87.5%', not 0.88; a loss of 18616300 as 1.9e+07, no wider than 0.693 is."""
+    assert main(["--lang", lang, "runs"]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("#")]
+    assert len(listed) == 2 and all(re.search(rf" · {best} \d+(\.\d)?%$", line) for line in listed), listed
+    diverged = max(run.id for run in store.runs("test"))
+    assert main(["--lang", lang, "runs", "show", str(diverged)]) == 0
+    table = capsys.readouterr().out.splitlines()[2:4]  # the header and the one epoch the run lasted
+    cells = table[1].split()
+    assert cells[0] == "1" and cells[3:5] == ["50%", "50%"], table  # train and val accuracy
+    assert all(len(cell) <= 8 for cell in cells) and "e+07" in cells[1], table
+
+
+def test_a_fix_the_tutor_tried_is_marked(store, capsys):
+    tried = store.add_run("test", trained(0.1), [], by="tutor")
+    assert main(["--lang", "es", "runs"]) == 0 and f"#{tried} " not in capsys.readouterr().out  # not listed
+    assert main(["--lang", "es", "runs", "list", str(tried)]) == 0
+    assert f"#{tried} · test · " in (out := capsys.readouterr().out) and " · completada (tutor) · " in out
 
 
 @pytest.mark.parametrize("args", [["show", "x"], ["show"], ["show", "1", "2"], ["export", "0"], ["list", "999"],

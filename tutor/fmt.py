@@ -32,8 +32,11 @@ def pct(x: float | None) -> str:
 
 
 def fixed(x: float | None, digits: int = 3) -> str:
-    """A table column's number: `digits` decimals, a power of ten when smaller than that (1.2e-05)."""
-    return "—" if x is None else f"{x:.{digits}f}" if abs(x) >= 10**-digits or x == 0 else f"{x:.1e}"
+    """A table column's number: `digits` decimals, a power of ten when smaller than that or 10⁴ and more
+    (1.2e-05, 3.2e+06): a blown-up loss is as wide as a small one."""
+    if x is None:
+        return "—"
+    return f"{x:.{digits}f}" if 10**-digits <= abs(x) < 1e4 or x == 0 else f"{x:.1e}"
 
 
 def value(v: Any) -> str:
@@ -44,6 +47,11 @@ def value(v: Any) -> str:
 def rate(x: float) -> str:
     """A learning rate read off a range test: two significant digits (0.03, 1.5e-05)."""
     return f"{x:.2g}"
+
+
+def ratio(x: float) -> str:
+    """How many times one measurement is another: two significant digits (0.15, 1.9, 16, 150)."""
+    return num(float(f"{x:.2g}"))
 
 
 def exact(x: float) -> str:

@@ -61,7 +61,7 @@ class RunPrinter:
         return t("run.epoch", self.lang, epoch=epoch, epochs=self.cfg.epochs)
 
     def epoch(self, e: Epoch) -> None:
-        metrics = t("run.metrics", self.lang, train=fixed(e.train_loss), val=fixed(e.val_loss), acc=fixed(e.val_acc, 2))
+        metrics = t("run.metrics", self.lang, train=fixed(e.train_loss), val=fixed(e.val_loss), acc=pct(e.val_acc))
         if self.live:
             self.bar.update(self.task, completed=e.epoch, description=self.title(e.epoch), metrics=metrics)
             self.bar.refresh()  # every epoch drawn, not only those a 10 Hz refresh happens to catch
@@ -83,7 +83,7 @@ def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> 
     for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
         table.add_column(t(f"run.col.{key}", lang), justify="right")
     for e in sampled(run.history, 12):
-        table.add_row(str(e.epoch), fixed(e.train_loss), fixed(e.val_loss), fixed(e.train_acc), fixed(e.val_acc),
+        table.add_row(str(e.epoch), fixed(e.train_loss), fixed(e.val_loss), pct(e.train_acc), pct(e.val_acc),
                       fixed(e.grad_norm), fixed(e.update_ratio, 4))
     out.print(table)
     status = t(f"run.status.{run.status}", lang)

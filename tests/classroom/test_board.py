@@ -86,8 +86,10 @@ def test_common_diagnoses_bounds_per_setting(store):
     add(store, "ana", "spiral4")  # batch 32 of 80 examples, 2 epochs: batch too large, too few epochs
     add(store, "bob", "spiral16")
     texts = {c.code: c.text for c in common_diagnoses(store, "en", limit=2)}
-    assert texts == {"batch_too_large": "2 students: batch too large at batch_size ≥ 32",
+    assert texts == {"batch_too_large": "2 students: batch too large at batch ≥ 32",  # a word, not batch_size
                      "too_few_epochs": "2 students: too few epochs at epochs ≤ 2"}
+    assert [c.text for c in common_diagnoses(store, "es", limit=2)] == [
+        "2 alumnos: batch demasiado grande con batch ≥ 32", "2 alumnos: pocas épocas con épocas ≤ 2"]
     assert common_diagnoses(store, "en", limit=1)[0].code == "batch_too_large"  # ties: by code
     assert common_diagnoses(Store(store.path), "en") == common_diagnoses(store, "en")  # another connection, the same
 

@@ -29,9 +29,16 @@ def test_set_read_and_clear(store):
     assert current_exercise(Store(Settings.from_env().store)) == exercise  # every student's process sees it
     assert parse_locked(locked_text(exercise.locked)) == exercise.locked
     assert exercise.describe("en") == ("Smallest: reach val acc ≥ 80% with as few parameters as possible · "
-                                       "fixed: dataset spiral, hidden 8,8, noise 0")
+                                       "fixed: data spiral, hidden 8,8, noise 0")
     set_exercise(store, None)
     assert current_exercise(store) is None
+
+
+def test_fixed_settings_are_named_in_words_not_keys():
+    """A student reads 'batch 16', not the key batch_size, in either language."""
+    exercise = Exercise(locked=parse_locked("batch_size=16 weight-decay=0.01 val_fraction=0.3"))
+    assert exercise.describe("en").endswith("fixed: batch 16, weight decay 0.01, validation 0.3")
+    assert exercise.describe("es").endswith("fijo: batch 16, weight decay 0.01, validación 0.3")
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -110,6 +117,6 @@ def test_exercise_text_shows_the_place(store):
     ana_run = store.runs("ana")[0]
     value = pct(trained("spiral4").history[-1].val_acc)
     assert tutor.exercise_text() == (
-        "Exercise: Tiny: reach val acc ≥ 0% with as few parameters as possible · fixed: dataset spiral\n\n"
+        "Exercise: Tiny: reach val acc ≥ 0% with as few parameters as possible · fixed: data spiral\n\n"
         f"You are number 1 of 2 on the leaderboard: 22 parameters, val acc {value} (run #{ana_run.id}).")
     assert "Aún no vale ninguna de tus ejecuciones" in Tutor(store, "carl", "es").exercise_text()

@@ -71,18 +71,28 @@ def test_run_class_app_reads_the_roster_students(tmp_path, monkeypatch, isolated
     assert opened == [("es", ("ana", "bob")), ("en", ()), ("en", ("ana", "bob"))]
 
 
-async def test_the_table_fits_80_by_24(store, course):
+@pytest.mark.parametrize("lang, header, ana, footer", [
+    ("en", "student lesson step runs last run mastery pred.", "ana 2 Learning rate 2/3 1 ✗ diverged",
+     "⏎ Open e Exercise x Export CSV"),
+    ("es", "alumno lección paso ejec última ejecución dominio pred.", "ana 2 Learning rate 2/3 1 ✗ divergencia",
+     "⏎ Abrir e Ejercicio x Exportar CSV")])
+async def test_the_table_fits_80_by_24(store, course, lang, header, ana, footer):
+    """Each student's lesson by its number and short title, not its id; the longest ones whole."""
     store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1})
     add(store, "ana", "lr5")
-    app = ClassApp(store, "en", course)
+    for student, lesson in (("bob", "architecture"), ("eva", "optimizers"), ("flo", "batch-size")):
+        store.set_state(student, "dialogue", {"lesson": lesson, "step": 0})
+    app = ClassApp(store, lang, course)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await showing(pilot, "Most common diagnoses")
+        assert await showing(pilot, t("teacher.common.title", lang))
         lines = screen_lines(app)
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
-        assert lines[0].strip() == "Class · students: 1 · connected: 0"
-        assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
-        assert lines[3].split()[:6] == ["ana", "learning-…", "2/3", "1", "✗", "diverged"]
-        assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+        assert lines[0].strip() == t("teacher.title", lang, students=4, connected=0)
+        assert " ".join(lines[2].split()) == header and " ".join(lines[3].split()).startswith(ana)
+        lessons = {cell(app, student, "lesson") for student in ("bob", "eva", "flo")}
+        assert lessons == ({"5 Architecture", "7 Optimisers", "3 Batch size"} if lang == "en"
+                           else {"5 Arquitectura", "7 Optimizadores", "3 Batch"})
+        assert await showing(pilot, footer)
 
 
 async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
@@ -103,8 +113,8 @@ async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
         lines = screen_lines(app)
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
         assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
-        assert lines[3].split()[:2] == ["●", "student00"] and lines[4].split()[:6] == [
-            "student01", "learning-…", "2/3", "1", "✗", "diverged"]
+        assert lines[3].split()[:2] == ["●", "student00"] and lines[4].split()[:7] == [
+            "student01", "2", "Learning", "rate", "2/3", "1", "✗"]
         assert "12 students: diverged at lr ≥ 5" in screen_text(app)  # the board, under the table
         assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
         table = app.screen.query_one(DataTable)
@@ -146,7 +156,8 @@ async def test_set_and_clear_the_exercise(store, course):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, ExerciseScreen)
-        assert await showing(pilot, "No exercise set")
+        assert await showing(pilot, "No exercise set yet: fill in the form above and press Enter to set it.")
+        assert "press e" not in screen_text(app) and "^r Clear" not in screen_lines(app)[-1]  # nothing to clear
         await pilot.press(*"Tiny net", "tab", "tab")  # title, then past the metric to the target
         threshold = app.screen.query_one("#exercise-threshold", Input)
         assert threshold.has_focus
@@ -160,12 +171,24 @@ async def test_set_and_clear_the_exercise(store, course):
         await pilot.press("ctrl+s")
         assert current_exercise(store) == Exercise(title="Tiny net", threshold=0.3, locked={"dataset": "spiral"})
         assert await showing(pilot, "Exercise: Tiny net: reach val acc ≥ 30%")
+        assert await until(lambda: "^r Clear" in screen_lines(app)[-1], 2, pilot)
         board = app.screen.query_one("#exercise-board", DataTable)
         assert board.row_count == 1 and board.get_row("ana")[:3] == ["1", "ana", "22"]
         await pilot.press("ctrl+r")
         assert current_exercise(store) is None
+        assert await until(lambda: "^r Clear" not in screen_lines(app)[-1], 2, pilot)
         await pilot.press("escape")
         assert await showing(pilot, "No exercise set: press e")
+
+
+async def test_the_exercise_form_says_how_to_set_one_in_spanish(store, course):
+    app = ClassApp(store, "es", course)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        assert await showing(pilot, "Aún no hay ejercicio: rellena el formulario y pulsa Enter para ponerlo.")
+        lines = screen_lines(app)
+        assert len(lines) <= 24 and all(len(line) <= 80 for line in lines) and "pulsa e" not in screen_text(app)
+        assert "esc Volver ^s Guardar" in lines[-1] and "Quitar" not in lines[-1]
 
 
 async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from tutor.config import ExperimentConfig
+from tutor.i18n import t
 from tutor.store import Store
 from tutor.tune.lrfind import lr_find, suggest
+from tutor.tune.report import print_lrfind
 from tutor.tune.results import LRFind, explain
 
 
@@ -39,5 +41,19 @@ def test_the_explanation_compares_the_readings_and_checks_stability(blowup, word
     result = LRFind(config=ExperimentConfig(), lrs=lrs, losses=[0.5] * 20, blowup_lr=blowup,
                     suggestions={"valley": 0.01, "steepest": 0.003, "min_div_10": 0.05})
     why, stability = explain(result, lang)
-    assert all(x in why for x in ("valley (0.01)", "steepest (0.003)", "(0.05)"))
+    names = [t(f"tune.lrfind.name.{name}", lang) for name in ("valley", "steepest", "min_div_10")]
+    assert all(f"{name} ({lr})" in why for name, lr in zip(names, ("0.01", "0.003", "0.05")))
     assert word in stability
+
+
+def test_the_readings_are_named_in_the_students_language(capsys):
+    """`tutor lr-find` in Spanish: valle, pendiente máxima, mínimo ÷ 10; never valley or min_div_10."""
+    lrs = list(10 ** np.linspace(-7, 1, 20))
+    result = LRFind(config=ExperimentConfig(), lrs=lrs, losses=list(np.linspace(0.7, 0.2, 20)), blowup_lr=0.5,
+                    suggestions={"valley": 0.01, "steepest": 0.003, "min_div_10": 0.05})
+    print_lrfind(result, "es")
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("v valle", "s pendiente máxima", "m mínimo ÷ 10", "sugerencia del valle"))
+    assert not any(word in out for word in ("valley", "steepest", "min_div_10", "min/10"))
+    print_lrfind(result, "en")
+    assert "m min/10" in capsys.readouterr().out

@@ -1,6 +1,7 @@
 """`tutor sweep` and `tutor lr-find` as tutor.cli.main will call them: exit codes, one-line errors, JSON, tables."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -63,6 +64,7 @@ def test_human_output_has_table_best_importances_plots_and_edge(capsys):
     for part in ("val loss", "Best: lr=0.1", "tutor run", "Importance", "val loss against lr (log scale)",
                  "upper edge"):
         assert part in out, part
+    assert re.search(r"Best: .* val acc \d+(\.\d)?% ", out) and re.search(r"lr +█*░* \d+(\.\d)?%\n", out), out
     assert any("\u2800" < ch <= "\u28ff" for ch in out)
 
 

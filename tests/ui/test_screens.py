@@ -5,8 +5,10 @@ import pytest
 from pilot_tools import say, screen_lines, screen_text, settle, until
 from textual.widgets import DataTable
 
-from tutor.diagnose.explain import stopped_at
+from tutor.config import make_config
+from tutor.diagnose.explain import Diagnosis, stopped_at
 from tutor.dialogue.tutor import Tutor
+from tutor.engine.training import train
 from tutor.i18n import t
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.runs import RunsScreen
@@ -108,6 +110,25 @@ async def test_help_screen_and_command_palette(make_app, sample_course):
         await pilot.press(*"lesson")
         await pilot.pause()
         assert "Lesson: Sample basics" in screen_text(app)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+async def test_ctrl_r_is_offered_only_when_there_is_a_fix_to_try(make_app, store, lang):
+    """Before any run the footer has no "^r Try it"; once the last run's diagnosis proposes a change, it has."""
+    key = f"^r {t('ui.key.suggest', lang)}"
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: "f1" in screen_lines(app)[-1], 5, pilot)
+        assert key not in screen_lines(app)[-1] and not app.main.suggestion
+    run = train(make_config({"epochs": 2, "samples": 100}, "en"))  # the teacher tests' tiny run
+    fix = Diagnosis(code="too_few_epochs", confidence=0.6, evidence={}, message="Train longer.",
+                    suggestion={"epochs": 20})
+    store.set_state("ana", "dialogue", {"runs": [store.add_run("ana", run, [fix.model_dump(mode="json")])]})
+    again = make_app(lang)
+    async with again.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: key in screen_lines(again)[-1], 5, pilot)
+        lines = screen_lines(again)
+        assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
 
 
 @pytest.mark.slow

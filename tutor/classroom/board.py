@@ -123,7 +123,8 @@ def _sentence(code: str, n: int, values: list[Any] | None, lang: Lang) -> str:
         return t("teacher.common.plain", lang, who=who, title=title)
     field, op = BOUNDS[code]
     bound = min(values) if op == "≥" else max(values)
-    return t("teacher.common.bound", lang, who=who, title=title, field=field, op=op, value=argument(bound))
+    return t("teacher.common.bound", lang, who=who, title=title, field=t(f"ui.field.{field}", lang), op=op,
+             value=argument(bound))
 
 
 def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = (),

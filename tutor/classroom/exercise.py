@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from tutor.config import ExperimentConfig, argument, make_config
 from tutor.errors import ConfigError
 from tutor.fmt import num, pct
-from tutor.i18n import Lang, t
+from tutor.i18n import Lang, catalogue, t
 from tutor.store import CLASS, Store
 
 EXERCISE_KEY = "exercise"
@@ -59,7 +59,7 @@ class Exercise(BaseModel):
                  op=METRICS[self.metric], threshold=self.shown(self.threshold))
         parts = [f"{self.title}: {goal}" if self.title else goal]
         if self.locked:
-            parts.append(t("teacher.exercise.fixed", lang, settings=settings(self.locked)))
+            parts.append(t("teacher.exercise.fixed", lang, settings=settings(self.locked, lang)))
         return " · ".join(parts)
 
 
@@ -96,9 +96,10 @@ def locked_text(locked: dict[str, Any]) -> str:
     return " ".join(f"{field}={argument(value)}" for field, value in locked.items())
 
 
-def settings(values: dict[str, Any]) -> str:
-    """'dataset spiral, hidden 8,8': settings as the student would type them."""
-    return ", ".join(f"{field} {argument(value)}" for field, value in values.items())
+def settings(values: dict[str, Any], lang: Lang) -> str:
+    """'data spiral, batch 16, hidden 8,8': settings by their short names, as the runs table shows them."""
+    words = catalogue(lang)
+    return ", ".join(f"{words.get(f'ui.field.{field}', field)} {argument(value)}" for field, value in values.items())
 
 
 def current_exercise(store: Store) -> Exercise | None:

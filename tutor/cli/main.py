@@ -308,11 +308,14 @@ def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
         print(t("runs.none", lang))
         return 0
     from tutor.config import ExperimentConfig
-    from tutor.fmt import fixed
+    from tutor.fmt import pct
 
-    for row in rows:  # two short lines a run, rather than a table too wide for 80 columns
-        print(t("runs.line", lang, id=row["id"], student=row["student"], when=_when(row["created"]),
-                status=t(f"run.status.{row['status']}", lang), epochs=row["epochs"], acc=fixed(row["best_val_acc"], 2)))
+    for run, row in zip(runs, rows):  # two short lines a run, rather than a table too wide for 80 columns
+        status = t(f"run.status.{row['status']}", lang)
+        if run.by == "tutor":  # a fix the tutor tried, as the app's runs view marks it
+            status = t("ui.runs.by_tutor", lang, status=status)
+        print(t("runs.line", lang, id=row["id"], student=row["student"], when=_when(row["created"]), status=status,
+                epochs=row["epochs"], acc=pct(row["best_val_acc"])))
         print(f"  {describe(ExperimentConfig.model_validate(row['config']), lang)}")
     return 0
 

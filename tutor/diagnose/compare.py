@@ -7,12 +7,13 @@ from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import signals
-from tutor.diagnose.explain import explain
+from tutor.diagnose.explain import explain, setting
 from tutor.engine import RunResult
-from tutor.fmt import num, pct
+from tutor.fmt import num, pct, ratio
 from tutor.i18n import Lang, catalogue, t
 
 SAME_WITHIN = 0.02  # relative change in a loss that counts as "about the same"
+QUICK = 0.05  # seconds: a training time shorter than this is mostly timer noise, no ground for a ratio
 
 
 class Comparison(BaseModel):
@@ -34,21 +35,22 @@ def compare(a: RunResult, b: RunResult, lang: Lang = "es") -> Comparison:
     m["diagnoses"] = [[d.code for d in explain(r, lang)] for r in (a, b)]
     lines = [_headline(changes, m, lang)]
     (spe_a, spe_b), (total_a, total_b) = m["steps_per_epoch"], m["total_updates"]
-    if spe_a != spe_b:
+    if spe_a != spe_b and total_a != total_b:
         lines.append(t("diagnose.compare.updates", lang, a=spe_a, b=spe_b, total_a=total_a, total_b=total_b))
+    elif spe_a != spe_b:  # the same updates in all: a run cut short, or more epochs of fewer
+        lines.append(t("diagnose.compare.per_epoch", lang, a=spe_a, b=spe_b))
     elif total_a != total_b:
         lines.append(t("diagnose.compare.total", lang, total_a=total_a, total_b=total_b))
-    lines.append(t("diagnose.compare.val_acc", lang, a=pct(m["best_val_acc"][0]), b=pct(m["best_val_acc"][1]),
-                   final_a=num(m["final_val_loss"][0]), final_b=num(m["final_val_loss"][1])))
+    lines.append(t("diagnose.compare.val_acc", lang, acc=_pair(*map(pct, m["best_val_acc"]), lang),
+                   loss=_pair(*map(num, m["final_val_loss"]), lang)))
     if target is not None:
         never = t("diagnose.compare.never", lang)
-        a_ep, b_ep = (never if e is None else str(e) for e in m["epochs_to_target"])
-        lines.append(t("diagnose.compare.reach", lang, target=pct(target), a=a_ep, b=b_ep))
+        a_ep, b_ep = (never if e is None else e for e in m["epochs_to_target"])
+        lines.append(t("diagnose.compare.reach", lang, target=pct(target), epochs=_pair(a_ep, b_ep, lang)))
     (na, nb) = m["step_noise"] = [_rounded(step_noise(a)), _rounded(step_noise(b))]
     if na is not None and nb is not None:
-        lines.append(t("diagnose.compare.noise", lang, a=pct(na), b=pct(nb)))
-    lines.append(t("diagnose.compare.speed", lang, a=f"{a.train_seconds:.2f}", b=f"{b.train_seconds:.2f}",
-                   k=num(b.train_seconds / a.train_seconds) if a.train_seconds > 0 else "—"))
+        lines.append(t("diagnose.compare.noise", lang, noise=_pair(pct(na), pct(nb), lang)))
+    lines.append(_speed(a.train_seconds, b.train_seconds, lang))
     if len(changes) == 1 and f"diagnose.compare.idea.{next(iter(changes))}" in catalogue(lang):
         lines.append(t(f"diagnose.compare.idea.{next(iter(changes))}", lang))
     return Comparison(changes=changes, metrics=m, lines=lines, message=" ".join(lines))
@@ -101,6 +103,24 @@ def _epochs_to(r: RunResult, target: float | None) -> int | None:
     return next((e.epoch for e in r.history if e.val_acc is not None and e.val_acc >= target - 1e-9), None)
 
 
+def _arrow(a: Any, b: Any) -> str:
+    """'0.21 → 0.34', or one value when both read the same."""
+    return str(a) if str(a) == str(b) else f"{a} → {b}"
+
+
+def _pair(a: Any, b: Any, lang: Lang) -> str:
+    """'0.21 → 0.34', or '0.21 in both' when both read the same."""
+    return t("diagnose.compare.both", lang, value=a) if str(a) == str(b) else f"{a} → {b}"
+
+
+def _speed(a: float, b: float, lang: Lang) -> str:
+    """The training times, and how many times longer the second took when neither was too quick to measure."""
+    shown = [f"{s:.2f} s" if s >= QUICK else t("diagnose.compare.quick", lang, limit=QUICK) for s in (a, b)]
+    if min(a, b) < QUICK or shown[0] == shown[1]:
+        return t("diagnose.compare.speed", lang, times=_pair(*shown, lang))
+    return t("diagnose.compare.speed_ratio", lang, times=_pair(*shown, lang), k=ratio(b / a))
+
+
 def _headline(changes: dict[str, list[Any]], m: dict[str, list[Any]], lang: Lang) -> str:
     """The change as a cause, and its main effect: the outcome if it changed, else the best val loss."""
     if not changes:
@@ -111,18 +131,21 @@ def _headline(changes: dict[str, list[Any]], m: dict[str, list[Any]], lang: Lang
         return t("diagnose.compare.outcome", lang, cause=cause, a=_status(sa, da, lang), b=_status(sb, db, lang))
     if sa == "diverged":  # losses of blown-up runs are not worth ranking: when it blew up is the news
         (ua, ub) = m["total_updates"]
-        return t("diagnose.compare.both_diverged", lang, cause=cause, a=da, b=db, updates_a=ua, updates_b=ub)
+        return t("diagnose.compare.both_diverged", lang, cause=cause, epoch=_arrow(da, db), updates=_arrow(ua, ub),
+                 n=ub)
     la, lb = m["best_val_loss"]
+    if num(la) == num(lb):
+        return t("diagnose.compare.loss_same", lang, cause=cause, a=num(la))
     return t("diagnose.compare.loss", lang, cause=cause, a=num(la), b=num(lb), verdict=_verdict(la, lb, lang))
 
 
 def _cause(changes: dict[str, list[Any]], lang: Lang) -> str:
     if len(changes) > 1:
-        listed = ", ".join(f"{t(f'diagnose.field.{k}', lang)} ({_value(k, x, lang)} → {_value(k, y, lang)})"
+        listed = ", ".join(f"{t(f'diagnose.field.{k}', lang)} ({setting(k, x, lang)} → {setting(k, y, lang)})"
                            for k, (x, y) in changes.items())
         return t("diagnose.compare.verb.many", lang, changes=listed)
     (field, (x, y)), = changes.items()
-    words = {"field": t(f"diagnose.field.{field}", lang), "a": _value(field, x, lang), "b": _value(field, y, lang)}
+    words = {"field": t(f"diagnose.field.{field}", lang), "a": setting(field, x, lang), "b": setting(field, y, lang)}
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 for v in (x, y)):
         k = y / x
         for verb, factor in (("double", 2), ("halve", 0.5)):
@@ -133,11 +156,6 @@ def _cause(changes: dict[str, list[Any]], lang: Lang) -> str:
         if k <= 1 / 3 and math.isclose(1 / k, round(1 / k), rel_tol=0.02):
             return t("diagnose.compare.verb.divide", lang, k=round(1 / k), **words)
     return t("diagnose.compare.verb.set", lang, **words)
-
-
-def _value(field: str, v: Any, lang: Lang) -> str:
-    """A setting's value as a student reads it (activations by name, 'leaky ReLU')."""
-    return t(f"diagnose.activation.{v}", lang) if field == "activation" else num(v)
 
 
 def _status(status: str, epoch: int | None, lang: Lang) -> str:

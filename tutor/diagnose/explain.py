@@ -155,17 +155,19 @@ def stopped_at(stopped: int, planned: int, lang: Lang) -> str:
 
 def action(suggestion: dict[str, Any], lang: Lang) -> str:
     """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
-    parts = []
-    for field, value in suggestion.items():
-        if field in ("activation", "optimizer"):
-            value = t(f"diagnose.{field}.{value}", lang)
-        elif field == "hidden":
-            value = ", ".join(map(str, value)) if value else t("diagnose.words.no_hidden", lang)
-        elif isinstance(value, float):
-            value = num(value)
-        parts.append(t(f"diagnose.action.{field}", lang, value=value))
+    parts = [t(f"diagnose.action.{field}", lang, value=setting(field, value, lang))
+             for field, value in suggestion.items()]
     last = t("diagnose.action.and", lang).join(parts[-2:])  # 'a, b y c'
     return ", ".join([*parts[:-2], last])
+
+
+def setting(field: str, value: Any, lang: Lang) -> str:
+    """A setting's value as a sentence writes it: activations and optimisers by name, layers as '32, 32'."""
+    if field in ("activation", "optimizer"):
+        return t(f"diagnose.{field}.{value}", lang)
+    if field == "hidden":
+        return ", ".join(map(str, value)) if value else t("diagnose.words.no_hidden", lang)
+    return num(value)
 
 
 def _runnable(suggestion: dict[str, Any], cfg: ExperimentConfig) -> bool:

@@ -222,8 +222,8 @@ class _Reader:
         intro, steps = self.steps(doc, structured, title)
         lesson = Lesson(
             id=meta.id or slug(self.path.stem) or "note", lang=self.lang(meta, structured), title=title,
-            topics=meta.topics, order=meta.order, concepts=meta.concepts, prerequisites=meta.prerequisites,
-            intro=intro, steps=steps, path=self.path,
+            short=meta.short, topics=meta.topics, order=meta.order, concepts=meta.concepts,
+            prerequisites=meta.prerequisites, intro=intro, steps=steps, path=self.path,
         )
         return Draft(lesson, structured, doc.links, self.meta_line)
 

@@ -283,6 +283,7 @@ class Meta(BaseModel):
     id: str | None = Field(None, pattern=ID_PATTERN)
     lang: Lang | None = None
     title: Text | None = None
+    short: Text | None = None  # a few words, where the title does not fit (the teacher's class table)
     topics: tuple[Topic, ...] = ()
     order: int | None = None
     concepts: tuple[Text, ...] = ()
@@ -300,6 +301,7 @@ class Lesson(Strict):
     id: str
     lang: Lang
     title: str
+    short: str | None = None
     topics: tuple[Topic, ...] = ()
     order: int | None = None
     concepts: tuple[str, ...] = ()

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tutor.config import ExperimentConfig, argument, flag
-from tutor.fmt import fixed, rate, value
+from tutor.fmt import fixed, pct, rate, value
 from tutor.i18n import Lang, t
 from tutor.report import BAR, describe
 from tutor.tune.plot import scatter
@@ -71,7 +71,7 @@ class SweepPrinter:
         out.print(self._table(result))
         if result.best:
             b = result.best
-            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fixed(b.val_loss), acc=fixed(b.val_acc, 2),
+            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fixed(b.val_loss), acc=pct(b.val_acc),
                         run=b.run_id))
             out.print(f"  → {t('run.try', lang)}: {escape(command(b.config))}")
         else:
@@ -80,7 +80,7 @@ class SweepPrinter:
             out.print(f"\n[bold]{t('tune.importances', lang)}[/bold]")
             for field, share in result.importances.items():
                 filled = round(share * BAR)
-                out.print(f"  {field:<14} {'█' * filled}{'░' * (BAR - filled)} {share:.2f}")
+                out.print(f"  {field:<14} {'█' * filled}{'░' * (BAR - filled)} {pct(share)}")
         self._plots(result)
         if result.edge:
             e = result.edge
@@ -104,7 +104,7 @@ class SweepPrinter:
             status = t(f"tune.status.{tr.status}", self.lang)
             style = "bold green" if result.best and tr.number == result.best.number else None
             table.add_row(str(tr.number + 1), *(escape(value(tr.params[f])) for f in fields), status,
-                          fixed(tr.val_loss), fixed(tr.val_acc, 2), str(tr.epochs_run), style=style)
+                          fixed(tr.val_loss), pct(tr.val_acc), str(tr.epochs_run), style=style)
         if len(ranked) > ROWS:
             table.caption = t("tune.more", self.lang, more=len(ranked) - ROWS)
         return table
@@ -150,7 +150,8 @@ def print_lrfind(result: LRFind, lang: Lang) -> None:
     for key in ("tune.lrfind.col.name", "tune.lrfind.col.lr", "tune.lrfind.col.meaning"):
         table.add_column(t(key, lang))
     for letter, name, lr in readings:
-        table.add_row(f"{letter} {name}", rate(lr), t(f"tune.lrfind.meaning.{name}", lang))
+        table.add_row(f"{letter} {t(f'tune.lrfind.name.{name}', lang)}", rate(lr),
+                      t(f"tune.lrfind.meaning.{name}", lang))
     out.print(table)
     for line in explain(result, lang):
         out.print("• " + escape(line))

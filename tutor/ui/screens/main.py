@@ -311,7 +311,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if action == "cancel":
             return self.busy is not None
         if action == "run_suggestion":
-            return bool(self.suggestion) or None
+            return bool(self.suggestion)
         return True
 
     def action_toggle_panel(self) -> None:

@@ -28,7 +28,7 @@ from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
 from tutor.ui.widgets.footer import Footer
 
-COLUMNS = {"student": 12, "lesson": 10, "step": 4, "runs": 4, "last": 18, "mastery": 7, "predictions": 7}
+COLUMNS = {"student": 12, "lesson": 15, "step": 4, "runs": 4, "last": 16, "mastery": 7, "predictions": 7}
 # with a column of padding each side, 79 columns: the table fits 80 with its scrollbar
 BARS = "▁▂▃▄▅▆▇█"
 STATUS = {"completed": "✓", "diverged": "✗", "cancelled": "■"}
@@ -77,7 +77,7 @@ class ClassScreen(LocalizedBindings, Screen):
             table.remove_row(gone)
             del self.shown[gone]
         for row in rows:
-            new, old = cells(row, self.lang), self.shown.get(row.student)
+            new, old = cells(row, self.lang, self.course), self.shown.get(row.student)
             if old is None:
                 table.add_row(*new, key=row.student)
             for column, before, after in zip(COLUMNS, old or new, new):
@@ -131,11 +131,11 @@ class ClassScreen(LocalizedBindings, Screen):
         self.notify(t("teacher.exported", self.lang, path=path))
 
 
-def cells(row: StudentRow, lang: Lang) -> tuple[Text, ...]:
+def cells(row: StudentRow, lang: Lang, course: Course) -> tuple[Text, ...]:
     """A student's row as the table shows it, in COLUMNS order; long words end in … rather than being cut."""
     name = Text.assemble(("● " if row.connected else "  ", "green"), row.student, overflow="ellipsis", no_wrap=True)
     words = (
-        row.lesson or "—",
+        lesson_label(course, row.lesson, lang),
         f"{row.step + 1}/{row.steps}" if row.steps and row.step is not None else "—",
         str(row.runs),
         last_run(row, lang),
@@ -143,6 +143,15 @@ def cells(row: StudentRow, lang: Lang) -> tuple[Text, ...]:
         f"{row.right}✓ {row.wrong}✗",
     )
     return name, *(Text(word, overflow="ellipsis", no_wrap=True) for word in words)
+
+
+def lesson_label(course: Course, lesson_id: str | None, lang: Lang) -> str:
+    """'2 Learning rate': the lesson by its number and its short title (else its title)."""
+    lesson = course.get(lesson_id, lang) if lesson_id else None
+    if lesson is None:
+        return lesson_id or "—"
+    title = lesson.short or lesson.title
+    return title if lesson.order is None else f"{lesson.order} {title}"
 
 
 def last_run(row: StudentRow, lang: Lang) -> str:

@@ -43,6 +43,7 @@ class ExerciseScreen(LocalizedBindings, Screen):
         super().__init__()
         self.store, self.lang = store, lang
         self.seen_run = -1  # the newest run when the leaderboard was drawn
+        self.exercise: Exercise | None = None  # the one shown
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -82,11 +83,13 @@ class ExerciseScreen(LocalizedBindings, Screen):
         """The exercise as students see it, and its leaderboard."""
         lang = self.lang
         self.seen_run = self.store.latest_run_id()
+        self.exercise = exercise
+        self.refresh_bindings()
         now = self.query_one("#exercise-now", Static)
         table = self.query_one("#exercise-board", DataTable)
         table.clear(columns=True)
         if exercise is None:
-            now.update(t("teacher.no_exercise", lang))
+            now.update(t("teacher.form.none", lang))
             return
         board = leaderboard(self.store, exercise)
         now.update(f"{t('teacher.exercise_line', lang, exercise=exercise.describe(lang))}\n"
@@ -97,6 +100,9 @@ class ExerciseScreen(LocalizedBindings, Screen):
         for entry in board:
             table.add_row(str(entry.place), entry.student, str(entry.n_params), exercise.shown(entry.value),
                           f"#{entry.run_id}", key=entry.student)
+
+    def can(self, action: str) -> bool | None:
+        return self.exercise is not None if action == "clear" else True
 
     @on(Input.Submitted)
     def submitted(self) -> None:
