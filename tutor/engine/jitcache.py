@@ -5,7 +5,7 @@ Most of a capture is tinygrad's Python codegen, ~0.1 s a kernel, and a new shape
 with the shapes captured before (the loss's softmax, the data's columns...): each compiled kernel
 (tinygrad's PROGRAM: its source and its object) is pickled in `kernels`, keyed by the kernel's AST and
 everything else its code depends on, so that no kernel is generated twice. That folder keeps the
-`MAX_KERNELS` most recently used (a few MB); the per-shape files are a few MB per shape, never pruned.
+`MAX_KERNELS` most recently used (~30 MB); the per-shape files (a few MB a shape) are never pruned.
 Every buffer that holds weights or optimiser state is an input of the step, never captured inside it,
 so a cached step carries no trace of an earlier run. A corrupt or stale file is rebuilt, and a cache
 that cannot be read or written (a folder where a file should be, a path under a file) is skipped:
@@ -39,7 +39,7 @@ _TINYGRAD = version("tinygrad")  # looked up once: a few ms each time
 _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
                                   for f in ("model.py", "optim.py", "training.py", "program.py", "kernelopts.py")))
 _KERNELOPTS = hashlib.sha256((Path(__file__).parent / "kernelopts.py").read_bytes()).hexdigest()  # kernels' layouts
-MAX_KERNELS = 2000  # compiled kernels kept on disk (~10 kB each); the least recently used go first
+MAX_KERNELS = 2000  # compiled kernels kept on disk (~15 kB each); the least recently used go first
 
 
 def cache_dir() -> Path:
