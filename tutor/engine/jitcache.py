@@ -26,7 +26,6 @@ from tinygrad import TinyJit
 from tinygrad.codegen import to_program_config
 from tinygrad.engine import realize
 from tinygrad.renderer import Renderer
-from tinygrad.runtime import ops_cpu
 from tinygrad.uop.ops import Ops, UOp
 
 from tutor.errors import TutorError
@@ -116,8 +115,8 @@ def compiled(ast: UOp, renderer: Renderer) -> UOp:
 
 
 def install() -> None:
-    """Compile every kernel tinygrad lowers from now on through `compiled`, the CPU device's own too."""
-    realize.to_program = ops_cpu.do_to_program = compiled
+    """Compile every kernel tinygrad lowers from now on through `compiled`."""
+    realize.to_program = compiled
 
 
 def _prune(folder: Path) -> None:
