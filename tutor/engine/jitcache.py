@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tinygrad import TinyJit
 from tinygrad.codegen import to_program_config
+from tinygrad.codegen.opt import heuristic
 from tinygrad.engine import realize
 from tinygrad.renderer import Renderer
 from tinygrad.uop.ops import Ops, UOp
@@ -89,7 +90,8 @@ def forget(key: str) -> None:
 
 def compiled(ast: UOp, renderer: Renderer) -> UOp:
     """tinygrad's compiled PROGRAM of a kernel's `ast`, from the disk cache or generated and cached now."""
-    key = (_TINYGRAD, _KERNELOPTS, MACHINE, ast.key.hex(), repr(ast.tag), type(renderer).__qualname__,
+    layouts = heuristic.hand_coded_optimizations.__module__  # kernelopts' or tinygrad's
+    key = (_TINYGRAD, _KERNELOPTS, layouts, MACHINE, ast.key.hex(), repr(ast.tag), type(renderer).__qualname__,
            repr(renderer.target), *[v.value for v in to_program_config])
     folder = cache_dir() / "kernels"
     path = folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.pkl"
