@@ -19,7 +19,6 @@ import ctypes
 import hashlib
 import json
 import os
-import platform
 import re
 import struct
 import subprocess
@@ -33,7 +32,7 @@ from tinygrad.engine.realize import resolve_params
 from tinygrad.renderer.cstyle import ClangRenderer
 from tinygrad.uop.ops import Ops
 
-from tutor.engine.jitcache import cache_dir
+from tutor.engine.jitcache import MACHINE, cache_dir
 from tutor.settings import Settings
 
 # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
@@ -90,7 +89,7 @@ def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
     This path needs neither tinygrad's device nor the captured graph: a cached shape starts at once."""
     if not Settings.current().epoch_program:
         return None
-    for manifest in sorted(cache_dir().glob(f"{key}-{_MACHINE}-*.json")):
+    for manifest in sorted(cache_dir().glob(f"{key}-{MACHINE}-*.json")):
         try:
             spec = json.loads(manifest.read_text())
             if spec["inputs"] != {name: a.size * 4 for name, a in start.items()}:
@@ -254,11 +253,11 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
     driver is compiled with tinygrad's own clang command, the kernels are already."""
     folder = cache_dir()
     digest = hashlib.sha256(driver.encode() + b"".join(hashlib.sha256(o).digest() for o in objects)).hexdigest()
-    path = folder / f"{key}-{_MACHINE}-{digest[:16]}.so"
+    path = folder / f"{key}-{MACHINE}-{digest[:16]}.so"
     if path.exists() and path.with_suffix(".json").exists():
         return path
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(f"{key}-{_MACHINE}-*"):  # linked by an earlier version of this code
+    for stale in folder.glob(f"{key}-{MACHINE}-*"):  # linked by an earlier version of this code
         stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         files = [Path(tmp) / f"{i}.o" for i in range(len(objects) + 1)]
@@ -270,19 +269,6 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
         os.replace(Path(tmp) / "epoch.so", path)
         os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object
     return path
-
-
-def _machine() -> str:
-    """This CPU's instruction sets: code built with -march=native runs only where they are the same."""
-    try:
-        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines()
-                     if line.startswith(("flags", "Features")))
-    except (OSError, StopIteration):
-        flags = platform.machine() + platform.processor()
-    return hashlib.sha256(flags.encode()).hexdigest()[:8]
-
-
-_MACHINE = _machine()
 
 
 def _address(buf) -> int:

@@ -14,7 +14,7 @@ import numpy as np
 from tinygrad import Tensor, TinyJit, Variable, dtypes
 from tinygrad.device import Buffer
 from tinygrad.engine.jit import JitError
-from tinygrad.helpers import PARALLEL
+from tinygrad.helpers import PARALLEL, SPEC
 
 from tutor.config import ExperimentConfig
 from tutor.data import Split, load, rng
@@ -30,7 +30,9 @@ from tutor.engine.result import Divergence, Epoch, Metrics, RunResult, Status
 # (each importing tinygrad, renewed every 16 kernels) costs more than it saves: a new shape is captured
 # sooner by this process alone (a cold 16-trial sweep on 2 cores: 12-15 s with the pool, 7-12 s without).
 PARALLEL.value = 0
+SPEC.value = 0  # tinygrad's checks of its own graphs, ~3% of a capture: they change nothing they pass
 kernelopts.install()
+jitcache.install()
 
 # A run has diverged when a loss is not finite or absurd (a probability of e^-1000 on the right
 # class), or when the weights' root mean square has grown past this (they start below ~1).
