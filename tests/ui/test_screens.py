@@ -42,6 +42,21 @@ async def test_start_screen(make_app, size):
             assert "f2 Panel" not in lines[-1] and "Run: none yet" in text
 
 
+
+async def test_f2_switches_the_view_at_80_columns_and_back_after_a_resize(make_app):
+    app = make_app("en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        talk, run = app.main.query_one("#talk"), app.main.query_one("#run")
+        assert await until(lambda: talk.display and not run.display, 5, pilot)
+        await pilot.press("f2")
+        assert await until(lambda: run.display and not talk.display and "Run: none yet" in screen_text(app), 5, pilot)
+        await pilot.resize_terminal(120, 40)  # wide: both, whichever view was chosen
+        assert await until(lambda: run.display and talk.display, 5, pilot)
+        await pilot.resize_terminal(80, 24)
+        assert await until(lambda: run.display and not talk.display, 5, pilot)
+        await pilot.press("f2")
+        assert await until(lambda: talk.display and not run.display, 5, pilot)
+
 @pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_run_panel_after_a_diverged_run(make_app, size):

@@ -49,8 +49,9 @@ async def test_charts_and_maps_draw_in_the_themes_colours():
         for theme in ("textual-dark", "textual-light", "dracula"):
             app.theme = theme
             await pilot.pause()
+            shown = chart.colors()  # before the test itself has the theme's variables generated
             current, variables = app.current_theme, app.get_css_variables()
-            assert chart.colors() == [variables["primary"], variables["warning"]]
+            assert shown == [variables["primary"], variables["warning"]]
             drawn = {Color.parse(c).hex for c in chart.colors()}
             assert drawn <= colours(chart.render())
             classes, background = palette(app)

@@ -1,11 +1,13 @@
-"""The app's parts on their own: the braille chart, the data map, the step cursor, number formats."""
+"""The app's parts on their own: the braille chart, the data map, the step cursor, number formats, the footer."""
 
 import re
 
 import numpy as np
 from pilot_tools import until
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from tutor.config import ExperimentConfig
 from tutor.dialogue.tutor import what_if
@@ -17,6 +19,7 @@ from tutor.ui.text import config_diff
 from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
 from tutor.ui.widgets.datamap import DataMap
+from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import RunPanel
 
 
@@ -148,3 +151,32 @@ async def test_a_panel_line_grows_when_its_text_no_longer_fits():
         assert line.size.height == 1 and "too" in line.render_line(0).text
         panel.put("#run-epoch", "a line far longer than the forty columns of this terminal")
         assert await until(lambda: line.size.height > 1, pilot=pilot)
+
+
+class Keys(App):
+    """Two keys, the second shown only while `more`."""
+
+    BINDINGS = [Binding("f2", "two", "Two"), Binding("f3", "three", "Three")]
+    more = False
+
+    def compose(self) -> ComposeResult:
+        yield Footer(show_command_palette=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.more if action == "three" else True
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change():
+    app = Keys()
+    async with app.run_test(size=(60, 5)) as pilot:
+        footer = app.query_one(Footer)
+        assert await until(lambda: len(footer.query(FooterKey)) == 1, pilot=pilot)
+        key = footer.query_one(FooterKey)
+        told: list[object] = []  # the screen tells the footer first (it subscribed on mount), then this list
+        app.screen.bindings_updated_signal.subscribe(app, told.append)
+        app.refresh_bindings()  # nothing the footer shows has changed
+        assert await until(lambda: told and not footer._rebuild_due, pilot=pilot)  # its rebuild came, and was skipped
+        assert footer.query_one(FooterKey) is key
+        app.more = True
+        app.refresh_bindings()
+        assert await until(lambda: [k.description for k in footer.query(FooterKey)] == ["Two", "Three"], pilot=pilot)

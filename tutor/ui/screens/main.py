@@ -155,8 +155,13 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.relabel()
 
     def show_view(self, run: bool) -> None:
-        """Below 120 columns: show the run panel (True) or the conversation."""
-        self.set_class(run, "-show-run")
+        """Below 120 columns: show the run panel (True) or the conversation.
+
+        Only the two views' own rules read `-show-run`, so only they are styled again, not the whole screen
+        (each turn of the conversation: each run and each reply switched the view)."""
+        if run != self.has_class("-show-run"):
+            self.set_class(run, "-show-run", update=False)
+            self.app.stylesheet.update_nodes([self.talk, self.panel])
         if self.is_mounted:
             self.relabel()
 

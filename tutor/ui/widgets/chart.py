@@ -49,9 +49,10 @@ class LineChart(Widget):
         self.app.theme_changed_signal.subscribe(self, lambda _: self.refresh())
 
     def colors(self) -> list[str]:
-        """Each series' colour, theme variables resolved."""
+        """Each series' colour, theme variables resolved (from the variables the app generated for its theme:
+        generating them again costs more than drawing the chart)."""
         themed = any(s.color.startswith("$") for s in self.series)
-        variables = self.app.get_css_variables() if themed else {}
+        variables = self.app.theme_variables if themed else {}
         return [variables.get(s.color[1:], s.color) if s.color.startswith("$") else s.color for s in self.series]
 
     def plot(self, series: list[Series], x_max: int | None = None, title: str | None = None) -> None:

@@ -21,7 +21,9 @@ from tutor.ui.text import ui
 from tutor.ui.widgets.chart import LineChart, Series
 
 TRAIN, VAL = "$primary", "$warning"  # the theme's colours
-REDRAW_EVERY = 0.1  # seconds: epochs can come faster than that; drawing each would starve the keyboard
+# seconds between two redraws of a training run: epochs come faster than that, and a redraw (curves, bar, lines) costs
+# the session's screen, which runs before its training, more CPU than the epochs it shows; four a second still look live
+REDRAW_EVERY = 0.25
 # seconds between two places in the class queue shown: when a class starts it moves several times a second,
 # and each new place lays the screen out again (in a class of 30, most of a session's work while it waited)
 PLACE_EVERY = 0.5
