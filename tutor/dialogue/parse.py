@@ -27,6 +27,7 @@ NAVIGATION = ("reset", "hint", "exercise", "help", "repeat", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
+INVERTED = {"is", "are", "does", "do"}  # an English question without its mark: "is the lr too high"
 
 
 def parse(text: str, default_lang: Lang = "es") -> Intent:
@@ -63,14 +64,16 @@ def _has(items: list[Item], kind: str) -> bool:
 def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     """The kind of message, by the precedence in the module docstring."""
     topic = _topic(items, goto=True)
-    asks_change = bool(markers & {"whatif", "change"}) or _has(items, "dir") or _has(items, "add")
+    asking = _has(items, "question")
+    asks_change = bool(markers & {"whatif", "change"}) or any(_changing(it, asking) or it.has("dir") and (
+        not asking or not markers & ASKS) for it in items)  # "what's the point of more layers?" asks none
     if "board" in markers:  # "leaderboard", "mi puesto": the class exercise's standings
         markers = markers | {"exercise"}
     if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
         return "goto"
     if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
-    if "compare" in markers or _which_run(items):
+    if "compare" in markers or (_which_run(items) and not _asks_advice(items, markers)):
         standing = "board" in markers and not (slots.changes or slots.values or slots.bounds)
         return "exercise" if standing else "compare"
     search = _search_kind(items, markers, slots)
@@ -110,12 +113,15 @@ def _asks_what(items: list[Item], markers: set[str], slots: Slots) -> bool:
 def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
     """ "¿el momentum ayuda con sgd?", "is the lr of 0.1 too high?", "¿tanh es mejor?": an idea named in a
     question about what it is worth, asking neither a change nor why a run went as it did (no verb of change,
-    operator or alternatives, and no value after the judging word)."""
+    operator or alternatives, and no value after the judging word). A degree stated, not asked ("the lr is too
+    high", "demasiadas épocas"), asks to lower or raise the setting: no judgment."""
     at = next((k for k, it in enumerate(items) if it.has("judge") and (
         it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
     if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
         return False
-    asking = _has(items, "question")
+    asking = _has(items, "question") or items[0].text in INVERTED
+    if items[at].get("judge").value == "degree" and not asking:
+        return False
     if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
         return False
     return _concept(items) is not None
@@ -139,8 +145,11 @@ def _which_run(items: list[Item]) -> bool:
 
 
 def _asks_advice(items: list[Item], markers: set[str]) -> bool:
-    """ "what should I change?", "¿qué debería probar ahora?": what to try next, with nothing named."""
-    return bool(_has(items, "which") and _has(items, "should") and markers & {"whatif", "change"}) and not any(
+    """ "what should I change?", "¿qué debería probar ahora?", "what run should I do next?", "¿qué experimento
+    hago ahora?": what to try next, with nothing named."""
+    runs = _has(items, "run")
+    ahead = (_has(items, "should") and (markers & {"whatif", "change"} or runs)) or (runs and "next" in markers)
+    return bool(_has(items, "which") and ahead) and not any(
         it.field or it.has("option") or strong_value(it) for it in items)
 
 

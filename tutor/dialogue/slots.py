@@ -279,8 +279,11 @@ def _asks_what(clause: list[Item], k: int) -> bool:
 
 
 def _narrated(clause: list[Item]) -> bool:
-    """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change."""
-    return any(it.has("narrate") for it in clause) and not any(_is_verb(it) or it.has("add", "dir") for it in clause)
+    """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change; a time gone
+    by tells it even beside a verb ("ayer use tanh")."""
+    tells = [it.get("narrate") for it in clause if it.has("narrate")]
+    return any(t.value == "past" for t in tells) or bool(tells) and not any(
+        _is_verb(it) or it.has("add", "dir") for it in clause)
 
 
 def _prep(clause: list[Item], k: int) -> str | None:

@@ -1,5 +1,6 @@
-"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, and known verbs
-with a pronoun after them or in voseo ("sacale", "subí", "probá").
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, known verbs
+with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and English -ing forms
+("adding", "lowering").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
@@ -72,13 +73,35 @@ def verb(word: str) -> str | None:
     return None
 
 
+def gerund(word: str) -> str | None:
+    """The known English verb of an -ing form: "adding" -> "add", "lowering" -> "lower", "cutting" -> "cut",
+    "increasing" -> "increase", "trying" -> "try"."""
+    stem = word[:-3]
+    if not word.endswith("ing") or len(stem) < 3:
+        return None
+    doubled = stem[:-1] if stem[-1] == stem[-2] else ""
+    return next((form for form in (stem, stem + "e", doubled) if form in _VERBS), None)
+
+
+def preterite(word: str) -> bool:
+    """Whether a word written with a stressed last "é" or "ó" (here folded: "use", "probo") is a known verb in
+    the past tense: "usé", "cambié", "saqué", "bajó", "subió"; not "sé", "qué", nor a voseo "poné"."""
+    stem = word[:-1]
+    stems = [stem, stem[:-2] + "c" if stem.endswith("qu") else stem[:-1] if stem.endswith("gu") else stem]
+    if stem.endswith("c"):
+        stems.append(stem[:-1] + "z")  # "empecé": empezar
+    forms = [s + "ar" for s in stems] + ([stem[:-1] + "ir", stem[:-1] + "er"] if word.endswith("io") else [])
+    return word[-1:] in ("e", "o") and any(f in _VERBS for f in forms)
+
+
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
     if word in VOCABULARY or not word.isalpha():
         return word
-    if singular(word) or verb(word):
-        return singular(word) or verb(word)
+    known = singular(word) or verb(word) or gerund(word)
+    if known:
+        return known
     if not 5 <= len(word) <= MAX_WORD:
         return word
     candidates = {k for variant in _deletes(word, 2) for k in _INDEX.get(variant, ())}
