@@ -45,7 +45,8 @@ class Intent(BaseModel):
     """The parse of one message. `fields`: for clarify, the fields named without a value; for reset, the
     fields to restore (empty: all); for what_if, fields named without a value next to the changes.
     `concept`: for why, the idea the student asks about ("what is an epoch?"; None: why the last run went
-    as it did); for goto, the idea whose lesson to open."""
+    as it did); for goto, the idea whose lesson to open. `direction`: for clarify, which way the student wants
+    the field moved (1 up, -1 down; "baja el lr" and "the lr is too high" are -1), None when unsaid."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -57,3 +58,4 @@ class Intent(BaseModel):
     fields: list[FieldName] = []
     answer: Scalar | None = None
     search: Search | None = None
+    direction: Literal[-1, 1] | None = None

@@ -278,7 +278,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
-    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas", ""),
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
@@ -437,6 +437,7 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("batch sizes", "en", (Tag("field", "batch_size"), Tag("find"))),
     ("tamaños de lote | tamaños de batch | tamaños de los lotes", "es", (Tag("field", "batch_size"), Tag("find"))),
     ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
+    ("too few | too little", "en", (Tag("judge", "degree"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
     ("red | red neuronal | network | net | neural network", "",

@@ -15,7 +15,7 @@ search method in the message.
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
-from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC
+from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC, Tag
 from tutor.dialogue.scan import Item, scan
 from tutor.dialogue.slots import OPERATORS, Slots, read_slots, strong_value
 from tutor.dialogue.text import MAX_CHARS
@@ -43,7 +43,7 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
     if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
         found["search"] = _search(items, slots, kind)
     if kind == "clarify":
-        found["fields"] = slots.missing
+        found.update(fields=slots.missing, direction=_direction(items, markers))
     if kind == "reset":
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
@@ -133,6 +133,18 @@ def _changing(item: Item, asking: bool) -> bool:
     direction = item.get("dir")
     return item.has(*(op for op in OPERATORS if op not in ("dir", "neg"))) or (
         direction is not None and (direction.extra == "verb" or (direction.extra == "qty" and not asking)))
+
+
+def _direction(items: list[Item], markers: set[str]) -> int | None:
+    """Which way a field named without a value is to move: up for "sube el lr", "more epochs", "make it
+    bigger"; a degree stated turns it back ("el lr está muy alto", "demasiadas épocas", "too few epochs"). An
+    adjective alone says no way ("lr muy alto" may ask for a high one): None, as when nothing is said."""
+    dirs = [it.get("dir") for it in items if it.has("dir")]
+    if any(it.get("judge") == Tag("judge", "degree") for it in items):
+        return -dirs[-1].value if dirs else -1
+    if not dirs or (all(d.extra == "adj" for d in dirs) and not markers & {"whatif", "change"}):
+        return None
+    return dirs[-1].value
 
 
 def _which_run(items: list[Item]) -> bool:
