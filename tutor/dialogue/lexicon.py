@@ -302,8 +302,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "entrené | puse | pusimos | usaba | usábamos | probaba | ponía | llegó | alcanzó | "
      "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
     # a time gone by tells what happened even beside a verb: "ayer use tanh", "last time I try adam"
-    (Tag("narrate", "past"), "yesterday | last time | the last time | earlier today",
-     "ayer | la vez pasada | la última vez | la otra vez | el otro día", ""),
+    (Tag("narrate", "past"), "yesterday | last time | the last time | earlier today | used to | i used to",
+     "ayer | la vez pasada | la última vez | la otra vez | el otro día | he | hemos | había | habíamos", ""),
     # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
     (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
     (Tag("div"), "", "", "/="),

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
 from tutor.dialogue.numbers import DIGIT_SCALES, Num, read_words
-from tutor.dialogue.spell import correct, preterite, singular
+from tutor.dialogue.spell import correct, past, singular
 from tutor.dialogue.text import MAX_CHARS, fold, tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
@@ -60,7 +60,7 @@ def scan(text: str) -> list[Item]:
     items: list[Item] = []
     i = 0
     while i < len(words):
-        if tokens[i].text in stressed and preterite(tokens[i].text):  # "usé tanh" tells, "use tanh" asks
+        if tokens[i].kind == "word" and past(tokens[i].text, tokens[i].text in stressed):  # "usé tanh" tells
             items.append(Item(tokens[i].text, (Tag("narrate"),), "es"))
             i += 1
             continue

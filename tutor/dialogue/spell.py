@@ -14,6 +14,8 @@ from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 MAX_WORD = 16  # longer words are left as they are
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
+IMPERFECT = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
+             "iamos": ("er", "ir"), "ian": ("er", "ir")}  # endings of the imperfect, folded, by infinitive
 
 
 def _allowed(keyword: str) -> int:
@@ -83,15 +85,19 @@ def gerund(word: str) -> str | None:
     return next((form for form in (stem, stem + "e", doubled) if form in _VERBS), None)
 
 
-def preterite(word: str) -> bool:
-    """Whether a word written with a stressed last "é" or "ó" (here folded: "use", "probo") is a known verb in
-    the past tense: "usé", "cambié", "saqué", "bajó", "subió"; not "sé", "qué", nor a voseo "poné"."""
+def past(word: str, stressed: bool) -> bool:
+    """Whether a word is a known Spanish verb in a past tense: an imperfect ("usaba", "bajábamos", "subía") or,
+    `stressed` (written with its last "é" or "ó", folded away: "use", "bajo"), a preterite ("usé", "saqué",
+    "bajó", "subió"); not "sé", "qué", a voseo "poné", nor "use" without its accent."""
+    for ending, infinitives in IMPERFECT.items():
+        if word.endswith(ending) and any(word[: -len(ending)] + inf in _VERBS for inf in infinitives):
+            return True
     stem = word[:-1]
     stems = [stem, stem[:-2] + "c" if stem.endswith("qu") else stem[:-1] if stem.endswith("gu") else stem]
     if stem.endswith("c"):
         stems.append(stem[:-1] + "z")  # "empecé": empezar
     forms = [s + "ar" for s in stems] + ([stem[:-1] + "ir", stem[:-1] + "er"] if word.endswith("io") else [])
-    return word[-1:] in ("e", "o") and any(f in _VERBS for f in forms)
+    return stressed and word[-1:] in ("e", "o") and any(f in _VERBS for f in forms)
 
 
 @lru_cache(maxsize=4096)
