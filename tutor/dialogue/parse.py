@@ -3,9 +3,10 @@
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
 goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes; or a setting
-judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how do I
+judged, "¿el momentum ayuda con sgd?", "is the lr too high?", though "the lr is too high" stated asks to lower
+it) > compare (also "which run diverged?", not "which run should I do next?"; but exercise for "how do I
 compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
-value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
+value, and the `direction` asked) > hint ("what should I change?", "¿qué experimento hago ahora?") > reset, hint, exercise (the class exercise or its leaderboard), help,
 repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...") > answer > clarify
 (a field named alone) > answer (a predicted outcome) > unknown.
 
@@ -64,9 +65,8 @@ def _has(items: list[Item], kind: str) -> bool:
 def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     """The kind of message, by the precedence in the module docstring."""
     topic = _topic(items, goto=True)
-    asking = _has(items, "question")
-    asks_change = bool(markers & {"whatif", "change"}) or any(_changing(it, asking) or it.has("dir") and (
-        not asking or not markers & ASKS) for it in items)  # "what's the point of more layers?" asks none
+    about = bool(markers & ASKS) and _has(items, "question")  # "what's the point of more layers?" asks none
+    asks_change = bool(markers & {"whatif", "change"}) or _has(items, "add") or (_has(items, "dir") and not about)
     if "board" in markers:  # "leaderboard", "mi puesto": the class exercise's standings
         markers = markers | {"exercise"}
     if "teach" in markers or ("lesson" in markers and (topic or "goto" in markers)):
