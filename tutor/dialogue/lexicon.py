@@ -106,7 +106,7 @@ KINDS = {
                "what is the purpose of | the purpose of | what is it for | what are they for",
                "qué es | qué son | qué hace | para qué sirve | para qué sirven | cuál es | cuáles son | cuántas | "
                "cuántos | cuánto | cuánta | cuál es el punto de | cuál es el punto del | qué sentido tiene | "
-               "el punto de | el punto del | cuál es el propósito de | cuál es el propósito del"),
+               "cuál es el propósito de | cuál es el propósito del"),
     "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
                "explain to me | what is meant by | what do you mean by",
                "define | defíneme | definición | definición de | significado | significado de | qué significa | "
@@ -297,13 +297,14 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
-     "used | was using | were using | i used | we used", "tardó | tarda | tardaba | tardaron | tuvo | tenía | "
+     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today", "tardó | tarda | tardaba | tardaron | tuvo | tenía | "
      "teníamos | tiene | fue | fueron | funcionó | salió | lento | lenta | raro | rara | extraño | extraña | probé | "
-     "entrené | puse | pusimos | usaba | usábamos | probaba | ponía | llegó | alcanzó | "
+     "entrené | puse | pusimos | usaba | usábamos | probaba | ponía | llegó | alcanzó | he | hemos | había | "
+     "habíamos | "
      "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
-    # a time gone by tells what happened even beside a verb: "ayer use tanh", "last time I try adam"
-    (Tag("narrate", "past"), "yesterday | last time | the last time | earlier today | used to | i used to",
-     "ayer | la vez pasada | la última vez | la otra vez | el otro día | he | hemos | había | habíamos", ""),
+    # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
+    (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "
+     "el otro día", ""),
     # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
     (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
     (Tag("div"), "", "", "/="),

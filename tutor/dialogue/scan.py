@@ -80,7 +80,8 @@ def scan(text: str) -> list[Item]:
             items.append(Item(" ".join(words[i:i + size]), (Tag("num", Num(words=value)),)))
         elif size:
             langs = {lang for _, lang in tags if lang}
-            items.append(Item(" ".join(words[i:i + size]), tuple(t for t, _ in tags),
+            maybe = (Tag("narrate", "maybe"),) if size == 1 and past(tokens[i].text, True) else ()  # "ayer use"
+            items.append(Item(" ".join(words[i:i + size]), tuple(t for t, _ in tags) + maybe,
                               langs.pop() if len(langs) == 1 else ""))
         else:
             items.append(Item(words[i]))

@@ -14,8 +14,9 @@ from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 MAX_WORD = 16  # longer words are left as they are
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
-IMPERFECT = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
-             "iamos": ("er", "ir"), "ian": ("er", "ir")}  # endings of the imperfect, folded, by infinitive
+# endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
+PAST_ENDINGS = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
+                "iamos": ("er", "ir"), "ian": ("er", "ir"), "ado": ("ar",), "ido": ("er", "ir")}
 
 
 def _allowed(keyword: str) -> int:
@@ -86,11 +87,13 @@ def gerund(word: str) -> str | None:
 
 
 def past(word: str, stressed: bool) -> bool:
-    """Whether a word is a known Spanish verb in a past tense: an imperfect ("usaba", "bajábamos", "subía") or,
-    `stressed` (written with its last "é" or "ó", folded away: "use", "bajo"), a preterite ("usé", "saqué",
-    "bajó", "subió"); not "sé", "qué", a voseo "poné", nor "use" without its accent."""
-    for ending, infinitives in IMPERFECT.items():
-        if word.endswith(ending) and any(word[: -len(ending)] + inf in _VERBS for inf in infinitives):
+    """Whether a word is a known Spanish verb in a past tense: an imperfect or a participle the lexicon does not
+    know otherwise ("usaba", "subía", "he usado"; not "dividido"), or, `stressed` (written with its last "é" or
+    "ó", folded away: "use", "bajo"), a preterite ("usé", "saqué", "bajó", "subió"); not "sé", "qué", nor a
+    voseo "poné"."""
+    for ending, infinitives in PAST_ENDINGS.items():
+        if word.endswith(ending) and word not in VOCABULARY and any(
+                word[: -len(ending)] + inf in _VERBS for inf in infinitives):
             return True
     stem = word[:-1]
     stems = [stem, stem[:-2] + "c" if stem.endswith("qu") else stem[:-1] if stem.endswith("gu") else stem]
