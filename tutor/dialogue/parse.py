@@ -3,10 +3,9 @@
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
 goto (a lesson or "teach me" with a topic) > why (unless "why not try ..." with changes; or a setting
-judged, "¿el momentum ayuda con sgd?", "is the lr too high?", though "the lr is too high" stated asks to lower
-it) > compare (also "which run diverged?", not "which run should I do next?"; but exercise for "how do I
+judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how do I
 compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
-value, and the `direction` asked) > hint ("what should I change?", "¿qué experimento hago ahora?") > reset, hint, exercise (the class exercise or its leaderboard), help,
+value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
 repeat, back, next > goto ("open ..." with a topic) > why ("what is ...", "define ...") > answer > clarify
 (a field named alone) > answer (a predicted outcome) > unknown.
 
