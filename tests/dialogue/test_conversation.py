@@ -60,8 +60,6 @@ def test_a_field_without_a_value_asks_which(tutor):
 def test_a_setting_to_move_without_a_value_is_offered_a_usual_step(tutor, said, yes, step):
     """ "el lr está muy alto" asks to lower it, as "baja el lr" does: how far is asked, a usual step proposed
     (nothing trained), and a yes asks for that step; a yes to nothing proposed changes nothing."""
-    from tutor.dialogue.intent import Change
-
     offer = tutor.handle(said, run=False)
     assert offer.intent.kind == "clarify" and offer.run is None and offer.suggestion == step, offer
     assert all(str(v) in offer.text for v in step.values() if not isinstance(v, tuple)), offer.text

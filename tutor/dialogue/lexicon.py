@@ -177,8 +177,8 @@ KINDS = {
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | probar | "
-               "intenta | intentemos | intentar | usa | usemos | usar | utiliza | utilizar | emplea | emplear | cambia a | pasa a | usando | uso | utilizo | "
-               "empleo"),
+               "intenta | intentemos | intentar | usa | usemos | usar | utiliza | utilizar | emplea | emplear | "
+               "cambia a | pasa a | usando | uso | utilizo | empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | pone | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | "
                "configura | entrena | pongo | cambio | modifico | ajusto | entreno"),
@@ -297,10 +297,10 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
-     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today", "tardó | tarda | tardaba | tardaron | tuvo | tenía | "
-     "teníamos | tiene | fue | fueron | funcionó | salió | lento | lenta | raro | rara | extraño | extraña | probé | "
-     "entrené | puse | pusimos | usaba | usábamos | probaba | ponía | llegó | alcanzó | he | hemos | había | "
-     "habíamos | "
+     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today",
+     "tardó | tarda | tardaba | tardaron | tuvo | tenía | teníamos | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | pusimos | usaba | usábamos | "
+     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | "
      "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
     # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
     (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "

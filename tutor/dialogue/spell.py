@@ -1,6 +1,6 @@
 """Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, known verbs
-with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and English -ing forms
-("adding", "lowering").
+with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and
+English -ing forms ("adding", "lowering").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
