@@ -52,6 +52,23 @@ def test_a_field_without_a_value_asks_which(tutor):
     assert reply.intent.kind in ("clarify", "unknown") and reply.run is None
 
 
+@pytest.mark.parametrize("said, yes, step", [
+    ("el lr está muy alto", "sí", {"lr": 0.003}), ("the lr is too high", "yes", {"lr": 0.003}),
+    ("baja el lr", "sí", {"lr": 0.003}), ("too few epochs", "yes", {"epochs": 12}),
+    ("demasiadas épocas", "sí", {"epochs": 3}), ("make it deeper", "yes", {"hidden": (32, 32, 32)}),
+])
+def test_a_setting_to_move_without_a_value_is_offered_a_usual_step(tutor, said, yes, step):
+    """ "el lr está muy alto" asks to lower it, as "baja el lr" does: how far is asked, a usual step proposed
+    (nothing trained), and a yes asks for that step; a yes to nothing proposed changes nothing."""
+    offer = tutor.handle(said, run=False)
+    assert offer.intent.kind == "clarify" and offer.run is None and offer.suggestion == step, offer
+    assert all(str(v) in offer.text for v in step.values() if not isinstance(v, tuple)), offer.text
+    agreed = tutor.handle(yes, run=False)
+    assert agreed.intent.kind == "what_if" and tutor.config.diff(tutor.changed(agreed.intent)).keys() == step.keys()
+    assert all(getattr(tutor.changed(agreed.intent), f) == v for f, v in step.items()), agreed
+    assert tutor.handle(yes, run=False).intent.kind != "what_if"
+
+
 def test_layers_and_width_edit_the_hidden_layers(tutor):
     from tutor.dialogue.intent import Change
     from tutor.dialogue.tutor import apply

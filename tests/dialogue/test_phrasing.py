@@ -13,7 +13,7 @@ from test_numbers import english, spanish
 from tutor.cli import main
 from tutor.dialogue import parse
 from tutor.dialogue.intent import Change
-from tutor.dialogue.lexicon import VOCABULARY
+from tutor.dialogue.lexicon import PHRASES, VOCABULARY
 from tutor.dialogue.spell import _VERBS, ENCLITICS, correct, singular
 from tutor.dialogue.tutor import Tutor
 from tutor.i18n import t
@@ -185,6 +185,11 @@ CLASSES = [
     # diminutives, longer training, momentum named with its optimizer
     ("lr bajito, 0.001", {"lr": ("set", 0.001)}), ("train 3x longer", {"epochs": ("mul", 3)}),
     ("sgd con inercia 0.8", {"optimizer": ("set", "momentum"), "momentum": ("set", 0.8)}),
+    # a time gone by named beside a command: the command still asks
+    ("usa lo mismo que la última vez con tanh", {"activation": ("set", "tanh")}),
+    ("use the same lr as last time with tanh", {"activation": ("set", "tanh")}),
+    ("usa la config de ayer con lr 0.1", {"lr": ("set", 0.1)}),
+    ("prueba como la otra vez con 3 capas", {"layers": ("set", 3)}),
 ]
 
 
@@ -213,6 +218,7 @@ def test_classes_of_phrasing(text: str, want: dict) -> None:
     ("pon 64 neuronas en todas las capas", "what_if"), ("usa todos los datos", "clarify"),
     ("¿qué batch debería usar?", "sweep"), ("¿puedes repetirlo?", "repeat"), ("undo everything", "reset"),
     ("ya llevamos 10 épocas", "unknown"), ("no te entendí", "repeat"), ("cayó a 0.5 con 30 épocas", "unknown"),
+    ("he usado tanh", "unknown"), ("I used to use sigmoid", "unknown"), ("ayer cambie el lr a 0.1", "unknown"),
 ])
 def test_kinds_of_phrasing(text: str, kind: str) -> None:
     assert parse(text).kind == kind, parse(text)
@@ -301,3 +307,75 @@ def test_a_setting_judged_is_asked_about(subject: tuple[str, str], template: str
     assume(template.startswith(("¿{s}", "is {s}", "does {s}")) or not any(c.isdigit() for c in words))
     intent = parse(template.format(s=words))
     assert intent.kind == "why" and intent.concept == concept and not intent.changes, intent
+
+
+@given(st.sampled_from(sorted(v for v in _VERBS if v.endswith("ar"))),
+       st.sampled_from(["{stem}é", "{stem}ó", "{stem}aba", "{stem}ábamos", "he {stem}ado", "hemos {stem}ado",
+                        "ayer {stem}o"]),
+       st.sampled_from(["tanh", "adam", "3 capas", "un lr de 0.1", "el batch a 64"]))
+def test_a_past_tense_tells_and_changes_nothing(infinitive: str, tense: str, what: str) -> None:
+    """ "usé tanh", "cambié el lr", "saqué una capa", "bajó el batch a 64", "usaba", "he usado": a past tense
+    of a verb the lexicon knows tells what happened, though its accent folded away leaves a word of its own
+    ("use", "bajo"); a time gone by tells it beside any verb ("ayer uso tanh")."""
+    stem = infinitive[:-2]
+    if tense == "{stem}é" and stem[-1] in "cgz":  # "saqué", "agregué", "empecé"
+        stem = stem[:-1] + {"c": "qu", "g": "gu", "z": "c"}[stem[-1]]
+    assume(not tense.startswith("he") or f"{stem}ado" not in VOCABULARY)  # "multiplicado por 3" is an operator
+    intent = parse(f"{tense.format(stem=stem)} {what}")
+    assert intent.kind not in ("what_if", "sweep", "lr_find") and not intent.changes, intent
+
+
+@given(st.sampled_from(sorted(p[0] for p, tags in PHRASES.items() if len(p) == 1 and p[0] in _VERBS
+                              and any(lang == "en" for _, lang in tags))))
+def test_an_ing_form_is_its_verb(verb: str) -> None:
+    """ "adding", "lowering", "increasing", "trying": the verb the lexicon knows."""
+    ing = (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
+    assume(len(verb) > 2 and ing not in VOCABULARY)  # "ok" is no verb to make an -ing of
+    assert correct(ing) == verb
+
+
+DEGREES = {"es": (["el lr", "el learning rate", "la tasa de aprendizaje", "el batch", "el ruido", "el tamaño de lote"],
+                  [("está muy alto", -1), ("es demasiado alto", -1), ("esta muy bajo", 1), ("es muy pequeño", 1),
+                   ("está demasiado bajo", 1), ("es muy grande", -1)]),
+           "en": (["the lr", "the learning rate", "the batch size", "the noise", "lr", "noise"],
+                  [("is too high", -1), ("is too low", 1), ("is way too big", -1), ("is too small", 1),
+                   ("is far too high", -1)])}
+
+
+@given(st.sampled_from(sorted(DEGREES)), st.data(), st.booleans())
+def test_a_degree_stated_asks_to_move_it_back(lang: str, data: st.DataObject, asked: bool) -> None:
+    """ "el lr está muy alto" asks to lower it, as "baja el lr" does (how far is asked, a usual step proposed);
+    "¿el lr está muy alto?" asks about it."""
+    subjects, degrees = DEGREES[lang]
+    subject, (degree, direction) = data.draw(st.sampled_from(subjects)), data.draw(st.sampled_from(degrees))
+    text = f"{subject} {degree}"
+    intent = parse(f"¿{text}?" if asked else text)
+    field = parse(subject).fields
+    if asked:
+        assert intent.kind == "why" and [intent.concept] == field and not intent.changes, intent
+    else:
+        assert intent.kind == "clarify" and intent.fields == field and intent.direction == direction, intent
+
+
+@given(st.sampled_from(["momentum", "weight decay", "the learning rate", "epochs", "a validation set", "adam",
+                        "the batch size", "regularization", "overfitting", "hidden layers", "dropout", "noise"]),
+       st.sampled_from(["what's the point of {x}?", "whats the point of {x}", "what is the point of {x}?",
+                        "what's the purpose of {x}?"]))
+def test_the_point_of_something_is_what_it_is_for(name: str, frame: str) -> None:
+    """ "what's the point of momentum?" asks what momentum is for ("point" names no data points here)."""
+    intent, plain = parse(frame.format(x=name)), parse(f"what is {name}?")
+    assert intent.kind == plain.kind and intent.concept == plain.concept and not intent.changes, intent
+
+
+RUN_NEXT = {"en": (["what", "which"], ["run", "experiment"],
+                   ["should I do next", "should I try next", "should I run now", "do you recommend", "next"]),
+            "es": (["qué", "que", "cuál"], ["experimento", "corrida", "ejecución"],
+                   ["hago ahora", "debería hacer", "me recomiendas", "hacemos ahora", "toca ahora", "sigue"])}
+
+
+@given(st.sampled_from(sorted(RUN_NEXT)), st.data())
+def test_which_run_to_do_next_asks_for_a_hint(lang: str, data: st.DataObject) -> None:
+    """ "what run should I do next?", "¿qué experimento hago ahora?": what to try next, not the runs made."""
+    text = " ".join(data.draw(st.sampled_from(words)) for words in RUN_NEXT[lang]) + "?"
+    intent = parse(text)
+    assert intent.kind == "hint" and not intent.changes, (text, intent)

@@ -42,7 +42,8 @@ class Search(BaseModel):
 
 
 class Intent(BaseModel):
-    """The parse of one message. `fields`: for clarify, the fields named without a value; for reset, the
+    """The parse of one message. `fields`: for clarify, the fields named without a value (`direction`: the way
+    the student wants them moved, 1 up, -1 down, None unsaid; "the lr is too high" is -1); for reset, the
     fields to restore (empty: all); for what_if, fields named without a value next to the changes.
     `concept`: for why, the idea the student asks about ("what is an epoch?"; None: why the last run went
     as it did); for goto, the idea whose lesson to open. `lesson`: for goto, the lesson by its place in the
@@ -57,6 +58,7 @@ class Intent(BaseModel):
     concept: Concept | None = None
     lang: Lang = "es"
     fields: list[FieldName] = []
+    direction: Literal[-1, 1] | None = None
     answer: Scalar | None = None
     search: Search | None = None
     lesson: int | None = None

@@ -102,9 +102,12 @@ KINDS = {
             "explica | "
             "explícame | explicar | explícalo | razón | causa | motivo | qué significa | a qué se debe | porq | pq | "
             "xq | por q"),
-    "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long",
-               "qué es | qué son | qué hace | para qué sirve | cuál es | cuáles son | cuántas | cuántos | "
-               "cuánto | cuánta"),
+    "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long | "
+               "whats the point of | what is the point of | the point of | whats the purpose of | "
+               "what is the purpose of | the purpose of | what is it for | what are they for",
+               "qué es | qué son | qué hace | para qué sirve | para qué sirven | cuál es | cuáles son | cuántas | "
+               "cuántos | cuánto | cuánta | cuál es el punto de | cuál es el punto del | qué sentido tiene | "
+               "cuál es el propósito de | cuál es el propósito del"),
     "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
                "explain to me | what is meant by | what do you mean by",
                "define | defíneme | definición | definición de | significado | significado de | qué significa | "
@@ -189,8 +192,8 @@ KINDS = {
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | probar | "
-               "intenta | intentemos | usa | usemos | utiliza | emplea | cambia a | pasa a | usando | uso | utilizo | "
-               "empleo"),
+               "intenta | intentemos | intentar | usa | usemos | usar | utiliza | utilizar | emplea | emplear | "
+               "cambia a | pasa a | usando | uso | utilizo | empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | pone | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | "
                "configura | entrena | pongo | cambio | modifico | ajusto | entreno"),
@@ -290,7 +293,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
-    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas", ""),
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
@@ -309,9 +312,14 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
-     "yesterday", "tardó | tarda | tardaba | tardaron | tuvo | tenía | tiene | fue | fueron | funcionó | salió | "
-     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | llegó | alcanzó | ayer | "
+     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today",
+     "tardó | tarda | tardaba | tardaron | tuvo | tenía | teníamos | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | pusimos | usaba | usábamos | "
+     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | "
      "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
+    # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
+    (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "
+     "el otro día", ""),
     # "+=" and the like, as in code: "epochs += 10", "lr /= 10"
     (Tag("add", 1, "sym"), "", "", "+="), (Tag("add", -1, "sym"), "", "", "-="), (Tag("mult"), "", "", "*="),
     (Tag("div"), "", "", "/="),
@@ -349,13 +357,19 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("run"), "run | runs | experiment | experiments | training run | training runs",
      "corrida | corridas | ejecución | ejecuciones | experimento | experimentos", ""),
     # asking what an idea is worth, not for a change: "¿el momentum ayuda con sgd?", "is the lr too high?"
-    (Tag("judge"), "help | helps | need | needs | affect | affects | matter | matters | worth | worth it | too | "
-     "is too | are too | is very | enough | is better | is it better",
+    (Tag("judge"), "help | helps | need | needs | affect | affects | matter | matters | worth | worth it | "
+     "enough | is better | is it better",
      "ayuda | ayudan | necesita | necesitan | sirve | sirven | afecta | afectan | importa | importan | "
-     "vale la pena | demasiado | demasiada | demasiados | demasiadas | suficiente | suficientes | es muy | "
-     "está muy | son muy | están muy | es mejor", ""),
+     "vale la pena | suficiente | suficientes | es mejor", ""),
+    # a degree: asked, it judges ("is the lr too high?"); stated, it asks for a change ("el lr está muy alto")
+    (Tag("judge", "degree"), "too | is too | are too | is very | is way too | are way too | way too | far too",
+     "demasiado | demasiada | demasiados | demasiadas | es muy | está muy | son muy | están muy | es demasiado | "
+     "está demasiado | son demasiado | son demasiadas | son demasiados", ""),
     # what the student should do next: "what should I change?", "¿qué debería probar?"
     (Tag("should"), "should i | should we | shall i | shall we", "debería | debo | deberíamos", ""),
+    # what to run next, not which run was: "what run should I do next?", "¿qué experimento hago ahora?"
+    (Tag("should"), "do you recommend | do you suggest",
+     "hago | hacemos | toca | corro | lanzo | recomiendas | sugieres", ""),
     (Tag("question"), "what | which | how | what is | whats | which is | should i", "qué | cuál | cómo | cuál es | "
      "qué es | debería | debo", "? | ¿"),
     (Tag("outcome"), "diverge | diverges | will diverge | explode | explodes | blow up | overfit | overfits | "
@@ -439,6 +453,7 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("batch sizes", "en", (Tag("field", "batch_size"), Tag("find"))),
     ("tamaños de lote | tamaños de batch | tamaños de los lotes", "es", (Tag("field", "batch_size"), Tag("find"))),
     ("shallower", "en", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
+    ("too few | too little", "en", (Tag("judge", "degree"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
     ("red | red neuronal | network | net | neural network", "",

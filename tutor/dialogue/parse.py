@@ -16,7 +16,7 @@ and a next what it leaves behind as it is: the step ("skip", "sáltate esto") or
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
-from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC
+from tutor.dialogue.lexicon import CONCEPT_TOPIC, FIELD_TOPIC, Tag
 from tutor.dialogue.scan import Item, scan
 from tutor.dialogue.slots import OPERATORS, Slots, read_slots, strong_value
 from tutor.dialogue.text import MAX_CHARS
@@ -28,6 +28,7 @@ NAVIGATION = ("reset", "hint", "exercise", "help", "where", "repeat", "back", "n
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
+INVERTED = {"is", "are", "does", "do"}  # an English question without its mark: "is the lr too high"
 
 
 def parse(text: str, default_lang: Lang = "es") -> Intent:
@@ -43,7 +44,7 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
     if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
         found["search"] = _search(items, slots, kind)
     if kind == "clarify":
-        found["fields"] = slots.missing
+        found.update(fields=slots.missing, direction=_direction(items, markers))
     if kind == "reset":
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
@@ -68,7 +69,8 @@ def _has(items: list[Item], kind: str) -> bool:
 def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
     """The kind of message, by the precedence in the module docstring."""
     topic = _topic(items, goto=True)
-    asks_change = bool(markers & {"whatif", "change"}) or _has(items, "dir") or _has(items, "add")
+    about = bool(markers & ASKS) and _has(items, "question")  # "what's the point of more layers?" asks none
+    asks_change = bool(markers & {"whatif", "change"}) or _has(items, "add") or (_has(items, "dir") and not about)
     if "board" in markers:  # "leaderboard", "mi puesto": the class exercise's standings
         markers = markers | {"exercise"}
     if "skip" in markers:  # "skip", "sáltate esto": move on, past an open question
@@ -78,7 +80,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "goto"
     if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
-    if "compare" in markers or _which_run(items):
+    if "compare" in markers or (_which_run(items) and not _asks_advice(items, markers)):
         standing = "board" in markers and not (slots.changes or slots.values or slots.bounds)
         return "exercise" if standing else "compare"
     search = _search_kind(items, markers, slots)
@@ -118,12 +120,15 @@ def _asks_what(items: list[Item], markers: set[str], slots: Slots) -> bool:
 def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
     """ "¿el momentum ayuda con sgd?", "is the lr of 0.1 too high?", "¿tanh es mejor?": an idea named in a
     question about what it is worth, asking neither a change nor why a run went as it did (no verb of change,
-    operator or alternatives, and no value after the judging word)."""
+    operator or alternatives, and no value after the judging word). A degree stated, not asked ("the lr is too
+    high", "demasiadas épocas"), asks to lower or raise the setting: no judgment."""
     at = next((k for k, it in enumerate(items) if it.has("judge") and (
         it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
     if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
         return False
-    asking = _has(items, "question")
+    asking = _has(items, "question") or items[0].text in INVERTED
+    if items[at].get("judge").value == "degree" and not asking:
+        return False
     if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
         return False
     return _concept(items) is not None
@@ -137,6 +142,18 @@ def _changing(item: Item, asking: bool) -> bool:
         direction is not None and (direction.extra == "verb" or (direction.extra == "qty" and not asking)))
 
 
+def _direction(items: list[Item], markers: set[str]) -> int | None:
+    """Which way a field named without a value is to move: up for "sube el lr", "more epochs", "make it
+    bigger"; a degree stated turns it back ("el lr está muy alto", "demasiadas épocas", "too few epochs"). An
+    adjective alone says no way ("lr muy alto" may ask for a high one): None, as when nothing is said."""
+    dirs = [it.get("dir") for it in items if it.has("dir")]
+    if any(it.get("judge") == Tag("judge", "degree") for it in items):
+        return -dirs[-1].value if dirs else -1
+    if not dirs or (all(d.extra == "adj" for d in dirs) and not markers & {"whatif", "change"}):
+        return None
+    return dirs[-1].value
+
+
 def _which_run(items: list[Item]) -> bool:
     """ "which run diverged?", "¿cuál de mis corridas fue peor?": a question about the student's runs."""
     for k, item in enumerate(items):
@@ -147,8 +164,11 @@ def _which_run(items: list[Item]) -> bool:
 
 
 def _asks_advice(items: list[Item], markers: set[str]) -> bool:
-    """ "what should I change?", "¿qué debería probar ahora?": what to try next, with nothing named."""
-    return bool(_has(items, "which") and _has(items, "should") and markers & {"whatif", "change"}) and not any(
+    """ "what should I change?", "¿qué debería probar ahora?", "what run should I do next?", "¿qué experimento
+    hago ahora?": what to try next, with nothing named."""
+    runs = _has(items, "run")
+    ahead = (_has(items, "should") and (markers & {"whatif", "change"} or runs)) or (runs and "next" in markers)
+    return bool(_has(items, "which") and ahead) and not any(
         it.field or it.has("option") or strong_value(it) for it in items)
 
 

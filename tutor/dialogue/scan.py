@@ -6,8 +6,8 @@ from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
 from tutor.dialogue.numbers import DIGIT_SCALES, Num, read_words
-from tutor.dialogue.spell import correct, singular
-from tutor.dialogue.text import tokenize
+from tutor.dialogue.spell import correct, past, singular
+from tutor.dialogue.text import MAX_CHARS, fold, tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
 RANGE_JOINERS = {"between": {"and", "y"}, "from": {"to", "a", "hasta"}}
@@ -18,6 +18,7 @@ POWERS = {("to", "the"), ("to", "the", "power", "of"), ("a", "la"), ("elevado", 
 MINUS = {"minus", "negative", "menos"}
 TIMES = {"x", "*", "·", "por", "times"}  # "3x10^-4", "3 · 10⁻⁴", "tres por diez a la menos cuatro"
 _TEN_TO = re.compile(r"10\^([-+]?[0-9]+)")
+_STRESSED = re.compile(r"[^\W\d_]+[éó](?![^\W\d_])")  # "usé", "bajó": a Spanish past tense, when a verb
 
 
 class Item(NamedTuple):
@@ -55,9 +56,14 @@ def scan(text: str) -> list[Item]:
     """The items of a message: phrases from the lexicon (longest first), numbers, other words."""
     tokens = tokenize(text)
     words = [correct(t.text) if t.kind == "word" else t.text for t in tokens]
+    stressed = {fold(w) for w in _STRESSED.findall(text[:MAX_CHARS].lower())}
     items: list[Item] = []
     i = 0
     while i < len(words):
+        if tokens[i].kind == "word" and past(tokens[i].text, tokens[i].text in stressed):  # "usé tanh" tells
+            items.append(Item(tokens[i].text, (Tag("narrate"),), "es"))
+            i += 1
+            continue
         if tokens[i].kind == "num":
             items.append(Item(words[i], (Tag("num", Num(raw=words[i])),)))
             i += 1
@@ -74,7 +80,8 @@ def scan(text: str) -> list[Item]:
             items.append(Item(" ".join(words[i:i + size]), (Tag("num", Num(words=value)),)))
         elif size:
             langs = {lang for _, lang in tags if lang}
-            items.append(Item(" ".join(words[i:i + size]), tuple(t for t, _ in tags),
+            maybe = (Tag("narrate", "maybe"),) if size == 1 and past(tokens[i].text, True) else ()  # "ayer use"
+            items.append(Item(" ".join(words[i:i + size]), tuple(t for t, _ in tags) + maybe,
                               langs.pop() if len(langs) == 1 else ""))
         else:
             items.append(Item(words[i]))

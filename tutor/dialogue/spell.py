@@ -1,5 +1,6 @@
-"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, and known verbs
-with a pronoun after them or in voseo ("sacale", "subí", "probá").
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, known verbs
+with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and
+English -ing forms ("adding", "lowering").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
@@ -13,6 +14,9 @@ from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 MAX_WORD = 16  # longer words are left as they are
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
+# endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
+PAST_ENDINGS = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
+                "iamos": ("er", "ir"), "ian": ("er", "ir"), "ado": ("ar",), "ido": ("er", "ir")}
 
 
 def _allowed(keyword: str) -> int:
@@ -72,13 +76,41 @@ def verb(word: str) -> str | None:
     return None
 
 
+def gerund(word: str) -> str | None:
+    """The known English verb of an -ing form: "adding" -> "add", "lowering" -> "lower", "cutting" -> "cut",
+    "increasing" -> "increase", "trying" -> "try"."""
+    stem = word[:-3]
+    if not word.endswith("ing") or len(stem) < 3:
+        return None
+    doubled = stem[:-1] if stem[-1] == stem[-2] else ""
+    return next((form for form in (stem, stem + "e", doubled) if form in _VERBS), None)
+
+
+def past(word: str, stressed: bool) -> bool:
+    """Whether a word is a known Spanish verb in a past tense: an imperfect or a participle the lexicon does not
+    know otherwise ("usaba", "subía", "he usado"; not "dividido"), or, `stressed` (written with its last "é" or
+    "ó", folded away: "use", "bajo"), a preterite ("usé", "saqué", "bajó", "subió"); not "sé", "qué", nor a
+    voseo "poné"."""
+    for ending, infinitives in PAST_ENDINGS.items():
+        if word.endswith(ending) and word not in VOCABULARY and any(
+                word[: -len(ending)] + inf in _VERBS for inf in infinitives):
+            return True
+    stem = word[:-1]
+    stems = [stem, stem[:-2] + "c" if stem.endswith("qu") else stem[:-1] if stem.endswith("gu") else stem]
+    if stem.endswith("c"):
+        stems.append(stem[:-1] + "z")  # "empecé": empezar
+    forms = [s + "ar" for s in stems] + ([stem[:-1] + "ir", stem[:-1] + "er"] if word.endswith("io") else [])
+    return stressed and word[-1:] in ("e", "o") and any(f in _VERBS for f in forms)
+
+
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
     if word in VOCABULARY or not word.isalpha():
         return word
-    if singular(word) or verb(word):
-        return singular(word) or verb(word)
+    known = singular(word) or verb(word) or gerund(word)
+    if known:
+        return known
     if not 5 <= len(word) <= MAX_WORD:
         return word
     candidates = {k for variant in _deletes(word, 2) for k in _INDEX.get(variant, ())}

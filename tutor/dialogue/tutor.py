@@ -44,6 +44,10 @@ from tutor.tune.results import SweepResult
 SEARCHES = ("sweep", "lr_find")  # kinds that train many runs: `run=False` only names them
 SEARCH_TRIALS, SEARCH_BUDGET = 12, 60.0  # a search asked in conversation: its default size and time
 MADE = 20  # runs of this conversation kept in memory, whose results serve again as the trial of a fix
+# one usual step up of a setting the student asks to raise without a value (down: its inverse); proposed, not run
+STEPS = {"lr": Change(op="mul", value=3), "batch_size": Change(op="mul", value=2), "epochs": Change(op="mul", value=2),
+         "samples": Change(op="mul", value=2), "width": Change(op="mul", value=2), "layers": Change(op="add", value=1),
+         "noise": Change(op="mul", value=2), "weight_decay": Change(op="mul", value=10)}
 
 
 class Reply(BaseModel):
@@ -76,6 +80,7 @@ class Tutor:
         self.step: int = saved.get("step", 0)
         self.last_text: str = saved.get("last_text", "")
         self.last_fields: list[str] = saved.get("last_fields", [])
+        self.offered: dict[str, Any] = saved.get("offered", {})  # the change the last reply proposed: "sí" runs it
         self.lang: Lang = lang or saved.get("lang", "es")
         self.numbered = False  # a question's choices are on screen by number (the app), not by letter (`tutor ask`)
         self._course, self._lessons = course, lessons
@@ -100,7 +105,7 @@ class Tutor:
         self._stored_flow = flow
         state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
                  "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow,
-                 "tried": self.tried[-50:]}
+                 "tried": self.tried[-50:], "offered": self.offered}
 
         def merged(saved: dict[str, Any] | None) -> dict[str, Any]:
             elsewhere = set((saved or {}).get("runs", [])) - self._saved_runs
@@ -122,6 +127,7 @@ class Tutor:
              should_stop: Callable[[], bool] | None = None, run: bool = True) -> Reply:
         """Act on an understood message (the app's keys make their intents directly)."""
         intent = self.picked(intent)
+        self.offered = {}
         handler = getattr(self, f"_on_{intent.kind}", self._on_unknown)
         if run or not (self.search(intent) or self.plan(intent) is not None):
             reply = handler(intent, on_epoch, should_stop)
@@ -259,8 +265,11 @@ class Tutor:
 
     def picked(self, intent: Intent) -> Intent:
         """A number while what-if questions are on offer (and no question open) asks that question, of the
-        step's experiment they follow: a run made meanwhile (a digression) does not change what it varies."""
+        step's experiment they follow: a run made meanwhile (a digression) does not change what it varies.
+        A yes to a change the tutor proposed, with no question open, asks for it."""
         flow = self.flow if intent.kind == "answer" else None
+        if intent.answer == "yes" and self.offered and (flow is None or flow.question is None):
+            return what_if(self.config, self.config.changed(**self.offered), intent.lang)
         if flow is None or flow.question is not None or not isinstance(flow.menu, WhatIf):
             return intent
         index = choice_index(intent.answer, len(flow.menu.questions))
@@ -358,8 +367,15 @@ class Tutor:
     def _on_clarify(self, intent: Intent, *_) -> Reply:
         fields = [config_field(f) for f in intent.fields] or ["lr"]  # "make it deeper"
         fields = [f for f in fields if f in ExperimentConfig.model_fields] or ["lr"]
-        name = field_name(fields[0], self.lang)
-        return self._reply(intent, "dialogue.clarify", field=name, range=accepted(fields[0], self.lang))
+        name, asked = field_name(fields[0], self.lang), (intent.fields or ["lr"])[0]
+        step = stepped(self.config, asked, intent.direction, self.lang) if intent.direction else None
+        if step is None:
+            return self._reply(intent, "dialogue.clarify", field=name, range=accepted(fields[0], self.lang))
+        self.offered = {f: getattr(step, f) for f in self.config.diff(step)}
+        return Reply(text=t("dialogue.more.propose", self.lang, now=said(self.offered, self.config, self.lang),
+                            then=said(self.offered, step, self.lang), field=name,
+                            range=accepted(fields[0], self.lang)), intent=intent, lang=self.lang,
+                     suggestion=self.offered)
 
     def _on_unknown(self, intent: Intent, *_) -> Reply:
         return self._reply(intent, "dialogue.unknown")
@@ -661,6 +677,23 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
             reason = reason.replace(flag(name), field_name(name, lang))
         field = next(iter(changes), "")
         raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
+
+
+def stepped(cfg: ExperimentConfig, field: str, direction: int, lang: Lang) -> ExperimentConfig | None:
+    """`cfg` with `field` one usual step up (`direction` 1) or down (-1), to one significant digit ("the lr is
+    too high": 0.01 -> 0.003); None for a setting without a usual step, or a step that changes nothing or
+    leaves the accepted range."""
+    step = STEPS.get(field)
+    if step is None:
+        return None
+    value = step.value if direction > 0 else 1 / step.value if step.op == "mul" else -step.value
+    try:
+        moved = apply(cfg, {field: Change(op=step.op, value=value)}, lang)
+        moved = moved.changed(**{f: float(f"{v:.1g}") for f, v in moved.model_dump().items()
+                                 if isinstance(v, float) and f in cfg.diff(moved)})
+    except ConfigError:
+        return None
+    return moved if cfg.diff(moved) else None
 
 
 def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str, value: Any) -> Any:
