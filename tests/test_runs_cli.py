@@ -159,3 +159,18 @@ def test_a_roster_teacher_sees_anyones_runs(store, capsys, isolated_home):
     assert code == 0 and {json.loads(line)["student"] for line in out.splitlines()} == {"test", "ana"}
     code, out = export(capsys, "--student", "ana", "--format", "jsonl")
     assert code == 0 and {json.loads(line)["student"] for line in out.splitlines()} == {"ana"}
+
+
+@pytest.mark.parametrize("written, reader", [("es", "en"), ("en", "es")])
+def test_a_run_shows_its_diagnoses_in_the_readers_language(store, capsys, written, reader):
+    """Diagnosed in one language, stored, and shown in the other: said again from its history; a run stored
+    by an earlier version (its diagnoses as words only) too."""
+    result = trained(50)
+    found = [d.model_dump(mode="json") for d in explain(result, written)]
+    old = [{k: v for k, v in d.items() if k not in ("lang", "route", "advice")} for d in found]
+    wanted = explain(result, reader)[0].message
+    for diagnoses in (found, old):
+        run_id = store.add_run("test", result, diagnoses)
+        assert main(["--lang", reader, "runs", "show", str(run_id)]) == 0
+        shown = " ".join(capsys.readouterr().out.split())
+        assert " ".join(wanted.split()) in shown and found[0]["message"] not in shown

@@ -4,11 +4,19 @@ say why ("it was already doing well by epoch 9 of 20"), so "and 9 epochs" never 
 import pytest
 
 from tutor.config import ExperimentConfig
-from tutor.diagnose.explain import action, proven, stopped_at
+from tutor.diagnose.explain import Advice, Diagnosis, Verified, action, advised, planned, stopped_at
 from tutor.diagnose.verify import advise
 from tutor.engine.training import train
 from tutor.fmt import pct
 from tutor.i18n import LANGS
+
+
+def proven(candidate: dict, fix: dict, acc: float, best_epoch: int, epochs: int, code: str, lang: str) -> str:
+    """The words of the offer of `fix`, proven by a trial of `candidate` for a run of `epochs`, as `advise` makes it."""
+    stop = planned(candidate, fix, epochs)
+    found = Diagnosis(code=code, confidence=0.9, evidence={}, message="", suggestion=fix,
+                      verified=Verified(config={}, best_val_acc=acc, codes=["healthy"], planned=stop))
+    return advised(found, Advice(tried=candidate if stop else None, best_epoch=best_epoch), lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)

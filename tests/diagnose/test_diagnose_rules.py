@@ -5,7 +5,7 @@ import math
 import pytest
 
 from tutor.diagnose import explain
-from tutor.diagnose.explain import firing, fixes
+from tutor.diagnose.explain import Advice, firing, fixes
 from tutor.diagnose.signals import signals_of
 from tutor.engine import Divergence
 
@@ -235,7 +235,9 @@ def test_a_run_cancelled_before_its_first_epoch_has_nothing_to_diagnose(run_of):
 def test_contract_shape(run_of):
     d = explain(run_of(decay(0.6, 0.02, 30)), "es")[0]
     dumped = d.model_dump()
-    assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion", "verified"}
+    assert set(dumped) == {"code", "confidence", "evidence", "message", "suggestion", "verified", "lang", "route",
+                           "advice"}
+    assert dumped["lang"] == "es" and dumped["advice"] == Advice().model_dump()  # untried: nothing tried yet
     assert 0 < dumped["confidence"] <= 1 and math.isfinite(dumped["confidence"])
 
 

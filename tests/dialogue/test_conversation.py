@@ -6,7 +6,9 @@ import re
 import pytest
 
 from tutor.cli import main
+from tutor.diagnose import explain
 from tutor.dialogue.tutor import Tutor
+from tutor.engine.training import train
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -218,3 +220,11 @@ def test_alternatives_to_compare_are_trained(tutor):
     reply = tutor.handle("compare 1 and 2 layers")
     assert reply.intent.kind == "compare" and reply.text.startswith("Grid search"), reply.text
     assert len(tutor.run_ids) == 2
+
+
+def test_why_says_a_run_diagnosed_in_spanish_in_english_once_the_student_writes_english(tutor):
+    """The diagnoses stored with a run are said again in the language of the question."""
+    run = train(tutor.config.changed(lr=50))
+    tutor.run_ids = [tutor.store.add_run("ana", run, [d.model_dump(mode="json") for d in explain(run, "es")])]
+    why = tutor.handle("why?")
+    assert why.lang == "en" and why.text == "\n\n".join(f"• {d.message}" for d in explain(run, "en"))

@@ -6,7 +6,7 @@ from pilot_tools import say, screen_lines, screen_text, settle, until
 from textual.widgets import DataTable
 
 from tutor.config import make_config
-from tutor.diagnose.explain import Diagnosis, stopped_at
+from tutor.diagnose.explain import Diagnosis, explain, stopped_at
 from tutor.dialogue.tutor import Tutor
 from tutor.engine.training import train
 from tutor.i18n import t
@@ -15,6 +15,7 @@ from tutor.ui.screens.runs import RunsScreen
 from tutor.ui.widgets.chart import LineChart
 from tutor.ui.widgets.conversation import Said
 from tutor.ui.widgets.datamap import DataMap
+from tutor.ui.widgets.run_panel import sentences
 
 FOOTER = ("f1 Help", "f3 Runs", "f4 Español", "^p palette")
 
@@ -211,3 +212,22 @@ async def test_the_command_palette_speaks_the_apps_language(make_app):
         assert "Search for commands" not in text and "Quit the application" not in text
         app.search_themes()
         assert await until(lambda: "Busca un tema…" in screen_text(app), 5, pilot)
+
+
+@pytest.mark.parametrize("written, reader", [("es", "en"), ("en", "es")])
+async def test_a_stored_run_is_diagnosed_in_the_apps_language_and_again_after_f4(make_app, store, written, reader):
+    """A run diagnosed in one language and stored: the run panel of an app in the other says it in its own,
+    and in the first again once F4 switches back (80×24)."""
+    run = train(make_config({"epochs": 2, "samples": 100, "lr": 50}, "en"))
+    run_id = store.add_run("ana", run, [d.model_dump(mode="json") for d in explain(run, written)])
+    store.set_state("ana", "dialogue", {"runs": [run_id]})
+    app = make_app(reader)
+    headline = {lang: sentences(explain(run, lang)[0].message)[0] for lang in (written, reader)}
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await until(lambda: "f1" in screen_lines(app)[-1], 5, pilot)
+        await pilot.press("f2")
+        assert await until(lambda: headline[reader] in " ".join(screen_text(app).split()), 5, pilot)
+        assert headline[written] not in " ".join(screen_text(app).split())
+        await pilot.press("f4")
+        assert await until(lambda: headline[written] in " ".join(screen_text(app).split()), 5, pilot)
+        assert headline[reader] not in " ".join(screen_text(app).split())

@@ -283,13 +283,14 @@ def _own_run(store: Store, run_id: int, whose: str | None, lang: Lang) -> Stored
 def _show_run(run: StoredRun, lang: Lang) -> int:
     from rich.console import Console
 
+    from tutor.diagnose.explain import retold
     from tutor.engine import RunResult
     from tutor.report import describe, summary
 
     result = RunResult.model_validate(run.result)
     out = Console(highlight=False)
     out.print(f"#{run.id} · {run.student} · {_when(run.created)}\n{describe(result.config, lang)}")
-    summary(out, result, run.diagnoses, lang)
+    summary(out, result, [d.model_dump(mode="json") for d in retold(run.diagnoses, result, lang)], lang)
     return 0
 
 

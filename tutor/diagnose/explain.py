@@ -1,6 +1,7 @@
 """From a run to its diagnoses: evaluate the rules, keep one route per code, render the words."""
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,8 +26,19 @@ class Verified(BaseModel):
     planned: int | None = None  # the epochs it was set for, when it stopped at its goal (its config has those it ran)
 
 
+class Advice(BaseModel):
+    """What a diagnosis's proposal says, as data, so that a reader in either language reads it in theirs."""
+
+    trying: bool = False  # a fix is being tried now
+    failed: list[dict[str, Any]] = []  # the fixes tried that did not remove the problem
+    search: bool = False  # nothing left to propose: search for the value instead
+    tried: dict[str, Any] | None = None  # a proven fix as it was tried, when it stopped at its goal
+    best_epoch: int | None = None  # the epoch a proven fix reached its best
+
+
 class Diagnosis(BaseModel):
-    """One finding about a run, as `tutor run --json` reports it."""
+    """One finding about a run, as `tutor run --json` reports it; `message` is in `lang`, and `route` and
+    `advice` say it again in the other language (`retold`). Runs stored by earlier versions have neither."""
 
     code: Code
     confidence: float
@@ -34,6 +46,9 @@ class Diagnosis(BaseModel):
     message: str
     suggestion: dict[str, Any]
     verified: Verified | None = None
+    lang: Lang | None = None
+    route: str | None = None  # the catalogue key of the rule's route, under `diagnose.`
+    advice: Advice | None = None
 
 
 def explain(run: RunResult, lang: Lang = "es") -> list[Diagnosis]:
@@ -61,7 +76,7 @@ def firing(s: Signals) -> list[Rule]:
     return kept or [HEALTHY]
 
 
-def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: str | None = None,
+def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: Advice | None = None,
              suggestion: Suggestion | None = None, verified: Verified | None = None) -> Diagnosis:
     """One rule's finding: its confidence, the numbers it rests on, its words and its proposal. Without
     `advice` the proposal is its likeliest fix, said to be untried (`tutor.diagnose.verify` tries them)."""
@@ -71,13 +86,52 @@ def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: str | N
     evidence: dict[str, Any] = {name: _rounded(signals[name]) for name in rule.evidence}
     if rule.thresholds:
         evidence["thresholds"] = dict(rule.thresholds)
-    values = {**view(s, lang), **proposed(suggestion, s, lang)}
-    body = t(f"diagnose.{rule.message}", lang, **values)
-    if advice is None:
-        advice = (t("diagnose.advice.untested", lang, action=values["action"])
-                  if suggestion and rule is not HEALTHY else "")
-    return Diagnosis(code=rule.code, confidence=rule.confidence_for(s), evidence=evidence,
-                     message=f"{body} {advice}".strip(), suggestion=suggestion, verified=verified)
+    found = Diagnosis(code=rule.code, confidence=rule.confidence_for(s), evidence=evidence, message="",
+                      suggestion=suggestion, verified=verified, route=rule.message, advice=advice or Advice())
+    return said(found, s, lang)
+
+
+def said(d: Diagnosis, s: Signals, lang: Lang) -> Diagnosis:
+    """The diagnosis with its message in `lang`, from its route and advice and the run's signals `s`."""
+    assert d.route is not None and d.advice is not None
+    body = t(f"diagnose.{d.route}", lang, **view(s, lang), **proposed(d.suggestion, s, lang))
+    return d.model_copy(update={"message": f"{body} {advised(d, d.advice, lang)}".strip(), "lang": lang})
+
+
+def advised(d: Diagnosis, a: Advice, lang: Lang) -> str:
+    """The proposal's words: a fix being tried, proven, or failed fixes and the next one to try (or a search)."""
+    if a.trying:
+        return t("diagnose.advice.trying", lang)
+    if d.verified is not None:
+        values = {"action": action(d.suggestion, lang), "acc": pct(d.verified.best_val_acc),
+                  "problem": name(d.code, lang)}
+        if a.tried is None or d.verified.planned is None:
+            return t("diagnose.advice.verified", lang, epochs=a.best_epoch or 0, **values)
+        return t("diagnose.advice.stopped", lang, tried=action(a.tried, lang),
+                 why=stopped_at(d.suggestion["epochs"], d.verified.planned, lang), **values)
+    failed = t("diagnose.advice.failed", lang, tried="; ".join(action(f, lang) for f in a.failed)) if a.failed else ""
+    if d.suggestion and d.code != HEALTHY.code:
+        then = t("diagnose.advice.untested", lang, action=action(d.suggestion, lang))
+    else:
+        then = t("diagnose.advice.search", lang) if a.search else ""
+    return f"{failed} {then}".strip()
+
+
+def retold(stored: Sequence[Diagnosis | dict[str, Any]], run: RunResult, lang: Lang) -> list[Diagnosis]:
+    """A stored run's diagnoses in `lang`, said again from its history when stored in the other language.
+    A run stored by an earlier version kept only words: its rules run again to find each route, and a
+    proposal it proved keeps the words it was stored with (what proved it was not kept)."""
+    found = [Diagnosis.model_validate(d) for d in stored]
+    if all(d.lang == lang for d in found):
+        return found
+    s = signals_of(run)
+    routes = {rule.code: rule.message for rule in firing(s)}
+    out = []
+    for d in found:
+        route, advice = d.route or routes.get(d.code), d.advice or (None if d.verified else Advice())
+        out.append(d if d.lang == lang or route is None or advice is None else
+                   said(d.model_copy(update={"route": route, "advice": advice}), s, lang))
+    return out
 
 
 def fixes(rule: Rule, s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
@@ -126,19 +180,6 @@ def _side(x: float | None, low: float, within: float, high: float | None = None)
 def proposed(suggestion: dict[str, Any], s: Signals, lang: Lang) -> dict[str, str]:
     """The suggestion as an action in words."""
     return {"action": action(suggestion, lang)}
-
-
-def proven(candidate: Suggestion, fix: Suggestion, acc: float, best_epoch: int, epochs: int, code: str,
-           lang: Lang) -> str:
-    """The advice once a fix was shown to work: how it did, and the offer of `fix`, the run that showed it.
-    A trial stopped at its goal is offered with the epochs it ran (`fix` has them, the `candidate` tried had
-    not, or had more than the run's `epochs`): the words say why, not just "and 9 epochs"."""
-    values = {"action": action(fix, lang), "acc": pct(acc), "problem": name(code, lang)}
-    stop = planned(candidate, fix, epochs)
-    if stop is None:
-        return t("diagnose.advice.verified", lang, epochs=best_epoch, **values)
-    return t("diagnose.advice.stopped", lang, tried=action(candidate, lang), why=stopped_at(fix["epochs"], stop, lang),
-             **values)
 
 
 def planned(candidate: Suggestion, fix: Suggestion, epochs: int) -> int | None:

@@ -26,22 +26,21 @@ from tutor.config import ExperimentConfig
 from tutor.data import load
 from tutor.diagnose import theory as th
 from tutor.diagnose.explain import (
+    Advice,
     Diagnosis,
     Verified,
-    action,
     diagnose,
     explain,
     firing,
     fixes,
     planned,
-    proven,
 )
 from tutor.diagnose.rules import CODES, HEALTHY, Suggestion
 from tutor.diagnose.signals import Signals, acc_se, signals_of
 from tutor.engine import Epoch, RunResult, gate
 from tutor.engine.model import layout_of
 from tutor.engine.training import batch_key, train
-from tutor.i18n import Lang, t
+from tutor.i18n import Lang
 
 BUDGET = 3.0  # candidates are tried while their work adds up to this many runs (the run's or its first fix's)
 STEP_OVERHEAD = 100_000  # the cost of one update, beyond its parameters, counted in parameters
@@ -115,7 +114,7 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
     rule, cfg = rules[top], run.config
     candidates = fixes(rule, s, cfg)
     if explained and candidates:
-        explained([*diagnoses[:top], diagnose(rule, s, run, lang, t("diagnose.advice.trying", lang), {}),
+        explained([*diagnoses[:top], diagnose(rule, s, run, lang, Advice(trying=True), {}),
                    *diagnoses[top + 1:]])
     trials = try_fixes(cfg, candidates, rule.code, Goal.of(s, rule.code, best_val_acc(run)), lang, keep, should_stop,
                        made)
@@ -124,18 +123,14 @@ def advise(run: RunResult, lang: Lang = "es", keep: Keep | None = None,
         best = max(worked, key=lambda x: x.rank(rule.code))  # max keeps the first (likeliest) of equals
         verified = Verified(config=best.run.config.model_dump(mode="json"), best_val_acc=best.best_val_acc,
                             codes=best.codes, run_id=best.run_id, planned=planned(best.candidate, best.fix, cfg.epochs))
-        advice = proven(best.candidate, best.fix, best.best_val_acc, best.epochs_to_best(), cfg.epochs, rule.code,
-                        lang)
+        stopped = verified.planned is not None
+        advice = Advice(tried=best.candidate if stopped else None, best_epoch=best.epochs_to_best())
         diagnoses[top] = diagnose(rule, s, run, lang, advice, best.fix, verified)
         return diagnoses
-    tried = [x.fix for x in trials]
+    failed = [x.fix for x in trials]
     untried = [c for c in candidates if c not in [x.candidate for x in trials]]
-    failed = t("diagnose.advice.failed", lang, tried="; ".join(action(f, lang) for f in tried)) if tried else ""
-    if untried:
-        advice = f"{failed} {t('diagnose.advice.untested', lang, action=action(untried[0], lang))}".strip()
-        diagnoses[top] = diagnose(rule, s, run, lang, advice, untried[0])
-    else:
-        diagnoses[top] = diagnose(rule, s, run, lang, f"{failed} {t('diagnose.advice.search', lang)}".strip(), {})
+    diagnoses[top] = diagnose(rule, s, run, lang, Advice(failed=failed, search=not untried),
+                              untried[0] if untried else {})
     return diagnoses
 
 

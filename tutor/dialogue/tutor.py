@@ -25,7 +25,7 @@ from tutor.config import (
     shaped,
 )
 from tutor.diagnose import Comparison, Diagnosis, compare, explain
-from tutor.diagnose.explain import action
+from tutor.diagnose.explain import action, retold
 from tutor.diagnose.verify import advise
 from tutor.dialogue.glossary import define, lesson_for
 from tutor.dialogue.intent import Change, FieldName, Search
@@ -190,9 +190,8 @@ class Tutor:
         stored = self.store.run(self.run_ids[-1]) if self.run_ids else None
         if stored is None:
             return []
-        if stored.diagnoses:
-            return [Diagnosis.model_validate(d) for d in stored.diagnoses]
-        return explain(RunResult.model_validate(stored.result), self.lang)
+        run = RunResult.model_validate(stored.result)
+        return retold(stored.diagnoses, run, self.lang) if stored.diagnoses else explain(run, self.lang)
 
     def last_run(self, back: int = 1) -> RunResult | None:
         """The run made `back` turns ago in this conversation (1: the latest)."""

@@ -26,8 +26,7 @@ from textual.worker import Worker, WorkerError, WorkerState
 
 from tutor.classroom.exercise import current_exercise
 from tutor.config import ExperimentConfig
-from tutor.diagnose import Diagnosis
-from tutor.diagnose.explain import action
+from tutor.diagnose.explain import action, retold
 from tutor.dialogue.intent import Intent
 from tutor.dialogue.tutor import Reply, Tutor, what_if
 from tutor.engine import Epoch, RunResult, gate
@@ -108,9 +107,10 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         resumed = tutor.lesson() is not None
         stored = tutor.store.run(tutor.run_ids[-1]) if tutor.run_ids else None
         if stored is not None:
-            diagnoses = [Diagnosis.model_validate(d) for d in stored.diagnoses]
+            result = RunResult.model_validate(stored.result)
+            diagnoses = retold(stored.diagnoses, result, self.lang)
             self.suggestion = diagnoses[0].suggestion if diagnoses else None
-            self.panel.show(RunResult.model_validate(stored.result), diagnoses, self.suggestion)
+            self.panel.show(result, diagnoses, self.suggestion)
         greeting = [Said(ui("welcome_back" if resumed else "welcome", self.lang), "note")]
         exercise = current_exercise(tutor.store)
         if exercise is not None:  # the teacher's class exercise, and how to see one's place on its board
@@ -144,8 +144,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         prompt.options = self.choosing()
         prompt.placeholder = self.placeholder()
         if self.panel.lang != self.lang:
-            self.panel.lang = self.lang
-            self.panel.redraw()
+            self.panel.relang(self.lang)
         self.refresh_bindings()
 
     def warming(self, progress: tuple[int, int] | None) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
-from tutor.diagnose.explain import action, name, stopped_at
+from tutor.diagnose.explain import action, name, retold, stopped_at
 from tutor.engine import Epoch, Metrics, RunResult
 from tutor.fmt import num, pct
 from tutor.i18n import Lang, t
@@ -113,6 +113,13 @@ class RunPanel(VerticalScroll):
         self.diagnoses, self.suggestion = diagnoses, suggestion
         done = result.history[-1].epoch if result.history else 0
         self.query_one("#run-bar", ProgressBar).update(total=result.config.epochs, progress=done)
+        self.redraw()
+
+    def relang(self, lang: Lang) -> None:
+        """Everything in `lang` from now on, the diagnoses of the run shown said again in it."""
+        self.lang = lang
+        if self.result is not None:
+            self.diagnoses = retold(self.diagnoses, self.result, lang)
         self.redraw()
 
     def redraw(self) -> None:
