@@ -10,7 +10,19 @@ from tutor.cli.flags import config_from
 from tutor.cli.main import build_parser
 from tutor.config import ExperimentConfig
 from tutor.diagnose import compare, explain
-from tutor.diagnose.verify import SERIOUS, Goal, Trial, advise, best_val_acc, collapsed, next_step, rerun, trained
+from tutor.diagnose.verify import (
+    SERIOUS,
+    Goal,
+    Trial,
+    advise,
+    best_val_acc,
+    collapsed,
+    longer,
+    next_step,
+    rerun,
+    trained,
+    work,
+)
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import Divergence, RunResult
 from tutor.engine.training import train
@@ -181,6 +193,17 @@ def test_a_fix_that_leaves_a_serious_problem_is_a_step_not_the_end(run_of):
     assert next_step({"hidden": (64,)}, found, {"lr_too_high"}) == {"hidden": (64,), "lr": 0.01}
     assert next_step({"hidden": (64,)}, found, set()) is None
     assert next_step({"lr": 0.01}, found, {"lr_too_high"}) is None  # adds nothing
+
+
+def test_a_smaller_lr_that_fell_short_is_tried_longer_as_far_as_the_budget_allows(run_of):
+    run = run_of([0.7 - 0.05 * i for i in range(8)], train_acc=0.8, val_acc=0.8, lr=0.02)
+    slower = Trial({"lr": 0.02}, {"lr": 0.02}, run, ["too_few_epochs"], None)
+    assert slower.short("lr_too_high", 0.9) and not slower.fixed("lr_too_high", 0.9)
+    assert not slower.short("lr_too_high", 0.8)  # as good as the run: nothing to make up
+    per_epoch = work(run.config, 1)
+    assert longer({"lr": 0.02}, run.config, 20 * per_epoch) == {"lr": 0.02, "epochs": 20}
+    assert longer({"lr": 0.02}, run.config, 100 * per_epoch) == {"lr": 0.02, "epochs": 24}  # at most 3x
+    assert longer({"lr": 0.02}, run.config, 8 * per_epoch) is None  # not one more epoch
 
 
 def test_a_run_serves_as_a_trial_only_where_training_its_config_would_stop_as_it_did(run_of):

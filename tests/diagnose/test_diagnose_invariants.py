@@ -62,7 +62,11 @@ def test_explanations_are_consistent_and_actionable(run_of, curves, config, rati
     assert codes == ["healthy"] or "healthy" not in codes
     for a, b in CONTRADICTIONS:
         assert not (a in codes and b in codes), codes
-    assert [d.confidence for d in found] == sorted((d.confidence for d in found), reverse=True)
+    causes = {r.code: r.caused_by for r in (*RULES, HEALTHY)}
+    ranked = [min([d.confidence, *(c.confidence for c in found if c.code in causes[d.code])]) for d in found]
+    assert ranked == sorted(ranked, reverse=True)  # surest first, a symptom no earlier than its cause
+    for i, d in enumerate(found):
+        assert not set(causes[d.code]) & {c.code for c in found[i + 1:]}, codes
     for d in found:
         assert 0 < d.confidence <= 1
         changed = run.config.changed(**d.suggestion)  # raises if the proposal is not a valid config

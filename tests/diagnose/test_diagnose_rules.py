@@ -183,6 +183,14 @@ def test_dead_relus_explain_a_stuck_network_and_silence_vanishing(run_of):
     assert {"activation": "leaky_relu"} in candidates(run, "dead_relu")
 
 
+def test_units_killed_by_huge_steps_put_the_lr_first_even_when_surer_of_the_dead_units(run_of):
+    run = run_of([0.69] * 15, train_acc=0.5, dead=0.95, update_ratio=0.2, optimizer="sgd", lr=5.0)
+    found = explain(run, "en")
+    assert [d.code for d in found] == ["lr_too_high", "dead_relu"]
+    assert found[1].confidence > found[0].confidence  # the symptom is surer, the cause still comes first
+    assert found[0].suggestion["lr"] < 5.0
+
+
 def test_weight_decay_that_pins_the_weights_is_the_cause_not_the_lr(run_of):
     run = run_of([0.69] * 20, train_acc=0.5, update_ratio=0.3, weight_decay=1.0, lr=0.01)
     d = only(run, "underfitting")

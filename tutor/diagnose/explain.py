@@ -66,14 +66,19 @@ def name(code: str, lang: Lang) -> str:
 
 
 def firing(s: Signals) -> list[Rule]:
-    """The rules that hold, one per code (its first route that holds), minus suppressed codes, surest first."""
+    """The rules that hold, one per code (its first route that holds), minus suppressed codes, surest
+    first, a symptom no earlier than its causes that hold (it ranks at the lower of their confidences)."""
     held: dict[Code, Rule] = {}
     for rule in RULES:
         if rule.code not in held and rule.when(s):
             held[rule.code] = rule
-    kept = [r for r in held.values() if not set(r.suppressed_by) & set(held)]
-    kept.sort(key=lambda r: (-r.confidence_for(s), CODES.index(r.code)))
-    return kept or [HEALTHY]
+    kept = {r.code: r for r in held.values() if not set(r.suppressed_by) & set(held)}
+
+    def rank(r: Rule) -> tuple[float, bool, int]:
+        causes = [kept[c].confidence_for(s) for c in r.caused_by if c in kept]
+        return -min([r.confidence_for(s), *causes]), bool(causes), CODES.index(r.code)
+
+    return sorted(kept.values(), key=rank) or [HEALTHY]
 
 
 def diagnose(rule: Rule, s: Signals, run: RunResult, lang: Lang, advice: Advice | None = None,

@@ -3,7 +3,9 @@
 A code may have several rules (routes to the same conclusion), declared strongest evidence first;
 the first that holds speaks for it. A code is dropped when a code in its `suppressed_by` also holds:
 a cause silences its symptom (dead units explain underfitting) and opposite advice never appears
-together (lr too low vs diverged).
+together (lr too low vs diverged). A symptom that is a problem of its own is kept but listed after
+its `caused_by` codes when they hold too: the root cause comes first, and so does its fix (units
+killed by steps that were too large: the lr, not leaky ReLU at the same lr).
 """
 
 import math
@@ -35,6 +37,7 @@ class Rule:
     strength: Callable[[Signals], float] = lambda s: 0.5  # 0 just past the threshold, 1 far past it
     confidence: tuple[float, float] = (0.6, 0.9)  # at strength 0 and 1
     suppressed_by: tuple[Code, ...] = ()  # codes that, when they hold too, silence this one
+    caused_by: tuple[Code, ...] = ()  # codes that, when they hold too, are its likelier cause: listed first
 
     def confidence_for(self, s: Signals) -> float:
         """The confidence at this strength of evidence, rounded so it reads (and repeats) cleanly."""
@@ -306,6 +309,8 @@ def _deficit_strength(s: Signals) -> float:
 DIVERGED = ("diverged",)
 # Small steps are not the story when the run blew up, or when the gradient itself is gone.
 LR_LOW_EXCLUDED = ("diverged", "lr_too_high", "vanishing_gradients", "dead_relu")
+# Steps too large kill ReLU units and saturate tanh/sigmoid ones: with them, the lr is the root cause.
+FROM_LARGE_STEPS = ("lr_too_high",)
 # Causes of a shortfall that have their own advice: a bigger model would not be the fix.
 CAUSES_OF_BIAS = ("diverged", "lr_too_high", "lr_too_low", "vanishing_gradients", "dead_relu", "batch_too_large",
                   "batch_too_small", "overfitting")
@@ -340,12 +345,12 @@ RULES: tuple[Rule, ...] = (
          ("grad_ratio", "first_layer_grad", "last_layer_grad", "depth", "activation", "last_train_acc"),
          {"grad_ratio": th.VANISHING_RATIO}, relu_or_shallower,
          strength=lambda s: th.strength(s.grad_ratio, th.VANISHING_RATIO, 1e-6),
-         confidence=(0.6, 0.9), suppressed_by=DIVERGED),
+         confidence=(0.6, 0.9), suppressed_by=DIVERGED, caused_by=FROM_LARGE_STEPS),
     Rule("dead_relu", "dead_relu", _dead,
          ("dead_fraction", "update_ratio_first", "last_train_acc", "lr"),
          {"dead_fraction": th.DEAD_FRACTION}, leaky,
          strength=lambda s: min(1.0, max(0.0, ((s.dead_fraction or 0) - th.DEAD_FRACTION) / 0.4)),
-         confidence=(0.6, 0.9), suppressed_by=DIVERGED),
+         confidence=(0.6, 0.9), suppressed_by=DIVERGED, caused_by=FROM_LARGE_STEPS),
     Rule("batch_too_small", "batch_too_small", _small_batch_hurt,
          ("batch_size", "steps_per_epoch", "max_rise", "lr", "last_train_acc", "reference_acc"),
          {"batch_size": th.SMALL_BATCH}, usual_batch,

@@ -81,6 +81,11 @@ class Trial:
         """The serious problems the trial still has, beyond milder forms of `code`."""
         return set(self.codes) & SERIOUS - SAME_WAY.get(code, set()) - {code}
 
+    def short(self, code: str, before: float) -> bool:
+        """The problem is gone, the run trained to its end without collapsing, but fell short of `before`."""
+        return (self.run.status == "completed" and code not in self.codes and not collapsed(self.run)
+                and self.best_val_acc < before - NO_WORSE)
+
     def good(self, code: str, before: float) -> bool:
         """Fixed, with no serious problem left but a milder form of this one."""
         return self.fixed(code, before) and not self.left(code)
@@ -186,6 +191,8 @@ def try_fixes(cfg: ExperimentConfig, candidates: list[Suggestion], code: str, go
         if trial.good(code, goal.before) and not set(trial.codes) & SAME_WAY.get(code, set()):
             break  # a fix that left a milder form of the problem (a divergence cured into dead units) may be bettered
         step = next_step(fix, found, trial.left(code)) if code not in trial.codes else None
+        if step is None and changed.lr < cfg.lr and trial.short(code, goal.before):  # smaller steps need more
+            step = longer(fix, changed, BUDGET * unit - spent)
         if step and step not in queue and step not in [x.candidate for x in trials]:
             queue.insert(0, step)  # the trail that made progress is followed first
     return trials
@@ -196,6 +203,13 @@ def next_step(fix: Suggestion, found: list[Diagnosis], left: set[str]) -> Sugges
     then = next((d.suggestion for d in found if d.code in left and d.suggestion), {})
     step = {**fix, **then}
     return step if step != fix else None
+
+
+def longer(fix: Suggestion, cfg: ExperimentConfig, room: float) -> Suggestion | None:
+    """`fix` trained for as many more epochs as the work left in the budget allows, at most three times as
+    many; None when that is not even one more."""
+    epochs = min(3 * cfg.epochs, int(room / work(cfg, 1)))
+    return {**fix, "epochs": epochs} if epochs > cfg.epochs else None
 
 
 def trained(cfg: ExperimentConfig, goal: Goal, should_stop: Callable[[], bool]) -> RunResult:
