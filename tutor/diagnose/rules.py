@@ -345,7 +345,7 @@ RULES: tuple[Rule, ...] = (
          ("grad_ratio", "first_layer_grad", "last_layer_grad", "depth", "activation", "last_train_acc"),
          {"grad_ratio": th.VANISHING_RATIO}, relu_or_shallower,
          strength=lambda s: th.strength(s.grad_ratio, th.VANISHING_RATIO, 1e-6),
-         confidence=(0.6, 0.9), suppressed_by=DIVERGED, caused_by=FROM_LARGE_STEPS),
+         confidence=(0.6, 0.9), suppressed_by=DIVERGED),  # depth and saturating units: no lr cut revives them
     Rule("dead_relu", "dead_relu", _dead,
          ("dead_fraction", "update_ratio_first", "last_train_acc", "lr"),
          {"dead_fraction": th.DEAD_FRACTION}, leaky,
