@@ -43,12 +43,18 @@ class Terminal:
                         f"echo $? > {self.rc}; sleep 60")
 
     def start(self) -> None:
+        """The app, in a new session the first time and in the same pane after `quit` (killing the last
+        session stops the tmux server, and a new one started at once may meet it still shutting down)."""
         self.rc.unlink(missing_ok=True)
-        self.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", self.command)
+        if subprocess.run([self.tmux, "-L", self.socket, "has-session", "-t", "app"], capture_output=True).returncode:
+            self.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", self.command)
+        else:
+            self.run("respawn-pane", "-k", "-t", "app", self.command)
 
     def run(self, *args: str) -> str:
-        return subprocess.run([self.tmux, "-L", self.socket, *args], check=True, capture_output=True,
-                              text=True).stdout
+        done = subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True)
+        assert done.returncode == 0, f"tmux {args[0]}: {done.stderr.strip()}"
+        return done.stdout
 
     def keys(self, *keys: str) -> None:
         self.run("send-keys", "-t", "app", *keys)
@@ -70,7 +76,6 @@ class Terminal:
         self.keys("C-q")
         self.wait(lambda _: self.rc.exists())
         assert self.rc.read_text().strip() == "0"
-        self.run("kill-session", "-t", "app")
 
     def close(self) -> None:
         subprocess.run([self.tmux, "-L", self.socket, "kill-server"], capture_output=True)
