@@ -78,7 +78,8 @@ def _sweep_batches(block: Sweep) -> list[Batch]:
     import optuna
 
     from tutor.tune.space import parse_grid, parse_space
-    from tutor.tune.sweep import chunks, random_points
+    from tutor.tune.sweep import chunks
+    from tutor.tune.trials import random_points
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # as a sweep does: no line per study created
     if block.method == "bayes":

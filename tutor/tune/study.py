@@ -6,7 +6,7 @@ up front, numbered: a grid's points and a random search's draws (seeded as in on
 are the same), or, for a Bayesian search, empty trials that TPE fills when a process takes one (with a
 constant liar, so that processes asking at once are sent to different points). Optuna hands each waiting
 trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
-trials into the local store.
+trials into the local store (its search is `tutor.tune.sweep`'s; this module is the study's side).
 
 Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
 sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
@@ -38,10 +38,9 @@ from tutor.config import ExperimentConfig
 from tutor.engine import RunResult
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
-from tutor.store import Store
-from tutor.tune.results import Method, SweepResult, Trial
+from tutor.tune.results import Method
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import Control, here, median, random_points, stored, summed, tell, tpe, train_pruned, trial_of
+from tutor.tune.trials import here, median, random_points, tell, tpe, train_pruned
 
 HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
@@ -298,40 +297,3 @@ def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]
     finally:
         done.set()
         thread.join()
-
-
-def coordinate(space: Space, method: Method, planned: int, url: str, name: str | None, *, control: Control,
-               store: Store, student: str, on_trial: Callable[[Trial, int], None] | None = None,
-               on_join: Callable[[str], None] | None = None) -> SweepResult:
-    """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
-    save each finished trial (by whichever process) into the local store, once."""
-    plan = Plan.of(space, method, planned)
-    name = name or plan.name()
-    shared = begin(url, name, plan, space.lang)
-    study = shared.study
-    if on_join:
-        on_join(name)
-    trials: dict[int, Trial] = {}
-    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
-
-    def save() -> None:
-        new = {}
-        for n, frozen in sorted(finished(study).items()):
-            if n in trials:
-                continue
-            done = Done.model_validate_json(frozen.user_attrs["done"])
-            run_id = saved.get(str(n))
-            if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
-            pruned = frozen.state == TrialState.PRUNED
-            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
-            if on_trial:
-                on_trial(trials[n], planned)
-        if new:  # one write a round (each costs the journal an fsync)
-            saved.update(new)
-            study.set_user_attr("runs", saved)
-
-    work(shared, control.halt, control.may_launch, between=save)
-    save()
-    return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
-                  time.perf_counter() - control.start)
