@@ -143,6 +143,7 @@ def main(argv: list[str]) -> None:
     from tutor.engine.training import prepare
 
     nice, *folders = argv
+    Settings.use(Settings.from_env())  # the parent's, given in the environment: where captured steps are kept
     priority.lower(int(nice))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C in the parent's terminal is the parent's
     todo = course_shapes(load_lessons([Path(a) for a in folders]))
