@@ -108,7 +108,7 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
     except failures as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=printable(reason))) from None
+        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=reason)) from None
 
 
 @contextmanager
@@ -120,20 +120,16 @@ def _quiet() -> Iterator[None]:
 
 
 def shown(url: str) -> str:
-    """The URL as a message may show it: without its password."""
+    """The URL as a message may show it: without its password (a TutorError escapes what a terminal cannot show)."""
     if url.startswith("journal:"):
-        return printable(url)
+        return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return printable(make_url(url).render_as_string(hide_password=True))
+        return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return printable(url)
-
-
-def printable(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+        return url
 
 
 @dataclass(frozen=True)
@@ -152,12 +148,12 @@ def join(url: str, name: str, lang: Lang, storage: BaseStorage | None = None) ->
     try:
         study = optuna.load_study(study_name=name, storage=storage)
     except KeyError:
-        raise StudyError(t("tune.study.unknown", lang, name=printable(name), url=shown(url))) from None
+        raise StudyError(t("tune.study.unknown", lang, name=name, url=shown(url))) from None
     if "plan" not in study.user_attrs:
-        raise StudyError(t("tune.study.foreign", lang, name=printable(name)))
+        raise StudyError(t("tune.study.foreign", lang, name=name))
     plan = Plan.model_validate(study.user_attrs["plan"])
     if plan.version != __version__:
-        raise StudyError(t("tune.study.version", lang, name=printable(name), theirs=plan.version, ours=__version__))
+        raise StudyError(t("tune.study.version", lang, name=name, theirs=plan.version, ours=__version__))
     sampler = tpe(None, plan.planned, parallel=True) if plan.method == "bayes" else optuna.samplers.RandomSampler()
     study = optuna.load_study(study_name=name, storage=storage, sampler=sampler, pruner=median(plan.planned))
     return Shared(study, storage, plan, plan.space(lang))
@@ -175,7 +171,7 @@ def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
             raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
     shared = join(url, name, lang, storage)
     if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
-        raise StudyError(t("tune.study.other", lang, name=printable(name)))
+        raise StudyError(t("tune.study.other", lang, name=name))
     if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
         for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             _requeue(shared, trial)
