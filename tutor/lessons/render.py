@@ -1,4 +1,5 @@
-"""Lessons as plain text for `tutor lessons show`, and the list for `tutor lessons --json`."""
+"""Lessons as plain text for `tutor lessons show`, the list for `tutor lessons --json`, and each item of a step
+as the conversation and the app show it (in words, no command to type)."""
 
 import textwrap
 from collections.abc import Callable
