@@ -1,5 +1,6 @@
 """The packages form layers, read from the source (lazy imports inside functions count too): no cycle
-between packages, and the core never imports a shell (the app, the command line, the SSH server)."""
+between packages or between modules, and the core never imports a shell (the app, the command line, the SSH
+server)."""
 
 import ast
 from pathlib import Path
@@ -15,8 +16,12 @@ def _module(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES = {_module(path) for path in SOURCE.rglob("*.py")}
+
+
 def imports() -> list[tuple[str, str]]:
-    """(importer, imported) for every import of a tutor module anywhere in the package's source."""
+    """(importer, imported) for every import of a tutor module anywhere in the package's source; `from a import
+    b` imports the module `a.b` where b is one."""
     found = []
     for path in sorted(SOURCE.rglob("*.py")):
         importer = _module(path)
@@ -26,7 +31,9 @@ def imports() -> list[tuple[str, str]]:
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
                 base = ".".join(here[: len(here) - node.level + 1]) if node.level else ""
-                names = [".".join(filter(None, [base, node.module]))]
+                module = ".".join(filter(None, [base, node.module]))
+                subs = [f"{module}.{alias.name}" for alias in node.names]
+                names = subs if set(subs) <= MODULES else [module]
             else:
                 continue
             found += [(importer, name) for name in names if name.split(".")[0] == "tutor"]
@@ -53,11 +60,11 @@ def test_the_core_imports_no_shell():
     assert not wrong, "the core reaches into a shell:\n" + "\n".join(wrong)
 
 
-def test_no_cycle_between_packages():
-    edges = between_packages()
+def leading_back(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The edges (a, b) of an import graph from which b's imports lead back to a."""
     after: dict[str, set[str]] = {}
     for a, b in edges:
-        after.setdefault(package(a), set()).add(package(b))
+        after.setdefault(a, set()).add(b)
 
     def reaches(start: str, goal: str) -> bool:
         seen, todo = set(), [start]
@@ -70,9 +77,21 @@ def test_no_cycle_between_packages():
                 todo += after.get(p, ())
         return False
 
+    return [(a, b) for a, b in edges if reaches(b, a)]
+
+
+def test_no_cycle_between_packages():
+    edges = between_packages()
+    back = set(leading_back([(package(a), package(b)) for a, b in edges]))
     wrong = [f"{a} imports {b}, and {package(b)} leads back to {package(a)}"
-             for a, b in edges if reaches(package(b), package(a))]
+             for a, b in edges if (package(a), package(b)) in back]
     assert not wrong, "packages import each other:\n" + "\n".join(wrong)
+
+
+def test_no_cycle_between_modules():
+    edges = sorted({(a, b) for a, b in imports() if b in MODULES and a != b})
+    wrong = [f"{a} imports {b}, and {b} leads back to {a}" for a, b in leading_back(edges)]
+    assert not wrong, "modules import each other:\n" + "\n".join(wrong)
 
 
 def test_the_command_line_is_imported_by_nothing():

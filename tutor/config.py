@@ -16,8 +16,6 @@ Activation = Literal["relu", "tanh", "sigmoid", "leaky_relu"]
 Optimizer = Literal["sgd", "momentum", "adam"]
 
 DATASETS: tuple[str, ...] = Dataset.__args__
-ACTIVATIONS: tuple[str, ...] = Activation.__args__
-OPTIMIZERS: tuple[str, ...] = Optimizer.__args__
 MAX_LAYERS, MAX_WIDTH = 16, 1024
 DEFAULT_WIDTH = 32  # of each hidden layer: the default network's, and that of a first layer added to none
 DIGITS_IMAGES = 1797

@@ -1,4 +1,4 @@
-"""A student's progress through the course: steps done, answers graded, mastery per topic."""
+"""A student's progress through the course: mastery per topic, from the first answer to each graded item."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,11 +43,3 @@ def mastery(store: Store, student: str, items: Iterable[GradedItem]) -> dict[str
             right, attempted, total = tally.setdefault(topic, [0, 0, 0])
             tally[topic] = [right + bool(answer), attempted + (answer is not None), total + 1]
     return {topic: Mastery(topic, *counts) for topic, counts in sorted(tally.items())}
-
-
-def steps_done(store: Store, student: str) -> dict[str, set[int]]:
-    """Per lesson, the steps the student has finished."""
-    done: dict[str, set[int]] = {}
-    for event in store.progress(student):
-        done.setdefault(event["lesson"], set()).add(event["step"])
-    return done

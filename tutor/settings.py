@@ -1,11 +1,11 @@
 """The process's settings: every `TUTOR_*` environment variable, read in one place.
 
-An entry point (the command line, the app, an SSH session, a sweep's worker) reads them once with
-`Settings.from_env()` and passes down what each part needs. A child process learns them from the
-environment its parent gives it explicitly (`Settings.env`), or as an argument. The engine, which trains
-deep inside every one of these processes, reads its three (cache, queue, epoch program) from the settings
-the entry point put in force (`Settings.use`); outside an entry point (a library call, a test) they are
-the environment's.
+An entry point (the command line, the app, an SSH session and its fork server, the background warm-up, a
+sweep's worker) reads them once with `Settings.from_env()` and passes down what each part needs. A child
+process learns them from the environment its parent gives it explicitly (`Settings.env`), or as an argument.
+The engine, which trains deep inside every one of these processes, reads its three (cache, queue, epoch
+program) from the settings the entry point put in force (`Settings.use`); outside an entry point (a library
+call, a test) they are the environment's.
 """
 
 import getpass

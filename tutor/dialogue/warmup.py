@@ -78,7 +78,8 @@ def _sweep_batches(block: Sweep) -> list[Batch]:
     import optuna
 
     from tutor.tune.space import parse_grid, parse_space
-    from tutor.tune.sweep import chunks, random_points
+    from tutor.tune.sweep import chunks
+    from tutor.tune.trials import random_points
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # as a sweep does: no line per study created
     if block.method == "bayes":
@@ -142,6 +143,7 @@ def main(argv: list[str]) -> None:
     from tutor.engine.training import prepare
 
     nice, *folders = argv
+    Settings.use(Settings.from_env())  # the parent's, given in the environment: where captured steps are kept
     priority.lower(int(nice))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl+C in the parent's terminal is the parent's
     todo = course_shapes(load_lessons([Path(a) for a in folders]))

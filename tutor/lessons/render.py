@@ -1,32 +1,17 @@
-"""Lessons as plain text for `tutor lessons show`, and the list for `tutor lessons --json`."""
+"""Lessons as plain text for `tutor lessons show`, the list for `tutor lessons --json`, and each item of a step
+as the conversation and the app show it (in words, no command to type)."""
 
 import textwrap
 from collections.abc import Callable
 from typing import Any
 
 from tutor.config import ExperimentConfig, argument, flag
-from tutor.i18n import LANGS, Lang, catalogue
+from tutor.i18n import LANGS, Lang, catalogue, t
 from tutor.lessons.model import Course, Experiment, Lesson, Predict, Prose, Quiz, Step, Sweep, WhatIf
 from tutor.lessons.parse import WIKILINK
 from tutor.report import describe
 
 WIDTH = 78
-LABELS: dict[str, dict[str, str]] = {
-    "es": {
-        "experiment": "▶ Experimento", "watch": "Observa", "predict": "? Predice", "quiz": "? Pregunta",
-        "number": "Responde con un número.", "whatif": "¿Y si…? Elige una pregunta con su número:",
-        "sweep": "⚙ Búsqueda {method}, {trials} pruebas", "runs": "Se comprueba con",
-        "grid": "en rejilla", "random": "aleatoria", "bayes": "bayesiana",
-        "train": "Escribe «sigue» y lo entreno.", "ran": "(ya entrenado)", "search": "Escribe «sigue» y la lanzo.",
-    },
-    "en": {
-        "experiment": "▶ Experiment", "watch": "Watch", "predict": "? Predict", "quiz": "? Question",
-        "number": "Answer with a number.", "whatif": "What if…? Pick a question by its number:",
-        "sweep": "⚙ {method} search, {trials} trials", "runs": "Checked with",
-        "grid": "Grid", "random": "Random", "bayes": "Bayesian",
-        "train": "Type “next” and I train it.", "ran": "(trained)", "search": "Type “next” and I launch it.",
-    },
-}
 
 
 def list_json(course: Course, lang: Lang | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -39,7 +24,6 @@ def list_json(course: Course, lang: Lang | None = None) -> dict[str, list[dict[s
 
 def render(lesson: Lesson) -> str:
     """The whole lesson as Markdown-like text: steps numbered, blocks as commands and questions."""
-    labels = LABELS[lesson.lang]
     out = [f"# {lesson.title}"]
     if lesson.intro:
         out.append(_links(lesson.intro))
@@ -47,58 +31,65 @@ def render(lesson: Lesson) -> str:
     for n, step in enumerate(lesson.steps, 1):
         if not single:
             out.append(f"## {n}. {step.title}")
-        out += [_item(item, step, labels) for item in step.items]
+        out += [_item(item, step, lesson.lang) for item in step.items]
     return "\n\n".join(out) + "\n"
 
 
 def item_text(item: Any, step: Step | None, lang: Lang, ran: bool = False) -> str:
     """One item of a step as the conversation shows it (`tutor ask`): a question with its lettered choices,
     an experiment as the run the tutor trains (in words, no command to type), marked once `ran`."""
-    labels = LABELS[lang]
     if isinstance(item, Experiment):
-        head = f"{labels['experiment']} {labels['ran']}" if ran else labels["experiment"]
-        return "\n".join([head, *_wrap(describe(item.config, lang)), *_para(labels["watch"], item.watch),
-                          *([] if ran else [f"  {labels['train']}"])])
+        head = f"{_label('experiment', lang)} {_label('ran', lang)}" if ran else _label("experiment", lang)
+        return "\n".join([head, *_wrap(describe(item.config, lang)), *_para(_label("watch", lang), item.watch),
+                          *([] if ran else [f"  {_label('train', lang)}"])])
     if isinstance(item, Sweep):  # launched by the conversation: its base and what it varies, in words
         head, lines = sweep_words(item, lang)
-        return "\n".join([head, *(line for text in lines for line in _wrap(text)), *_para(labels["watch"], item.watch),
-                          f"  {labels['search']}"])
-    return _item(item, step, labels, lambda cfg: "\n".join(_wrap(describe(cfg, lang))))
+        return "\n".join([head, *(line for text in lines for line in _wrap(text)),
+                          *_para(_label("watch", lang), item.watch), f"  {_label('search', lang)}"])
+    return _item(item, step, lang, lambda cfg: "\n".join(_wrap(describe(cfg, lang))))
 
 
 def sweep_words(sweep: Sweep, lang: Lang) -> tuple[str, list[str]]:
     """A search block in words, no command: its heading (method, trials), then its base run and each field it
     varies with the values tried."""
-    labels, names = LABELS[lang], catalogue(lang)
-    head = labels["sweep"].format(method=labels[sweep.method], trials=sweep.n_trials)
+    names = catalogue(lang)
     varied = [f"{_capital(names.get(f'dialogue.field.{f}', f))}: {_values(spec)}"
               for f, _, spec in (s.partition("=") for s in sweep.specs())]
-    return head, [describe(sweep.base, lang), *varied]
+    return _sweep_head(sweep, lang), [describe(sweep.base, lang), *varied]
 
 
-def _item(item: Any, step: Step | None, labels: dict[str, str], run: Callable[[ExperimentConfig], str] | None = None
-          ) -> str:
+def _item(item: Any, step: Step | None, lang: Lang, run: Callable[[ExperimentConfig], str] | None = None) -> str:
     """One item as text; `run` shows the config an experiment trains (default: its `tutor run` command)."""
     run = run or (lambda cfg: _command(["tutor", "run", *config_args(cfg)]))
     match item:
         case Prose():
             return _links(item.text)
         case Experiment():
-            return "\n".join([labels["experiment"], run(item.config), *_para(labels["watch"], item.watch)])
+            return "\n".join([_label("experiment", lang), run(item.config), *_para(_label("watch", lang), item.watch)])
         case Predict():
-            lines = [*_para(labels["predict"], item.question, ""), *_choices(c.text for c in item.choices)]
+            lines = [*_para(_label("predict", lang), item.question, ""), *_choices(c.text for c in item.choices)]
             if step is not None and item.experiment not in step.blocks:
-                lines += [f"  {labels['runs']}:", run(item.experiment.config)]
+                lines += [f"  {_label('runs', lang)}:", run(item.experiment.config)]
             return "\n".join(lines)
         case Quiz():
-            extra = _choices(c.text for c in item.choices) if item.choices else [f"  {labels['number']}"]
-            return "\n".join([*_para(labels["quiz"], item.question, ""), *extra])
+            extra = _choices(c.text for c in item.choices) if item.choices else [f"  {_label('number', lang)}"]
+            return "\n".join([*_para(_label("quiz", lang), item.question, ""), *extra])
         case WhatIf():
-            return "\n".join([labels["whatif"], *(f"  {n}. {q}" for n, q in enumerate(item.questions, 1))])
+            return "\n".join([_label("whatif", lang), *(f"  {n}. {q}" for n, q in enumerate(item.questions, 1))])
         case Sweep():
-            head = labels["sweep"].format(method=labels[item.method], trials=item.n_trials)
-            return "\n".join([head, _command(sweep_args(item)), *_para(labels["watch"], item.watch)])
+            watch = _para(_label("watch", lang), item.watch)
+            return "\n".join([_sweep_head(item, lang), _command(sweep_args(item)), *watch])
     raise AssertionError(item)
+
+
+def _label(key: str, lang: Lang) -> str:
+    """A block's label (`lessons.show.*` in the catalogues)."""
+    return t(f"lessons.show.{key}", lang)
+
+
+def _sweep_head(sweep: Sweep, lang: Lang) -> str:
+    """A search block's heading: its method and trials."""
+    return t("lessons.show.sweep", lang, method=_label(f"method.{sweep.method}", lang), trials=sweep.n_trials)
 
 
 def config_args(cfg: ExperimentConfig) -> list[str]:

@@ -28,7 +28,9 @@ from tutor.settings import Settings
 from tutor.store import Store
 from tutor.ui.app import TutorApp
 
-COURSE = load_lessons(Settings.from_env().lessons)  # the server's lessons: it starts this process with them
+SETTINGS = Settings.from_env()  # the server starts the fork server with the sessions' settings but the queue
+Settings.use(SETTINGS)  # for the warm-up's run; each session puts its own in force
+COURSE = load_lessons(SETTINGS.lessons)
 
 
 def _warm_engine() -> None:

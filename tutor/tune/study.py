@@ -6,7 +6,7 @@ up front, numbered: a grid's points and a random search's draws (seeded as in on
 are the same), or, for a Bayesian search, empty trials that TPE fills when a process takes one (with a
 constant liar, so that processes asking at once are sent to different points). Optuna hands each waiting
 trial to one process. The coordinator then trains like any `tutor worker`, and it alone saves finished
-trials into the local store.
+trials into the local store (its search is `tutor.tune.sweep`'s; this module is the study's side).
 
 Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
 sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
@@ -38,10 +38,9 @@ from tutor.config import ExperimentConfig
 from tutor.engine import RunResult
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
-from tutor.store import Store
-from tutor.tune.results import Method, SweepResult, Trial
+from tutor.tune.results import Method
 from tutor.tune.space import Param, Space
-from tutor.tune.sweep import Control, here, median, random_points, stored, summed, tell, tpe, train_pruned, trial_of
+from tutor.tune.trials import here, median, random_points, tell, tpe, train_pruned
 
 HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
@@ -109,7 +108,7 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
     except failures as err:
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=printable(reason))) from None
+        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=reason)) from None
 
 
 @contextmanager
@@ -121,20 +120,16 @@ def _quiet() -> Iterator[None]:
 
 
 def shown(url: str) -> str:
-    """The URL as a message may show it: without its password."""
+    """The URL as a message may show it: without its password (a TutorError escapes what a terminal cannot show)."""
     if url.startswith("journal:"):
-        return printable(url)
+        return url
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
     try:
-        return printable(make_url(url).render_as_string(hide_password=True))
+        return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return printable(url)
-
-
-def printable(text: str) -> str:
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+        return url
 
 
 @dataclass(frozen=True)
@@ -153,12 +148,12 @@ def join(url: str, name: str, lang: Lang, storage: BaseStorage | None = None) ->
     try:
         study = optuna.load_study(study_name=name, storage=storage)
     except KeyError:
-        raise StudyError(t("tune.study.unknown", lang, name=printable(name), url=shown(url))) from None
+        raise StudyError(t("tune.study.unknown", lang, name=name, url=shown(url))) from None
     if "plan" not in study.user_attrs:
-        raise StudyError(t("tune.study.foreign", lang, name=printable(name)))
+        raise StudyError(t("tune.study.foreign", lang, name=name))
     plan = Plan.model_validate(study.user_attrs["plan"])
     if plan.version != __version__:
-        raise StudyError(t("tune.study.version", lang, name=printable(name), theirs=plan.version, ours=__version__))
+        raise StudyError(t("tune.study.version", lang, name=name, theirs=plan.version, ours=__version__))
     sampler = tpe(None, plan.planned, parallel=True) if plan.method == "bayes" else optuna.samplers.RandomSampler()
     study = optuna.load_study(study_name=name, storage=storage, sampler=sampler, pruner=median(plan.planned))
     return Shared(study, storage, plan, plan.space(lang))
@@ -176,7 +171,7 @@ def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
             raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
     shared = join(url, name, lang, storage)
     if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
-        raise StudyError(t("tune.study.other", lang, name=printable(name)))
+        raise StudyError(t("tune.study.other", lang, name=name))
     if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
         for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             _requeue(shared, trial)
@@ -298,40 +293,3 @@ def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]
     finally:
         done.set()
         thread.join()
-
-
-def coordinate(space: Space, method: Method, planned: int, url: str, name: str | None, *, control: Control,
-               store: Store, student: str, on_trial: Callable[[Trial, int], None] | None = None,
-               on_join: Callable[[str], None] | None = None) -> SweepResult:
-    """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
-    save each finished trial (by whichever process) into the local store, once."""
-    plan = Plan.of(space, method, planned)
-    name = name or plan.name()
-    shared = begin(url, name, plan, space.lang)
-    study = shared.study
-    if on_join:
-        on_join(name)
-    trials: dict[int, Trial] = {}
-    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
-
-    def save() -> None:
-        new = {}
-        for n, frozen in sorted(finished(study).items()):
-            if n in trials:
-                continue
-            done = Done.model_validate_json(frozen.user_attrs["done"])
-            run_id = saved.get(str(n))
-            if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
-            pruned = frozen.state == TrialState.PRUNED
-            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
-            if on_trial:
-                on_trial(trials[n], planned)
-        if new:  # one write a round (each costs the journal an fsync)
-            saved.update(new)
-            study.set_user_attr("runs", saved)
-
-    work(shared, control.halt, control.may_launch, between=save)
-    save()
-    return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
-                  time.perf_counter() - control.start)

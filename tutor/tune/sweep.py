@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import select
 import signal
-import socket
 import sys
 import threading
 import time
@@ -29,21 +28,18 @@ import optuna
 from optuna.trial import TrialState, create_trial
 
 from tutor.config import ExperimentConfig
-from tutor.engine import Epoch, RunResult
+from tutor.engine import RunResult
 from tutor.i18n import Lang
 from tutor.priority import cores
 from tutor.settings import Settings
 from tutor.store import Store
 from tutor.tune.results import Edge, Method, SweepResult, Trial
 from tutor.tune.space import Space
+from tutor.tune.study import Done, Plan, begin, finished, work
+from tutor.tune.trials import here, median, random_points, tell, tpe, train_pruned
 
 MAX_BATCH = 16  # trials per batched model; chunks are padded to 1, 2, 4, 8 or 16
 EDGE = 0.05  # a sampled best within this share of its range (log scale for log) from an end is at the edge
-
-
-def here() -> str:
-    """This process as a worker: `host:pid`."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def trial_of(number: int, params: dict[str, Any], run: RunResult, pruned: bool, run_id: int | None,
@@ -113,9 +109,7 @@ def sweep(
     planned = len(points) or n_trials
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     if storage:
-        from tutor.tune.study import coordinate
-
-        return coordinate(space, method, planned, storage, study, control=control, store=store, student=student,
+        return _coordinate(space, method, planned, storage, study, control=control, store=store, student=student,
                           on_trial=on_trial, on_join=on_join)
     trials: list[Trial] = []
 
@@ -136,6 +130,43 @@ def sweep(
     return summed(space, method, trials, control.stopped, time.perf_counter() - control.start)
 
 
+def _coordinate(space: Space, method: Method, planned: int, url: str, name: str | None, *, control: Control,
+               store: Store, student: str, on_trial: Callable[[Trial, int], None] | None = None,
+               on_join: Callable[[str], None] | None = None) -> SweepResult:
+    """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
+    save each finished trial (by whichever process) into the local store, once."""
+    plan = Plan.of(space, method, planned)
+    name = name or plan.name()
+    shared = begin(url, name, plan, space.lang)
+    study = shared.study
+    if on_join:
+        on_join(name)
+    trials: dict[int, Trial] = {}
+    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
+
+    def save() -> None:
+        new = {}
+        for n, frozen in sorted(finished(study).items()):
+            if n in trials:
+                continue
+            done = Done.model_validate_json(frozen.user_attrs["done"])
+            run_id = saved.get(str(n))
+            if run_id is None:  # not saved by an earlier coordinator of this study
+                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
+            pruned = frozen.state == TrialState.PRUNED
+            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
+            if on_trial:
+                on_trial(trials[n], planned)
+        if new:  # one write a round (each costs the journal an fsync)
+            saved.update(new)
+            study.set_user_attr("runs", saved)
+
+    work(shared, control.halt, control.may_launch, between=save)
+    save()
+    return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
+                  time.perf_counter() - control.start)
+
+
 def summed(space: Space, method: Method, trials: list[Trial], stopped: Literal["budget", "interrupted"] | None,
            seconds: float) -> SweepResult:
     """The search's result from its trials: the best, the importances, the edge warning."""
@@ -145,12 +176,6 @@ def summed(space: Space, method: Method, trials: list[Trial], stopped: Literal["
     found = importances(space, done)
     return SweepResult(base=space.base, method=method, trials=trials, best=best, importances=found,
                        edge=edge(space, best, found), stopped=stopped, seconds=round(seconds, 3))
-
-
-def random_points(space: Space, n: int) -> list[dict[str, Any]]:
-    """n points drawn by Optuna's RandomSampler, seeded by the base config's seed."""
-    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=space.base.seed))
-    return [study.ask(space.distributions()).params for _ in range(n)]
 
 
 # -- grid and random: batched chunks, in this process or in workers ---------------------------------
@@ -268,47 +293,6 @@ def _bayes(space: Space, n: int, control: Control, record: Callable) -> None:
         run, pruned = train_pruned(space, trial, control.halt)
         tell(study, trial, run, pruned)
         record(number, trial.params, run, pruned)
-
-
-def tpe(seed: int | None, n: int, parallel: bool = False) -> optuna.samplers.TPESampler:
-    """TPE for a search of n trials; in parallel, trials still running count as bad (constant liar), so
-    that processes asking at once are not sent to the same point."""
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, n // 3)), constant_liar=parallel)
-
-
-def median(n: int) -> optuna.pruners.MedianPruner:
-    return optuna.pruners.MedianPruner(n_startup_trials=max(2, min(5, n // 4)), n_warmup_steps=2)
-
-
-def train_pruned(space: Space, trial: optuna.Trial, halt: Callable[[], bool]) -> tuple[RunResult, bool]:
-    """One trial trained alone, each epoch reported to the study's pruner: the run, and whether it was pruned."""
-    from tutor.engine.training import train
-
-    pruned = False
-
-    def report(e: Epoch) -> None:
-        nonlocal pruned
-        if e.val_loss is not None:
-            trial.report(e.val_loss, e.epoch)
-            pruned = pruned or trial.should_prune()
-
-    run = train(space.config(trial.params), on_epoch=report, should_stop=lambda: pruned or halt())
-    return run, pruned and run.status == "cancelled"  # a prune after the last epoch cut nothing short
-
-
-def tell(study: optuna.Study, trial: optuna.Trial, run: RunResult, pruned: bool = False) -> None:
-    """How a trial ended, for the sampler: its last val loss; a diverged run, worse than any trained model
-    (TPE learns to avoid the region); a cancelled one, failed."""
-    last = run.history[-1].val_loss if run.history else None
-    if pruned:
-        study.tell(trial, state=TrialState.PRUNED)
-    elif run.status == "completed" and last is not None:
-        study.tell(trial, last)
-    elif run.status == "diverged":
-        losses = [e.val_loss for e in run.history if e.val_loss is not None]
-        study.tell(trial, max([math.log(run.config.n_classes) * 2, *losses]))
-    else:
-        study.tell(trial, state=TrialState.FAIL)
 
 
 # -- what the finished trials say -------------------------------------------------------------------

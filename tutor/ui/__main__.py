@@ -11,4 +11,6 @@ parser = argparse.ArgumentParser(prog="python -m tutor.ui", description="The tut
 parser.add_argument("--lang", choices=LANGS, help="default: the last one you used, else your locale")
 parser.add_argument("--lessons", metavar="DIR", action="append", default=[], type=Path, help="extra lessons")
 args = parser.parse_args()
-raise SystemExit(run_app(Settings.from_env(), args.lang, args.lessons))
+settings = Settings.from_env()  # the one read of the environment, passed down
+Settings.use(settings)  # and put in force for the engine, deep in the app's runs
+raise SystemExit(run_app(settings, args.lang, args.lessons))
