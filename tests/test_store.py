@@ -105,3 +105,10 @@ def test_the_class_queries_read_the_run_fields_by_their_names(isolated_home):
         value = getattr(run.history[-1], metric)
         assert store.completed(metric, {"dataset": "spiral"}) == [(run_id, "ana", run.n_params, value)]
     assert store.completed("val_acc", {"dataset": "moons"}) == []
+    newer = store.add_run("ana", run, [{"code": "healthy"}])
+    store.add_run("ana", run, [{"code": "overfitting"}], by="tutor")  # the tutor's runs are not the student's
+    assert store.recent_codes(3) == {"ana": ["healthy", "too_few_epochs"]} and store.recent_codes(1) == {
+        "ana": ["healthy"]}
+    assert store.diagnosed(latest=True) == [("ana", "healthy", cfg.model_dump(mode="json"))]
+    assert store.last_active()["ana"] == store.run(newer).created
+    assert store.last_runs()["ana"][0] == 2

@@ -171,11 +171,32 @@ class Store:
         }
 
     @_mapped
-    def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """(student, code, config) for every diagnosis of every run."""
+    def recent_codes(self, n: int) -> dict[str, list[str | None]]:
+        """Per student with runs: the first diagnosis code of each of their last `n` runs, newest first."""
+        recent: dict[str, list[str | None]] = {}
+        for student, code in self.db.execute(
+                "SELECT student, json_extract(diagnoses, '$[0].code') FROM (SELECT student, id, diagnoses, "
+                "ROW_NUMBER() OVER (PARTITION BY student ORDER BY id DESC) AS newer FROM runs WHERE by = 'student') "
+                "WHERE newer <= ? ORDER BY student, id DESC", (n,)):
+            recent.setdefault(student, []).append(code)
+        return recent
+
+    @_mapped
+    def last_active(self) -> dict[str, float]:
+        """Per student: when they last did anything (a run, an answer, a turn of the conversation, a login)."""
+        return dict(self.db.execute(
+            "SELECT student, MAX(at) FROM (SELECT student, MAX(created) AS at FROM runs WHERE by = 'student' "
+            "GROUP BY student UNION ALL SELECT student, MAX(created) FROM progress GROUP BY student "
+            "UNION ALL SELECT student, MAX(updated) FROM state GROUP BY student "
+            "UNION ALL SELECT student, MAX(started) FROM sessions GROUP BY student) GROUP BY student"))
+
+    @_mapped
+    def diagnosed(self, latest: bool = False) -> list[tuple[str, str, dict[str, Any]]]:
+        """(student, code, config) for every diagnosis of every run; `latest`: of each student's last run only."""
+        last = " AND r.id IN (SELECT MAX(id) FROM runs WHERE by = 'student' GROUP BY student)" if latest else ""
         rows = self.db.execute(
             "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d "
-            "WHERE r.by = 'student'")
+            f"WHERE r.by = 'student'{last}")
         return [(student, code, json.loads(config)) for student, code, config in rows]
 
     @_mapped

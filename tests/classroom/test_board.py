@@ -2,16 +2,19 @@
 
 import csv
 import io
+import time
 
 import pytest
 from trained_runs import add, trained
 
 from tutor.classroom.board import (
     class_rows,
-    common_diagnoses,
+    common_problems,
     course_topics,
     export_csv,
     graded_items,
+    need,
+    need_text,
     roster_students,
 )
 from tutor.classroom.exercise import Exercise, set_exercise
@@ -68,30 +71,50 @@ def test_roster_students_are_the_students_of_the_file(tmp_path):
         roster_students(path)
 
 
-def test_common_diagnoses_count_students_and_name_the_bound(store):
+def common(store, course, lang="en", limit=5):
+    return common_problems(store, course, class_rows(store, course), lang, time.time(), limit)
+
+
+def test_common_problems_count_students_by_their_last_run_and_name_the_bound(store, course):
     add(store, "ana", "lr50")
     add(store, "ana", "lr50")  # ana counts once
-    add(store, "ana", "healthy")  # healthy is not a problem
     add(store, "bob", "lr5")
-    add(store, "carl", "healthy")
+    add(store, "carl", "healthy")  # healthy is not a problem
     store.add_run("carl", trained("healthy"), [{"code": "overfitting"}])
-    common = common_diagnoses(store, "en")
-    assert [(c.code, c.students) for c in common] == [("diverged", ("ana", "bob")), ("overfitting", ("carl",))]
-    assert [c.text for c in common] == ["2 students: diverged at lr ≥ 5", "1 student: overfitting"]
-    assert [c.text for c in common_diagnoses(store, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
-                                                                 "1 alumno: sobreajuste"]
+    add(store, "dan", "lr5")
+    add(store, "dan", "healthy")  # dan has fixed it: not a problem now
+    problems = common(store, course)
+    assert [(c.what, c.students) for c in problems] == [("diverged", ("ana", "bob")), ("overfitting", ("carl",))]
+    assert [c.text for c in problems] == ["2 students: diverged at lr ≥ 5", "1 student: overfitting"]
+    assert [c.text for c in common(store, course, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
+                                                              "1 alumno: sobreajuste"]
 
 
-def test_common_diagnoses_bounds_per_setting(store):
+def test_common_problems_bounds_per_setting(store, course):
     add(store, "ana", "spiral4")  # batch 32 of 80 examples, 2 epochs: batch too large, too few epochs
     add(store, "bob", "spiral16")
-    texts = {c.code: c.text for c in common_diagnoses(store, "en", limit=2)}
+    texts = {c.what: c.text for c in common(store, course, limit=2)}
     assert texts == {"batch_too_large": "2 students: batch too large at batch ≥ 32",  # a word, not batch_size
                      "too_few_epochs": "2 students: too few epochs at epochs ≤ 2"}
-    assert [c.text for c in common_diagnoses(store, "es", limit=2)] == [
+    assert [c.text for c in common(store, course, "es", limit=2)] == [
         "2 alumnos: batch demasiado grande con batch ≥ 32", "2 alumnos: pocas épocas con épocas ≤ 2"]
-    assert common_diagnoses(store, "en", limit=1)[0].code == "batch_too_large"  # ties: by code
-    assert common_diagnoses(Store(store.path), "en") == common_diagnoses(store, "en")  # another connection, the same
+    assert common(store, course, limit=1)[0].what == "batch_too_large"  # ties: by code
+    assert common(Store(store.path), course) == common(store, course)  # another connection, the same
+
+
+def test_runs_in_a_row_with_the_same_problem(store, course):
+    """Three runs in a row that diverge (at any lr): stuck on it; a healthy run ends the streak."""
+    for run in ("healthy", "lr5", "lr50"):
+        add(store, "ana", run)
+    assert [need(row, time.time()) for row in class_rows(store, course)] == ["away"]  # not connected
+    add(store, "ana", "lr5")
+    [ana] = class_rows(store, course)
+    assert (ana.streak, need(ana, time.time())) == (3, "failing")
+    assert need_text(ana, "en", time.time()) == "same problem ×3"
+    assert need_text(ana, "es", time.time(), long=True) == \
+        "Sus últimas 3 ejecuciones tienen el mismo problema: divergencia."
+    add(store, "ana", "healthy")
+    assert class_rows(store, course)[0].streak == 0
 
 
 def test_export_csv(store, course, tmp_path):
