@@ -54,6 +54,19 @@ WRITER = textwrap.dedent("""
 """)
 
 
+def test_version_changes_with_any_write_by_anyone(isolated_home):
+    """What the teacher's view polls each second instead of reading the class again."""
+    store, other = Store(Settings.from_env().store), Store(Settings.from_env().store)
+    before = store.version()
+    store.students(), store.connected(), other.progress("ana")
+    assert store.version() == before  # reads change nothing
+    other.record("ana", "training", 0, "done")  # another process
+    assert store.version() != before
+    before = store.version()
+    store.set_state("ana", "dialogue", {"lesson": "training"})  # this connection
+    assert store.version() != before
+
+
 def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
     writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE, text=True, env=os.environ)
     assert writer.stdout.readline().strip() == "ready"

@@ -151,6 +151,12 @@ class Store:
         return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
 
     @_mapped
+    def version(self) -> tuple[int, int]:
+        """A value that changes whenever anything is written to the store, by this connection or any other
+        process: a cheaper test for 'anything new?' than any read."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
+    @_mapped
     def run_ids(self, student: str, limit: int = 50) -> list[int]:
         """The ids of a student's newest runs, oldest first."""
         rows = self.db.execute("SELECT id FROM runs WHERE student = ? AND by = 'student' ORDER BY id DESC LIMIT ?",

@@ -24,7 +24,7 @@ from tutor.classroom.board import (
     need_text,
     urgency,
 )
-from tutor.classroom.exercise import current_exercise
+from tutor.classroom.exercise import Exercise, current_exercise
 from tutor.files import Unreadable
 from tutor.i18n import Lang, t
 from tutor.lessons import Course
@@ -65,6 +65,8 @@ class ClassScreen(LocalizedBindings, Screen):
         self.rows: dict[str, StudentRow] = {}  # every student's, shown or filtered out
         self.shown: dict[str, tuple[Text, ...]] = {}  # the cells on screen, per student
         self.order: list[str] = []  # the students on screen, top to bottom
+        self.version: tuple[int, int] | None = None  # the store's when the rows were read
+        self.exercise: Exercise | None = None  # the class exercise, read with them
         self.sort, self.filter = "need", "all"
 
     def compose(self) -> ComposeResult:
@@ -87,10 +89,15 @@ class ClassScreen(LocalizedBindings, Screen):
         return t(f"teacher.col.{column}", self.lang) + (" ▼" if SORTS[self.sort] == column else "")
 
     def poll(self) -> None:
-        """Read the class again and change only the cells that changed: the cursor stays on its student,
-        nothing flickers."""
+        """Read the class again if anything was written since, and change only the cells that changed (the
+        idle minutes count on without a read): the cursor stays on its student, nothing flickers."""
         now = time.time()
-        self.rows = {row.student: row for row in class_rows(self.store, self.course, self.roster)}
+        version = self.store.version()
+        if version != self.version:
+            self.version = version
+            self.rows = {row.student: row for row in class_rows(self.store, self.course, self.roster)}
+            self.exercise = current_exercise(self.store)
+            self.show_common(now)
         shown = sorted((row for row in self.rows.values() if self.wanted(row, now)), key=self.sort_key(now))
         table = self.query_one(DataTable)
         on = self.cursor_student()
@@ -113,7 +120,6 @@ class ClassScreen(LocalizedBindings, Screen):
             if on in position:
                 table.move_cursor(row=position[on], animate=False)
         self.show_header(now)
-        self.show_common(now)
 
     def wanted(self, row: StudentRow, now: float) -> bool:
         """Whether the filter shows `row`."""
@@ -133,13 +139,14 @@ class ClassScreen(LocalizedBindings, Screen):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def show_header(self, now: float) -> None:
+        """The counts, the filter, and the exercise."""
         lang, rows = self.lang, self.rows.values()
         title = t("teacher.title", lang, students=len(self.rows), connected=sum(row.connected for row in rows),
                   help=sum(need(row, now) in HELP for row in rows))
         if self.filter != "all":
             title += f" · {t(f'teacher.only.{self.filter}', lang)}"
         self.update("#class-title", title)
-        exercise = current_exercise(self.store)
+        exercise = self.exercise
         self.update("#class-exercise", t("teacher.exercise_line", lang, exercise=exercise.describe(lang)) if exercise
                     else t("teacher.no_exercise", lang))
 
