@@ -125,17 +125,25 @@ def test_export_csv(store, course, tmp_path):
     export_csv(store, course, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     topics = course_topics(course)
-    assert list(rows[0]) == ["student", "connected", "lesson", "step", "steps", "runs", "last_status",
-                             "last_diagnosis", "predictions_right", "predictions_wrong",
-                             *(f"mastery_{topic}" for topic in topics)]
+    assert list(rows[0]) == ["student", "connected", "now", "lesson", "step", "steps", "course", "runs",
+                             "last_status", "last_diagnosis", "best_val_acc", "predictions_right",
+                             "predictions_wrong", *(f"mastery_{topic}" for topic in topics)]
     assert topics == ["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
     ana, bob = rows
     assert [ana[k] for k in ("student", "connected", "lesson", "step", "steps")] == ["ana", "0", "training", "1", "2"]
     assert [ana[k] for k in ("runs", "last_status", "last_diagnosis", "mastery_lr")] == ["1", "diverged", "diverged",
                                                                                           "0.00"]
     assert (bob["lesson"], bob["step"], bob["last_diagnosis"]) == ("", "", "healthy")
+    assert (ana["now"], ana["course"], ana["best_val_acc"]) == ("away", "0.00", "")  # diverged: no accuracy
+    assert bob["best_val_acc"] == f"{trained('healthy').history[-1].val_acc:.3f}"
     export_csv(store, course, tmp_path / "class.csv")
     assert (tmp_path / "class.csv").read_bytes().decode("utf-8") == out.getvalue()
+    store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1})  # past the 2 steps of lesson 1
+    again = io.StringIO()
+    export_csv(store, course, again)
+    ana = next(csv.DictReader(io.StringIO(again.getvalue())))
+    assert float(ana["course"]) == pytest.approx(3 / sum(len(lesson.steps) for lesson in course.in_lang("en")),
+                                                 abs=0.005)
 
 
 def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
@@ -143,8 +151,9 @@ def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
     export_csv(store, course, tmp_path / "class.csv", roster=["ana", "bob"])
     ana, bob = csv.DictReader(io.StringIO((tmp_path / "class.csv").read_text(encoding="utf-8")))
     assert (bob["student"], bob["runs"]) == ("bob", "1")
-    assert ana == {"student": "ana", "connected": "0", "lesson": "", "step": "", "steps": "", "runs": "0",
-                   "last_status": "", "last_diagnosis": "", "predictions_right": "0", "predictions_wrong": "0",
+    assert ana == {"student": "ana", "connected": "0", "now": "new", "lesson": "", "step": "", "steps": "",
+                   "course": "0.00", "runs": "0", "last_status": "", "last_diagnosis": "", "best_val_acc": "",
+                   "predictions_right": "0", "predictions_wrong": "0",
                    **{f"mastery_{topic}": "0.00" for topic in course_topics(course)}}
 
 

@@ -7,6 +7,7 @@ so a screen can call them every second for a class of thirty.
 """
 
 import io
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,10 +246,11 @@ def _sentence(course: Course, what: str, n: int, values: list[Any] | None, lang:
 
 def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: Iterable[str] = (),
                excel: bool = False, lang: Lang = "en") -> None:
-    """The class's progress as CSV, a row per student (class_rows's, `roster` included): its columns, one
-    mastery column per topic (right first tries over the topic's questions, 0 to 1); `out` is a path or an
-    open text file. `excel`: ';' between fields and decimal commas, for spreadsheets in Spanish locales
-    (a file also starts with a byte-order mark, by which they recognise UTF-8).
+    """The class's progress as CSV, a row per student (class_rows's, `roster` included): its columns, what
+    they need now (a NEEDS word), how far through the course (0 to 1), the best val acc of their completed
+    runs, and one mastery column per topic (right first tries over the topic's questions, 0 to 1); `out` is
+    a path or an open text file. `excel`: ';' between fields and decimal commas, for spreadsheets in Spanish
+    locales (a file also starts with a byte-order mark, by which they recognise UTF-8).
 
     A path is replaced all at once, in a folder that must exist: a kill or a full disk leaves the old
     file whole. An Unreadable error (`lang`) names the path and the reason it could not be written."""
@@ -259,10 +261,18 @@ def export_csv(store: Store, course: Course, out: str | Path | TextIO, roster: I
         write_atomically(Path(out), data, lang, folder_mode=None)
         return
     topics = course_topics(course)
+    best: dict[str, float] = {}
+    for _, student, _, acc in store.completed("val_acc", {}):
+        if acc is not None:
+            best[student] = max(acc, best.get(student, acc))
+    now = time.time()
     writer = csv_writer(out, excel)
-    writer.writerow(["student", "connected", "lesson", "step", "steps", "runs", "last_status", "last_diagnosis",
-                     "predictions_right", "predictions_wrong", *(f"mastery_{topic}" for topic in topics)])
+    writer.writerow(["student", "connected", "now", "lesson", "step", "steps", "course", "runs", "last_status",
+                     "last_diagnosis", "best_val_acc", "predictions_right", "predictions_wrong",
+                     *(f"mastery_{topic}" for topic in topics)])
     for row in class_rows(store, course, roster):
-        writer.writerow([row.student, int(row.connected), row.lesson or "", "" if row.step is None else row.step + 1,
-                         row.steps or "", row.runs, row.last_status or "", row.last_diagnosis or "", row.right,
-                         row.wrong, *(decimal(row.mastery[topic].score, 2, excel) for topic in topics)])
+        writer.writerow([row.student, int(row.connected), need(row, now), row.lesson or "",
+                         "" if row.step is None else row.step + 1, row.steps or "", decimal(row.course, 2, excel),
+                         row.runs, row.last_status or "", row.last_diagnosis or "",
+                         decimal(best[row.student], 3, excel) if row.student in best else "", row.right, row.wrong,
+                         *(decimal(row.mastery[topic].score, 2, excel) for topic in topics)])
