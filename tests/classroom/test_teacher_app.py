@@ -203,7 +203,7 @@ async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("x")
         [written] = tmp_path.glob("class-*.csv")
-        assert written.read_text(encoding="utf-8").startswith("student,connected,lesson")
+        assert written.read_text(encoding="utf-8").startswith("student,connected,now,lesson")
         assert await showing(pilot, "Progreso de la clase guardado en")
 
 

@@ -34,8 +34,8 @@ from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
 from tutor.ui.widgets.footer import Footer
 
-COLUMNS = {"student": 12, "lesson": 15, "step": 4, "last": 16, "need": 20}
-# with a column of padding each side, 77 columns: the table fits 80 with its scrollbar
+COLUMNS = {"student": 12, "lesson": 15, "step": 4, "last": 18, "need": 20}
+# with a column of padding each side, 79 columns: the table fits 80 with its scrollbar
 STATUS = {"completed": "✓", "diverged": "✗", "cancelled": "■"}
 STYLES = {"stuck": "bold red", "failing": "bold red", "idle": "yellow", "finished": "green", "new": "dim",
           "away": "dim"}
@@ -170,11 +170,19 @@ class ClassScreen(LocalizedBindings, Screen):
             table.columns[key].label = Text(self.heading(key))
         self.order = []  # sorted anew, the headings with it
         self.poll()
+        self.to_top()
 
     def action_filter(self) -> None:
         """The next filter: everyone, who needs help, who is connected."""
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self.poll()
+        self.to_top()
+
+    def to_top(self) -> None:
+        """The cursor on the first student, in view: a new order or filter is read from the top."""
+        table = self.query_one(DataTable)
+        table.move_cursor(row=0, animate=False)
+        table.scroll_home(animate=False)
 
     @on(DataTable.RowSelected)
     def selected(self, event: DataTable.RowSelected) -> None:
