@@ -20,15 +20,15 @@ WORDS = {
     "es": {"finished": "terminado ✓", "stuck": "atascado: 3 fallos", "idle": "inactivo 25 min",
            "working": "trabajando", "away": "desconectado", "new": "sin empezar"},
 }
-SEEN = {  # what the teacher reads: the title, each filter, the common problem, and the stuck student opened
+SEEN = {  # what the teacher reads: the title, each filter, the common problem, the stuck student opened and its keys
     "en": ("Class · 30 students · 10 connected · 10 need help", "filter: need help", "filter: connected",
            "5 students: stuck on the question of 3 Batch size, step 1",
            "Stuck on the question of this step: 3 wrong answers in a row («480», «19», «30»).",
-           "The question: You have 600 examples and keep 20 % for validation."),
+           "The question: You have 600 examples and keep 20 % for validation.", "esc Back space Mark"),
     "es": ("Clase · 30 alumnos · 10 conectados · 10 necesitan ayuda", "filtro: ayuda", "filtro: conectados",
            "5 alumnos: sin superar la pregunta de 3 Batch, paso 1",
            "Atascado en la pregunta de este paso: 3 respuestas mal seguidas («480», «19», «30»).",
-           "La pregunta: Tienes 600 ejemplos y guardas el 20 % para validación."),
+           "La pregunta: Tienes 600 ejemplos y guardas el 20 % para validación.", "esc Volver espacio Marcar"),
 }
 
 
@@ -92,7 +92,7 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
     shows the question and the wrong answers."""
     a_class(store)
     words = WORDS[lang]
-    title, only_help, only_connected, common, why, question = SEEN[lang]
+    title, only_help, only_connected, common, why, question, keys = SEEN[lang]
     app = ClassApp(store, lang, course, roster=STUDENTS)
     async with app.run_test(size=(80, 24)) as pilot:
         assert await showing(pilot, title)
@@ -115,9 +115,10 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
         await pilot.press("f")  # everyone again
         assert await until(lambda: table.row_count == 30, 2, pilot) and only_help not in screen_text(app)
 
-        await pilot.press("s")  # by name
+        table.move_cursor(row=12)
+        await pilot.press("s")  # by name, from the top
         assert await until(lambda: rows_shown(app) == sorted(STUDENTS), 2, pilot)
-        assert screen_lines(app)[2].split()[1] == "▼"
+        assert screen_lines(app)[2].split()[1] == "▼" and table.cursor_row == 0 and "s00" in screen_lines(app)[3]
         await pilot.press("s")  # furthest behind first: not started, then the first lesson; the finished last
         assert await until(lambda: rows_shown(app)[:5] == ["s05", "s11", "s17", "s23", "s29"], 2, pilot)
         assert kind(rows_shown(app)[-1]) == "finished" and "▼" in screen_lines(app)[2]
@@ -128,7 +129,7 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen) and await until(lambda: why in wrapped(app), 5, pilot)
         assert question in wrapped(app)
-        assert all(len(line) <= 80 for line in screen_lines(app))
+        assert all(len(line) <= 80 for line in screen_lines(app)) and screen_lines(app)[-1].startswith(keys)
 
 
 async def test_an_unchanged_class_repaints_nothing(store, course, monkeypatch):
