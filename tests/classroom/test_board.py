@@ -112,7 +112,7 @@ def test_runs_in_a_row_with_the_same_problem(store, course):
     assert (ana.streak, need(ana, time.time())) == (3, "failing")
     assert need_text(ana, "en", time.time()) == "same problem ×3"
     assert need_text(ana, "es", time.time(), long=True) == \
-        "Sus últimas 3 ejecuciones tienen el mismo problema: divergencia."
+        "El mismo problema en sus últimas 3 ejecuciones: divergencia."
     add(store, "ana", "healthy")
     assert class_rows(store, course)[0].streak == 0
 
