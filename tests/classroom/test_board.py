@@ -80,14 +80,16 @@ def test_common_problems_count_students_by_their_last_run_and_name_the_bound(sto
     add(store, "ana", "lr50")  # ana counts once
     add(store, "bob", "lr5")
     add(store, "carl", "healthy")  # healthy is not a problem
-    store.add_run("carl", trained("healthy"), [{"code": "overfitting"}])
+    for student in ("carl", "eve"):
+        store.add_run(student, trained("healthy"), [{"code": "overfitting"}])
+    store.add_run("fred", trained("healthy"), [{"code": "dead_relu"}])  # one student's: in their row, not here
     add(store, "dan", "lr5")
     add(store, "dan", "healthy")  # dan has fixed it: not a problem now
     problems = common(store, course)
-    assert [(c.what, c.students) for c in problems] == [("diverged", ("ana", "bob")), ("overfitting", ("carl",))]
-    assert [c.text for c in problems] == ["2 students: diverged at lr ≥ 5", "1 student: overfitting"]
+    assert [(c.what, c.students) for c in problems] == [("diverged", ("ana", "bob")), ("overfitting", ("carl", "eve"))]
+    assert [c.text for c in problems] == ["2 students: diverged at lr ≥ 5", "2 students: overfitting"]
     assert [c.text for c in common(store, course, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
-                                                              "1 alumno: sobreajuste"]
+                                                              "2 alumnos: sobreajuste"]
 
 
 def test_common_problems_bounds_per_setting(store, course):

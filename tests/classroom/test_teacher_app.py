@@ -37,7 +37,9 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
         add(other, "ana", "lr50")
         assert await until(lambda: cell(app, "ana", "last") == "✗ diverged", 2, pilot)
         assert table.cursor_row == 1  # updated in place
-        assert await showing(pilot, "1 student: diverged at lr ≥ 50")
+        assert await showing(pilot, "No problem is shared by two students or more right now.")
+        add(other, "bob", "lr5")
+        assert await showing(pilot, "2 students: diverged at lr ≥ 5")
         other.open_session("carl")
         assert await until(lambda: table.row_count == 3, 2, pilot)
         assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "1 connected")

@@ -210,9 +210,10 @@ def diagnosis_title(code: str, lang: Lang) -> str:
 
 def common_problems(store: Store, course: Course, rows: Iterable[StudentRow], lang: Lang, now: float,
                     limit: int = 5) -> list[ClassProblem]:
-    """The problems several students have now, most students first: those stuck on the same question
-    (`rows`), and each diagnosis of the students' last runs but healthy. A diagnosis tied to a setting
-    (BOUNDS) names the bound its runs share: "9 students: diverged at lr ≥ 5" is the smallest lr among them."""
+    """The problems two students or more have now, most students first (one student's shows in their row):
+    those stuck on the same question (`rows`), and each diagnosis of the students' last runs but healthy.
+    A diagnosis tied to a setting (BOUNDS) names the bound its runs share: "9 students: diverged at lr ≥ 5"
+    is the smallest lr among them."""
     students: dict[str, set[str]] = {}
     for row in rows:
         if need(row, now) == "stuck":
@@ -224,7 +225,8 @@ def common_problems(store: Store, course: Course, rows: Iterable[StudentRow], la
         students.setdefault(code, set()).add(student)
         if code in BOUNDS:
             values.setdefault(code, []).append(config[BOUNDS[code][0]])
-    ranked = sorted(students, key=lambda what: (-len(students[what]), what))[:limit]
+    shared = [what for what in students if len(students[what]) >= 2]
+    ranked = sorted(shared, key=lambda what: (-len(students[what]), what))[:limit]
     return [ClassProblem(what, tuple(sorted(students[what])),
                          _sentence(course, what, len(students[what]), values.get(what), lang)) for what in ranked]
 

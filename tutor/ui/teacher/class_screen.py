@@ -34,7 +34,7 @@ from tutor.ui.teacher.exercise import ExerciseScreen
 from tutor.ui.teacher.student import StudentScreen
 from tutor.ui.widgets.footer import Footer
 
-COLUMNS = {"student": 12, "lesson": 15, "step": 4, "last": 18, "need": 20}
+COLUMNS = {"student": 12, "lesson": 15, "step": 4, "last": 19, "need": 19}
 # with a column of padding each side, 79 columns: the table fits 80 with its scrollbar
 STATUS = {"completed": "✓", "diverged": "✗", "cancelled": "■"}
 STYLES = {"stuck": "bold red", "failing": "bold red", "idle": "yellow", "finished": "green", "new": "dim",
