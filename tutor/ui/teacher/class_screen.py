@@ -3,7 +3,7 @@ else in the store) with what each needs now, sorted and filtered by keys, and th
 
 import datetime
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -48,8 +48,9 @@ KEYS = "teacher.key"  # the catalogue of this view's key labels
 
 
 class ClassScreen(LocalizedBindings, Screen):
-    """Every student, re-read from the store each second; `s` sorts (who needs help first, by name, who is
-    furthest behind first), `f` filters (everyone, who needs help, who is connected), Enter opens one."""
+    """Every student, read again whenever the store changes (checked each second); `s` sorts (who needs help
+    first, by name, who is furthest behind first), `f` filters (everyone, who needs help, who is connected),
+    Enter opens one."""
 
     BINDINGS = [
         *localized("enter", "open", "open", priority=True, labels=KEYS),
@@ -125,14 +126,17 @@ class ClassScreen(LocalizedBindings, Screen):
         """Whether the filter shows `row`."""
         return self.filter == "all" or (need(row, now) in HELP if self.filter == "help" else row.connected)
 
-    def sort_key(self, now: float):
+    def sort_key(self, now: float) -> Callable[[StudentRow], tuple]:
+        """The order of the rows: who needs help first, who is furthest behind first (those not started
+        before all), or by name."""
         if self.sort == "need":
             return lambda row: urgency(row, now)
         if self.sort == "course":
             return lambda row: (row.lesson is not None, row.course, row.student)
-        return lambda row: row.student
+        return lambda row: (row.student,)
 
     def cursor_student(self) -> str | None:
+        """The student under the cursor; None in an empty table."""
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
@@ -145,18 +149,18 @@ class ClassScreen(LocalizedBindings, Screen):
                   help=sum(need(row, now) in HELP for row in rows))
         if self.filter != "all":
             title += f" · {t(f'teacher.only.{self.filter}', lang)}"
-        self.update("#class-title", title)
+        self.show_line("#class-title", title)
         exercise = self.exercise
-        self.update("#class-exercise", t("teacher.exercise_line", lang, exercise=exercise.describe(lang)) if exercise
-                    else t("teacher.no_exercise", lang))
+        self.show_line("#class-exercise", t("teacher.exercise_line", lang, exercise=exercise.describe(lang))
+                       if exercise else t("teacher.no_exercise", lang))
 
     def show_common(self, now: float) -> None:
         common = common_problems(self.store, self.course, self.rows.values(), self.lang, now)
         lines = [f"• {c.text}" for c in common] or [t("teacher.common.none", self.lang)]
-        self.update("#class-common", Text(t("teacher.common.title", self.lang), style="bold")
-                    + Text("\n" + "\n".join(lines)))
+        self.show_line("#class-common", Text(t("teacher.common.title", self.lang), style="bold")
+                       + Text("\n" + "\n".join(lines)))
 
-    def update(self, selector: str, content: str | Text) -> None:
+    def show_line(self, selector: str, content: str | Text) -> None:
         """Show `content` in the Static `selector` unless it shows it already: an unchanged line is not repainted."""
         static = self.query_one(selector, Static)
         if static.content != content:
@@ -189,9 +193,8 @@ class ClassScreen(LocalizedBindings, Screen):
         self.action_open()
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
-        if table.row_count:
-            student = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        student = self.cursor_student()
+        if student is not None:
             self.app.push_screen(StudentScreen(self.store, self.rows[student], self.lang, self.course))
 
     def action_exercise(self) -> None:
