@@ -54,6 +54,19 @@ WRITER = textwrap.dedent("""
 """)
 
 
+def test_version_changes_with_any_write_by_anyone(isolated_home):
+    """What the teacher's view polls each second instead of reading the class again."""
+    store, other = Store(Settings.from_env().store), Store(Settings.from_env().store)
+    before = store.version()
+    store.students(), store.connected(), other.progress("ana")
+    assert store.version() == before  # reads change nothing
+    other.record("ana", "training", 0, "done")  # another process
+    assert store.version() != before
+    before = store.version()
+    store.set_state("ana", "dialogue", {"lesson": "training"})  # this connection
+    assert store.version() != before
+
+
 def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
     writer = subprocess.Popen([sys.executable, "-c", WRITER], stdout=subprocess.PIPE, text=True, env=os.environ)
     assert writer.stdout.readline().strip() == "ready"
@@ -104,3 +117,10 @@ def test_the_class_queries_read_the_run_fields_by_their_names(isolated_home):
         value = getattr(run.history[-1], metric)
         assert store.completed(metric, {"dataset": "spiral"}) == [(run_id, "ana", run.n_params, value)]
     assert store.completed("val_acc", {"dataset": "moons"}) == []
+    newer = store.add_run("ana", run, [{"code": "healthy"}])
+    store.add_run("ana", run, [{"code": "overfitting"}], by="tutor")  # the tutor's runs are not the student's
+    assert store.recent_codes(3) == {"ana": ["healthy", "too_few_epochs"]} and store.recent_codes(1) == {
+        "ana": ["healthy"]}
+    assert store.diagnosed(latest=True) == [("ana", "healthy", cfg.model_dump(mode="json"))]
+    assert store.last_active()["ana"] == store.run(newer).created
+    assert store.last_runs()["ana"][0] == 2

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from tutor.store import Store
 
@@ -30,10 +31,12 @@ class Mastery:
         return self.right_first / self.items if self.items else 0.0
 
 
-def mastery(store: Store, student: str, items: Iterable[GradedItem]) -> dict[str, Mastery]:
-    """Mastery per topic from the student's first answer to each graded item."""
+def mastery(store: Store, student: str, items: Iterable[GradedItem],
+            events: list[dict[str, Any]] | None = None) -> dict[str, Mastery]:
+    """Mastery per topic from the student's first answer to each graded item; `events`: their progress,
+    when already read."""
     first: dict[tuple[str, int], bool] = {}
-    for event in store.progress(student):
+    for event in store.progress(student) if events is None else events:
         if event["kind"] in ("quiz", "predict") and event["correct"] is not None:
             first.setdefault((event["lesson"], event["step"]), bool(event["correct"]))
     tally: dict[str, list[int]] = {}

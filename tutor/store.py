@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS runs (
     by TEXT NOT NULL DEFAULT 'student'  -- student | tutor (a fix the tutor tried before proposing it)
 );
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student, id);
+-- the class's queries (who ran what last, and when) filter on `by`, stored after the large result: this index
+-- answers them without reading the runs' rows
+CREATE INDEX IF NOT EXISTS runs_by_owner ON runs (student, by, id, created);
 CREATE TABLE IF NOT EXISTS progress (
     id INTEGER PRIMARY KEY,
     student TEXT NOT NULL,
@@ -151,6 +154,12 @@ class Store:
         return self.db.execute("SELECT COALESCE(MAX(id), 0) FROM runs").fetchone()[0]
 
     @_mapped
+    def version(self) -> tuple[int, int]:
+        """A value that changes whenever anything is written to the store, by this connection or any other
+        process: a cheaper test for 'anything new?' than any read."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
+    @_mapped
     def run_ids(self, student: str, limit: int = 50) -> list[int]:
         """The ids of a student's newest runs, oldest first."""
         rows = self.db.execute("SELECT id FROM runs WHERE student = ? AND by = 'student' ORDER BY id DESC LIMIT ?",
@@ -171,11 +180,32 @@ class Store:
         }
 
     @_mapped
-    def diagnosed(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """(student, code, config) for every diagnosis of every run."""
+    def recent_codes(self, n: int) -> dict[str, list[str | None]]:
+        """Per student with runs: the first diagnosis code of each of their last `n` runs, newest first."""
+        recent: dict[str, list[str | None]] = {}
+        for student, code in self.db.execute(
+                "SELECT r.student, json_extract(r.diagnoses, '$[0].code') FROM runs AS r JOIN (SELECT id, "
+                "ROW_NUMBER() OVER (PARTITION BY student ORDER BY id DESC) AS newer FROM runs WHERE by = 'student') "
+                "AS k ON r.id = k.id WHERE k.newer <= ? ORDER BY r.student, r.id DESC", (n,)):
+            recent.setdefault(student, []).append(code)
+        return recent
+
+    @_mapped
+    def last_active(self) -> dict[str, float]:
+        """Per student: when they last did anything (a run, an answer, a turn of the conversation, a login)."""
+        return dict(self.db.execute(
+            "SELECT student, MAX(at) FROM (SELECT student, MAX(created) AS at FROM runs WHERE by = 'student' "
+            "GROUP BY student UNION ALL SELECT student, MAX(created) FROM progress GROUP BY student "
+            "UNION ALL SELECT student, MAX(updated) FROM state GROUP BY student "
+            "UNION ALL SELECT student, MAX(started) FROM sessions GROUP BY student) GROUP BY student"))
+
+    @_mapped
+    def diagnosed(self, latest: bool = False) -> list[tuple[str, str, dict[str, Any]]]:
+        """(student, code, config) for every diagnosis of every run; `latest`: of each student's last run only."""
+        last = " AND r.id IN (SELECT MAX(id) FROM runs WHERE by = 'student' GROUP BY student)" if latest else ""
         rows = self.db.execute(
             "SELECT r.student, json_extract(d.value, '$.code'), r.config FROM runs AS r, json_each(r.diagnoses) AS d "
-            "WHERE r.by = 'student'")
+            f"WHERE r.by = 'student'{last}")
         return [(student, code, json.loads(config)) for student, code, config in rows]
 
     @_mapped

@@ -2,16 +2,19 @@
 
 import csv
 import io
+import time
 
 import pytest
 from trained_runs import add, trained
 
 from tutor.classroom.board import (
     class_rows,
-    common_diagnoses,
+    common_problems,
     course_topics,
     export_csv,
     graded_items,
+    need,
+    need_text,
     roster_students,
 )
 from tutor.classroom.exercise import Exercise, set_exercise
@@ -68,30 +71,52 @@ def test_roster_students_are_the_students_of_the_file(tmp_path):
         roster_students(path)
 
 
-def test_common_diagnoses_count_students_and_name_the_bound(store):
+def common(store, course, lang="en", limit=5):
+    return common_problems(store, course, class_rows(store, course), lang, time.time(), limit)
+
+
+def test_common_problems_count_students_by_their_last_run_and_name_the_bound(store, course):
     add(store, "ana", "lr50")
     add(store, "ana", "lr50")  # ana counts once
-    add(store, "ana", "healthy")  # healthy is not a problem
     add(store, "bob", "lr5")
-    add(store, "carl", "healthy")
-    store.add_run("carl", trained("healthy"), [{"code": "overfitting"}])
-    common = common_diagnoses(store, "en")
-    assert [(c.code, c.students) for c in common] == [("diverged", ("ana", "bob")), ("overfitting", ("carl",))]
-    assert [c.text for c in common] == ["2 students: diverged at lr ≥ 5", "1 student: overfitting"]
-    assert [c.text for c in common_diagnoses(store, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
-                                                                 "1 alumno: sobreajuste"]
+    add(store, "carl", "healthy")  # healthy is not a problem
+    for student in ("carl", "eve"):
+        store.add_run(student, trained("healthy"), [{"code": "overfitting"}])
+    store.add_run("fred", trained("healthy"), [{"code": "dead_relu"}])  # one student's: in their row, not here
+    add(store, "dan", "lr5")
+    add(store, "dan", "healthy")  # dan has fixed it: not a problem now
+    problems = common(store, course)
+    assert [(c.what, c.students) for c in problems] == [("diverged", ("ana", "bob")), ("overfitting", ("carl", "eve"))]
+    assert [c.text for c in problems] == ["2 students: diverged at lr ≥ 5", "2 students: overfitting"]
+    assert [c.text for c in common(store, course, "es")] == ["2 alumnos: divergencia con lr ≥ 5",
+                                                              "2 alumnos: sobreajuste"]
 
 
-def test_common_diagnoses_bounds_per_setting(store):
+def test_common_problems_bounds_per_setting(store, course):
     add(store, "ana", "spiral4")  # batch 32 of 80 examples, 2 epochs: batch too large, too few epochs
     add(store, "bob", "spiral16")
-    texts = {c.code: c.text for c in common_diagnoses(store, "en", limit=2)}
+    texts = {c.what: c.text for c in common(store, course, limit=2)}
     assert texts == {"batch_too_large": "2 students: batch too large at batch ≥ 32",  # a word, not batch_size
                      "too_few_epochs": "2 students: too few epochs at epochs ≤ 2"}
-    assert [c.text for c in common_diagnoses(store, "es", limit=2)] == [
+    assert [c.text for c in common(store, course, "es", limit=2)] == [
         "2 alumnos: batch demasiado grande con batch ≥ 32", "2 alumnos: pocas épocas con épocas ≤ 2"]
-    assert common_diagnoses(store, "en", limit=1)[0].code == "batch_too_large"  # ties: by code
-    assert common_diagnoses(Store(store.path), "en") == common_diagnoses(store, "en")  # another connection, the same
+    assert common(store, course, limit=1)[0].what == "batch_too_large"  # ties: by code
+    assert common(Store(store.path), course) == common(store, course)  # another connection, the same
+
+
+def test_runs_in_a_row_with_the_same_problem(store, course):
+    """Three runs in a row that diverge (at any lr): stuck on it; a healthy run ends the streak."""
+    for run in ("healthy", "lr5", "lr50"):
+        add(store, "ana", run)
+    assert [need(row, time.time()) for row in class_rows(store, course)] == ["away"]  # not connected
+    add(store, "ana", "lr5")
+    [ana] = class_rows(store, course)
+    assert (ana.streak, need(ana, time.time())) == (3, "failing")
+    assert need_text(ana, "en", time.time()) == "same problem ×3"
+    assert need_text(ana, "es", time.time(), long=True) == \
+        "El mismo problema en sus últimas 3 ejecuciones: divergencia."
+    add(store, "ana", "healthy")
+    assert class_rows(store, course)[0].streak == 0
 
 
 def test_export_csv(store, course, tmp_path):
@@ -102,17 +127,25 @@ def test_export_csv(store, course, tmp_path):
     export_csv(store, course, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     topics = course_topics(course)
-    assert list(rows[0]) == ["student", "connected", "lesson", "step", "steps", "runs", "last_status",
-                             "last_diagnosis", "predictions_right", "predictions_wrong",
-                             *(f"mastery_{topic}" for topic in topics)]
+    assert list(rows[0]) == ["student", "connected", "now", "lesson", "step", "steps", "course", "runs",
+                             "last_status", "last_diagnosis", "best_val_acc", "predictions_right",
+                             "predictions_wrong", *(f"mastery_{topic}" for topic in topics)]
     assert topics == ["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
     ana, bob = rows
     assert [ana[k] for k in ("student", "connected", "lesson", "step", "steps")] == ["ana", "0", "training", "1", "2"]
     assert [ana[k] for k in ("runs", "last_status", "last_diagnosis", "mastery_lr")] == ["1", "diverged", "diverged",
                                                                                           "0.00"]
     assert (bob["lesson"], bob["step"], bob["last_diagnosis"]) == ("", "", "healthy")
+    assert (ana["now"], ana["course"], ana["best_val_acc"]) == ("away", "0.00", "")  # diverged: no accuracy
+    assert bob["best_val_acc"] == f"{trained('healthy').history[-1].val_acc:.3f}"
     export_csv(store, course, tmp_path / "class.csv")
     assert (tmp_path / "class.csv").read_bytes().decode("utf-8") == out.getvalue()
+    store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1})  # past the 2 steps of lesson 1
+    again = io.StringIO()
+    export_csv(store, course, again)
+    ana = next(csv.DictReader(io.StringIO(again.getvalue())))
+    assert float(ana["course"]) == pytest.approx(3 / sum(len(lesson.steps) for lesson in course.in_lang("en")),
+                                                 abs=0.005)
 
 
 def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
@@ -120,8 +153,9 @@ def test_export_csv_has_a_row_per_roster_student(store, course, tmp_path):
     export_csv(store, course, tmp_path / "class.csv", roster=["ana", "bob"])
     ana, bob = csv.DictReader(io.StringIO((tmp_path / "class.csv").read_text(encoding="utf-8")))
     assert (bob["student"], bob["runs"]) == ("bob", "1")
-    assert ana == {"student": "ana", "connected": "0", "lesson": "", "step": "", "steps": "", "runs": "0",
-                   "last_status": "", "last_diagnosis": "", "predictions_right": "0", "predictions_wrong": "0",
+    assert ana == {"student": "ana", "connected": "0", "now": "new", "lesson": "", "step": "", "steps": "",
+                   "course": "0.00", "runs": "0", "last_status": "", "last_diagnosis": "", "best_val_acc": "",
+                   "predictions_right": "0", "predictions_wrong": "0",
                    **{f"mastery_{topic}": "0.00" for topic in course_topics(course)}}
 
 

@@ -196,7 +196,7 @@ async def test_a_teacher_takes_the_class_csv_home_and_only_that(isolated_home):
             rows = list(csv.DictReader(io.StringIO(done.stdout)))
             assert [row["student"] for row in rows] == ["ana", "ben"] and "mastery_lr" in rows[0]
             spreadsheet = await conn.run("export --excel")
-            assert spreadsheet.stdout.splitlines()[0].startswith("student;connected;lesson;")
+            assert spreadsheet.stdout.splitlines()[0].startswith("student;connected;now;lesson;")
             for command in ("ls", "export; ls", "export > /tmp/x", "tutor class export", "export -o x"):
                 with pytest.raises(asyncssh.ChannelOpenError):
                     await conn.run(command)
@@ -210,10 +210,10 @@ async def test_a_teacher_takes_the_class_csv_home_and_only_that(isolated_home):
 async def test_a_teacher_gets_the_live_class_view_over_ssh(isolated_home):
     with Server(isolated_home, ["ana"], ("profe",)) as server:
         teacher = await Terminal(80, 24).connect(server.port, "profe")
-        await teacher.wait_for(r"Class · students: 1 · connected: 0")  # ana is on the roster, not here yet
+        await teacher.wait_for(r"Class · 1 student · 0 connected · 0 need help")  # ana is on the roster, not here yet
         ana = await Terminal(80, 24).connect(server.port, "ana")
         await ana.wait_for("Qué es entrenar una red")
-        await teacher.wait_for(r"connected: 1")  # profe is a teacher, not a student
+        await teacher.wait_for(r"1 connected")  # profe is a teacher, not a student
         ana.type("¿y si el learning rate fuera 10?\r")
         await teacher.wait_for(r"ana .*✗", 120)  # ana's diverged run, live in the class table
         await ana.close()

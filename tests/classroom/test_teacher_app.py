@@ -6,6 +6,7 @@ from pilot_tools import screen_lines, screen_text, showing, until
 from textual.widgets import DataTable, Input
 from trained_runs import add
 
+from tutor.classroom.board import diagnosis_title
 from tutor.classroom.exercise import Exercise, current_exercise
 from tutor.classroom.roster import load, save
 from tutor.diagnose.explain import name
@@ -29,33 +30,36 @@ async def test_a_new_run_shows_within_two_seconds(store, course):
     add(store, "bob", "spiral4")
     app = ClassApp(store, "en", course)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "1", 5, pilot)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "last") == "✓ healthy", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
         table.move_cursor(row=1)  # on bob
         other = Store(Settings.from_env().store)  # another student's process: its own connection
         add(other, "ana", "lr50")
-        diverged = ("2", "✗ diverged")
-        assert await until(lambda: (cell(app, "ana", "runs"), cell(app, "ana", "last")) == diverged, 2, pilot)
+        assert await until(lambda: cell(app, "ana", "last") == "✗ diverged", 2, pilot)
         assert table.cursor_row == 1  # updated in place
-        assert await showing(pilot, "1 student: diverged at lr ≥ 50")
+        assert await showing(pilot, "No problem is shared by two students or more right now.")
+        add(other, "bob", "lr5")
+        assert await showing(pilot, "2 students: diverged at lr ≥ 5")
         other.open_session("carl")
         assert await until(lambda: table.row_count == 3, 2, pilot)
-        assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "connected: 1")
+        assert cell(app, "carl", "student") == "● carl" and await showing(pilot, "1 connected")
+        assert screen_lines(app)[3].split() == ["●", "carl", "—", "—", "—", "working"]  # at work: above the away
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "bob"  # the cursor followed
 
 
 async def test_roster_students_show_before_they_connect(store, course):
     add(store, "bob", "healthy")
     app = ClassApp(store, "en", course, roster=["dan", "bob"])
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: app.screen.query(DataTable) and cell(app, "bob", "runs") == "1", 5, pilot)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "bob", "last") == "✓ healthy", 5, pilot)
         table = app.screen.query_one("#class-table", DataTable)
-        assert [key.value for key in table.rows] == ["bob", "dan"]
-        assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "runs", "last", "predictions")] \
-            == ["  dan", "—", "—", "0", "—", "0✓ 0✗"]
-        assert await showing(pilot, "Class · students: 2 · connected: 0")
+        assert sorted(key.value for key in table.rows) == ["bob", "dan"]
+        assert [cell(app, "dan", column) for column in ("student", "lesson", "step", "last", "need")] \
+            == ["  dan", "—", "—", "—", "not started"]
+        assert await showing(pilot, "Class · 2 students · 0 connected · 0 need help")
         Store(Settings.from_env().store).open_session("dan")  # dan logs in
         assert await until(lambda: cell(app, "dan", "student") == "● dan", 2, pilot)
-        assert table.row_count == 2 and await showing(pilot, "connected: 1")
+        assert table.row_count == 2 and await showing(pilot, "1 connected") and cell(app, "dan", "need") == "working"
 
 
 def test_run_class_app_reads_the_roster_students(tmp_path, monkeypatch, isolated_home):
@@ -72,10 +76,10 @@ def test_run_class_app_reads_the_roster_students(tmp_path, monkeypatch, isolated
 
 
 @pytest.mark.parametrize("lang, header, ana, footer", [
-    ("en", "student lesson step runs last run mastery pred.", "ana 2 Learning rate 2/3 1 ✗ diverged",
-     "⏎ Open e Exercise x Export CSV"),
-    ("es", "alumno lección paso ejec última ejecución dominio pred.", "ana 2 Learning rate 2/3 1 ✗ divergencia",
-     "⏎ Abrir e Ejercicio x Exportar CSV")])
+    ("en", "student lesson step last run now ▼", "ana 2 Learning rate 2/3 ✗ diverged not connected",
+     "⏎ Open s Sort f Filter e Exercise x Export CSV"),
+    ("es", "alumno lección paso última ejecución ahora ▼", "ana 2 Learning rate 2/3 ✗ divergencia desconectado",
+     "⏎ Abrir s Ordenar f Filtrar e Ejercicio x Exportar CSV")])
 async def test_the_table_fits_80_by_24(store, course, lang, header, ana, footer):
     """Each student's lesson by its number and short title, not its id; the longest ones whole."""
     store.set_state("ana", "dialogue", {"lesson": "learning-rate", "step": 1})
@@ -87,8 +91,8 @@ async def test_the_table_fits_80_by_24(store, course, lang, header, ana, footer)
         assert await showing(pilot, t("teacher.common.title", lang))
         lines = screen_lines(app)
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
-        assert lines[0].strip() == t("teacher.title", lang, students=4, connected=0)
-        assert " ".join(lines[2].split()) == header and " ".join(lines[3].split()).startswith(ana)
+        assert lines[0].strip() == t("teacher.title", lang, students=4, connected=0, help=0)
+        assert " ".join(lines[2].split()) == header and " ".join(lines[3].split()) == ana
         lessons = {cell(app, student, "lesson") for student in ("bob", "eva", "flo")}
         assert lessons == ({"5 Architecture", "7 Optimisers", "3 Batch size"} if lang == "en"
                            else {"5 Arquitectura", "7 Optimizadores", "3 Batch"})
@@ -109,14 +113,16 @@ async def test_a_class_of_thirty_at_80_by_24_by_keyboard_alone(store, course):
     async with app.run_test(size=(80, 24)) as pilot:
         assert await until(lambda: app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count == 30,
                            5, pilot)
-        assert await showing(pilot, "Class · students: 30 · connected: 10")
+        assert await showing(pilot, "Class · 30 students · 10 connected · 0 need help")
+        await pilot.press("s")  # who needs help first, then by name
+        assert await until(lambda: screen_lines(app)[2].split()[:2] == ["student", "▼"], 2, pilot)
         lines = screen_lines(app)
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
-        assert lines[2].split() == ["student", "lesson", "step", "runs", "last", "run", "mastery", "pred."]
-        assert lines[3].split()[:2] == ["●", "student00"] and lines[4].split()[:7] == [
-            "student01", "2", "Learning", "rate", "2/3", "1", "✗"]
+        assert lines[2].split() == ["student", "▼", "lesson", "step", "last", "run", "now"]
+        assert lines[3].split() == ["●", "student00", "—", "—", "—", "working"] and lines[4].split() == [
+            "student01", "2", "Learning", "rate", "2/3", "✗", "diverged", "not", "connected"]
         assert "12 students: diverged at lr ≥ 5" in screen_text(app)  # the board, under the table
-        assert await showing(pilot, "⏎ Open e Exercise x Export CSV")
+        assert await showing(pilot, "⏎ Open s Sort f Filter e Exercise x Export CSV")
         table = app.screen.query_one(DataTable)
         for key in ["pagedown"] * 3 + ["down"] * 2:
             await pilot.press(key)
@@ -138,7 +144,8 @@ async def test_enter_opens_a_students_runs(store, course):
     add(store, "ana", "lr50")
     app = ClassApp(store, "es", course)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "2", 5, pilot)
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "last") == "✗ divergencia", 5,
+                           pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen)
         assert await showing(pilot, "Ejecuciones de ana")
@@ -198,7 +205,7 @@ async def test_export_writes_a_csv_here(store, course, tmp_path, monkeypatch):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("x")
         [written] = tmp_path.glob("class-*.csv")
-        assert written.read_text(encoding="utf-8").startswith("student,connected,lesson")
+        assert written.read_text(encoding="utf-8").startswith("student,connected,now,lesson")
         assert await showing(pilot, "Progreso de la clase guardado en")
 
 
@@ -210,7 +217,8 @@ async def test_a_students_runs_fit_80_by_24_with_their_diagnoses_whole(store, co
         add(store, "ana", run)
     app = ClassApp(store, lang, course)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "runs") == "4", 5, pilot)
+        diverged = f"✗ {diagnosis_title('diverged', lang)}"  # the last of the four
+        assert await until(lambda: app.screen.query(DataTable) and cell(app, "ana", "last") == diverged, 5, pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, StudentScreen) and await showing(pilot, "ana")
         lines = screen_lines(app)

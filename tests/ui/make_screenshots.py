@@ -54,17 +54,22 @@ async def shoot(lang: Lang, size: tuple[int, int]) -> None:
 
 
 CLASS = {"ana": [{"lr": 10}, {"lr": 1}], "ben": [{"lr": 20}], "carla": [{"lr": 0.01, "hidden": [8]}],
-         "dario": [{"lr": 1e-5}], "eva": [{"lr": 0.01, "epochs": 200, "samples": 100}]}
+         "dario": [{"lr": 1e-5}], "eva": [{"lr": 0.01, "epochs": 200, "samples": 100}], "hugo": [{"lr": 50}]}
+STUCK = ("gabi", "ines")  # on the first quiz of the batch lesson
 
 
 def a_class(path: Path) -> Store:
-    """A store with a few students' real runs, someone connected, and a class exercise."""
+    """A store with a few students' real runs, someone connected, someone stuck on a quiz, and a class exercise."""
     store = Store(path)
     for student, runs in CLASS.items():
         for values in runs:
             result = train(make_config(values, "en"))
             store.add_run(student, result, [d.model_dump(mode="json") for d in explain(result, "en")])
         store.set_state(student, "dialogue", {"lesson": "learning-rate", "step": len(runs), "lang": "es"})
+    for student in STUCK:
+        store.set_state(student, "dialogue", {"lesson": "batch-size", "step": 0, "lang": "es"})
+        for answer in ("480", "19"):
+            store.record(student, "batch-size", 0, "quiz", answer, False)
     store.open_session("ana")
     store.open_session("carla")
     set_exercise(store, Exercise(title="moons", threshold=0.85))

@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 
-from tutor.i18n import LANGS, Lang, t
+from tutor.i18n import LANGS, Lang, catalogue, t
 
 # Textual's own palette commands, by their titles, named in the catalogue; its "Keys" panel (English, and
 # what F1's help already says) is left out
@@ -23,9 +23,10 @@ TEXTUAL_COMMANDS = {"Theme": "theme", "Quit": "quit", "Maximize": "maximize", "M
 
 def localized(key: str, action: str, label: str, *, show: bool = True, priority: bool = False,
               labels: str = "ui.key") -> list[Binding]:
-    """`key` runs `action` in every language, labelled `<labels>.<label>` in each."""
-    return [Binding(key, f"in('{lang}', '{action}')", t(f"{labels}.{label}", lang), show=show, priority=priority)
-            for lang in LANGS]
+    """`key` runs `action` in every language, labelled `<labels>.<label>` in each, and named there by its
+    word in `ui.keyname` if it has one ('espacio')."""
+    return [Binding(key, f"in('{lang}', '{action}')", t(f"{labels}.{label}", lang), show=show, priority=priority,
+                    key_display=catalogue(lang).get(f"ui.keyname.{key}")) for lang in LANGS]
 
 
 class LocalizedBindings:

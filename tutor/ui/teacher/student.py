@@ -1,9 +1,12 @@
-"""One student, read-only: where they are in the course, their mastery, and their runs with curves."""
+"""One student, read-only: where they are in the course and what they need, their mastery, and their runs
+with curves."""
+
+import time
 
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from tutor.classroom.board import StudentRow
+from tutor.classroom.board import StudentRow, need, need_text, open_question
 from tutor.dialogue.tutor import Tutor
 from tutor.fmt import pct
 from tutor.i18n import Lang, t
@@ -31,12 +34,18 @@ class StudentScreen(RunsScreen):
 
 
 def summary(row: StudentRow, lang: Lang, course: Course) -> str:
-    """Two lines: connection, lesson (by its title) and step, runs and predictions; then mastery per topic."""
+    """Connection, lesson (by its title) and step, runs and predictions; what they need now in a sentence
+    (stuck: the question, and the wrong answers); then mastery per topic."""
     title = next((lesson.title for lesson in course.in_lang(lang) if lesson.id == row.lesson), row.lesson)
     where = (t("teacher.student.where", lang, lesson=title, step=(row.step or 0) + 1, steps=row.steps)
              if row.lesson else t("teacher.student.nowhere", lang))
     connected = t("teacher.student.connected" if row.connected else "teacher.student.away", lang)
-    head = t("teacher.student.summary", lang, student=row.student, connected=connected, where=where, runs=row.runs,
-             right=row.right, wrong=row.wrong)
+    head = t("teacher.student.summary", lang, student=row.student, connected=connected, where=where, runs=row.runs)
+    now = time.time()
+    lines = [head, need_text(row, lang, now, long=True)]
+    question = open_question(course, row, lang) if need(row, now) == "stuck" else None
+    if question:
+        lines.append(t("teacher.student.question", lang, question=question))
     topics = " · ".join(f"{t(f'teacher.topic.{topic}', lang)} {pct(m.score)}" for topic, m in row.mastery.items())
-    return f"{head}\n{t('teacher.student.mastery', lang, topics=topics or '—')}"
+    lines.append(t("teacher.student.mastery", lang, topics=topics or "—", right=row.right, wrong=row.wrong))
+    return "\n".join(lines)
