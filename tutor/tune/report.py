@@ -13,7 +13,8 @@ from rich.table import Table
 from tutor.config import ExperimentConfig, argument, flag
 from tutor.fmt import fixed, pct, rate, value
 from tutor.i18n import Lang, t
-from tutor.report import BAR, describe
+from tutor.diagnose.explain import setting
+from tutor.report import BAR, describe, network
 from tutor.tune.plot import scatter
 from tutor.tune.results import END, START, LRFind, Method, SweepResult, Trial, explain
 from tutor.tune.space import Param, Space
@@ -137,9 +138,8 @@ def _params(trial: Trial) -> str:
 def print_lrfind(result: LRFind, lang: Lang) -> None:
     """The range test: its curve with the three suggestions marked, what they mean, and the next run."""
     out, cfg, s = Console(highlight=False), result.config, result.suggestions
-    net = "-".join(map(str, ("in", *cfg.hidden, cfg.n_classes)))
-    out.print(t("tune.lrfind.header", lang, dataset=cfg.dataset, net=net, optimizer=cfg.optimizer,
-                batch=cfg.batch_size, steps=len(result.lrs)))
+    out.print(t("tune.lrfind.header", lang, dataset=cfg.dataset, net=network(cfg, lang),
+                optimizer=setting("optimizer", cfg.optimizer, lang), batch=cfg.batch_size, steps=len(result.lrs)))
     out.print(f"\n[bold]{t('tune.lrfind.plot', lang)}[/bold]")
     readings = (("v", "valley", s.valley), ("s", "steepest", s.steepest), ("m", "min_div_10", s.min_div_10))
     shown = slice(0, max(len(result.lrs) - 5, 2))  # as fastai's plot: the last points only show the blow-up
