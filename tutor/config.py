@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -150,24 +151,28 @@ def accepted(field: str, lang: Lang = "en") -> str:
     return t(key, lang, lo=lo, hi=hi)
 
 
-def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
-    """Validate raw values into a config; a ConfigError names the first bad flag, its value and the range."""
+def make_config(values: dict[str, Any], lang: Lang = "en", named: Callable[[str], str] | None = None
+                ) -> ExperimentConfig:
+    """Validate raw values into a config; a ConfigError names the first bad field as the reader knows it
+    (`named`; default: its command-line flag), its value and the accepted range."""
+    named = named or flag
     try:
         return ExperimentConfig(**values)
     except ValidationError as err:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         if first.get("msg", "").endswith("digits_samples"):
-            raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"),
+            raise ConfigError(t("config.digits_samples", lang, field=named("samples"), value=values.get("samples"),
                                 max=DIGITS_IMAGES)) from None
         if first.get("msg", "").endswith("too_few_samples"):
             classes = values.get("classes") or (10 if values.get("dataset") == "digits" else 3)
-            raise ConfigError(t("config.too_few_samples", lang, value=values.get("samples"),
+            raise ConfigError(t("config.too_few_samples", lang, field=named("samples"), value=values.get("samples"),
                                 min=4 * int(classes))) from None
         if field not in ExperimentConfig.model_fields:
-            raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
+            raise ConfigError(t("config.unknown_field", lang, field=shown(field or "?"),
+                                fields=", ".join(map(named, ExperimentConfig.model_fields)))) from None
         value = values.get(field)
-        raise ConfigError(f"{flag(field)} {shown(value)}: {accepted(field, lang)}") from None
+        raise ConfigError(f"{named(field)} {shown(value)}: {accepted(field, lang)}") from None
 
 
 def shown(value: Any, limit: int = 40) -> str:

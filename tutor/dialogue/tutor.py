@@ -20,7 +20,6 @@ from tutor.config import (
     accepted,
     argument,
     config_field,
-    flag,
     make_config,
     shaped,
 )
@@ -668,14 +667,11 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
         except (TypeError, ValueError, OverflowError):
             raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
                                 range=_range(field, lang))) from None
-    try:
-        return make_config(values, lang)
+    try:  # "the number of examples 3: …", never "--samples 3: …"
+        return make_config(values, lang, named=lambda name: field_name(name, lang))
     except ConfigError as err:
-        reason = str(err)
-        for name in values:  # "--samples 3: …" reads "the number of examples 3: …"
-            reason = reason.replace(flag(name), field_name(name, lang))
         field = next(iter(changes), "")
-        raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
+        raise ConfigError(t("dialogue.refused", lang, reason=str(err), field=field_name(field, lang))) from None
 
 
 def stepped(cfg: ExperimentConfig, field: str, direction: int, lang: Lang) -> ExperimentConfig | None:

@@ -11,9 +11,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from tutor.config import ExperimentConfig, argument, flag
+from tutor.diagnose.explain import setting
 from tutor.fmt import fixed, pct, rate, value
 from tutor.i18n import Lang, t
-from tutor.diagnose.explain import setting
 from tutor.report import BAR, describe, network
 from tutor.tune.plot import scatter
 from tutor.tune.results import END, START, LRFind, Method, SweepResult, Trial, explain
