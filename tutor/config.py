@@ -182,6 +182,11 @@ def shown(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def short_name(field: str, lang: Lang) -> str:
+    """A setting by its short name, as tables show it: 'batch', 'weight decay', 'validación', 'nº capas'."""
+    return t(f"ui.field.{field}", lang)
+
+
 def flag(field: str) -> str:
     """The command-line flag of a config field."""
     return "--" + field.replace("_", "-")

@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tutor.config import ExperimentConfig, argument, make_config, shown
+from tutor.config import ExperimentConfig, argument, make_config, short_name, shown
 from tutor.errors import ConfigError
 from tutor.fmt import exact, num, pct
-from tutor.i18n import Lang, catalogue, t
+from tutor.i18n import Lang, t
 from tutor.store import CLASS, Store
 
 EXERCISE_KEY = "exercise"
@@ -138,8 +138,7 @@ def parse_locked(text: str, lang: Lang = "en") -> dict[str, Any]:
 
 def settings(values: dict[str, Any], lang: Lang) -> str:
     """'data spiral, batch 16, hidden 8,8': settings by their short names, as the runs table shows them."""
-    words = catalogue(lang)
-    return ", ".join(f"{words.get(f'ui.field.{field}', field)} {argument(value)}" for field, value in values.items())
+    return ", ".join(f"{short_name(field, lang)} {argument(value)}" for field, value in values.items())
 
 
 def current_exercise(store: Store) -> Exercise | None:
