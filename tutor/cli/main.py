@@ -235,6 +235,10 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.export import write_csv, write_jsonl
 
     store, me = Store(settings.store), settings.student_id
+    if args.student is not None and not args.student.strip():  # '' is nobody, not "me"
+        raise TutorError(t("runs.no_student", lang))
+    if args.student is not None and args.all:
+        raise TutorError(t("runs.student_and_all", lang))
     whose = None if args.all else args.student or me
     if whose != me and not _is_teacher(me, settings.roster, lang):
         raise TutorError(t("runs.not_teacher", lang, name=me))
