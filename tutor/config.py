@@ -135,7 +135,9 @@ def parse_widths(text: str) -> tuple[int, ...]:
 
 
 def accepted(field: str, lang: Lang = "en") -> str:
-    """The accepted range of a field, in words ("must be > 0 and ≤ 1000")."""
+    """The accepted range of a field or a shape of the hidden layers, in words ("must be > 0 and ≤ 1000")."""
+    if field in SHAPES:
+        return t("config.range.int", lang, lo=f"≥ {SHAPES[field][0]}", hi=f"≤ {SHAPES[field][1]}")
     if field == "hidden":
         return t("config.range.hidden", lang, layers=MAX_LAYERS, width=MAX_WIDTH)
     if field == "device":
@@ -177,7 +179,10 @@ def make_config(values: dict[str, Any], lang: Lang = "en", named: Callable[[str]
 
 def shown(value: Any, limit: int = 40) -> str:
     """A value as the user typed it, on one line of at most `limit` characters (control characters escaped)."""
-    text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
+    if isinstance(value, (tuple, list)):
+        text = ",".join(map(str, value))
+    else:  # a number the tutor computed as it is written: 5000, not 5000.0
+        text = exact(value) if isinstance(value, float) and math.isfinite(value) else str(value)
     text = text if text.isprintable() else repr(text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 

@@ -16,6 +16,7 @@ from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import (
     DEFAULT_WIDTH,
     MAX_LAYERS,
+    MAX_WIDTH,
     ExperimentConfig,
     accepted,
     argument,
@@ -379,13 +380,23 @@ class Tutor:
         return self._reply(intent, "dialogue.unknown")
 
     def _on_sweep(self, intent: Intent, _on_epoch, should_stop) -> Reply:
-        from tutor.tune.space import from_request
+        from tutor.tune.space import DEFAULT_GRID, SpecError, from_request
         from tutor.tune.sweep import sweep
 
         ask = intent.search or Search()
         method = ask.method or ("grid" if ask.values else "random")
+        unset = [f for f in ask.fields if f not in DEFAULT_GRID and f not in ask.values and f not in ask.bounds]
+        if unset:  # no usual values to try: the student says which
+            return self._reply(intent, "dialogue.search.which", field=field_name(unset[0], self.lang))
         try:
+            for field, candidates in [*ask.values.items(), *ask.bounds.items()]:  # out of range: said in words
+                for value in candidates:
+                    apply(self.config, {field: Change(op="set", value=value)}, self.lang)
             space = from_request(method, ask.fields, ask.values, ask.bounds, self._locked(self.config), self.lang)
+        except SpecError as err:  # a search that cannot be made (a width to search without a hidden layer)
+            why = f"dialogue.search.why.{err.key}"
+            return self._reply(intent, "dialogue.search.cannot",
+                               why=t(why if why in catalogue(self.lang) else "dialogue.search.why.other", self.lang))
         except ConfigError as err:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
@@ -666,7 +677,7 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
             values[config_field(field)] = _changed(cfg, values, field, change.op, change.value)
         except (TypeError, ValueError, OverflowError):
             raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
-                                range=_range(field, lang))) from None
+                                range=accepted(field, lang))) from None
     try:  # "the number of examples 3: …", never "--samples 3: …"
         return make_config(values, lang, named=lambda name: field_name(name, lang))
     except ConfigError as err:
@@ -703,7 +714,10 @@ def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str,
             raise ValueError(depth)
         return shaped(widths, depth)
     if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
-        return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+        new = tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+        if not all(1 <= w <= MAX_WIDTH for w in new):
+            raise ValueError(new)
+        return new
     current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
     if op == "set":
         return value
@@ -726,10 +740,6 @@ def _whole(x: float) -> int:
 
 def _refuse() -> Any:
     raise TypeError
-
-
-def _range(field: str, lang: Lang) -> str:
-    return accepted(config_field(field), lang)
 
 
 def what_if(before: ExperimentConfig, after: ExperimentConfig, lang: Lang) -> Intent:
