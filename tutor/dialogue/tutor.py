@@ -33,7 +33,7 @@ from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
-from tutor.fmt import pct, rate
+from tutor.fmt import fixed, num, pct, rate
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
@@ -412,13 +412,13 @@ class Tutor:
                            for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=t(f"tune.name.{method}", self.lang),
                    trials=len(result.trials), seconds=f"{result.seconds:.1f}",
-                   params=said(best.params, best.config, self.lang), loss=f"{best.val_loss:.3f}",
-                   acc=pct(best.val_acc or 0))]
+                   params=said(best.params, best.config, self.lang), loss=fixed(best.val_loss),
+                   acc=pct(best.val_acc))]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
             parts.append(t("dialogue.search.edge", self.lang, field=field_name(result.edge.field, self.lang),
-                           value=f"{result.edge.value:g}"))
+                           value=num(result.edge.value)))
         suggestion = {k: v for k, v in best.config.model_dump().items() if v != getattr(self.config, k)}
         if suggestion:
             parts.append(t("dialogue.suggest", self.lang, change=said(suggestion, best.config, self.lang)))
