@@ -10,13 +10,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from tutor import __version__
 from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
+from tutor.cli.usage import Parser, UsageError, lang_in
 from tutor.config import shown
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
@@ -24,13 +25,6 @@ from tutor.files import named, shown_path, write_atomically
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 from tutor.store import Store, StoredRun
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line and exits 2, without the usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {printable(message)}\n")
 
 
 def build_parser() -> Parser:
@@ -89,16 +83,19 @@ FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser, words = build_parser(), list(sys.argv[1:] if argv is None else argv)
+    settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
     try:
-        args, extra = parser.parse_known_args(attach_values(list(sys.argv[1:] if argv is None else argv)))
+        args, extra = parser.parse_known_args(attach_values(words))
         if extra and args.command == "runs":  # `runs export --format jsonl 3 4`: argparse leaves ids after options
             args.ids += extra
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
+    except UsageError as err:
+        print(f"{err.prog}: {err.said(lang_in(words) or settings.lang)}", file=sys.stderr)
+        return 2
     lang: Lang = args.lang or settings.lang
     before = Settings.use(settings)  # and the engine, deep in every command that trains, finds it in force
     try:
