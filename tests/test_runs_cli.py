@@ -159,6 +159,13 @@ def test_an_empty_student_is_nobody_not_me(store, capsys, isolated_home, lang, a
     assert ("alumno" if lang == "es" else "student's") in err
 
 
+@pytest.mark.parametrize(("args", "said"), [([], "Aún no hay ejecuciones"), (["--student", "bea"], "bea aún no tiene"),
+                                            (["--all"], "Aún nadie tiene ejecuciones")])
+def test_no_runs_says_whose(isolated_home, capsys, args, said):
+    save(Roster(users=[User(name="test", role="teacher", keys=(), password=None)]), isolated_home / "roster.yaml")
+    assert main(["--lang", "es", "runs", *args]) == 0 and capsys.readouterr().out.startswith(said)
+
+
 def test_a_student_cannot_show_anothers_run(store, capsys):
     anas = store.runs("ana")[0].id
     assert main(["--lang", "en", "runs", "show", str(anas)]) == 2

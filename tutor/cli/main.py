@@ -247,7 +247,9 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
             raise TutorError(t("runs.show_one", lang))
         return _show_run(runs[0], lang)
     if args.action == "list":
-        return _list_runs(runs, args.json, lang)
+        none = (t("runs.none", lang) if whose == me else t("runs.none_at_all", lang) if whose is None
+                else t("runs.none_of", lang, name=whose))
+        return _list_runs(runs, args.json, lang, none)
     write = write_jsonl if args.format == "jsonl" else write_csv
     if args.output == "-":
         write(runs, sys.stdout)
@@ -296,7 +298,8 @@ def _show_run(run: StoredRun, lang: Lang) -> int:
     return 0
 
 
-def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
+def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang, none: str) -> int:
+    """The runs, two lines each; `none`: what to say when there is none."""
     from tutor.report import describe
 
     rows = [{"id": run.id, "student": run.student, "created": run.created, "status": run.status,
@@ -308,7 +311,7 @@ def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
         print(json.dumps({"runs": rows}, ensure_ascii=False))
         return 0
     if not rows:
-        print(t("runs.none", lang))
+        print(none)
         return 0
     from tutor.config import ExperimentConfig
     from tutor.fmt import pct
