@@ -77,6 +77,14 @@ def test_lessons_list_json_has_seven_per_language_and_every_topic():
         topic for item in doc["lessons"] for topic in item["topics"]}
 
 
+@pytest.mark.parametrize(("lang", "tuning"), [("es", "ajuste"), ("en", "tuning")])
+def test_lessons_list_names_topics_in_words(capsys, lang, tuning):
+    """The table's topics read in the reader's language: never keys such as batch_size."""
+    assert main(["--lang", lang, "lessons"]) == 0
+    rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[1:] if line.strip()}
+    assert rows["batch-size"][-2] == "batch" and rows["tuning"][-2] == tuning  # topics, then steps
+
+
 @pytest.mark.slow
 def test_lessons_show_and_check(tmp_path):
     shown = tutor("--lang", "en", "lessons", "show", "learning-rate")

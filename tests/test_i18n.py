@@ -2,6 +2,7 @@
 
 import pytest
 
+from tutor.config import CONFIG_FIELDS, SEARCHABLE
 from tutor.i18n import _PLURALS, LANGS, catalogue
 
 
@@ -13,6 +14,14 @@ def test_both_languages_have_the_same_messages():
                                              ("1,5", "1,5 épocas"), (2.0, "2.0 épocas"), ("—", "— épocas")])
 def test_a_plural_form_agrees_with_its_count(n, expected):
     assert _PLURALS.format("{n} {n:época|épocas}", n=n) == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_setting_has_its_words(lang):
+    """A setting is never shown by its key: each has a short name (tables) and a name for sentences."""
+    words = catalogue(lang)
+    for field in {*CONFIG_FIELDS, *SEARCHABLE}:
+        assert f"ui.field.{field}" in words and f"dialogue.field.{field}" in words, field
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -62,4 +62,5 @@ def test_not_a_terminal_gets_plain_lines(tmp_path):
     lines = done.stderr.splitlines()
     assert [line.split(" · ")[0] for line in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
     assert all("\x1b" not in line and "val acc" in line for line in lines)
-    assert done.stdout.splitlines()[0] == "moons · 100 examples · in-32-32-2 relu · adam lr 0.01 · batch 32 · 3 epochs"
+    title = "moons · 100 examples · 2 layers of 32, ReLU · Adam lr 0.01 · batch 32 · 3 epochs"
+    assert done.stdout.splitlines()[0] == title  # one line in a file

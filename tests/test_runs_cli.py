@@ -147,6 +147,25 @@ def test_other_students_runs_and_bad_ids_are_one_line_exit_2(store, capsys, args
     assert len(err.splitlines()) == 1 and len(err) < 200, err  # a 5000-digit id is shown cut
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("args", [["--student", ""], ["--student", "  "], ["export", "--student", ""],
+                                  ["--student", "ana", "--all"]])
+def test_an_empty_student_is_nobody_not_me(store, capsys, isolated_home, lang, args):
+    """`--student ''` does not fall back to one's own runs, even for a teacher: one line, exit 2, nothing listed."""
+    save(Roster(users=[User(name="test", role="teacher", keys=(), password=None)]), isolated_home / "roster.yaml")
+    assert main(["--lang", lang, "runs", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "--student" in err and "--all" in err
+    assert ("alumno" if lang == "es" else "student's") in err
+
+
+@pytest.mark.parametrize(("args", "said"), [([], "Aún no hay ejecuciones"), (["--student", "bea"], "bea aún no tiene"),
+                                            (["--all"], "Aún nadie tiene ejecuciones")])
+def test_no_runs_says_whose(isolated_home, capsys, args, said):
+    save(Roster(users=[User(name="test", role="teacher", keys=(), password=None)]), isolated_home / "roster.yaml")
+    assert main(["--lang", "es", "runs", *args]) == 0 and capsys.readouterr().out.startswith(said)
+
+
 def test_a_student_cannot_show_anothers_run(store, capsys):
     anas = store.runs("ana")[0].id
     assert main(["--lang", "en", "runs", "show", str(anas)]) == 2

@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from annotated_types import Ge, Gt, Le, Lt
@@ -132,7 +133,9 @@ def parse_widths(text: str) -> tuple[int, ...]:
 
 
 def accepted(field: str, lang: Lang = "en") -> str:
-    """The accepted range of a field, in words ("must be > 0 and ≤ 1000")."""
+    """The accepted range of a field or a shape of the hidden layers, in words ("must be > 0 and ≤ 1000")."""
+    if field in SHAPES:
+        return t("config.range.int", lang, lo=f"≥ {SHAPES[field][0]}", hi=f"≤ {SHAPES[field][1]}")
     if field == "hidden":
         return t("config.range.hidden", lang, layers=MAX_LAYERS, width=MAX_WIDTH)
     if field == "device":
@@ -148,31 +151,43 @@ def accepted(field: str, lang: Lang = "en") -> str:
     return t(key, lang, lo=lo, hi=hi)
 
 
-def make_config(values: dict[str, Any], lang: Lang = "en") -> ExperimentConfig:
-    """Validate raw values into a config; a ConfigError names the first bad flag, its value and the range."""
+def make_config(values: dict[str, Any], lang: Lang = "en", named: Callable[[str], str] | None = None
+                ) -> ExperimentConfig:
+    """Validate raw values into a config; a ConfigError names the first bad field as the reader knows it
+    (`named`; default: its command-line flag), its value and the accepted range."""
+    named = named or flag
     try:
         return ExperimentConfig(**values)
     except ValidationError as err:
         first = err.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         if first.get("msg", "").endswith("digits_samples"):
-            raise ConfigError(t("config.digits_samples", lang, value=values.get("samples"),
+            raise ConfigError(t("config.digits_samples", lang, field=named("samples"), value=values.get("samples"),
                                 max=DIGITS_IMAGES)) from None
         if first.get("msg", "").endswith("too_few_samples"):
             classes = values.get("classes") or (10 if values.get("dataset") == "digits" else 3)
-            raise ConfigError(t("config.too_few_samples", lang, value=values.get("samples"),
+            raise ConfigError(t("config.too_few_samples", lang, field=named("samples"), value=values.get("samples"),
                                 min=4 * int(classes))) from None
         if field not in ExperimentConfig.model_fields:
-            raise ConfigError(t("config.unknown_field", lang, field=field or "?")) from None
+            raise ConfigError(t("config.unknown_field", lang, field=shown(field or "?"),
+                                fields=", ".join(map(named, ExperimentConfig.model_fields)))) from None
         value = values.get(field)
-        raise ConfigError(f"{flag(field)} {shown(value)}: {accepted(field, lang)}") from None
+        raise ConfigError(f"{named(field)} {shown(value)}: {accepted(field, lang)}") from None
 
 
 def shown(value: Any, limit: int = 40) -> str:
     """A value as the user typed it, on one line of at most `limit` characters (control characters escaped)."""
-    text = ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
+    if isinstance(value, (tuple, list)):
+        text = ",".join(map(str, value))
+    else:  # a number the tutor computed as it is written: 5000, not 5000.0
+        text = exact(value) if isinstance(value, float) and math.isfinite(value) else str(value)
     text = text if text.isprintable() else repr(text)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def short_name(field: str, lang: Lang) -> str:
+    """A setting by its short name, as tables show it: 'batch', 'weight decay', 'validación', 'nº capas'."""
+    return t(f"ui.field.{field}", lang)
 
 
 def flag(field: str) -> str:

@@ -8,9 +8,9 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from tutor.config import ExperimentConfig, argument, flag
-from tutor.diagnose.explain import name
+from tutor.diagnose.explain import listed, name, setting
 from tutor.engine import Epoch, RunResult
-from tutor.fmt import fixed, pct
+from tutor.fmt import exact, fixed, pct
 from tutor.i18n import Lang, t
 
 BAR = 24  # characters of a text progress bar (tutor sweep's)
@@ -19,9 +19,20 @@ PLAIN_LINES = 10  # about this many progress lines when stderr is not a terminal
 
 def describe(cfg: ExperimentConfig, lang: Lang) -> str:
     """One line naming what a config trains: data, network, optimiser, schedule."""
-    net = "-".join(map(str, ("in", *cfg.hidden, cfg.n_classes)))
-    return t("run.describe", lang, dataset=cfg.dataset, samples=cfg.n_samples, net=net, activation=cfg.activation,
-             optimizer=cfg.optimizer, lr=f"{cfg.lr:g}", batch=cfg.batch_size, epochs=cfg.epochs)
+    return t("run.describe", lang, dataset=cfg.dataset, samples=cfg.n_samples, net=network(cfg, lang),
+             optimizer=setting("optimizer", cfg.optimizer, lang), lr=exact(cfg.lr), batch=cfg.batch_size,
+             epochs=cfg.epochs)
+
+
+def network(cfg: ExperimentConfig, lang: Lang) -> str:
+    """The hidden layers in words: "2 layers of 32, ReLU", "2 capas de 32, ReLU", "sin capa oculta"."""
+    hidden, activation = cfg.hidden, setting("activation", cfg.activation, lang)
+    if not hidden:
+        return t("run.net.none", lang)
+    if len(set(hidden)) == 1:
+        return t("run.net.same", lang, layers=len(hidden), width=hidden[0], activation=activation)
+    return t("run.net.mixed", lang, layers=len(hidden), widths=listed(list(map(str, hidden)), lang),
+             activation=activation)
 
 
 class Eta(ProgressColumn):
@@ -44,8 +55,8 @@ class RunPrinter:
         self.cfg, self.lang = cfg, lang
         self.out = Console(highlight=False)
         self.err = Console(stderr=True, highlight=False)
-        # one line: cut to a terminal's width, whole in a file
-        self.out.print(describe(cfg, lang), no_wrap=True, overflow="ellipsis", soft_wrap=not self.out.is_terminal)
+        # wrapped between words on a terminal, one line in a file
+        self.out.print(describe(cfg, lang), soft_wrap=not self.out.is_terminal)
         self.live = self.err.is_terminal
         self.every = max(1, cfg.epochs // PLAIN_LINES)
         counter = Column(no_wrap=True, min_width=len(self.title(cfg.epochs)))  # the metrics give way first

@@ -3,14 +3,7 @@
 import pytest
 from trained_runs import add, trained
 
-from tutor.classroom.exercise import (
-    Exercise,
-    current_exercise,
-    leaderboard,
-    locked_text,
-    parse_locked,
-    set_exercise,
-)
+from tutor.classroom.exercise import Exercise, Form, current_exercise, leaderboard, parse_locked, set_exercise
 from tutor.config import make_config
 from tutor.dialogue.tutor import Tutor
 from tutor.errors import ConfigError
@@ -27,7 +20,7 @@ def test_set_read_and_clear(store):
     assert exercise.locked == {"dataset": "spiral", "hidden": [8, 8], "noise": 0.0}  # as stored configs have them
     set_exercise(store, exercise)
     assert current_exercise(Store(Settings.from_env().store)) == exercise  # every student's process sees it
-    assert parse_locked(locked_text(exercise.locked)) == exercise.locked
+    assert Form.of(exercise).exercise("en") == exercise  # the form shows what sets it again
     assert exercise.describe("en") == ("Smallest: reach val acc ≥ 80% with as few parameters as possible · "
                                        "fixed: data spiral, hidden 8,8, noise 0")
     set_exercise(store, None)
@@ -41,14 +34,49 @@ def test_fixed_settings_are_named_in_words_not_keys():
     assert exercise.describe("es").endswith("fijo: batch 16, weight decay 0.01, validación 0.3")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("lr=-1", "--lr -1: debe ser > 0 y ≤ 1000"),
-    ("colour=red", "ajuste desconocido 'colour'"),
-    ("spiral", "'spiral': escribe cada ajuste fijo como campo=valor"),
+@pytest.mark.parametrize(("text", "es", "en"), [
+    ("lr=-1", "lr -1: debe ser > 0 y ≤ 1000", "lr -1: must be > 0 and ≤ 1000"),
+    ("--batch-size=0", "batch-size 0: debe ser un número entero ≥ 1 y ≤ 100000",
+     "batch-size 0: must be a whole number ≥ 1 and ≤ 100000"),
+    ("dataset=digits samples=2000", "samples 2000: el conjunto digits tiene 1797 imágenes; debe ser ≤ 1797",
+     "samples 2000: the digits data set has 1797 images; must be ≤ 1797"),
+    ("colour=red", "ajuste desconocido 'colour'; los ajustes son: dataset, samples,",
+     "unknown setting 'colour'; the settings are: dataset, samples,"),
+    ("spiral", "'spiral': escribe cada ajuste fijo como campo=valor",
+     "'spiral': write each fixed setting as field=value"),
 ])
-def test_bad_locked_settings_are_named(text, message):
-    with pytest.raises(ConfigError, match=message):
-        parse_locked(text, "es")
+def test_bad_locked_settings_are_named_as_typed_with_their_range(text, es, en):
+    """The teacher reads the setting as they wrote it in the form, never a command-line flag."""
+    for lang, message in (("es", es), ("en", en)):
+        with pytest.raises(ConfigError) as err:
+            parse_locked(text, lang)
+        assert str(err.value).startswith(message) and "--" not in str(err.value)
+
+
+@pytest.mark.parametrize(("metric", "text", "threshold"), [
+    ("val_acc", "0,9", 0.9), ("val_acc", " 90% ", 0.9), ("val_acc", "1", 1.0), ("val_acc", "0", 0.0),
+    ("val_loss", "0.25", 0.25), ("val_loss", "3", 3.0),
+])
+def test_a_target_is_read_as_typed(metric, text, threshold):
+    assert Form(metric=metric, target=text).exercise("es").threshold == pytest.approx(threshold)
+
+
+@pytest.mark.parametrize(("metric", "text"), [("val_acc", "90"), ("val_acc", "-0.1"), ("val_acc", "abc"),
+                                              ("val_acc", "nan"), ("val_loss", "0"), ("val_loss", "inf"),
+                                              ("val_loss", "5%"), ("val_acc", "")])
+def test_a_bad_target_names_the_field_and_the_range_it_accepts(metric, text):
+    with pytest.raises(ConfigError) as es:
+        Form(metric=metric, target=text).exercise("es")
+    with pytest.raises(ConfigError) as en:
+        Form(metric=metric, target=text).exercise("en")
+    accepted = {"val_acc": ("de 0 a 1", "from 0 to 1"), "val_loss": ("mayor que 0", "above 0")}[metric]
+    assert str(es.value).startswith(f"Objetivo '{text.strip()}': ") and accepted[0] in str(es.value)
+    assert str(en.value).startswith(f"Target '{text.strip()}': ") and accepted[1] in str(en.value)
+
+
+def test_a_blank_title_takes_the_default_and_a_long_one_is_cut():
+    assert Form(title="  ").exercise("en", untitled="The smallest network").title == "The smallest network"
+    assert len(Form(title="x" * 200).exercise("en").title) == 80
 
 
 def final(name: str, metric: str = "val_acc") -> float:

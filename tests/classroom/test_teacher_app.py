@@ -171,7 +171,7 @@ async def test_set_and_clear_the_exercise(store, course):
         threshold.value = "0,3"
         await pilot.press("tab", *"dataset=moon")
         await pilot.press("enter")
-        assert await showing(pilot, "--dataset moon")  # refused, named
+        assert await showing(pilot, "dataset moon: must be one of")  # refused, named as typed, never a flag
         assert current_exercise(store) is None
         fixed = app.screen.query_one("#exercise-fixed", Input)
         fixed.value = "dataset=spiral"

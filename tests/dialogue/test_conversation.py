@@ -195,6 +195,32 @@ def test_settings_read_as_words_not_keys(tutor, lang, texts):
         assert reply.text and not SETTING_KEY.search(reply.text.replace("learning rate (lr)", "")), (text, reply.text)
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("busca el learning rate entre 0.1 y 5000", "la tasa de aprendizaje (lr) 5000: debe ser > 0 y ≤ 1000"),
+    ("search the learning rate between 0.1 and 5000", "the learning rate (lr) 5000: must be > 0 and ≤ 1000"),
+    ("busca el batch entre 0 y 10", "el tamaño del batch 0: debe ser un número entero ≥ 1 y ≤ 100000"),
+    ("busca el ancho entre 1 y 5000", "el ancho de las capas de esa forma (debe ser un número entero ≥ 1 y ≤ 1024)"),
+    ("search the layers between 0 and 40", "the number of layers that way (must be a whole number ≥ 0 and ≤ 16)"),
+    ("busca el número de ejemplos", "Para buscar en el número de ejemplos necesito los valores"),
+    ("search the data set", "To search the data set I need the values to try"),
+])
+def test_a_search_that_cannot_be_made_says_why_in_words(tutor, text, said):
+    """Refused before anything trains, with the setting as a student says it and its range: never a flag
+    (--lr, --space) or a spec (lr=log:0.1:5000)."""
+    reply = tutor.handle(text)
+    assert reply.intent.kind == "sweep" and reply.run is None and said in reply.text, reply.text
+    assert "--" not in reply.text and "=" not in reply.text and "5000.0" not in reply.text
+    assert Store(Settings.from_env().store).runs("ana") == []
+
+
+@pytest.mark.parametrize(("lang", "text"), [("es", "busca el ancho"), ("en", "search the width")])
+def test_a_width_search_without_hidden_layers_is_refused_in_words(tutor, lang, text):
+    tutor.config = tutor.config.changed(hidden=())
+    reply = tutor.handle(text)
+    assert reply.run is None and ("capas ocultas" if lang == "es" else "no hidden layer") in reply.text
+    assert "--" not in reply.text and "layers" not in reply.text.replace("no hidden layer", "")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_search_reply_in_words(tutor, lang):

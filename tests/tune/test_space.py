@@ -8,7 +8,7 @@ from optuna.distributions import CategoricalDistribution, FloatDistribution, Int
 
 from tutor.config import ExperimentConfig
 from tutor.errors import ConfigError
-from tutor.tune.space import MAX_POINTS, SpecError, parse_grid, parse_space, searchable
+from tutor.tune.space import MAX_POINTS, SpecError, from_request, parse_grid, parse_space, searchable
 
 
 def test_a_grid_is_every_combination(base):
@@ -19,6 +19,13 @@ def test_a_grid_is_every_combination(base):
     lr, batch = space.params
     assert lr.distribution == FloatDistribution(0.001, 0.1, log=True) and lr.grid == (0.001, 0.01, 0.1)
     assert batch.distribution == IntDistribution(16, 64)
+
+
+def test_bounds_asked_in_words_are_a_range_in_either_order_linear_from_zero(base):
+    """"lr between 1 and 0.1" is the range 0.1 to 1; "weight decay between 0 and 0.1" cannot be a log range."""
+    d = from_request("random", ["lr", "weight_decay"], {}, {"lr": (1, 0.1), "weight_decay": (0, 0.1)}, base)
+    assert d.distributions() == {"lr": FloatDistribution(0.1, 1, log=True),
+                                 "weight_decay": FloatDistribution(0, 0.1)}
 
 
 def test_ranges_become_optuna_distributions(base):

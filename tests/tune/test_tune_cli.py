@@ -61,7 +61,7 @@ def test_grid_json_follows_the_contract_and_stores_every_trial(capsys, isolated_
 def test_human_output_has_table_best_importances_plots_and_edge(capsys):
     assert invoke("--lang", "en", "sweep", *SMALL, "--grid", "lr=0.001,0.01,0.1", "weight_decay=0,0.01") == 0
     out = capsys.readouterr().out
-    for part in ("val loss", "Best: lr=0.1", "tutor run", "Importance", "val loss against lr (log scale)",
+    for part in ("val loss", "Best: lr 0.1", "tutor run", "Importance", "val loss against lr (log scale)",
                  "upper edge"):
         assert part in out, part
     assert re.search(r"Best: .* val acc \d+(\.\d)?% ", out) and re.search(r"lr +█*░* \d+(\.\d)?%\n", out), out

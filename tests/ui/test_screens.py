@@ -231,3 +231,18 @@ async def test_a_stored_run_is_diagnosed_in_the_apps_language_and_again_after_f4
         await pilot.press("f4")
         assert await until(lambda: headline[written] in " ".join(screen_text(app).split()), 5, pilot)
         assert headline[reader] not in " ".join(screen_text(app).split())
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", "Algo falló dentro del tutor (RuntimeError)"),
+                                             ("en", "Something went wrong inside the tutor (RuntimeError)")])
+async def test_an_unexpected_failure_is_said_in_the_students_language(make_app, monkeypatch, lang, words):
+    """A bug in a turn reaches the student as one sentence of their language, not Python's English message."""
+    def broken(*_, **__):
+        raise RuntimeError("list index out of range")
+
+    monkeypatch.setattr(Tutor, "handle", broken)
+    app = make_app(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "hola", wait=False)
+        assert await until(lambda: words in " ".join(screen_text(app).split()), 5, pilot)
+        assert "list index out of range" not in screen_text(app)

@@ -4,19 +4,23 @@ The exercise is class-wide state (`store.set_state(CLASS, "exercise", ...)`), so
 process sees it at once; the leaderboard is read from the runs, so it needs no bookkeeping.
 """
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tutor.config import ExperimentConfig, argument, make_config
+from tutor.config import ExperimentConfig, argument, make_config, short_name, shown
 from tutor.errors import ConfigError
-from tutor.fmt import num, pct
-from tutor.i18n import Lang, catalogue, t
+from tutor.fmt import exact, num, pct
+from tutor.i18n import Lang, t
 from tutor.store import CLASS, Store
 
 EXERCISE_KEY = "exercise"
 METRICS = {"val_acc": "≥", "val_loss": "≤"}  # how each metric meets its target
+TITLE_LENGTH = 80  # characters of a title at most
+Metric = Literal["val_acc", "val_loss"]
 
 
 class Exercise(BaseModel):
@@ -25,8 +29,8 @@ class Exercise(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = Field("", max_length=80)
-    metric: Literal["val_acc", "val_loss"] = "val_acc"
+    title: str = Field("", max_length=TITLE_LENGTH)
+    metric: Metric = "val_acc"
     threshold: float = 0.9
     locked: dict[str, Any] = {}  # config fields fixed to values, in their stored (JSON) form: {"dataset": "spiral"}
 
@@ -74,32 +78,67 @@ class Entry:
     value: float  # the exercise's metric at the run's last epoch
 
 
-def fixed(locked: dict[str, Any], lang: Lang = "en") -> dict[str, Any]:
-    """Locked settings validated and in their stored (JSON) form; a ConfigError names the first bad one."""
-    values = make_config(locked, lang).model_dump(mode="json")
+class Form(BaseModel):
+    """The teacher's exercise form as typed: a title, a metric, its target, the fixed settings as field=value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str = ""
+    metric: Metric = "val_acc"
+    target: str = "0.9"
+    fixed: str = ""
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> "Form":
+        """The form that sets `exercise` again."""
+        return cls(title=exercise.title, metric=exercise.metric, target=exact(exercise.threshold),
+                   fixed=" ".join(f"{field}={argument(value)}" for field, value in exercise.locked.items()))
+
+    def exercise(self, lang: Lang, untitled: str = "") -> Exercise:
+        """The exercise this form sets (`untitled`: the title of one left blank); a ConfigError names the field
+        as the teacher typed it and what it accepts."""
+        return Exercise(title=(self.title.strip() or untitled)[:TITLE_LENGTH], metric=self.metric,
+                        threshold=target(self.metric, self.target, lang), locked=parse_locked(self.fixed, lang))
+
+
+def target(metric: Metric, text: str, lang: Lang) -> float:
+    """A target as typed: an accuracy from 0 to 1 (or 0% to 100%), a loss above 0; decimal comma or point."""
+    number = text.strip().replace(",", ".")
+    share = metric == "val_acc" and number.endswith("%")
+    try:
+        value = float(number[:-1]) / 100 if share else float(number)
+    except ValueError:
+        value = math.nan
+    if not (0 <= value <= 1 if metric == "val_acc" else 0 < value < math.inf):
+        raise ConfigError(t("teacher.form.bad_threshold", lang, field=t("teacher.form.target", lang),
+                            value=shown(text.strip()), range=t(f"teacher.form.range.{metric}", lang)))
+    return value
+
+
+def fixed(locked: dict[str, Any], lang: Lang = "en", named: Callable[[str], str] = str) -> dict[str, Any]:
+    """Locked settings validated and in their stored (JSON) form; a ConfigError names the first bad one
+    (`named`: as the reader knows it)."""
+    values = make_config(locked, lang, named).model_dump(mode="json")
     return {field: values[field] for field in locked}
 
 
 def parse_locked(text: str, lang: Lang = "en") -> dict[str, Any]:
-    """'dataset=spiral samples=500 hidden=8,8' -> the settings it fixes, validated."""
+    """'dataset=spiral samples=500 hidden=8,8' -> the settings it fixes, validated; a bad one is named as typed."""
     pairs: dict[str, str] = {}
+    typed: dict[str, str] = {}
     for part in text.replace(";", " ").split():
         name, _, value = part.partition("=")
         if not name or not value:
-            raise ConfigError(t("teacher.form.bad_lock", lang, part=part))
-        pairs[name.removeprefix("--").replace("-", "_")] = value
-    return fixed(pairs, lang)
-
-
-def locked_text(locked: dict[str, Any]) -> str:
-    """The settings as `parse_locked` reads them: 'dataset=spiral hidden=8,8'."""
-    return " ".join(f"{field}={argument(value)}" for field, value in locked.items())
+            raise ConfigError(t("teacher.form.bad_lock", lang, part=shown(part)))
+        name = name.removeprefix("--")
+        field = name.replace("-", "_")
+        pairs[field], typed[field] = value, name
+    return fixed(pairs, lang, lambda field: typed.get(field, field))
 
 
 def settings(values: dict[str, Any], lang: Lang) -> str:
     """'data spiral, batch 16, hidden 8,8': settings by their short names, as the runs table shows them."""
-    words = catalogue(lang)
-    return ", ".join(f"{words.get(f'ui.field.{field}', field)} {argument(value)}" for field, value in values.items())
+    return ", ".join(f"{short_name(field, lang)} {argument(value)}" for field, value in values.items())
 
 
 def current_exercise(store: Store) -> Exercise | None:

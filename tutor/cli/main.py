@@ -10,13 +10,14 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from tutor import __version__
 from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
+from tutor.cli.usage import Parser, UsageError, lang_in
 from tutor.config import shown
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
@@ -24,13 +25,6 @@ from tutor.files import named, shown_path, write_atomically
 from tutor.i18n import LANGS, Lang, t
 from tutor.settings import Settings
 from tutor.store import Store, StoredRun
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line and exits 2, without the usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {printable(message)}\n")
 
 
 def build_parser() -> Parser:
@@ -89,16 +83,19 @@ FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser, words = build_parser(), list(sys.argv[1:] if argv is None else argv)
+    settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
     try:
-        args, extra = parser.parse_known_args(attach_values(list(sys.argv[1:] if argv is None else argv)))
+        args, extra = parser.parse_known_args(attach_values(words))
         if extra and args.command == "runs":  # `runs export --format jsonl 3 4`: argparse leaves ids after options
             args.ids += extra
         elif extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
+    except UsageError as err:
+        print(f"{err.prog}: {err.said(lang_in(words) or settings.lang)}", file=sys.stderr)
+        return 2
     lang: Lang = args.lang or settings.lang
     before = Settings.use(settings)  # and the engine, deep in every command that trains, finds it in force
     try:
@@ -225,7 +222,8 @@ def cmd_lessons(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
     for column in ("id", "lang", "title", "topics", "steps"):
         table.add_column(t(f"lessons.col.{column}", lang))
     for item in listing["lessons"]:
-        table.add_row(item["id"], item["lang"], item["title"], ", ".join(item["topics"]), str(item["steps"]))
+        topics = ", ".join(t(f"teacher.topic.{topic}", lang) for topic in item["topics"])  # words, not keys
+        table.add_row(item["id"], item["lang"], item["title"], topics, str(item["steps"]))
     Console(highlight=False).print(table)
     return 0
 
@@ -235,6 +233,10 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.export import write_csv, write_jsonl
 
     store, me = Store(settings.store), settings.student_id
+    if args.student is not None and not args.student.strip():  # '' is nobody, not "me"
+        raise TutorError(t("runs.no_student", lang))
+    if args.student is not None and args.all:
+        raise TutorError(t("runs.student_and_all", lang))
     whose = None if args.all else args.student or me
     if whose != me and not _is_teacher(me, settings.roster, lang):
         raise TutorError(t("runs.not_teacher", lang, name=me))
@@ -245,7 +247,9 @@ def cmd_runs(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
             raise TutorError(t("runs.show_one", lang))
         return _show_run(runs[0], lang)
     if args.action == "list":
-        return _list_runs(runs, args.json, lang)
+        none = (t("runs.none", lang) if whose == me else t("runs.none_at_all", lang) if whose is None
+                else t("runs.none_of", lang, name=whose))
+        return _list_runs(runs, args.json, lang, none)
     write = write_jsonl if args.format == "jsonl" else write_csv
     if args.output == "-":
         write(runs, sys.stdout)
@@ -294,7 +298,8 @@ def _show_run(run: StoredRun, lang: Lang) -> int:
     return 0
 
 
-def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
+def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang, none: str) -> int:
+    """The runs, two lines each; `none`: what to say when there is none."""
     from tutor.report import describe
 
     rows = [{"id": run.id, "student": run.student, "created": run.created, "status": run.status,
@@ -306,7 +311,7 @@ def _list_runs(runs: list[StoredRun], as_json: bool, lang: Lang) -> int:
         print(json.dumps({"runs": rows}, ensure_ascii=False))
         return 0
     if not rows:
-        print(t("runs.none", lang))
+        print(none)
         return 0
     from tutor.config import ExperimentConfig
     from tutor.fmt import pct

@@ -96,7 +96,8 @@ def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) 
 
 def _worker(args: argparse.Namespace, lang: Lang) -> int:
     import tutor.engine.training  # noqa: F401  (loaded before joining: a worker that has joined takes trials at once)
-    from tutor.fmt import value
+    from tutor.fmt import fixed
+    from tutor.tune.report import params_text
     from tutor.tune.study import finished, join, work
 
     shared = join(args.storage, args.study, lang)
@@ -109,9 +110,8 @@ def _worker(args: argparse.Namespace, lang: Lang) -> int:
         trained.append(n)
         loss = run.history[-1].val_loss if run.history else None
         print(t("tune.worker.trial", lang, number=n + 1, planned=plan.planned,
-                params=" ".join(f"{k}={value(v)}" for k, v in params.items()),
-                status=t(f"tune.status.{'pruned' if pruned else run.status}", lang),
-                loss="—" if loss is None else f"{loss:.4f}"), flush=True)
+                params=params_text(params, lang), status=t(f"tune.status.{'pruned' if pruned else run.status}", lang),
+                loss=fixed(loss)), flush=True)
 
     with _stopping() as stop:
         work(shared, stop.is_set, on_trained=done)

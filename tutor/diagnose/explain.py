@@ -201,9 +201,13 @@ def stopped_at(stopped: int, planned: int, lang: Lang) -> str:
 
 def action(suggestion: dict[str, Any], lang: Lang) -> str:
     """'un learning rate de 0.5 y 30 épocas': a change of settings as a student would say it."""
-    parts = [t(f"diagnose.action.{field}", lang, value=setting(field, value, lang))
-             for field, value in suggestion.items()]
-    last = t("diagnose.action.and", lang).join(parts[-2:])  # 'a, b y c'
+    return listed([t(f"diagnose.action.{field}", lang, value=setting(field, value, lang))
+                   for field, value in suggestion.items()], lang)
+
+
+def listed(parts: list[str], lang: Lang) -> str:
+    """'a, b y c': parts as a sentence lists them."""
+    last = t("diagnose.action.and", lang).join(parts[-2:])
     return ", ".join([*parts[:-2], last])
 
 

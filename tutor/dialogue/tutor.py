@@ -16,11 +16,11 @@ from tutor.classroom.exercise import current_exercise, leaderboard
 from tutor.config import (
     DEFAULT_WIDTH,
     MAX_LAYERS,
+    MAX_WIDTH,
     ExperimentConfig,
     accepted,
     argument,
     config_field,
-    flag,
     make_config,
     shaped,
 )
@@ -33,7 +33,7 @@ from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
-from tutor.fmt import pct, rate
+from tutor.fmt import fixed, num, pct, rate
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
@@ -380,13 +380,23 @@ class Tutor:
         return self._reply(intent, "dialogue.unknown")
 
     def _on_sweep(self, intent: Intent, _on_epoch, should_stop) -> Reply:
-        from tutor.tune.space import from_request
+        from tutor.tune.space import DEFAULT_GRID, SpecError, from_request
         from tutor.tune.sweep import sweep
 
         ask = intent.search or Search()
         method = ask.method or ("grid" if ask.values else "random")
+        unset = [f for f in ask.fields if f not in DEFAULT_GRID and f not in ask.values and f not in ask.bounds]
+        if unset:  # no usual values to try: the student says which
+            return self._reply(intent, "dialogue.search.which", field=field_name(unset[0], self.lang))
         try:
+            for field, candidates in [*ask.values.items(), *ask.bounds.items()]:  # out of range: said in words
+                for value in candidates:
+                    apply(self.config, {field: Change(op="set", value=value)}, self.lang)
             space = from_request(method, ask.fields, ask.values, ask.bounds, self._locked(self.config), self.lang)
+        except SpecError as err:  # a search that cannot be made (a width to search without a hidden layer)
+            why = f"dialogue.search.why.{err.key}"
+            return self._reply(intent, "dialogue.search.cannot",
+                               why=t(why if why in catalogue(self.lang) else "dialogue.search.why.other", self.lang))
         except ConfigError as err:
             return Reply(text=str(err), intent=intent, lang=self.lang)
         result = sweep(space, method, ask.trials or SEARCH_TRIALS, budget=SEARCH_BUDGET, should_stop=should_stop,
@@ -402,13 +412,13 @@ class Tutor:
                            for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=t(f"tune.name.{method}", self.lang),
                    trials=len(result.trials), seconds=f"{result.seconds:.1f}",
-                   params=said(best.params, best.config, self.lang), loss=f"{best.val_loss:.3f}",
-                   acc=pct(best.val_acc or 0))]
+                   params=said(best.params, best.config, self.lang), loss=fixed(best.val_loss),
+                   acc=pct(best.val_acc))]
         if ranked:
             parts.append(t("dialogue.search.importance", self.lang, ranked=ranked))
         if result.edge:
             parts.append(t("dialogue.search.edge", self.lang, field=field_name(result.edge.field, self.lang),
-                           value=f"{result.edge.value:g}"))
+                           value=num(result.edge.value)))
         suggestion = {k: v for k, v in best.config.model_dump().items() if v != getattr(self.config, k)}
         if suggestion:
             parts.append(t("dialogue.suggest", self.lang, change=said(suggestion, best.config, self.lang)))
@@ -667,15 +677,12 @@ def apply(cfg: ExperimentConfig, changes: dict[str, Any], lang: Lang) -> Experim
             values[config_field(field)] = _changed(cfg, values, field, change.op, change.value)
         except (TypeError, ValueError, OverflowError):
             raise ConfigError(t("dialogue.cannot_apply", lang, field=field_name(field, lang),
-                                range=_range(field, lang))) from None
-    try:
-        return make_config(values, lang)
+                                range=accepted(field, lang))) from None
+    try:  # "the number of examples 3: …", never "--samples 3: …"
+        return make_config(values, lang, named=lambda name: field_name(name, lang))
     except ConfigError as err:
-        reason = str(err)
-        for name in values:  # "--samples 3: …" reads "the number of examples 3: …"
-            reason = reason.replace(flag(name), field_name(name, lang))
         field = next(iter(changes), "")
-        raise ConfigError(t("dialogue.refused", lang, reason=reason, field=field_name(field, lang))) from None
+        raise ConfigError(t("dialogue.refused", lang, reason=str(err), field=field_name(field, lang))) from None
 
 
 def stepped(cfg: ExperimentConfig, field: str, direction: int, lang: Lang) -> ExperimentConfig | None:
@@ -707,7 +714,10 @@ def _changed(cfg: ExperimentConfig, values: dict[str, Any], field: str, op: str,
             raise ValueError(depth)
         return shaped(widths, depth)
     if field in ("width", "hidden"):  # "hidden 64": each layer 64 wide
-        return tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+        new = tuple(_whole(combine(op, w, _number(value))) for w in widths or (DEFAULT_WIDTH,))
+        if not all(1 <= w <= MAX_WIDTH for w in new):
+            raise ValueError(new)
+        return new
     current = cfg.n_samples if field == "samples" else values[field]  # samples: None is the data set's count
     if op == "set":
         return value
@@ -730,10 +740,6 @@ def _whole(x: float) -> int:
 
 def _refuse() -> Any:
     raise TypeError
-
-
-def _range(field: str, lang: Lang) -> str:
-    return accepted(config_field(field), lang)
 
 
 def what_if(before: ExperimentConfig, after: ExperimentConfig, lang: Lang) -> Intent:

@@ -4,16 +4,18 @@ import shutil
 import sys
 import time
 from collections import Counter
+from typing import Any
 
 from optuna.distributions import IntDistribution
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tutor.config import ExperimentConfig, argument, flag
+from tutor.config import ExperimentConfig, argument, flag, short_name
+from tutor.diagnose.explain import setting
 from tutor.fmt import fixed, pct, rate, value
 from tutor.i18n import Lang, t
-from tutor.report import BAR, describe
+from tutor.report import BAR, describe, network
 from tutor.tune.plot import scatter
 from tutor.tune.results import END, START, LRFind, Method, SweepResult, Trial, explain
 from tutor.tune.space import Param, Space
@@ -21,13 +23,18 @@ from tutor.tune.space import Param, Space
 ROWS = 20  # trials shown in the table; the rest are summarised in one line
 
 
-def describe_param(p: Param) -> str:
-    """'lr ∈ {0.001, 0.01}' for a grid or a choice, 'lr ~ log[0.0001, 1]' for a range."""
-    d = p.distribution
+def describe_param(p: Param, lang: Lang) -> str:
+    """'weight decay 0, 0.01' for a grid or a choice, 'lr 0.0001 to 1 (log scale)' for a range."""
+    d, field = p.distribution, short_name(p.field, lang)
     if p.grid or not p.numeric:
-        return f"{p.field} ∈ {{{', '.join(value(v) for v in (p.grid or d.choices))}}}"
+        return t("tune.range.values", lang, field=field, values=", ".join(value(v) for v in (p.grid or d.choices)))
     kind = "log" if p.log else "int" if isinstance(d, IntDistribution) else "float"
-    return f"{p.field} ~ {kind}[{value(d.low)}, {value(d.high)}]"
+    return t(f"tune.range.{kind}", lang, field=field, low=value(d.low), high=value(d.high))
+
+
+def params_text(params: dict[str, Any], lang: Lang) -> str:
+    """A trial's values by their short names: 'lr 0.1, weight decay 0'."""
+    return ", ".join(f"{short_name(k, lang)} {value(v)}" for k, v in params.items())
 
 
 def command(cfg: ExperimentConfig) -> str:
@@ -45,7 +52,7 @@ class SweepPrinter:
         self.out = Console(highlight=False)
         self.out.print(escape(describe(space.base, lang)))
         self.out.print(t("tune.header", lang, method=t(f"tune.name.{method}", lang), trials=planned,
-                         space=escape("; ".join(describe_param(p) for p in space.params))))
+                         space=escape("; ".join(describe_param(p, lang) for p in space.params))))
 
     def trial(self, trial: Trial, planned: int) -> None:
         self.done += 1
@@ -56,7 +63,7 @@ class SweepPrinter:
         if not self.live:
             return
         filled = round(self.done / planned * BAR)
-        best = self.best and f"{fixed(self.best.val_loss)} ({_params(self.best)})"
+        best = self.best and f"{fixed(self.best.val_loss)} ({params_text(self.best.params, self.lang)})"
         line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
                  best=best or "—", seconds=f"{time.perf_counter() - self.start:.1f}")
         if len(self.by) > 1:
@@ -71,7 +78,8 @@ class SweepPrinter:
         out.print(self._table(result))
         if result.best:
             b = result.best
-            out.print(t("tune.best", lang, params=escape(_params(b)), loss=fixed(b.val_loss), acc=pct(b.val_acc),
+            out.print(t("tune.best", lang, params=escape(params_text(b.params, lang)), loss=fixed(b.val_loss),
+                        acc=pct(b.val_acc),
                         run=b.run_id))
             out.print(f"  → {t('run.try', lang)}: {escape(command(b.config))}")
         else:
@@ -80,12 +88,13 @@ class SweepPrinter:
             out.print(f"\n[bold]{t('tune.importances', lang)}[/bold]")
             for field, share in result.importances.items():
                 filled = round(share * BAR)
-                out.print(f"  {field:<14} {'█' * filled}{'░' * (BAR - filled)} {pct(share)}")
+                out.print(f"  {short_name(field, lang):<14} {'█' * filled}{'░' * (BAR - filled)} {pct(share)}")
         self._plots(result)
         if result.edge:
             e = result.edge
-            out.print("\n[yellow]⚠ " + t(f"tune.edge.{e.side}", lang, field=e.field, value=value(e.value),
-                                         low=value(e.low), high=value(e.high)) + "[/yellow]")
+            warning = t(f"tune.edge.{e.side}", lang, field=short_name(e.field, lang), value=value(e.value),
+                        low=value(e.low), high=value(e.high))
+            out.print(f"\n[yellow]⚠ {warning}[/yellow]")
         if result.stopped:
             out.print("\n" + t(f"tune.stopped.{result.stopped}", lang, done=len(result.trials), planned=self.planned))
         ids = [tr.run_id for tr in result.trials]
@@ -95,7 +104,7 @@ class SweepPrinter:
     def _table(self, result: SweepResult) -> Table:
         table = Table(box=None, header_style="bold")
         fields = [p.field for p in self.space.params]
-        for name in ("#", *fields):
+        for name in ("#", *(short_name(f, self.lang) for f in fields)):
             table.add_column(name, justify="right")
         for key in ("tune.col.status", "run.col.val_loss", "run.col.val_acc", "tune.col.epochs"):
             table.add_column(t(key, self.lang), justify="right")
@@ -124,22 +133,17 @@ class SweepPrinter:
             else:
                 categories = [value(c) for c in (p.grid or d.choices)]
                 lines = scatter([value(tr.params[p.field]) for tr in done], ys, categories=categories)
-            title = t("tune.plot_log" if p.log else "tune.plot", self.lang, field=p.field)
+            title = t("tune.plot_log" if p.log else "tune.plot", self.lang, field=short_name(p.field, self.lang))
             self.out.print(f"\n[bold]{title}[/bold]")
             for line in lines:
                 self.out.print(line, markup=False)
 
 
-def _params(trial: Trial) -> str:
-    return " ".join(f"{k}={value(v)}" for k, v in trial.params.items())
-
-
 def print_lrfind(result: LRFind, lang: Lang) -> None:
     """The range test: its curve with the three suggestions marked, what they mean, and the next run."""
     out, cfg, s = Console(highlight=False), result.config, result.suggestions
-    net = "-".join(map(str, ("in", *cfg.hidden, cfg.n_classes)))
-    out.print(t("tune.lrfind.header", lang, dataset=cfg.dataset, net=net, optimizer=cfg.optimizer,
-                batch=cfg.batch_size, steps=len(result.lrs)))
+    out.print(t("tune.lrfind.header", lang, dataset=cfg.dataset, net=network(cfg, lang),
+                optimizer=setting("optimizer", cfg.optimizer, lang), batch=cfg.batch_size, steps=len(result.lrs)))
     out.print(f"\n[bold]{t('tune.lrfind.plot', lang)}[/bold]")
     readings = (("v", "valley", s.valley), ("s", "steepest", s.steepest), ("m", "min_div_10", s.min_div_10))
     shown = slice(0, max(len(result.lrs) - 5, 2))  # as fastai's plot: the last points only show the blow-up

@@ -26,7 +26,11 @@ EXAMPLE = {"log": "1e-4:1", "int": "4:256", "float": "0.8:0.99", "text": "relu,t
 
 
 class SpecError(ConfigError):
-    """A search spec that is malformed or would try an invalid config."""
+    """A search spec that is malformed or would try an invalid config; `key` names the problem (tune.spec.*)."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,7 @@ def _check(space: Space, values: list[Sequence[Any]], option: str, lang: Lang) -
 def _valid(space: Space, point: dict[str, Any], where: str, lang: Lang) -> None:
     for field, (low, high) in SHAPES.items():
         if field in point and not low <= point[field] <= high:
-            reason = f"{field} {point[field]}: {t('config.range.int', lang, lo=f'≥ {low}', hi=f'≤ {high}')}"
+            reason = f"{field} {point[field]}: {accepted(field, lang)}"
             raise _error("point", lang, where=where, reason=reason)
     try:
         space.config(point)
@@ -235,7 +239,7 @@ def _error(key: str, lang: Lang, **values: object) -> SpecError:
     """A one-line error: characters that cannot print (a newline in a spec) are shown escaped."""
     clean = {k: "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in v)
              if isinstance(v, str) else v for k, v in values.items()}
-    return SpecError(t(f"tune.spec.{key}", lang, **clean))
+    return SpecError(t(f"tune.spec.{key}", lang, **clean), key)
 
 
 # What a search over a field tries when the student names the field but no values.
@@ -259,8 +263,9 @@ def from_request(method: str, fields: Sequence[str], values: dict[str, Sequence[
     items = []
     for f in fields:
         if f in bounds:
-            lo, hi = bounds[f]
+            lo, hi = sorted(bounds[f])  # "between 1 and 0.1" is the same range
             kind = DEFAULT_SPACE.get(f, "float:").split(":")[0]
+            kind = "float" if kind == "log" and lo <= 0 else kind  # "weight decay between 0 and 0.1": linear
             items.append(f"{f}={kind}:{lo}:{hi}")
         elif f in values:
             items.append(f"{f}=choice:{','.join(map(str, values[f]))}")

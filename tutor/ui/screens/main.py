@@ -282,7 +282,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         if event.worker.group != "train" or event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        message = str(error) if isinstance(error, TutorError) else f"{type(error).__name__}: {error}"
+        message = str(error) if isinstance(error, TutorError) else ui("internal", self.lang, error=type(error).__name__)
         self.say(message, "error")
         self.notify(message, severity="error")
         self.busy = self.trying = None

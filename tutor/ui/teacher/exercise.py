@@ -1,22 +1,12 @@
 """The class exercise: set or clear it from the keyboard, and watch its leaderboard fill in."""
 
-import math
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
-from tutor.classroom.exercise import (
-    METRICS,
-    Exercise,
-    current_exercise,
-    leaderboard,
-    locked_text,
-    parse_locked,
-    set_exercise,
-)
+from tutor.classroom.exercise import METRICS, TITLE_LENGTH, Exercise, Form, current_exercise, leaderboard, set_exercise
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
 from tutor.store import Store
@@ -50,13 +40,13 @@ class ExerciseScreen(LocalizedBindings, Screen):
         yield Static(t("teacher.form.title", lang), id="exercise-title")
         with Horizontal(classes="exercise-field"):
             yield Label(t("teacher.form.name", lang))
-            yield Input(placeholder=t("teacher.form.default_title", lang), max_length=80, id="exercise-name",
+            yield Input(placeholder=t("teacher.form.default_title", lang), max_length=TITLE_LENGTH, id="exercise-name",
                         compact=True)
         with Horizontal(classes="exercise-field"):
             yield Label(t("teacher.form.target", lang))
             metrics = [(f"{t(f'run.col.{metric}', lang)} {op}", metric) for metric, op in METRICS.items()]
             yield Select(metrics, allow_blank=False, id="exercise-metric", compact=True)
-            yield Input("0.9", id="exercise-threshold", compact=True)
+            yield Input(Form().target, id="exercise-threshold", compact=True)
         with Horizontal(classes="exercise-field"):
             yield Label(t("teacher.form.fixed", lang))
             yield Input(placeholder=t("teacher.form.fixed_placeholder", lang), id="exercise-fixed", compact=True)
@@ -67,10 +57,11 @@ class ExerciseScreen(LocalizedBindings, Screen):
     def on_mount(self) -> None:
         exercise = current_exercise(self.store)
         if exercise:
-            self.query_one("#exercise-name", Input).value = exercise.title
-            self.query_one("#exercise-metric", Select).value = exercise.metric
-            self.query_one("#exercise-threshold", Input).value = f"{exercise.threshold:g}"
-            self.query_one("#exercise-fixed", Input).value = locked_text(exercise.locked)
+            form = Form.of(exercise)
+            self.query_one("#exercise-name", Input).value = form.title
+            self.query_one("#exercise-metric", Select).value = form.metric
+            self.query_one("#exercise-threshold", Input).value = form.target
+            self.query_one("#exercise-fixed", Input).value = form.fixed
         self.show(exercise)
         self.set_interval(POLL_SECONDS, self.poll)
         self.query_one("#exercise-name", Input).focus()
@@ -110,22 +101,15 @@ class ExerciseScreen(LocalizedBindings, Screen):
 
     def action_save(self) -> None:
         lang = self.lang
-        threshold = self.query_one("#exercise-threshold", Input).value.strip()
+        form = Form(title=self.query_one("#exercise-name", Input).value,
+                    metric=self.query_one("#exercise-metric", Select).value,
+                    target=self.query_one("#exercise-threshold", Input).value,
+                    fixed=self.query_one("#exercise-fixed", Input).value)
         try:
-            value = float(threshold.replace(",", "."))
-            if not math.isfinite(value):
-                raise ValueError(threshold)
-        except ValueError:
-            self.notify(t("teacher.form.bad_threshold", lang, value=threshold), severity="error")
-            return
-        try:
-            locked = parse_locked(self.query_one("#exercise-fixed", Input).value, lang)
+            exercise = form.exercise(lang, untitled=t("teacher.form.default_title", lang))
         except TutorError as err:
             self.notify(str(err), severity="error")
             return
-        title = self.query_one("#exercise-name", Input).value.strip() or t("teacher.form.default_title", lang)
-        exercise = Exercise(title=title, metric=self.query_one("#exercise-metric", Select).value, threshold=value,
-                            locked=locked)
         set_exercise(self.store, exercise)
         self.notify(t("teacher.form.saved", lang))
         self.show(exercise)

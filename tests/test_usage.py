@@ -1,0 +1,44 @@
+"""Usage errors argparse finds (a wrong choice, a missing value or argument, an unknown word): one line in the
+reader's language, exit 2, naming the argument and what it accepts."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tutor.cli import main
+from tutor.cli.usage import lang_in
+
+
+@pytest.mark.parametrize(("argv", "es", "en"), [
+    (["runs", "--format", "xml"], "tutor runs: --format 'xml': debe ser uno de: 'csv', 'jsonl'",
+     "tutor runs: --format 'xml': must be one of: 'csv', 'jsonl'"),
+    (["run", "--lr"], "tutor run: --lr necesita un valor", "tutor run: --lr needs a value"),
+    (["sweep", "--grid"], "tutor sweep: --grid necesita al menos un valor",
+     "tutor sweep: --grid needs at least one value"),
+    (["class", "add-student"], "tutor class add-student: falta: nombre", "tutor class add-student: missing: name"),
+    (["bogus"], "tutor: orden 'bogus': debe ser uno de: 'run',", "tutor: command 'bogus': must be one of: 'run',"),
+    (["run", "--epochs", "3", "extra"], "tutor: argumentos desconocidos: extra", "tutor: unknown arguments: extra"),
+])
+def test_a_usage_error_is_one_line_of_the_readers_language(capsys, argv, es, en):
+    for lang, said in (("es", es), ("en", en)):
+        assert main(["--lang", lang, *argv]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.startswith(said) and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_language_is_the_settings_one_when_the_command_line_asks_for_none(capsys, monkeypatch):
+    monkeypatch.setenv("TUTOR_LANG", "es")
+    assert main(["runs", "--format", "xml"]) == 2
+    assert "debe ser uno de" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "lang"), [(["--lang", "es", "run"], "es"), (["run", "--lang=en"], "en"),
+                                            (["--lang", "es", "run", "--lang", "en"], "en"), (["--lang", "fr"], None),
+                                            (["--lang"], None), ([], None)])
+def test_the_language_asked_is_found_before_argparse_reads_it(argv, lang):
+    assert lang_in(argv) == lang
+
+
+@given(st.lists(st.text(max_size=8), max_size=6))
+def test_any_command_line_yields_a_language_or_none(argv):
+    assert lang_in(argv) in ("es", "en", None)
