@@ -234,7 +234,7 @@ def test_several_widths_in_a_search_are_alternatives(text: str, field: str, valu
     assert intent.search is not None and intent.search.values == {field: values} and not intent.changes, intent
 
 
-# Grammar added with the sixth held-out batch (test_held_out_2.py), each class checked over its phrasings
+# Grammar added with the sixth held-out batch (test_held_out.py), each class checked over its phrasings
 @given(st.lists(st.integers(1, 8), min_size=2, max_size=4, unique=True), st.booleans(),
        st.sampled_from([("compara {v} capas", "compare", "es"), ("compare {v} layers", "compare", "en"),
                         ("search over {v} layers", "sweep", "en"), ("prueba {v} capas", "sweep", "es")]))
