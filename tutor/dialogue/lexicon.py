@@ -36,9 +36,9 @@ FIELDS = {
     "layers": ("layer | layers | hidden layer | hidden layers | depth", "capa | capas | capa oculta | "
                "capas ocultas | profundidad", ""),
     "width": ("width | neuron | neurons | unit | units | node | nodes | hidden units | hidden neurons | "
-              "hidden size | layer size | layer width | wide",
+              "hidden size | layer size | layer width | wide | capacity",
               "ancho | ancha | anchura | neurona | neuronas | unidad | unidades | nodo | nodos | tamaño de capa | "
-              "tamaño de la capa | unidades ocultas | neuronas ocultas", ""),
+              "tamaño de la capa | unidades ocultas | neuronas ocultas | capacidad", ""),
     "activation": ("activation | activations | activation function | nonlinearity | non linearity",
                    "activación | función de activación | funciones de activación | no linealidad", ""),
     "optimizer": ("optimizer | optimiser | optimization algorithm",
@@ -90,9 +90,9 @@ OPTIONS = {
     ("dataset", "digits"): ("digits | handwritten digits | mnist", "dígitos", ""),
 }
 
-# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis",
+# message kinds and the markers that build them ("goto", "teach", "lesson", "step", "whatif", "change", "whatis",
 # "define", "board" and "skip" are parts of a kind, combined in `parse`; "board" asks for the exercise's
-# leaderboard, "skip" to move on past a step's open question)
+# leaderboard, "skip" to move on past a step's open question, "step" names a step of the lesson: "paso 3")
 KINDS = {
     "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
             "the reason | "
@@ -135,12 +135,14 @@ KINDS = {
     "where": ("where was i | where am i | where were we | where are we | where did i leave off | "
               "where did we leave off | what lesson am i on | which lesson am i on | what lesson am i in | "
               "which lesson am i in | what lesson is this | which lesson is this | what step am i on | "
-              "which step am i on | what step is this | which step is this",
+              "which step am i on | what step is this | which step is this | how am i doing | how am i going | "
+              "how is it going | hows it going | how far am i | how far along am i | my progress | show my progress",
               "dónde estaba | dónde estoy | dónde estábamos | dónde estamos | dónde me quedé | dónde lo dejé | "
               "dónde nos quedamos | dónde lo dejamos | por dónde iba | por dónde voy | por dónde íbamos | "
               "por dónde vamos | en qué lección voy | en qué lección estoy | en qué lección estamos | "
               "en qué lección vamos | qué lección es esta | en qué paso voy | en qué paso estoy | "
-              "en qué paso estamos | en qué paso vamos | qué paso es este"),
+              "en qué paso estamos | en qué paso vamos | qué paso es este | cómo voy | cómo vamos | qué tal voy | "
+              "qué tal vamos | cómo lo llevo | cómo lo estoy haciendo | mi progreso | cuánto me falta"),
     "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
              "atrás | vuelve | volver | volvamos | regresa | regresar | regresemos | retrocede | retroceder | "
              "anterior | paso anterior | deshacer | deshaz"),
@@ -188,6 +190,7 @@ KINDS = {
               "enséñame | quiero aprender | aprender sobre | háblame de | háblame sobre | cuéntame sobre | "
               "cuéntame de | quiero saber sobre"),
     "lesson": ("lesson | lessons | chapter | topic | module", "lección | lecciones | capítulo | tema | módulo"),
+    "step": ("step", "paso"),
     "whatif": ("what if | what about | how about | what happens if | what would happen if | what will happen if | "
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
@@ -242,10 +245,16 @@ CONCEPTS = {
     "tuning": ("hyperparameter tuning | hyperparameter search | hyperparameter optimization",
                "ajuste de hiperparámetros | búsqueda de hiperparámetros | optimización de hiperparámetros"),
     "automl": ("automl | auto ml | automated machine learning", "aprendizaje automático autoajustado"),
+    "val_fraction": ("val fraction | validation fraction | validation split | val split | validation share | "
+                     "holdout fraction | held out fraction", "fracción de validación | proporción de validación | "
+                     "porcentaje de validación | parte de validación | reparto de validación"),
+    "seed": ("seed | random seed", "semilla | semilla aleatoria"),
+    "classes": ("classes | number of classes | class count", "clases | número de clases"),
 }
 CONCEPT_TOPIC = {"training": "training", "parameters": "training", "hyperparameter": "training", "loss": "training",
                  "overfitting": "training", "underfitting": "training", "validation": "training",
-                 "gradient": "training", "tuning": "tuning", "automl": "tuning"}
+                 "gradient": "training", "tuning": "tuning", "automl": "tuning", "val_fraction": "training",
+                 "seed": "training", "classes": "training"}
 
 SEARCH = {
     "grid": ("grid | grid search | grid sweep", "rejilla | cuadrícula | malla | búsqueda en grid | "
@@ -295,6 +304,10 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
     (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas", ""),
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
+    (Tag("dir", 1, "adj"), "complex | complicated | more complex", "complejo | compleja | más complejo | "
+     "más compleja", ""),
+    (Tag("dir", -1, "adj"), "simple | simpler | too simple", "simple | sencillo | sencilla | más simple | "
+     "más sencillo | más sencilla", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
     (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
@@ -315,7 +328,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today",
      "tardó | tarda | tardaba | tardaron | tuvo | tenía | teníamos | tiene | fue | fueron | funcionó | salió | "
      "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | pusimos | usaba | usábamos | "
-     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | "
+     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | empecé | empezé | comencé | arranqué | "
+     "terminé | hice | hicimos | corrí | corrimos | "
      "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
     # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
     (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "
@@ -399,9 +413,9 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "la centésima parte | una centésima parte", ""),
     (Tag("num", Num(words=0.001, fraction=True)), "a thousandth | one thousandth", "un milésimo | una milésima | "
      "la milésima parte | una milésima parte", ""),
-    (Tag("choice", 0), "first | first one | the first one", "primera | primero", ""),
+    (Tag("choice", 0), "first | first one | the first one", "primera | primero | primer", ""),
     (Tag("choice", 1), "second | second one | the second one", "segunda | segundo", ""),
-    (Tag("choice", 2), "third | third one | the third one", "tercera | tercero", ""),
+    (Tag("choice", 2), "third | third one | the third one", "tercera | tercero | tercer", ""),
     (Tag("choice", 3), "fourth | fourth one | the fourth one", "cuarta | cuarto", ""),
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
@@ -456,7 +470,7 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("too few | too little", "en", (Tag("judge", "degree"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
-    ("red | red neuronal | network | net | neural network", "",
+    ("red | red neuronal | network | net | neural network | model | modelo", "",
      (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("widen | broaden", "en", (Tag("field", "width"), Tag("dir", 1, "verb"))),

@@ -39,20 +39,26 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
     markers = {t.value for it in items for t in it.tags if t.type == "kind"}  # an item may mark several
     kind = _kind(items, markers, slots)
     found: dict = {}
+    if kind == "what_if" and _unsure(items):  # "cambie el lr a 0.1": "cambié" or usted's "cambie": asked first
+        found["told"], slots.changes, kind = slots.changes, {}, "clarify"
     if kind in ("what_if", "compare", "sweep"):
         found.update(changes=slots.changes, fields=slots.missing)
     if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
         found["search"] = _search(items, slots, kind)
-    if kind == "clarify":
+    if kind == "clarify" and "told" in found:
+        found["fields"] = list(found["told"])
+    elif kind == "clarify":
         found.update(fields=slots.missing, direction=_direction(items, markers))
     if kind == "reset":
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
         found["topic"] = _topic(items, goto=kind == "goto")
     if kind == "goto":
-        found["lesson"] = _lesson_number(items, lang)
+        found.update(lesson=_place(items, "lesson", lang), step=_place(items, "step", lang))
     if kind == "next":
         found["skip"] = "lesson" if "lesson" in markers else "step" if "skip" in markers else None
+    if kind == "back" and "lesson" in markers:  # "lección anterior": the lesson before, not the step
+        found["skip"] = "lesson"
     if kind == "goto" or (kind == "why" and (_asks_about(items, markers) or _judges(items, markers, slots))):
         start = _start(items, goto=kind == "goto")
         found["concept"] = _concept(items[start:] + items[:start])
@@ -75,8 +81,11 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         markers = markers | {"exercise"}
     if "skip" in markers:  # "skip", "sáltate esto": move on, past an open question
         markers = markers | {"next"}
-    onward = "goto" in markers and "next" not in markers  # "go to the next lesson" moves on
-    if "teach" in markers or ("lesson" in markers and (topic or onward or _lesson_number(items) is not None)):
+    onward = "goto" in markers and not markers & {"next", "back"}  # "go to the next lesson" moves on
+    if "teach" in markers or ("lesson" in markers and (topic or onward or _place(items, "lesson") is not None)):
+        return "goto"
+    if _place(items, "step") is not None and "why" not in markers and not any(
+            it.field or it.has("when", "narrate", "outcome") for it in items):  # "paso 3", "go to step 3"
         return "goto"
     if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
@@ -252,11 +261,11 @@ def _start(items: list[Item], goto: bool) -> int:
     return marks[-1] if marks else 0
 
 
-def _lesson_number(items: list[Item], lang: Lang = "es") -> int | None:
-    """The lesson named by its place: a whole number after a lesson word ("lección 3", "lesson number 2"), or an
-    ordinal before it ("la tercera lección"); None if there is none."""
+def _place(items: list[Item], marker: str, lang: Lang = "es") -> int | None:
+    """The lesson or the step (`marker`) named by its place: a whole number after its word ("lección 3", "lesson
+    number 2", "paso 3"), or an ordinal before it ("la tercera lección", "el tercer paso"); None if there is none."""
     for k, item in enumerate(items):
-        if item.marker != "lesson":
+        if item.marker != marker:
             continue
         after = next((it for it in items[k + 1:] if not it.has("filler") and it.text not in ("number", "numero")),
                      None)
@@ -268,6 +277,14 @@ def _lesson_number(items: list[Item], lang: Lang = "es") -> int | None:
         if place is not None:
             return place.value + 1
     return None
+
+
+def _unsure(items: list[Item]) -> bool:
+    """ "cambie el lr a 0.1", "baje el batch": a verb of change that may be a past tense written without its
+    accent ("cambié") as well as usted's imperative, and no other verb that asks ("y si", "prueba")."""
+    unsure = [it.get("narrate") == Tag("narrate", "unsure") for it in items]
+    return any(unsure) and not any(
+        (_changing(it, False) or it.marker in ("whatif", "change")) and not doubt for it, doubt in zip(items, unsure))
 
 
 def _language(text: str, items: list[Item], default: Lang) -> Lang:

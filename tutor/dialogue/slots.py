@@ -281,7 +281,7 @@ def _asks_what(clause: list[Item], k: int) -> bool:
 def _narrated(clause: list[Item]) -> bool:
     """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change; beside a time
     gone by, a verb that may be a past tense tells it too ("ayer use tanh": usé)."""
-    tells = [t for it in clause for t in it.tags if t.type == "narrate" and t.value != "maybe"]
+    tells = [t for it in clause for t in it.tags if t.type == "narrate" and t.value not in ("maybe", "unsure")]
     verbs = [it for it in clause if _is_verb(it) or it.has("add", "dir")]
     gone = any(t.value == "past" for t in tells)
     return bool(tells) and (not verbs or gone and all(it.has("narrate") for it in verbs))

@@ -15,6 +15,7 @@ MAX_WORD = 16  # longer words are left as they are
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
 # endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
+IRREGULAR = {"set": "set", "put": "put", "cut": "cut", "made": "make", "ran": "run", "took": "take"}  # English past
 PAST_ENDINGS = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
                 "iamos": ("er", "ir"), "ian": ("er", "ir"), "ado": ("ar",), "ido": ("er", "ir")}
 
@@ -84,6 +85,18 @@ def gerund(word: str) -> str | None:
         return None
     doubled = stem[:-1] if stem[-1] == stem[-2] else ""
     return next((form for form in (stem, stem + "e", doubled) if form in _VERBS), None)
+
+
+def past_en(word: str) -> str | None:
+    """The known English verb of a past form: "changed" -> "change", "lowered" -> "lower", "dropped" -> "drop",
+    "tried" -> "try", and the forms that do not change ("set", "put", "cut")."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if not word.endswith("ed") or len(word) < 5:
+        return None
+    stem = word[:-2]
+    forms = (stem, word[:-1], stem[:-1] if stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else "")
+    return next((form for form in forms if form in _VERBS), None)
 
 
 def past(word: str, stressed: bool) -> bool:

@@ -364,6 +364,8 @@ class Tutor:
         return self._reply(intent, "dialogue.help")
 
     def _on_clarify(self, intent: Intent, *_) -> Reply:
+        if intent.told:
+            return self._offer_told(intent)
         fields = [config_field(f) for f in intent.fields] or ["lr"]  # "make it deeper"
         fields = [f for f in fields if f in ExperimentConfig.model_fields] or ["lr"]
         name, asked = field_name(fields[0], self.lang), (intent.fields or ["lr"])[0]
@@ -375,6 +377,19 @@ class Tutor:
                             then=said(self.offered, step, self.lang), field=name,
                             range=accepted(fields[0], self.lang)), intent=intent, lang=self.lang,
                      suggestion=self.offered)
+
+    def _offer_told(self, intent: Intent) -> Reply:
+        """ "cambie el lr a 0.1": told as done, or asked; the change is offered, a yes trains it."""
+        try:
+            cfg = self.changed(intent.model_copy(update={"changes": intent.told}))
+        except ConfigError as err:
+            return Reply(text=str(err), intent=intent, lang=self.lang)
+        now = said(intent.told, self.config, self.lang)
+        self.offered = {f: getattr(cfg, f) for f in self.config.diff(cfg)}
+        if not self.offered:
+            return self._reply(intent, "dialogue.more.told_same", now=now)
+        return Reply(text=t("dialogue.more.told", self.lang, then=said(self.offered, cfg, self.lang), now=now),
+                     intent=intent, lang=self.lang, suggestion=self.offered)
 
     def _on_unknown(self, intent: Intent, *_) -> Reply:
         return self._reply(intent, "dialogue.unknown")
@@ -508,10 +523,15 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_back(self, intent: Intent, *_) -> Reply:
-        """The step before; from a lesson's first step, the last step of the lesson before it."""
+        """The step before; from a lesson's first step, the last step of the lesson before it. "Lección anterior"
+        (`skip` "lesson") opens the lesson before at its first step."""
         lessons = self.course.in_lang(self.lang)
         ids = [lesson.id for lesson in lessons]
-        if self.step == 0 and self.lesson_id in ids[1:]:
+        if intent.skip == "lesson":
+            if self.lesson_id not in ids[1:]:
+                return self._reply(intent, "dialogue.more.first_lesson")
+            self.lesson_id, self.step = ids[ids.index(self.lesson_id) - 1], 0
+        elif self.step == 0 and self.lesson_id in ids[1:]:
             previous = lessons[ids.index(self.lesson_id) - 1]
             self.lesson_id, self.step = previous.id, len(previous.steps) - 1
         else:
@@ -520,8 +540,9 @@ class Tutor:
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
         """Open the lesson the message names (by its number as the course lists it, else its idea, else its
-        topic). A number outside the course is refused with the range; one that names none ("open a lesson")
-        starts a new student at the first lesson, and leaves one in a lesson where they are, listing the course."""
+        topic) at the step it names ("paso 3": of the current lesson when it names none). A number outside the
+        course or the lesson is refused with the range; one that names none ("open a lesson") starts a new student
+        at the first lesson, and leaves one in a lesson where they are, listing the course."""
         lessons = self.course.in_lang(self.lang)
         titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
         if intent.lesson is not None and lessons:
@@ -529,6 +550,8 @@ class Tutor:
                 return self._reply(intent, "dialogue.more.no_such_lesson", n=intent.lesson, of=len(lessons),
                                    lessons=titles)
             match = lessons[intent.lesson - 1]
+        elif intent.step is not None and not (intent.concept or intent.topic):  # "paso 3": in this lesson
+            match = self.lesson()
         else:
             match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
                 (lesson for lesson in lessons if intent.topic in lesson.topics), None)
@@ -537,7 +560,11 @@ class Tutor:
         match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
-        self.lesson_id, self.step = match.id, 0
+        step = 0 if intent.step is None else intent.step - 1
+        if not 0 <= step < len(match.steps):
+            return self._reply(intent, "dialogue.more.no_such_step", n=intent.step, lesson=match.title,
+                               of=len(match.steps))
+        self.lesson_id, self.step = match.id, step
         return self.open_step(intent)
 
     def _on_where(self, intent: Intent, *_) -> Reply:
