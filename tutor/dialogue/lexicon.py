@@ -123,10 +123,11 @@ KINDS = {
                 "qué corrida fue mejor | qué ejecución fue mejor"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
              "lets go | lets continue | ok | okay | got it | done | ready | what now | now what | "
-             "whats next | what next | nxt",
+             "whats next | what next | nxt | okey | oki | sounds good | lets do it",
              "siguiente | sig | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
              "avanza | avanzar | avancemos | siguiente paso | próximo | próxima | próximo paso | "
-             "vamos | vale | listo | entendido | de acuerdo | y ahora qué | ahora qué | qué sigue"),
+             "vamos | vale | listo | entendido | de acuerdo | y ahora qué | ahora qué | qué sigue | dale | venga | "
+             "vamos allá"),
     "skip": ("skip | skip it | skip this | skip this one | skip this step | skip the step | skip this question | "
              "skip the question | skip ahead",
              "salta | saltar | sáltate | sáltalo | sáltatelo | sáltate esto | salta esto | salta este paso | "
@@ -302,7 +303,8 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
-    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas | "
+     "chica | chicos | chicas", ""),
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("dir", 1, "adj"), "complex | complicated | more complex", "complejo | compleja | más complejo | "
      "más compleja", ""),

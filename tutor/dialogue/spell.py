@@ -6,12 +6,14 @@ Candidates come from a deletion index (the symmetric-delete method), so a lookup
 probes instead of a comparison with every keyword.
 """
 
+import re
 from functools import lru_cache
 from itertools import combinations
 
 from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 
 MAX_WORD = 16  # longer words are left as they are
+_REPEATS = re.compile(r"(.)\1{2,}")  # a letter typed three times or more
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
 # endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
@@ -121,6 +123,9 @@ def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
     if word in VOCABULARY or not word.isalpha():
         return word
+    squeezed = [_REPEATS.sub(r"\1" * n, word) for n in (1, 2)]  # "siiii", "nooo", "whyyy", "porfaaa"
+    if squeezed[0] != word:
+        return next((w for w in squeezed if w in VOCABULARY), None) or correct(squeezed[0])
     known = singular(word) or verb(word) or gerund(word)
     if known:
         return known
