@@ -230,15 +230,18 @@ def test_why_says_a_run_diagnosed_in_spanish_in_english_once_the_student_writes_
     assert why.lang == "en" and why.text == "\n\n".join(f"• {d.message}" for d in explain(run, "en"))
 
 
-@pytest.mark.parametrize("told, yes", [("cambie el lr a 0.1", "sí"), ("baje el batch a 16", "sí")])
-def test_a_change_that_may_be_told_is_offered_and_a_yes_asks_for_it(tutor, told, yes):
-    """ "cambie el lr a 0.1" is "cambié" without its accent or usted's imperative: nothing is trained, the change
-    is offered, and a yes asks for it; said in the past tense, nothing is offered."""
-    offer = tutor.handle(told, run=False)
+@pytest.mark.parametrize("told, yes, happened", [
+    ("cambie el lr a 0.1", "sí", "cambié el lr a 0.1 y divergió"),
+    ("baje el batch a 16", "sí", "bajé el batch a 16 y fue lento"),
+    ("I used lr 0.1 yesterday", "yes", "I used lr 0.1 and it diverged")])
+def test_a_change_told_is_offered_and_a_yes_asks_for_it(tutor, told, yes, happened):
+    """ "cambié el lr a 0.1", or "cambie" (unaccented, or usted's imperative): nothing is trained, the change is
+    offered, and a yes asks for it; told with what happened, nothing is offered."""
+    offer = tutor.handle(told)
     field, value = next(iter(offer.intent.told.items()))
     assert offer.intent.kind == "clarify" and offer.run is None and not offer.intent.changes
     assert offer.suggestion == {field: value.value} and str(value.value) in offer.text, offer
     agreed = tutor.handle(yes, run=False)
     assert agreed.intent.kind == "what_if" and getattr(tutor.changed(agreed.intent), field) == value.value
-    told_past = tutor.handle(told.replace("cambie", "cambié").replace("baje", "bajé"), run=False)
+    told_past = tutor.handle(happened)
     assert told_past.run is None and not told_past.suggestion and told_past.intent.kind == "unknown"

@@ -973,12 +973,30 @@ OTHER = [
     ("la b", "answer", {"answer": "b"}),
 ]
 
-# text, {field: (op, value)}: changes told with a verb that may tell what was done as well as ask; offered
+# text, {field: (op, value)}: changes the student tells they made, or with a verb that may tell as well as ask
+# ("cambie": "cambié" unaccented, or usted's imperative): offered, never run (the first nine of the eighth batch ran)
 TOLD = [
     ("cambie el lr a 0.1", {"lr": ("set", 0.1)}),
     ("baje el lr a 0.01", {"lr": ("set", 0.01)}),
     ("cambie las epocas a 50", {"epochs": ("set", 50)}),
     ("cambie el batch a 16", {"batch_size": ("set", 16)}),
+    ("cambié el lr a 0.1", {"lr": ("set", 0.1)}),
+    ("empecé con 10 épocas", {"epochs": ("set", 10)}),
+    ("empece con 10 epocas", {"epochs": ("set", 10)}),
+    ("I changed the lr to 0.1", {"lr": ("set", 0.1)}),
+    ("I set the batch to 64", {"batch_size": ("set", 64)}),
+    ("I increased the epochs to 50", {"epochs": ("set", 50)}),
+    ("I've already changed the lr to 0.01", {"lr": ("set", 0.01)}),
+    ("I set the batch to 8 earlier", {"batch_size": ("set", 8)}),
+    ("empecé con lr 0.1", {"lr": ("set", 0.1)}),
+    ("I used lr 0.1 yesterday", {"lr": ("set", 0.1)}),
+    ("antes tenía batch 64", {"batch_size": ("set", 64)}),
+    ("antes tenia batch 64", {"batch_size": ("set", 64)}),
+    ("bajé el lr a 0.001", {"lr": ("set", 0.001)}),
+    ("ayer le puse 200 epocas", {"epochs": ("set", 200)}),
+    ("antes usaba batch 128", {"batch_size": ("set", 128)}),
+    ("ayer usé tanh", {"activation": ("set", "tanh")}),
+    ("we used sgd in the last lesson", {"optimizer": ("set", "sgd")}),
 ]
 
 # messages that must start no run and change nothing: chit-chat, concept questions, narration
@@ -1026,14 +1044,11 @@ NOT_A_CHANGE = [
     "tenía lr 0.1 y explotó", "antes usaba relu", "la vez pasada usé 200 épocas", "ya probé con momentum",
     "last time I used 3 layers", "I had the lr at 0.5 and it diverged", "we used sgd in the last lesson",
     "usé un lr de 0.001 y tardó mucho", "intenté con 5 capas", "I was using sigmoid before",
-    # an eighth batch: past tenses run nothing (the misses reported: the first four ran)
-    "cambié el lr a 0.1", "empecé con 10 épocas", "empece con 10 epocas", "I used lr 0.1 yesterday",
-    "antes tenía batch 64", "antes tenia batch 64", "I changed the lr to 0.1", "I set the batch to 64",
-    "I increased the epochs to 50", "I changed the lr to 0.1 and it diverged", "cambié el batch a 16 y fue peor",
-    "bajé el lr a 0.001", "puse 100 epocas y tardo mucho", "we doubled the epochs", "I set the batch to 8 earlier",
-    "empecé con lr 0.1", "mi primer intento fue con tanh", "I tried lr 0.5 and it blew up", "ayer le puse 200 epocas",
-    "antes usaba batch 128", "I've already changed the lr to 0.01", "we just halved the lr",
-    "after step 3 the loss jumped", "la red tiene suficientes neuronas?",
+    # an eighth batch: what happened, told (see TOLD for what the student tells they did)
+    "I changed the lr to 0.1 and it diverged", "cambié el batch a 16 y fue peor", "puse 100 epocas y tardo mucho",
+    "we doubled the epochs", "mi primer intento fue con tanh", "I tried lr 0.5 and it blew up",
+    "we just halved the lr", "after step 3 the loss jumped", "la red tiene suficientes neuronas?",
+    "tenía lr 0.1 y explotó", "la anterior tenía lr 0.01", "the second run had lr 0.1", "it diverged",
 ]
 
 

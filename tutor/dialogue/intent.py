@@ -50,8 +50,9 @@ class Intent(BaseModel):
     course, 1-based as the lessons are listed ("lección 3"); `step`, the step by its place in that lesson (the
     current one when none is named: "paso 3"). `skip`: for next, what to leave as it is, an open question
     included: the step ("skip") or the lesson ("next lesson"); for back, "lesson" goes to the lesson before
-    ("lección anterior"). `told`: for clarify, changes said with a verb that may tell what was done as well as
-    ask ("cambie el lr a 0.1": "cambié" without its accent, or usted's "cambie"): offered, not run."""
+    ("lección anterior"). `told`: for clarify, changes the student tells they made ("cambié el lr a 0.1", "I used
+    lr 0.1 yesterday"), or said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" without
+    its accent, or usted's "cambie"): offered, not run."""
 
     model_config = ConfigDict(frozen=True)
 

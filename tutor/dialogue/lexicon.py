@@ -327,12 +327,17 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
     (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
-     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today",
-     "tardó | tarda | tardaba | tardaron | tuvo | tenía | teníamos | tiene | fue | fueron | funcionó | salió | "
-     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | pusimos | usaba | usábamos | "
-     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | empecé | empezé | comencé | arranqué | "
-     "terminé | hice | hicimos | corrí | corrimos | "
-     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
+     "used | was using | were using | yesterday | last time | the last time | earlier today",
+     "tardó | tarda | tardaba | tardaron | tuvo | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | llegó | alcanzó | "
+     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell | "
+     "diverged | exploded | blew up | overfitted | plateaued | stalled | oscillated | got stuck | went wrong | "
+     "failed | crashed | divergió | explotó | sobreajustó | se estancó | osciló | falló | no aprendió | "
+     "no funcionó | se fue a nan", ""),
+    # what the student did: "probé con tanh", "antes tenía batch 64" (and "I changed ...", read in `scan`)
+    (Tag("narrate", "me"), "", "probé | entrené | puse | pusimos | usaba | usábamos | probaba | ponía | tenía | "
+     "teníamos | he | hemos | había | habíamos | empecé | empezé | comencé | arranqué | terminé | hice | hicimos | "
+     "corrí | corrimos | tuve | tuvimos", ""),
     # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
     (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "
      "el otro día", ""),

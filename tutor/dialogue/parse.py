@@ -41,6 +41,8 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
     found: dict = {}
     if kind == "what_if" and _unsure(items):  # "cambie el lr a 0.1": "cambié" or usted's "cambie": asked first
         found["told"], slots.changes, kind = slots.changes, {}, "clarify"
+    elif kind == "unknown" and slots.told and not (slots.happened or _has(items, "outcome")):
+        found["told"], kind = slots.told, "clarify"  # "I used lr 0.1 yesterday"; not "… and it diverged"
     if kind in ("what_if", "compare", "sweep"):
         found.update(changes=slots.changes, fields=slots.missing)
     if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
@@ -112,7 +114,7 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "answer"
     if slots.missing:
         return "clarify"
-    if _has(items, "outcome") and not any(it.field for it in items):
+    if _has(items, "outcome") and not any(it.field or it.has("narrate") for it in items):  # not "it was worse"
         return "answer"
     return "unknown"
 

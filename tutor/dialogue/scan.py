@@ -70,11 +70,12 @@ def scan(text: str) -> list[Item]:
     i = 0
     while i < len(words):
         if tokens[i].kind == "word" and past(tokens[i].text, tokens[i].text in stressed):  # "usé tanh" tells
-            items.append(Item(tokens[i].text, (Tag("narrate"),), "es"))
+            me = tokens[i].text.endswith("e")  # "usé", "cambié": the student's own doing; "bajó" another's
+            items.append(Item(tokens[i].text, (Tag("narrate", "me" if me else None),), "es"))
             i += 1
             continue
         if tokens[i].kind == "word" and _told(texts, i):  # "I changed the lr to 0.1" tells
-            items.append(Item(tokens[i].text, (Tag("narrate"),), "en"))
+            items.append(Item(tokens[i].text, (Tag("narrate", "me"),), "en"))
             i += 1
             continue
         if tokens[i].kind == "num":

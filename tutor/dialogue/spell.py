@@ -17,7 +17,7 @@ _REPEATS = re.compile(r"(.)\1{2,}")  # a letter typed three times or more
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
 # endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
-IRREGULAR = {"set": "set", "put": "put", "cut": "cut", "made": "make", "ran": "run", "took": "take"}  # English past
+IRREGULAR = {"set": "set", "put": "put", "cut": "cut", "made": "make", "ran": "run", "had": "have"}  # English past
 PAST_ENDINGS = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
                 "iamos": ("er", "ir"), "ian": ("er", "ir"), "ado": ("ar",), "ido": ("er", "ir")}
 
@@ -94,7 +94,7 @@ def past_en(word: str) -> str | None:
     "tried" -> "try", and the forms that do not change ("set", "put", "cut")."""
     if word in IRREGULAR:
         return IRREGULAR[word]
-    if not word.endswith("ed") or len(word) < 5:
+    if not word.endswith("ed") or len(word) < 4:
         return None
     stem = word[:-2]
     forms = (stem, word[:-1], stem[:-1] if stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else "")

@@ -379,7 +379,8 @@ class Tutor:
                      suggestion=self.offered)
 
     def _offer_told(self, intent: Intent) -> Reply:
-        """ "cambie el lr a 0.1": told as done, or asked; the change is offered, a yes trains it."""
+        """ "cambié el lr a 0.1", "cambie el lr a 0.1" (told as done, or asked): the change is offered, a yes
+        trains it."""
         try:
             cfg = self.changed(intent.model_copy(update={"changes": intent.told}))
         except ConfigError as err:
