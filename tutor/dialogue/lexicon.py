@@ -197,7 +197,7 @@ KINDS = {
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | probar | "
                "intenta | intentemos | intentar | usa | usemos | usar | utiliza | utilizar | emplea | emplear | "
-               "cambia a | pasa a | usando | uso | utilizo | empleo"),
+               "cambia a | pasa a | paso a | usando | uso | utilizo | empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | pone | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | "
                "configura | entrena | pongo | cambio | modifico | ajusto | entreno"),

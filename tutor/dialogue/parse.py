@@ -29,6 +29,7 @@ SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
 INVERTED = {"is", "are", "does", "do"}  # an English question without its mark: "is the lr too high"
+TOLD_BY = {"was", "were", "fue", "era", "fueron", "eran"}  # "the previous lesson was easier" tells, moves nothing
 
 
 def parse(text: str, default_lang: Lang = "es") -> Intent:
@@ -103,6 +104,8 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "clarify"
     if _asks_advice(items, markers):
         return "hint"
+    if _has(items, "narrate") or any(it.text in TOLD_BY for it in items):  # "the previous lesson was easier"
+        markers = markers - {"back"}
     for kind in NAVIGATION:
         if kind in markers:
             return kind
@@ -272,7 +275,7 @@ def _place(items: list[Item], marker: str, lang: Lang = "es") -> int | None:
         after = next((it for it in items[k + 1:] if not it.has("filler") and it.text not in ("number", "numero")),
                      None)
         before = next((it for it in reversed(items[:k]) if not it.has("filler")), None)
-        number = after.num.scalar(lang=lang) if after is not None and after.num is not None else None
+        number = after.num.scalar(lang=lang) if after is not None and after.num and not after.num.weak else None
         if isinstance(number, int):
             return number
         place = before.get("choice") if before is not None else None

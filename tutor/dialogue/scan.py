@@ -21,7 +21,8 @@ _TEN_TO = re.compile(r"10\^([-+]?[0-9]+)")
 _STRESSED = re.compile(r"[^\W\d_]+[éó](?![^\W\d_])")  # "usé", "bajó": a Spanish past tense, when a verb
 SUBJECTS = {"i", "we", "ive", "weve"}  # "I changed the lr", "we've set it": the student tells what was done
 BETWEEN = {"have", "had", "just", "already", "also", "then", "first", "once"}  # "I just changed"
-ASKING = {"if", "can", "could", "should", "shall", "would", "will", "may", "might", "do", "did"}  # "if I set"
+ASKING = {"if", "can", "could", "should", "shall", "would", "will", "may", "might", "do", "did", "suppose", "supposing",
+          "imagine", "say"}  # "if I set", "suppose I doubled"
 # a network's size is its width: "the model is too small", "una red más grande", "shrink the net"
 SIZES = {"big", "bigger", "large", "larger", "huge", "small", "smaller", "tiny", "complex", "complicated", "simple",
          "simpler", "grande", "grandes", "enorme", "pequeno", "pequena", "pequenos", "pequenas", "chico", "chica",
