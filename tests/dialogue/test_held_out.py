@@ -15,8 +15,9 @@ setting stated too high or too low, which asks how far to move it): 27 of 71, th
 numbers in words, past tenses that run nothing, a network's size, steps and lessons by place, progress, config
 fields asked about), written after the misses reported with it were fixed: 123 of 137, then 137 ("lesson before
 this one" is left out, still unknown; two are relabelled: "el paso 2 no lo entendí" opens step 2 again, and
-"¿el modelo es pequeño?", with no degree, asks which width). `TOLD` are verbs that may tell what was done as well as ask for it
-("cambie el lr a 0.1": "cambié" unaccented, or usted's imperative): the change is offered, not run."""
+"¿el modelo es pequeño?", with no degree, asks which width). `TOLD` are changes the student tells they made, or
+said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's imperative):
+the change is offered, not run."""
 
 import pytest
 
