@@ -213,3 +213,18 @@ def test_a_step_by_its_number_and_the_lesson_before(tutor, lang, step, far, prev
     assert back.intent.kind == "back" and (tutor.lesson_id, tutor.step) == (course[0].id, 0) and back.shown.heading
     first = tutor.handle(previous)  # the course's first lesson: nowhere further back
     assert first.text == t("dialogue.more.first_lesson", lang) and (tutor.lesson_id, tutor.step) == (course[0].id, 0)
+
+
+@pytest.mark.parametrize(("lang", "how"), [("es", "¿cómo voy?"), ("en", "how am I doing?")])
+def test_how_am_i_doing_says_where_the_student_is_and_how_far_they_got(tutor, lang, how):
+    tutor.handle(OPEN[lang])
+    total = sum(len(lesson.steps) for lesson in tutor.course.in_lang(lang))
+    before = tutor.handle(how)
+    assert before.intent.kind == "where" and t("dialogue.more.progress", lang, done=0, total=total) in before.text
+    quiz = tutor.flow.gate
+    wrong = next(i for i, c in enumerate(quiz.choices) if not c.correct)
+    tutor.handle(str(wrong + 1))  # a wrong first try, then the right one: the first counts
+    tutor.handle(str(right_choice(quiz) + 1))
+    after = tutor.handle(how)
+    assert t("dialogue.more.progress", lang, done=1, total=total) in after.text
+    assert t("dialogue.more.first_tries", lang, right=0, answered=1) in after.text

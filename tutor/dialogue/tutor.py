@@ -38,6 +38,7 @@ from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
 from tutor.lessons.render import item_text
+from tutor.progress import first_answers, steps_done
 from tutor.store import DIALOGUE_STATE, Store
 from tutor.tune.results import SweepResult
 
@@ -569,19 +570,32 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_where(self, intent: Intent, *_) -> Reply:
-        """Where the student is: the lesson and its place in the course, the step, and what the step waits for
-        (the open question again, the experiment or search to launch)."""
+        """Where the student is ("¿dónde estaba?", "¿cómo voy?"): the lesson and its place in the course, the
+        step, how much of the course is done and how many answers were right at the first try, and what the step
+        waits for (the open question again, the experiment or search to launch)."""
         flow = self.flow
         if flow is None:  # a new student: the course opens at its first lesson
             return self._on_goto(intent)
         lesson, ids = flow.lesson, [x.id for x in self.course.in_lang(flow.lesson.lang)]
         place = t("dialogue.more.where", self.lang, lesson=lesson.title, number=ids.index(lesson.id) + 1,
                   lessons=len(ids), n=flow.index + 1, of=len(lesson.steps), title=flow.step.title)
+        place += " " + self.progress_text(flow.lesson.lang)
         if flow.question is not None:
             place += " " + t("dialogue.more.where_question", self.lang)
         elif flow.gate is None:
             place += " " + t("dialogue.more.no_question", self.lang)
         return self._lesson_reply(intent, Shown(said=place, block=flow.gate), recall=flow.gate)
+
+    def progress_text(self, lang: Lang) -> str:
+        """How much of the course (in `lang`) the student has done, and their answers right at the first try."""
+        lessons = self.course.in_lang(lang)
+        done = steps_done(self.store, self.student)
+        finished = sum(len(done.get(lesson.id, set()) & set(range(len(lesson.steps)))) for lesson in lessons)
+        first = first_answers(self.store, self.student)
+        text = t("dialogue.more.progress", self.lang, done=finished, total=sum(len(x.steps) for x in lessons))
+        if first:
+            text += " " + t("dialogue.more.first_tries", self.lang, right=sum(first.values()), answered=len(first))
+        return text
 
     def _on_answer(self, intent: Intent, on_epoch, should_stop) -> Reply:
         """An answer to the question the step waits for; a number also picks a what-if question."""
