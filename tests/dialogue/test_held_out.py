@@ -17,7 +17,8 @@ fields asked about), written after the misses reported with it were fixed: 123 o
 this one" is left out, still unknown; two are relabelled: "el paso 2 no lo entendí" opens step 2 again, and
 "¿el modelo es pequeño?", with no degree, asks which width). `TOLD` are changes the student tells they made, or
 said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's imperative):
-the change is offered, not run."""
+the change is offered, not run. Ninth (English typos, settings written as config, questions about the run and
+its settings): 41 of 45, then 45."""
 
 import pytest
 
@@ -635,6 +636,30 @@ WHAT_IF = [
     ("what would happen if we changed the batch to 8", {"batch_size": ("set", 8)}),
     ("suppose I doubled the epochs", {"epochs": ("mul", 2)}),  # was told
     ("let's say I set the lr to 0.3", {"lr": ("set", 0.3)}),  # was told
+    # a ninth batch
+    ("lets tri a learnin rate of 0.03", {"lr": ("set", 0.03)}),
+    ("increse epochs to 60", {"epochs": ("set", 60)}),
+    ("can you make the bach size 32", {"batch_size": ("set", 32)}),  # was unknown
+    ("usa el optimisador adam", {"optimizer": ("set", "adam")}),
+    ("pon el ruido en cero coma tres", {"noise": ("set", 0.3)}),
+    ("entrena con la mitad del learning rate", {"lr": ("mul", 0.5)}),
+    ("set lr to 3 times 10 to the minus 4", {"lr": ("set", 3e-4)}),
+    ("one hundred twenty eight neurons", {"width": ("set", 128)}),
+    ("dos capas ocultas con 16 y 8 neuronas", {"hidden": ("set", [16, 8])}),
+    ("change the activation function to the hyperbolic tangent", {"activation": ("set", "tanh")}),
+    ("cambia relu por leaky relu", {"activation": ("set", "leaky_relu")}),
+    ("mete más datos, 2000", {"samples": ("set", 2000)}),
+    ("quita una capa porfa", {"layers": ("add", -1)}),
+    ("add 2 layers and halve the lr", {"layers": ("add", 2), "lr": ("mul", 0.5)}),
+    ("lr: 0,001", {"lr": ("set", 0.001)}),
+    ("LR=1E-3", {"lr": ("set", 0.001)}),
+    ("batch_size=64", {"batch_size": ("set", 64)}),
+    ("epochs=5", {"epochs": ("set", 5)}),
+    ("weight_decay=1e-4", {"weight_decay": ("set", 1e-4)}),
+    ("hidden=[64,32]", {"hidden": ("set", [64, 32])}),
+    ("activation=tanh", {"activation": ("set", "tanh")}),
+    ("optimizer=adam lr=0.001", {"optimizer": ("set", "adam"), "lr": ("set", 0.001)}),
+    ("y si le pongo 0.9 de momentum", {"momentum": ("set", 0.9)}),
 ]
 
 # text, kind, what else the intent must hold (search fields, values, bounds, method, trials; topic; answer; fields)
@@ -1006,6 +1031,29 @@ OTHER = [
     ("y ahora qué paso sigue", "next", {}),
     ("qué paso?", "why", {}),
     ("¿cómo vamos?", "where", {}),
+    # a ninth batch
+    ("lower teh lr", "clarify", {"fields": ["lr"], "direction": -1}),
+    ("subile un poquito el lr", "clarify", {"fields": ["lr"], "direction": 1}),
+    ("el lr esta muy bajo", "clarify", {"fields": ["lr"], "direction": 1}),
+    ("the loss is going up, why?", "why", {}),
+    ("por que la loss sube", "why", {}),
+    ("is it overfitting?", "why", {}),  # was unknown
+    ("esta sobreajustando?", "why", {}),  # was unknown
+    ("¿está sobreajustando?", "why", {}),
+    ("compare the last 2", "compare", {}),
+    ("cual fue mejor, la de tanh o la de relu?", "compare", {}),
+    ("que lr me conviene", "lr_find", {}),
+    ("search lr between 0.0001 and 0.1", "sweep", {"bounds": {"lr": (1e-4, 0.1)}}),
+    ("grid search batch 16 32 64", "sweep", {"method": "grid", "values": {"batch_size": [16, 32, 64]}}),
+    ("give me a hint pls", "hint", {}),
+    ("what now?", "next", {}),
+    ("help!", "help", {}),
+    ("start over", "reset", {}),
+    ("what's the val fraction for?", "why", {"concept": "val_fraction"}),
+    ("how many classes are there?", "why", {"concept": "classes"}),
+    ("what seed am i using?", "why", {"concept": "seed"}),  # was unknown
+    ("what lr am i using?", "why", {"concept": "lr"}),  # was a change asked without its value
+    ("qué lr estoy usando?", "why", {"concept": "lr"}),
 ]
 
 # text, {field: (op, value)}: changes the student tells they made, or with a verb that may tell as well as ask
@@ -1086,7 +1134,7 @@ NOT_A_CHANGE = [
     "we doubled the epochs", "mi primer intento fue con tanh", "I tried lr 0.5 and it blew up",
     "we just halved the lr", "after step 3 the loss jumped", "la red tiene suficientes neuronas?",
     "tenía lr 0.1 y explotó", "la anterior tenía lr 0.01", "the second run had lr 0.1", "it diverged",
-    "en el paso 2 la pérdida subió", "I increased the lr and it got better",
+    "en el paso 2 la pérdida subió", "I increased the lr and it got better", "val_fraction=0.3", "seed=3",
 ]
 
 

@@ -28,7 +28,7 @@ FIELDS = {
     "batch_size": ("batches | minibatch size",
                    "lote | tamaño de lote | tamaño del lote | tamaño de batch | tamaño del batch | "
                    "tamaño de los lotes | minilote | tamaño de minibatch | tamaño del minibatch",
-                   "bs | batch | batch size | batchsize | minibatch | mini batch"),
+                   "bs | batch | batch size | batchsize | minibatch | mini batch | bach | bach size"),
     "epochs": ("epoch | epochs | training epochs | training time",
                "época | épocas | pasada | pasadas | de tiempo | tiempo de entrenamiento", ""),
     "hidden": ("hidden | hidden sizes | hidden widths | layer sizes | layer widths | architecture",
@@ -104,10 +104,12 @@ KINDS = {
             "xq | por q"),
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long | "
                "whats the point of | what is the point of | the point of | whats the purpose of | "
-               "what is the purpose of | the purpose of | what is it for | what are they for",
+               "what is the purpose of | the purpose of | what is it for | what are they for | am i using | "
+               "are we using | do i have | do we have",
                "qué es | qué son | qué hace | para qué sirve | para qué sirven | cuál es | cuáles son | cuántas | "
                "cuántos | cuánto | cuánta | cuál es el punto de | cuál es el punto del | qué sentido tiene | "
-               "cuál es el propósito de | cuál es el propósito del"),
+               "cuál es el propósito de | cuál es el propósito del | estoy usando | estamos usando | tengo puesto | "
+               "tengo puesta"),
     "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
                "explain to me | what is meant by | what do you mean by",
                "define | defíneme | definición | definición de | significado | significado de | qué significa | "
@@ -238,8 +240,8 @@ CONCEPTS = {
     "loss": ("loss | losses | loss function | cost function | cross entropy",
              "pérdida | pérdidas | función de pérdida | función de coste | entropía cruzada"),
     "overfitting": ("overfitting | overfit | over fitting | overtraining | over training",
-                    "sobreajuste | sobreajustar | sobreentrenamiento | sobreentrenar"),
-    "underfitting": ("underfitting | underfit | under fitting", "subajuste | infraajuste | subajustar"),
+                    "sobreajuste | sobreajustar | sobreentrenamiento | sobreentrenar | sobreajustando"),
+    "underfitting": ("underfitting | underfit | under fitting", "subajuste | infraajuste | subajustar | subajustando"),
     "validation": ("validation | validation set | validation data | validation loss | validation accuracy",
                    "validación | conjunto de validación | datos de validación | pérdida de validación"),
     "gradient": ("gradient | gradients", "gradiente | gradientes"),

@@ -113,6 +113,8 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "goto"
     if markers & ASKS and (topic or slots.changes or _concept(items)):
         return "why"
+    if _asking(items) and _has(items, "concept") and not (slots.missing or slots.values):  # "is it overfitting?"
+        return "why"
     if "answer" in markers or _bare_answer(items) is not None:
         return "answer"
     if slots.missing:
@@ -140,12 +142,17 @@ def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
         it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
     if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
         return False
-    asking = _has(items, "question") or items[0].text in INVERTED
+    asking = _asking(items)
     if items[at].get("judge").value == "degree" and not asking:
         return False
     if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
         return False
     return _concept(items) is not None
+
+
+def _asking(items: list[Item]) -> bool:
+    """A question: its mark, a question word, or an English one without its mark ("is the lr too high")."""
+    return _has(items, "question") or (bool(items) and items[0].text in INVERTED)
 
 
 def _changing(item: Item, asking: bool) -> bool:
