@@ -58,6 +58,7 @@ def test_a_field_without_a_value_asks_which(tutor):
     ("el lr está muy alto", "sí", {"lr": 0.003}), ("the lr is too high", "yes", {"lr": 0.003}),
     ("baja el lr", "sí", {"lr": 0.003}), ("too few epochs", "yes", {"epochs": 12}),
     ("demasiadas épocas", "sí", {"epochs": 3}), ("make it deeper", "yes", {"hidden": (32, 32, 32)}),
+    ("el modelo es muy pequeño", "sí", {"hidden": (64, 64)}), ("the model is too big", "yes", {"hidden": (16, 16)}),
 ])
 def test_a_setting_to_move_without_a_value_is_offered_a_usual_step(tutor, said, yes, step):
     """ "el lr está muy alto" asks to lower it, as "baja el lr" does: how far is asked, a usual step proposed

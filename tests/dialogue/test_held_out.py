@@ -637,6 +637,9 @@ WHAT_IF = [
     ("suppose I doubled the epochs", {"epochs": ("mul", 2)}),  # was told
     ("let's say I set the lr to 0.3", {"lr": ("set", 0.3)}),  # was told
     # a ninth batch
+    ("double the hidden layers", {"layers": ("mul", 2)}),  # the depth, as "use 5 hidden layers" sets it
+    ("duplica las capas ocultas", {"layers": ("mul", 2)}),
+    ("double the hidden units", {"width": ("mul", 2)}),
     ("lets tri a learnin rate of 0.03", {"lr": ("set", 0.03)}),
     ("increse epochs to 60", {"epochs": ("set", 60)}),
     ("can you make the bach size 32", {"batch_size": ("set", 32)}),  # was unknown
