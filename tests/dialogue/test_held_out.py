@@ -1057,6 +1057,8 @@ OTHER = [
     ("what seed am i using?", "why", {"concept": "seed"}),  # was unknown
     ("what lr am i using?", "why", {"concept": "lr"}),  # was a change asked without its value
     ("qué lr estoy usando?", "why", {"concept": "lr"}),
+    ("how big is the model?", "why", {"topic": "architecture"}),  # was a width asked without its value
+    ("¿qué tan grande es la red?", "why", {"topic": "architecture"}),
 ]
 
 # text, {field: (op, value)}: changes the student tells they made, or with a verb that may tell as well as ask
@@ -1138,6 +1140,7 @@ NOT_A_CHANGE = [
     "we just halved the lr", "after step 3 the loss jumped", "la red tiene suficientes neuronas?",
     "tenía lr 0.1 y explotó", "la anterior tenía lr 0.01", "the second run had lr 0.1", "it diverged",
     "en el paso 2 la pérdida subió", "I increased the lr and it got better", "val_fraction=0.3", "seed=3",
+    "the network has 2 layers", "the model has 64 neurons per layer",  # both ran
 ]
 
 

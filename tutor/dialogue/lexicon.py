@@ -105,11 +105,11 @@ KINDS = {
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long | "
                "whats the point of | what is the point of | the point of | whats the purpose of | "
                "what is the purpose of | the purpose of | what is it for | what are they for | am i using | "
-               "are we using | do i have | do we have",
+               "are we using | do i have | do we have | how big | how large | how wide | how deep",
                "qué es | qué son | qué hace | para qué sirve | para qué sirven | cuál es | cuáles son | cuántas | "
                "cuántos | cuánto | cuánta | cuál es el punto de | cuál es el punto del | qué sentido tiene | "
                "cuál es el propósito de | cuál es el propósito del | estoy usando | estamos usando | tengo puesto | "
-               "tengo puesta"),
+               "tengo puesta | qué tan grande | cuán grande | de qué tamaño | qué tan profunda | qué tan ancha"),
     "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
                "explain to me | what is meant by | what do you mean by",
                "define | defíneme | definición | definición de | significado | significado de | qué significa | "
@@ -328,7 +328,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "switch off | disable", "sin | no | nunca | ningún | ninguna | en vez de | en lugar de | apaga | desactiva | "
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
-    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
+    (Tag("narrate"), "took | ran | looked | seemed | worked | had | has | slow | weird | strange | tried | reached | "
      "used | was using | were using | yesterday | last time | the last time | earlier today",
      "tardó | tarda | tardaba | tardaron | tuvo | tiene | fue | fueron | funcionó | salió | "
      "lento | lenta | raro | rara | extraño | extraña | llegó | alcanzó | "
