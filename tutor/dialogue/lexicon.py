@@ -310,7 +310,7 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
     (Tag("dir", 1, "adj"), "complex | complicated | more complex", "complejo | compleja | más complejo | "
      "más compleja", ""),
-    (Tag("dir", -1, "adj"), "simple | simpler | too simple", "simple | sencillo | sencilla | más simple | "
+    (Tag("dir", -1, "adj"), "simple | simpler", "simple | sencillo | sencilla | más simple | "
      "más sencillo | más sencilla", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),

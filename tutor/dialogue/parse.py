@@ -2,17 +2,25 @@
 
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
-goto (a lesson or "teach me" with a topic, or a lesson's number) > why (unless "why not try ..." with changes;
-or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how
-do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
-value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
-where ("¿dónde estaba?"), repeat, back, next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
-("what is ...", "define ...") > answer > clarify (a field named alone) > answer (a predicted outcome) > unknown.
+goto (a lesson or "teach me" with a topic, or a lesson's number; a step's number, "paso 3") > why (unless "why not
+try ..." with changes; or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?";
+but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a
+change asked without its value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or
+its leaderboard), help, where ("¿dónde estaba?", "¿cómo voy?"), repeat, back (not in a sentence that tells:
+"the previous lesson was easier"), next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
+("what is ...", "define ...", or a question naming an idea: "is it overfitting?") > answer > clarify (a field
+named alone) > answer (a predicted outcome) > unknown.
+
+Past tenses run nothing: a change the student tells they made ("cambié el lr a 0.1", "I used lr 0.1 yesterday"),
+and one said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's
+imperative), are a clarify that carries it in `told`, to offer; told beside what happened ("… y divergió"),
+nothing is offered.
 
 A why that asks what an idea is ("what is an epoch?", "explícame el batch size") or what it is worth ("is the
 lr too high?"), and a goto, carry the `concept` named: the first concept of the course, optimizer, field or
-search method in the message. A goto may name the lesson by its place instead ("lección 3", "the second lesson"),
-and a next what it leaves behind as it is: the step ("skip", "sáltate esto") or the lesson ("next lesson").
+search method in the message. A goto may name the lesson or the step by its place instead ("lección 3", "the
+second lesson", "paso 3"), a next what it leaves behind as it is: the step ("skip", "sáltate esto") or the lesson
+("next lesson"), and a back the lesson ("lección anterior").
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
