@@ -1,6 +1,6 @@
-"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, known verbs
-with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and
-English -ing forms ("adding", "lowering").
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), letters held down ("siiii", "whyyy"),
+plurals of known words, known verbs with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past
+tenses ("usé", "bajó"; "changed", "set"), and English -ing forms ("adding", "lowering").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
@@ -123,9 +123,11 @@ def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
     if word in VOCABULARY or not word.isalpha():
         return word
-    squeezed = [_REPEATS.sub(r"\1" * n, word) for n in (1, 2)]  # "siiii", "nooo", "whyyy", "porfaaa"
-    if squeezed[0] != word:
-        return next((w for w in squeezed if w in VOCABULARY), None) or correct(squeezed[0])
+    if _REPEATS.search(word):  # "siiii", "nooo", "whyyy", "porfaaa": the known word with a letter held down
+        fixed = [correct(_REPEATS.sub(r"\1" * n, word)) for n in (1, 2)]
+        known = [w for w in fixed if w in VOCABULARY and len(w) > 1]
+        if known:
+            return known[0]
     known = singular(word) or verb(word) or gerund(word)
     if known:
         return known
