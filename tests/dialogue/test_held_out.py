@@ -18,7 +18,8 @@ this one" is left out, still unknown; two are relabelled: "el paso 2 no lo enten
 "¿el modelo es pequeño?", with no degree, asks which width). `TOLD` are changes the student tells they made, or
 said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's imperative):
 the change is offered, not run. Ninth (English typos, settings written as config, questions about the run and
-its settings): 41 of 45, then 45."""
+its settings): 41 of 45, then 45. Tenth (chat style, Spanish first: "q", "xd", "lol", "porfa"): 42 of 45,
+then 44 ("vuelve a los valores de antes" is left out: it still goes back a step, not to the settings before)."""
 
 import pytest
 
@@ -663,6 +664,14 @@ WHAT_IF = [
     ("activation=tanh", {"activation": ("set", "tanh")}),
     ("optimizer=adam lr=0.001", {"optimizer": ("set", "adam"), "lr": ("set", 0.001)}),
     ("y si le pongo 0.9 de momentum", {"momentum": ("set", 0.9)}),
+    # a tenth batch
+    ("q tal si subimos el batch a 128", {"batch_size": ("set", 128)}),
+    ("make lr 10x smaller", {"lr": ("mul", 0.1)}),
+    ("lr /2", {"lr": ("mul", 0.5)}),
+    ("epochs*2", {"epochs": ("mul", 2)}),
+    ("bs 256 pls", {"batch_size": ("set", 256)}),
+    ("quiero ver que pasa con lr 1", {"lr": ("set", 1)}),
+    ("tb sube el lr a 0.1", {"lr": ("set", 0.1)}),
 ]
 
 # text, kind, what else the intent must hold (search fields, values, bounds, method, trials; topic; answer; fields)
@@ -1059,6 +1068,45 @@ OTHER = [
     ("qué lr estoy usando?", "why", {"concept": "lr"}),
     ("how big is the model?", "why", {"topic": "architecture"}),  # was a width asked without its value
     ("¿qué tan grande es la red?", "why", {"topic": "architecture"}),
+    # a tenth batch
+    ("y si entreno mas tiempo", "clarify", {"fields": ["epochs"]}),
+    ("lr más alto porfa", "clarify", {"fields": ["lr"]}),
+    ("más neuronas", "clarify", {"fields": ["width"]}),
+    ("ponle mas capas", "clarify", {"fields": ["layers"], "direction": 1}),
+    ("try a smaller lr", "clarify", {"fields": ["lr"], "direction": -1}),
+    ("can we go deeper", "clarify", {"fields": ["layers"]}),
+    ("i want more epochs", "clarify", {"fields": ["epochs"], "direction": 1}),
+    ("comparame las dos ultimas corridas", "compare", {}),
+    ("cual corrida salio mejor", "compare", {}),
+    ("tanh vs relu?", "compare", {"values": {"activation": ["tanh", "relu"]}}),
+    ("prueba lr 0.1 0.01 y 0.001", "sweep", {"values": {"lr": [0.1, 0.01, 0.001]}}),  # 0.1 was lost
+    ("buscame el mejor lr", "lr_find", {}),
+    ("find a good lr pls", "lr_find", {}),
+    ("haz una busqueda aleatoria de 20 pruebas", "sweep", {"method": "random", "trials": 20}),
+    ("que hago ahora", "hint", {}),
+    ("no se q hacer", "hint", {}),
+    ("im stuck lol", "hint", {}),
+    ("reinicia la config porfa", "reset", {}),
+    ("borra todo y empieza de nuevo", "reset", {}),
+    ("la c creo", "answer", {"answer": "c"}),
+    ("opcion b", "answer", {"answer": "b"}),
+    ("I'd say a", "answer", {"answer": "a"}),
+    ("creo q es la d", "answer", {"answer": "d"}),
+    ("it will overfit", "answer", {}),
+    ("va a explotar", "answer", {}),
+    ("que es un epoch xd", "why", {"concept": "epochs"}),
+    ("explicame q es el lr", "why", {"concept": "lr"}),
+    ("what does batch size mean lol", "why", {"concept": "batch_size"}),
+    ("porq se estanca", "why", {}),
+    ("why is val acc so low", "why", {}),
+    ("which lesson am i on", "where", {}),
+    ("en q leccion voy", "where", {}),  # was unknown
+    ("q es el lr", "why", {"concept": "lr"}),
+    ("muestrame la leccion de epocas", "goto", {"topic": "epochs"}),
+    ("quiero aprender de optimizadores", "goto", {"concept": "optimizer"}),
+    ("leccion 4", "goto", {"lesson": 4}),
+    ("siguiente leccion", "next", {"skip": "lesson"}),
+    ("skip this pls", "next", {"skip": "step"}),
 ]
 
 # text, {field: (op, value)}: changes the student tells they made, or with a verb that may tell as well as ask
@@ -1141,6 +1189,7 @@ NOT_A_CHANGE = [
     "tenía lr 0.1 y explotó", "la anterior tenía lr 0.01", "the second run had lr 0.1", "it diverged",
     "en el paso 2 la pérdida subió", "I increased the lr and it got better", "val_fraction=0.3", "seed=3",
     "the network has 2 layers", "the model has 64 neurons per layer",  # both ran
+    "try 0.05",
 ]
 
 

@@ -379,8 +379,12 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
     lists = [(k, clause[k].get("list").value) for k in ks if clause[k].has("list")]
     if lists:  # "1, 2 y 4 capas" are depths to choose from; "capas 64, 32" are widths
-        counts = name == "layers" and lists[0][0] < mention
-        return _alternatives(name, lists[0][1], integer, lang, choosing or counts)
+        first, listed = lists[0]
+        while first - 1 in ks and strong_value(clause[first - 1]) and clause[first - 1].num is not None:
+            first -= 1  # "lr 0.1 0.01 y 0.001": the numbers just before the list, without a comma, belong to it
+            listed = [clause[first].num, *listed]
+        counts = name == "layers" and first < mention
+        return _alternatives(name, listed, integer, lang, choosing or counts)
     nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
     nums = [(k, n) for k, n in nums if not n.weak] or nums
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}

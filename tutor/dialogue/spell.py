@@ -13,6 +13,7 @@ from itertools import combinations
 from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 
 MAX_WORD = 16  # longer words are left as they are
+SHORT = {"q": "que", "tb": "tambien", "tmb": "tambien", "pa": "para"}  # chat spellings: "en q lección voy"
 _REPEATS = re.compile(r"(.)\1{2,}")  # a letter typed three times or more
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
@@ -121,6 +122,7 @@ def past(word: str, stressed: bool) -> bool:
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
+    word = SHORT.get(word, word)
     if word in VOCABULARY or not word.isalpha():
         return word
     if _REPEATS.search(word):  # "siiii", "nooo", "whyyy", "porfaaa": the known word with a letter held down
