@@ -31,14 +31,22 @@ class Mastery:
         return self.right_first / self.items if self.items else 0.0
 
 
-def mastery(store: Store, student: str, items: Iterable[GradedItem],
-            events: list[dict[str, Any]] | None = None) -> dict[str, Mastery]:
-    """Mastery per topic from the student's first answer to each graded item; `events`: their progress,
-    when already read."""
+def first_answers(store: Store, student: str,
+                  events: list[dict[str, Any]] | None = None) -> dict[tuple[str, int], bool]:
+    """Per graded item (lesson, step), whether the student's first answer to it was right; `events`: their
+    progress, when already read."""
     first: dict[tuple[str, int], bool] = {}
     for event in store.progress(student) if events is None else events:
         if event["kind"] in ("quiz", "predict") and event["correct"] is not None:
             first.setdefault((event["lesson"], event["step"]), bool(event["correct"]))
+    return first
+
+
+def mastery(store: Store, student: str, items: Iterable[GradedItem],
+            events: list[dict[str, Any]] | None = None) -> dict[str, Mastery]:
+    """Mastery per topic from the student's first answer to each graded item; `events`: their progress,
+    when already read."""
+    first = first_answers(store, student, events)
     tally: dict[str, list[int]] = {}
     for item in items:
         answer = first.get((item.lesson, item.step))

@@ -211,3 +211,13 @@ def test_the_last_run_line_of_a_cancelled_run_says_so(course, lang) -> None:
     last = define("epochs", lang, course, run, explain(run, lang)).splitlines()[-1]
     assert f" {run.history[-1].epoch} {'de' if lang == 'es' else 'of'} 20 " in last
     assert last.endswith(t("concept.run.cancelled", lang) + "."), last
+
+
+@pytest.mark.slow  # trains one small network
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_setting_asked_by_its_config_name_is_tied_to_the_last_run(course, lang) -> None:
+    """ "what does val_fraction mean?": the validation share, the seed and the classes of the last run, in numbers."""
+    run = train(ExperimentConfig(samples=300, epochs=2, val_fraction=0.25, seed=7))
+    share, seed, classes = (define(c, lang, course, run).splitlines()[-1] for c in ("val_fraction", "seed", "classes"))
+    assert f"{run.n_val} " in share and f"{run.n_train}." in share and "25%" in share, share
+    assert " 7" in seed and " 2 " in classes and "50%" in classes, (seed, classes)

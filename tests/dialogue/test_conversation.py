@@ -58,6 +58,7 @@ def test_a_field_without_a_value_asks_which(tutor):
     ("el lr está muy alto", "sí", {"lr": 0.003}), ("the lr is too high", "yes", {"lr": 0.003}),
     ("baja el lr", "sí", {"lr": 0.003}), ("too few epochs", "yes", {"epochs": 12}),
     ("demasiadas épocas", "sí", {"epochs": 3}), ("make it deeper", "yes", {"hidden": (32, 32, 32)}),
+    ("el modelo es muy pequeño", "sí", {"hidden": (64, 64)}), ("the model is too big", "yes", {"hidden": (16, 16)}),
 ])
 def test_a_setting_to_move_without_a_value_is_offered_a_usual_step(tutor, said, yes, step):
     """ "el lr está muy alto" asks to lower it, as "baja el lr" does: how far is asked, a usual step proposed
@@ -254,3 +255,20 @@ def test_why_says_a_run_diagnosed_in_spanish_in_english_once_the_student_writes_
     tutor.run_ids = [tutor.store.add_run("ana", run, [d.model_dump(mode="json") for d in explain(run, "es")])]
     why = tutor.handle("why?")
     assert why.lang == "en" and why.text == "\n\n".join(f"• {d.message}" for d in explain(run, "en"))
+
+
+@pytest.mark.parametrize("told, yes, happened", [
+    ("cambie el lr a 0.1", "sí", "cambié el lr a 0.1 y divergió"),
+    ("baje el batch a 16", "sí", "bajé el batch a 16 y fue lento"),
+    ("I used lr 0.1 yesterday", "yes", "I used lr 0.1 and it diverged")])
+def test_a_change_told_is_offered_and_a_yes_asks_for_it(tutor, told, yes, happened):
+    """ "cambié el lr a 0.1", or "cambie" (unaccented, or usted's imperative): nothing is trained, the change is
+    offered, and a yes asks for it; told with what happened, nothing is offered."""
+    offer = tutor.handle(told)
+    field, value = next(iter(offer.intent.told.items()))
+    assert offer.intent.kind == "clarify" and offer.run is None and not offer.intent.changes
+    assert offer.suggestion == {field: value.value} and str(value.value) in offer.text, offer
+    agreed = tutor.handle(yes, run=False)
+    assert agreed.intent.kind == "what_if" and getattr(tutor.changed(agreed.intent), field) == value.value
+    told_past = tutor.handle(happened)
+    assert told_past.run is None and not told_past.suggestion and told_past.intent.kind == "unknown"

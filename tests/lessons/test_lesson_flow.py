@@ -194,3 +194,37 @@ def test_no_run_names_the_step_s_search_without_running_it(tutor):
     reply = tutor.handle("next", run=False)
     assert reply.text == t("dialogue.would.sweep", "en") and isinstance(tutor.flow.gate, Sweep)
     assert Store(Settings.from_env().store).runs("ana") == []
+
+
+@pytest.mark.parametrize(("lang", "step", "far", "previous"), [
+    ("es", "ve al paso 2", "paso 30", "lección anterior"), ("en", "go to step 2", "step 30", "previous lesson")])
+def test_a_step_by_its_number_and_the_lesson_before(tutor, lang, step, far, previous):
+    """ "paso 2" opens that step of the lesson the student is in (past its end: the range, and the student stays);
+    "lección anterior" opens the lesson before at its first step, not the step before."""
+    tutor.lang = lang
+    course = tutor.course.in_lang(lang)
+    tutor.open_lesson(course[1].id)
+    opened = tutor.handle(step)
+    assert (tutor.lesson_id, tutor.step) == (course[1].id, 1) and course[1].steps[1].title in opened.shown.heading
+    refused = tutor.handle(far)
+    assert refused.text == t("dialogue.more.no_such_step", lang, n=30, lesson=course[1].title,
+                             of=len(course[1].steps)) and (tutor.lesson_id, tutor.step) == (course[1].id, 1)
+    back = tutor.handle(previous)
+    assert back.intent.kind == "back" and (tutor.lesson_id, tutor.step) == (course[0].id, 0) and back.shown.heading
+    first = tutor.handle(previous)  # the course's first lesson: nowhere further back
+    assert first.text == t("dialogue.more.first_lesson", lang) and (tutor.lesson_id, tutor.step) == (course[0].id, 0)
+
+
+@pytest.mark.parametrize(("lang", "how"), [("es", "¿cómo voy?"), ("en", "how am I doing?")])
+def test_how_am_i_doing_says_where_the_student_is_and_how_far_they_got(tutor, lang, how):
+    tutor.handle(OPEN[lang])
+    total = sum(len(lesson.steps) for lesson in tutor.course.in_lang(lang))
+    before = tutor.handle(how)
+    assert before.intent.kind == "where" and t("dialogue.more.progress", lang, done=0, total=total) in before.text
+    quiz = tutor.flow.gate
+    wrong = next(i for i, c in enumerate(quiz.choices) if not c.correct)
+    tutor.handle(str(wrong + 1))  # a wrong first try, then the right one: the first counts
+    tutor.handle(str(right_choice(quiz) + 1))
+    after = tutor.handle(how)
+    assert t("dialogue.more.progress", lang, done=1, total=total) in after.text
+    assert t("dialogue.more.first_tries", lang, right=0, answered=1) in after.text

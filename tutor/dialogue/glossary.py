@@ -55,6 +55,11 @@ def in_run(concept: str, run: RunResult, verdict: str, lang: Lang) -> str:
     """One line tying `concept` to the student's last run, with its numbers; "" for a search method."""
     cfg, history = run.config, run.history
     last = history[-1]
+    if concept == "val_fraction":
+        return t("concept.run.val_fraction", lang, n_val=run.n_val, n=run.n_train + run.n_val, n_train=run.n_train,
+                 share=pct(cfg.val_fraction))
+    if concept in ("seed", "classes"):
+        return t(f"concept.run.{concept}", lang, seed=cfg.seed, classes=cfg.n_classes, chance=pct(1 / cfg.n_classes))
     if concept in ExperimentConfig.model_fields or concept in QUOTED:
         field = QUOTED.get(concept, concept)
         if concept == "momentum" and cfg.optimizer != "momentum":  # only the momentum optimizer uses it

@@ -13,7 +13,7 @@ Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tunin
 Concept = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer", "sgd", "adam",
                   "momentum", "weight_decay", "dataset", "samples", "noise", "training", "parameters", "hyperparameter",
                   "loss", "overfitting", "underfitting", "validation", "gradient", "tuning", "grid", "random", "bayes",
-                  "automl"]
+                  "automl", "val_fraction", "seed", "classes"]
 Scalar = int | float | str
 
 
@@ -47,8 +47,12 @@ class Intent(BaseModel):
     fields to restore (empty: all); for what_if, fields named without a value next to the changes.
     `concept`: for why, the idea the student asks about ("what is an epoch?"; None: why the last run went
     as it did); for goto, the idea whose lesson to open. `lesson`: for goto, the lesson by its place in the
-    course, 1-based as the lessons are listed ("lección 3"). `skip`: for next, what to leave as it is, an open
-    question included: the step ("skip") or the lesson ("next lesson")."""
+    course, 1-based as the lessons are listed ("lección 3"); `step`, the step by its place in that lesson (the
+    current one when none is named: "paso 3"). `skip`: for next, what to leave as it is, an open question
+    included: the step ("skip") or the lesson ("next lesson"); for back, "lesson" goes to the lesson before
+    ("lección anterior"). `told`: for clarify, changes the student tells they made ("cambié el lr a 0.1", "I used
+    lr 0.1 yesterday"), or said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" without
+    its accent, or usted's "cambie"): offered, not run."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -62,4 +66,6 @@ class Intent(BaseModel):
     answer: Scalar | None = None
     search: Search | None = None
     lesson: int | None = None
+    step: int | None = None
     skip: Literal["step", "lesson"] | None = None
+    told: dict[FieldName, Change] = {}

@@ -28,7 +28,7 @@ FIELDS = {
     "batch_size": ("batches | minibatch size",
                    "lote | tamaño de lote | tamaño del lote | tamaño de batch | tamaño del batch | "
                    "tamaño de los lotes | minilote | tamaño de minibatch | tamaño del minibatch",
-                   "bs | batch | batch size | batchsize | minibatch | mini batch"),
+                   "bs | batch | batch size | batchsize | minibatch | mini batch | bach | bach size"),
     "epochs": ("epoch | epochs | training epochs | training time",
                "época | épocas | pasada | pasadas | de tiempo | tiempo de entrenamiento", ""),
     "hidden": ("hidden | hidden sizes | hidden widths | layer sizes | layer widths | architecture",
@@ -36,9 +36,9 @@ FIELDS = {
     "layers": ("layer | layers | hidden layer | hidden layers | depth", "capa | capas | capa oculta | "
                "capas ocultas | profundidad", ""),
     "width": ("width | neuron | neurons | unit | units | node | nodes | hidden units | hidden neurons | "
-              "hidden size | layer size | layer width | wide",
+              "hidden size | layer size | layer width | wide | capacity",
               "ancho | ancha | anchura | neurona | neuronas | unidad | unidades | nodo | nodos | tamaño de capa | "
-              "tamaño de la capa | unidades ocultas | neuronas ocultas", ""),
+              "tamaño de la capa | unidades ocultas | neuronas ocultas | capacidad", ""),
     "activation": ("activation | activations | activation function | nonlinearity | non linearity",
                    "activación | función de activación | funciones de activación | no linealidad", ""),
     "optimizer": ("optimizer | optimiser | optimization algorithm",
@@ -90,9 +90,9 @@ OPTIONS = {
     ("dataset", "digits"): ("digits | handwritten digits | mnist", "dígitos", ""),
 }
 
-# message kinds and the markers that build them ("goto", "teach", "lesson", "whatif", "change", "whatis",
+# message kinds and the markers that build them ("goto", "teach", "lesson", "step", "whatif", "change", "whatis",
 # "define", "board" and "skip" are parts of a kind, combined in `parse`; "board" asks for the exercise's
-# leaderboard, "skip" to move on past a step's open question)
+# leaderboard, "skip" to move on past a step's open question, "step" names a step of the lesson: "paso 3")
 KINDS = {
     "why": ("why | why not | how come | what went wrong | what happened | explain | explain why | reason | "
             "the reason | "
@@ -104,10 +104,12 @@ KINDS = {
             "xq | por q"),
     "whatis": ("what is | whats | what are | what does | tell me what | how many | how much | how long | "
                "whats the point of | what is the point of | the point of | whats the purpose of | "
-               "what is the purpose of | the purpose of | what is it for | what are they for",
+               "what is the purpose of | the purpose of | what is it for | what are they for | am i using | "
+               "are we using | do i have | do we have | how big | how large | how wide | how deep",
                "qué es | qué son | qué hace | para qué sirve | para qué sirven | cuál es | cuáles son | cuántas | "
                "cuántos | cuánto | cuánta | cuál es el punto de | cuál es el punto del | qué sentido tiene | "
-               "cuál es el propósito de | cuál es el propósito del"),
+               "cuál es el propósito de | cuál es el propósito del | estoy usando | estamos usando | tengo puesto | "
+               "tengo puesta | qué tan grande | cuán grande | de qué tamaño | qué tan profunda | qué tan ancha"),
     "define": ("define | definition | definition of | meaning | meaning of | the meaning of | explain | "
                "explain to me | what is meant by | what do you mean by",
                "define | defíneme | definición | definición de | significado | significado de | qué significa | "
@@ -123,10 +125,11 @@ KINDS = {
                 "qué corrida fue mejor | qué ejecución fue mejor"),
     "next": ("next | continue | go on | carry on | move on | keep going | proceed | go ahead | next step | "
              "lets go | lets continue | ok | okay | got it | done | ready | what now | now what | "
-             "whats next | what next | nxt",
+             "whats next | what next | nxt | okey | oki | sounds good | lets do it",
              "siguiente | sig | sigue | sigamos | seguimos | seguir | continúa | continuar | continuemos | adelante | "
              "avanza | avanzar | avancemos | siguiente paso | próximo | próxima | próximo paso | "
-             "vamos | vale | listo | entendido | de acuerdo | y ahora qué | ahora qué | qué sigue"),
+             "vamos | vale | listo | entendido | de acuerdo | y ahora qué | ahora qué | qué sigue | dale | venga | "
+             "vamos allá"),
     "skip": ("skip | skip it | skip this | skip this one | skip this step | skip the step | skip this question | "
              "skip the question | skip ahead",
              "salta | saltar | sáltate | sáltalo | sáltatelo | sáltate esto | salta esto | salta este paso | "
@@ -135,12 +138,14 @@ KINDS = {
     "where": ("where was i | where am i | where were we | where are we | where did i leave off | "
               "where did we leave off | what lesson am i on | which lesson am i on | what lesson am i in | "
               "which lesson am i in | what lesson is this | which lesson is this | what step am i on | "
-              "which step am i on | what step is this | which step is this",
+              "which step am i on | what step is this | which step is this | how am i doing | how am i going | "
+              "how is it going | hows it going | how far am i | how far along am i | my progress | show my progress",
               "dónde estaba | dónde estoy | dónde estábamos | dónde estamos | dónde me quedé | dónde lo dejé | "
               "dónde nos quedamos | dónde lo dejamos | por dónde iba | por dónde voy | por dónde íbamos | "
               "por dónde vamos | en qué lección voy | en qué lección estoy | en qué lección estamos | "
               "en qué lección vamos | qué lección es esta | en qué paso voy | en qué paso estoy | "
-              "en qué paso estamos | en qué paso vamos | qué paso es este"),
+              "en qué paso estamos | en qué paso vamos | qué paso es este | cómo voy | cómo vamos | qué tal voy | "
+              "qué tal vamos | cómo lo llevo | cómo lo estoy haciendo | mi progreso | cuánto me falta"),
     "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
              "atrás | vuelve | volver | volvamos | regresa | regresar | regresemos | retrocede | retroceder | "
              "anterior | paso anterior | deshacer | deshaz"),
@@ -188,12 +193,13 @@ KINDS = {
               "enséñame | quiero aprender | aprender sobre | háblame de | háblame sobre | cuéntame sobre | "
               "cuéntame de | quiero saber sobre"),
     "lesson": ("lesson | lessons | chapter | topic | module", "lección | lecciones | capítulo | tema | módulo"),
+    "step": ("step", "paso"),
     "whatif": ("what if | what about | how about | what happens if | what would happen if | what will happen if | "
                "why not | try | lets try | let us try | use | lets use | switch to | go with | using",
                "por qué no | y si | qué pasa si | qué pasaría si | qué tal si | qué tal | y con | prueba | probemos | "
                "pruebo | probar | "
                "intenta | intentemos | intentar | usa | usemos | usar | utiliza | utilizar | emplea | emplear | "
-               "cambia a | pasa a | usando | uso | utilizo | empleo"),
+               "cambia a | pasa a | paso a | usando | uso | utilizo | empleo"),
     "change": ("set | change | make | put | modify | adjust | update | switch | train | run it",
                "pon | ponle | pone | cambia | cambiar | modifica | ajusta | haz | deja | establece | fija | "
                "configura | entrena | pongo | cambio | modifico | ajusto | entreno"),
@@ -234,18 +240,24 @@ CONCEPTS = {
     "loss": ("loss | losses | loss function | cost function | cross entropy",
              "pérdida | pérdidas | función de pérdida | función de coste | entropía cruzada"),
     "overfitting": ("overfitting | overfit | over fitting | overtraining | over training",
-                    "sobreajuste | sobreajustar | sobreentrenamiento | sobreentrenar"),
-    "underfitting": ("underfitting | underfit | under fitting", "subajuste | infraajuste | subajustar"),
+                    "sobreajuste | sobreajustar | sobreentrenamiento | sobreentrenar | sobreajustando"),
+    "underfitting": ("underfitting | underfit | under fitting", "subajuste | infraajuste | subajustar | subajustando"),
     "validation": ("validation | validation set | validation data | validation loss | validation accuracy",
                    "validación | conjunto de validación | datos de validación | pérdida de validación"),
     "gradient": ("gradient | gradients", "gradiente | gradientes"),
     "tuning": ("hyperparameter tuning | hyperparameter search | hyperparameter optimization",
                "ajuste de hiperparámetros | búsqueda de hiperparámetros | optimización de hiperparámetros"),
     "automl": ("automl | auto ml | automated machine learning", "aprendizaje automático autoajustado"),
+    "val_fraction": ("val fraction | validation fraction | validation split | val split | validation share | "
+                     "holdout fraction | held out fraction", "fracción de validación | proporción de validación | "
+                     "porcentaje de validación | parte de validación | reparto de validación"),
+    "seed": ("seed | random seed", "semilla | semilla aleatoria"),
+    "classes": ("classes | number of classes | class count", "clases | número de clases"),
 }
 CONCEPT_TOPIC = {"training": "training", "parameters": "training", "hyperparameter": "training", "loss": "training",
                  "overfitting": "training", "underfitting": "training", "validation": "training",
-                 "gradient": "training", "tuning": "tuning", "automl": "tuning"}
+                 "gradient": "training", "tuning": "tuning", "automl": "tuning", "val_fraction": "training",
+                 "seed": "training", "classes": "training"}
 
 SEARCH = {
     "grid": ("grid | grid search | grid sweep", "rejilla | cuadrícula | malla | búsqueda en grid | "
@@ -293,8 +305,13 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "más pequeños | más pequeñas | más bajo | más baja | más chico | más chica | pequeño | pequeña | chico | "
      "bajo", ""),
     (Tag("dir", -1, "qty"), "less | fewer", "menos", ""),
-    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas", ""),
+    (Tag("dir", -1, "adj"), "", "bajito | bajita | chiquito | chiquita | pequeñito | pequeñita | pocos | pocas | "
+     "chica | chicos | chicas", ""),
     (Tag("dir", 1, "adj"), "", "altito | altita | grandecito | grandecita", ""),
+    (Tag("dir", 1, "adj"), "complex | complicated | more complex", "complejo | compleja | más complejo | "
+     "más compleja", ""),
+    (Tag("dir", -1, "adj"), "simple | simpler", "simple | sencillo | sencilla | más simple | "
+     "más sencillo | más sencilla", ""),
     (Tag("add", 1), "add | append | insert", "añade | añadir | añádele | agrega | agregar | agrégale | suma | "
      "sumar | súmale | mete | meter | agrego | añado | sumo | meto", ""),
     (Tag("add", -1), "remove | delete | drop | take away | take out | get rid of | subtract",
@@ -311,12 +328,18 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "switch off | disable", "sin | no | nunca | ningún | ninguna | en vez de | en lugar de | apaga | desactiva | "
      "desactivar", ""),
     # a sentence about what happened, which asks for nothing: "el batch de 32 tardó mucho", "that run was slow"
-    (Tag("narrate"), "took | ran | looked | seemed | worked | had | slow | weird | strange | tried | reached | "
-     "used | was using | were using | i used | we used | yesterday | last time | the last time | earlier today",
-     "tardó | tarda | tardaba | tardaron | tuvo | tenía | teníamos | tiene | fue | fueron | funcionó | salió | "
-     "lento | lenta | raro | rara | extraño | extraña | probé | entrené | puse | pusimos | usaba | usábamos | "
-     "probaba | ponía | llegó | alcanzó | he | hemos | había | habíamos | "
-     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell", ""),
+    (Tag("narrate"), "took | ran | looked | seemed | worked | had | has | slow | weird | strange | tried | reached | "
+     "used | was using | were using | yesterday | last time | the last time | earlier today",
+     "tardó | tarda | tardaba | tardaron | tuvo | tiene | fue | fueron | funcionó | salió | "
+     "lento | lenta | raro | rara | extraño | extraña | llegó | alcanzó | "
+     "ya van | ya llevamos | ya llevo | llevamos | so far | subió | mejoró | empeoró | cayó | rose | fell | "
+     "diverged | exploded | blew up | overfitted | plateaued | stalled | oscillated | got stuck | went wrong | "
+     "failed | crashed | divergió | explotó | sobreajustó | se estancó | osciló | falló | no aprendió | "
+     "no funcionó | se fue a nan", ""),
+    # what the student did: "probé con tanh", "antes tenía batch 64" (and "I changed ...", read in `scan`)
+    (Tag("narrate", "me"), "", "probé | entrené | puse | pusimos | usaba | usábamos | probaba | ponía | tenía | "
+     "teníamos | he | hemos | había | habíamos | empecé | empezé | comencé | arranqué | terminé | hice | hicimos | "
+     "corrí | corrimos | tuve | tuvimos", ""),
     # a time gone by: a verb beside it that may be a past tense tells too ("ayer use tanh": usé)
     (Tag("narrate", "past"), "used to | i used to", "ayer | la vez pasada | la última vez | la otra vez | "
      "el otro día", ""),
@@ -399,9 +422,9 @@ GRAMMAR: list[tuple[Tag, str, str, str]] = [
      "la centésima parte | una centésima parte", ""),
     (Tag("num", Num(words=0.001, fraction=True)), "a thousandth | one thousandth", "un milésimo | una milésima | "
      "la milésima parte | una milésima parte", ""),
-    (Tag("choice", 0), "first | first one | the first one", "primera | primero", ""),
+    (Tag("choice", 0), "first | first one | the first one", "primera | primero | primer", ""),
     (Tag("choice", 1), "second | second one | the second one", "segunda | segundo", ""),
-    (Tag("choice", 2), "third | third one | the third one", "tercera | tercero", ""),
+    (Tag("choice", 2), "third | third one | the third one", "tercera | tercero | tercer", ""),
     (Tag("choice", 3), "fourth | fourth one | the fourth one", "cuarta | cuarto", ""),
     (Tag("num", Num(words=2)), "a couple | a couple of | a pair of", "un par de | un par", ""),
     (Tag("num", Num(words=1, weak=True)), "a | an", "un | una", ""),
@@ -456,7 +479,7 @@ COMPOUNDS: list[tuple[str, str, tuple[Tag, ...]]] = [
     ("too few | too little", "en", (Tag("judge", "degree"), Tag("dir", -1, "adj"))),
     ("menos profunda | menos profundo", "es", (Tag("field", "layers"), Tag("dir", -1, "adj"))),
     # a network named before its widths: "red de 128 y 64", "a network of 64-32"
-    ("red | red neuronal | network | net | neural network", "",
+    ("red | red neuronal | network | net | neural network | model | modelo", "",
      (Tag("net"),)),
     ("wider", "en", (Tag("field", "width"), Tag("dir", 1, "adj"))),
     ("widen | broaden", "en", (Tag("field", "width"), Tag("dir", 1, "verb"))),

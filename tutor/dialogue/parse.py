@@ -2,17 +2,25 @@
 
 The message is folded and scanned into tagged items (`scan`, `lexicon`), values are attached to
 fields (`slots`), and the kind comes from the markers found, in a fixed order of precedence:
-goto (a lesson or "teach me" with a topic, or a lesson's number) > why (unless "why not try ..." with changes;
-or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?"; but exercise for "how
-do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a change asked without its
-value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or its leaderboard), help,
-where ("¿dónde estaba?"), repeat, back, next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
-("what is ...", "define ...") > answer > clarify (a field named alone) > answer (a predicted outcome) > unknown.
+goto (a lesson or "teach me" with a topic, or a lesson's number; a step's number, "paso 3") > why (unless "why not
+try ..." with changes; or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?";
+but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a
+change asked without its value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or
+its leaderboard), help, where ("¿dónde estaba?", "¿cómo voy?"), repeat, back (not in a sentence that tells:
+"the previous lesson was easier"), next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
+("what is ...", "define ...", or a question naming an idea: "is it overfitting?") > answer > clarify (a field
+named alone) > answer (a predicted outcome) > unknown.
+
+Past tenses run nothing: a change the student tells they made ("cambié el lr a 0.1", "I used lr 0.1 yesterday"),
+and one said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's
+imperative), are a clarify that carries it in `told`, to offer; told beside what happened ("… y divergió"),
+nothing is offered.
 
 A why that asks what an idea is ("what is an epoch?", "explícame el batch size") or what it is worth ("is the
 lr too high?"), and a goto, carry the `concept` named: the first concept of the course, optimizer, field or
-search method in the message. A goto may name the lesson by its place instead ("lección 3", "the second lesson"),
-and a next what it leaves behind as it is: the step ("skip", "sáltate esto") or the lesson ("next lesson").
+search method in the message. A goto may name the lesson or the step by its place instead ("lección 3", "the
+second lesson", "paso 3"), a next what it leaves behind as it is: the step ("skip", "sáltate esto") or the lesson
+("next lesson"), and a back the lesson ("lección anterior").
 """
 
 from tutor.dialogue.intent import Change, Intent, Scalar, Search
@@ -29,6 +37,7 @@ SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
 INVERTED = {"is", "are", "does", "do"}  # an English question without its mark: "is the lr too high"
+TOLD_BY = {"was", "were", "fue", "era", "fueron", "eran"}  # "the previous lesson was easier" tells, moves nothing
 
 
 def parse(text: str, default_lang: Lang = "es") -> Intent:
@@ -39,20 +48,28 @@ def parse(text: str, default_lang: Lang = "es") -> Intent:
     markers = {t.value for it in items for t in it.tags if t.type == "kind"}  # an item may mark several
     kind = _kind(items, markers, slots)
     found: dict = {}
+    if kind == "what_if" and _unsure(items):  # "cambie el lr a 0.1": "cambié" or usted's "cambie": asked first
+        found["told"], slots.changes, kind = slots.changes, {}, "clarify"
+    elif kind == "unknown" and slots.told and not (slots.happened or _has(items, "outcome")):
+        found["told"], kind = slots.told, "clarify"  # "I used lr 0.1 yesterday"; not "… and it diverged"
     if kind in ("what_if", "compare", "sweep"):
         found.update(changes=slots.changes, fields=slots.missing)
     if kind in ("sweep", "lr_find") or (kind == "compare" and (slots.values or slots.bounds)):
         found["search"] = _search(items, slots, kind)
-    if kind == "clarify":
+    if kind == "clarify" and "told" in found:
+        found["fields"] = list(found["told"])
+    elif kind == "clarify":
         found.update(fields=slots.missing, direction=_direction(items, markers))
     if kind == "reset":
         found["fields"] = slots.named
     if kind in ("goto", "why", "help"):
         found["topic"] = _topic(items, goto=kind == "goto")
     if kind == "goto":
-        found["lesson"] = _lesson_number(items, lang)
+        found.update(lesson=_place(items, "lesson", lang), step=_place(items, "step", lang))
     if kind == "next":
         found["skip"] = "lesson" if "lesson" in markers else "step" if "skip" in markers else None
+    if kind == "back" and "lesson" in markers:  # "lección anterior": the lesson before, not the step
+        found["skip"] = "lesson"
     if kind == "goto" or (kind == "why" and (_asks_about(items, markers) or _judges(items, markers, slots))):
         start = _start(items, goto=kind == "goto")
         found["concept"] = _concept(items[start:] + items[:start])
@@ -75,8 +92,11 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         markers = markers | {"exercise"}
     if "skip" in markers:  # "skip", "sáltate esto": move on, past an open question
         markers = markers | {"next"}
-    onward = "goto" in markers and "next" not in markers  # "go to the next lesson" moves on
-    if "teach" in markers or ("lesson" in markers and (topic or onward or _lesson_number(items) is not None)):
+    onward = "goto" in markers and not markers & {"next", "back"}  # "go to the next lesson" moves on
+    if "teach" in markers or ("lesson" in markers and (topic or onward or _place(items, "lesson") is not None)):
+        return "goto"
+    if _place(items, "step") is not None and "why" not in markers and not any(
+            it.field or it.has("when", "narrate", "outcome") for it in items):  # "paso 3", "go to step 3"
         return "goto"
     if ("why" in markers and not (slots.changes and markers & {"whatif", "change"})) or _judges(items, markers, slots):
         return "why"
@@ -92,6 +112,8 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "clarify"
     if _asks_advice(items, markers):
         return "hint"
+    if _has(items, "narrate") or any(it.text in TOLD_BY for it in items):  # "the previous lesson was easier"
+        markers = markers - {"back"}
     for kind in NAVIGATION:
         if kind in markers:
             return kind
@@ -99,11 +121,13 @@ def _kind(items: list[Item], markers: set[str], slots: Slots) -> str:
         return "goto"
     if markers & ASKS and (topic or slots.changes or _concept(items)):
         return "why"
+    if _asking(items) and _has(items, "concept") and not (slots.missing or slots.values):  # "is it overfitting?"
+        return "why"
     if "answer" in markers or _bare_answer(items) is not None:
         return "answer"
     if slots.missing:
         return "clarify"
-    if _has(items, "outcome") and not any(it.field for it in items):
+    if _has(items, "outcome") and not any(it.field or it.has("narrate") for it in items):  # not "it was worse"
         return "answer"
     return "unknown"
 
@@ -126,12 +150,17 @@ def _judges(items: list[Item], markers: set[str], slots: Slots) -> bool:
         it.marker != "help" or _concept(items[:k]))), None)  # "does more data help?"; not "help with the lr"
     if at is None or markers & {"whatif", "change", "why"} or slots.values or slots.bounds:
         return False
-    asking = _has(items, "question") or items[0].text in INVERTED
+    asking = _asking(items)
     if items[at].get("judge").value == "degree" and not asking:
         return False
     if any(strong_value(it) for it in items[at + 1:]) or any(_changing(it, asking) for it in items):
         return False
     return _concept(items) is not None
+
+
+def _asking(items: list[Item]) -> bool:
+    """A question: its mark, a question word, or an English one without its mark ("is the lr too high")."""
+    return _has(items, "question") or (bool(items) and items[0].text in INVERTED)
 
 
 def _changing(item: Item, asking: bool) -> bool:
@@ -252,22 +281,30 @@ def _start(items: list[Item], goto: bool) -> int:
     return marks[-1] if marks else 0
 
 
-def _lesson_number(items: list[Item], lang: Lang = "es") -> int | None:
-    """The lesson named by its place: a whole number after a lesson word ("lección 3", "lesson number 2"), or an
-    ordinal before it ("la tercera lección"); None if there is none."""
+def _place(items: list[Item], marker: str, lang: Lang = "es") -> int | None:
+    """The lesson or the step (`marker`) named by its place: a whole number after its word ("lección 3", "lesson
+    number 2", "paso 3"), or an ordinal before it ("la tercera lección", "el tercer paso"); None if there is none."""
     for k, item in enumerate(items):
-        if item.marker != "lesson":
+        if item.marker != marker:
             continue
         after = next((it for it in items[k + 1:] if not it.has("filler") and it.text not in ("number", "numero")),
                      None)
         before = next((it for it in reversed(items[:k]) if not it.has("filler")), None)
-        number = after.num.scalar(lang=lang) if after is not None and after.num is not None else None
+        number = after.num.scalar(lang=lang) if after is not None and after.num and not after.num.weak else None
         if isinstance(number, int):
             return number
         place = before.get("choice") if before is not None else None
         if place is not None:
             return place.value + 1
     return None
+
+
+def _unsure(items: list[Item]) -> bool:
+    """ "cambie el lr a 0.1", "baje el batch": a verb of change that may be a past tense written without its
+    accent ("cambié") as well as usted's imperative, and no other verb that asks ("y si", "prueba")."""
+    unsure = [it.get("narrate") == Tag("narrate", "unsure") for it in items]
+    return any(unsure) and not any(
+        (_changing(it, False) or it.marker in ("whatif", "change")) and not doubt for it, doubt in zip(items, unsure))
 
 
 def _language(text: str, items: list[Item], default: Lang) -> Lang:

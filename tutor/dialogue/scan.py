@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from tutor.dialogue.lexicon import Tag, lookup
 from tutor.dialogue.numbers import DIGIT_SCALES, Num, read_words
-from tutor.dialogue.spell import correct, past, singular
+from tutor.dialogue.spell import correct, past, past_en, singular
 from tutor.dialogue.text import MAX_CHARS, fold, tokenize
 
 LIST_JOINERS = {",", "and", "y", "e", "or", "o", "x", "-"}
@@ -19,6 +19,15 @@ MINUS = {"minus", "negative", "menos"}
 TIMES = {"x", "*", "·", "por", "times"}  # "3x10^-4", "3 · 10⁻⁴", "tres por diez a la menos cuatro"
 _TEN_TO = re.compile(r"10\^([-+]?[0-9]+)")
 _STRESSED = re.compile(r"[^\W\d_]+[éó](?![^\W\d_])")  # "usé", "bajó": a Spanish past tense, when a verb
+SUBJECTS = {"i", "we", "ive", "weve"}  # "I changed the lr", "we've set it": the student tells what was done
+BETWEEN = {"have", "had", "just", "already", "also", "then", "first", "once"}  # "I just changed"
+ASKING = {"if", "can", "could", "should", "shall", "would", "will", "may", "might", "do", "did", "suppose", "supposing",
+          "imagine", "say"}  # "if I set", "suppose I doubled"
+# a network's size is its width: "the model is too small", "una red más grande", "shrink the net"
+SIZES = {"big", "bigger", "large", "larger", "huge", "small", "smaller", "tiny", "complex", "complicated", "simple",
+         "simpler", "grande", "grandes", "enorme", "pequeno", "pequena", "pequenos", "pequenas", "chico", "chica",
+         "complejo", "compleja", "sencillo", "sencilla", "grow", "enlarge", "shrink", "agranda", "agrandar", "achica",
+         "achicar", "pequenito", "pequenita", "chiquito", "chiquita", "grandecito", "grandecita"}
 
 
 class Item(NamedTuple):
@@ -55,13 +64,19 @@ class Item(NamedTuple):
 def scan(text: str) -> list[Item]:
     """The items of a message: phrases from the lexicon (longest first), numbers, other words."""
     tokens = tokenize(text)
+    texts = [t.text for t in tokens]
     words = [correct(t.text) if t.kind == "word" else t.text for t in tokens]
     stressed = {fold(w) for w in _STRESSED.findall(text[:MAX_CHARS].lower())}
     items: list[Item] = []
     i = 0
     while i < len(words):
         if tokens[i].kind == "word" and past(tokens[i].text, tokens[i].text in stressed):  # "usé tanh" tells
-            items.append(Item(tokens[i].text, (Tag("narrate"),), "es"))
+            me = tokens[i].text.endswith("e")  # "usé", "cambié": the student's own doing; "bajó" another's
+            items.append(Item(tokens[i].text, (Tag("narrate", "me" if me else None),), "es"))
+            i += 1
+            continue
+        if tokens[i].kind == "word" and _told(texts, i):  # "I changed the lr to 0.1" tells
+            items.append(Item(tokens[i].text, (Tag("narrate", "me"),), "en"))
             i += 1
             continue
         if tokens[i].kind == "num":
@@ -80,13 +95,39 @@ def scan(text: str) -> list[Item]:
             items.append(Item(" ".join(words[i:i + size]), (Tag("num", Num(words=value)),)))
         elif size:
             langs = {lang for _, lang in tags if lang}
-            maybe = (Tag("narrate", "maybe"),) if size == 1 and past(tokens[i].text, True) else ()  # "ayer use"
-            items.append(Item(" ".join(words[i:i + size]), tuple(t for t, _ in tags) + maybe,
-                              langs.pop() if len(langs) == 1 else ""))
+            meanings = tuple(t for t, _ in tags) + _maybe(tokens[i].text, size, langs)
+            items.append(Item(" ".join(words[i:i + size]), meanings, langs.pop() if len(langs) == 1 else ""))
         else:
-            items.append(Item(words[i]))
+            items.append(Item(words[i], _maybe(tokens[i].text, 1, set())))
         i += max(size, 1)
-    return _group_numbers(items)
+    return _sized(_group_numbers(items))
+
+
+def _maybe(word: str, size: int, langs: set[str]) -> tuple[Tag, ...]:
+    """A known verb that may be a Spanish past tense written without its accent: "ayer use tanh" (usé) tells
+    beside a time gone by; "cambie el lr a 0.1" is usted's imperative or "cambié", unsure."""
+    if size != 1 or not past(word, True):
+        return ()
+    return (Tag("narrate", "unsure" if word.endswith("e") and "en" not in langs else "maybe"),)
+
+
+def _told(words: list[str], i: int) -> bool:
+    """An English past tense of a verb of change after "I" or "we" ("I changed", "we've just set"), not
+    asked ("if I set", "can I put", "should I cut")."""
+    if past_en(words[i]) is None:
+        return False
+    k = i - 1
+    while k >= 0 and words[k] in BETWEEN:
+        k -= 1
+    return k >= 0 and words[k] in SUBJECTS and (k == 0 or words[k - 1] not in ASKING)
+
+
+def _sized(items: list[Item]) -> list[Item]:
+    """ "the model is too small", "una red más grande": with no setting named, a network's size is its width."""
+    if any(it.field for it in items) or not any(it.text.split()[-1] in SIZES for it in items if it.has("dir")):
+        return items
+    width = Tag("field", "width")
+    return [Item(it.text, (width, *it.tags), it.lang) if it.has("net") else it for it in items]
 
 
 def _strong(item: Item) -> bool:

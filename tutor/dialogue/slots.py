@@ -40,6 +40,8 @@ class Slots:
     moves: dict[str, Change] = field(default_factory=dict)  # "from 0.01 to 0.1" outside a search: set 0.1
     named: list[str] = field(default_factory=list)
     trials: int | None = None
+    told: dict[str, Change] = field(default_factory=dict)  # what the student tells they did: "cambié el lr a 0.1"
+    happened: bool = False  # a clause tells what happened and sets nothing: "… y divergió"
 
 
 def read_slots(items: list[Item], lang: Lang, searching: bool = False) -> Slots:
@@ -93,6 +95,7 @@ def _read_clause(clause: list[Item], slots: Slots, lang: Lang, carried: list[Ite
     field named. A clause with a value but no field speaks of that field: "lr 0.01, try 0.1"."""
     clause = _networks(clause)
     if _narrated(clause):  # "el modelo tiene 2 capas": no value, none asked for; a correction may follow
+        _read_told(clause, slots, lang, last)
         named = [it.field for it in clause if it.field]
         return [], named[-1] if named else last
     kept = any(it.has("keep") for it in clause)  # "… but keep the lr": nothing carried, no value asked for
@@ -278,10 +281,25 @@ def _asks_what(clause: list[Item], k: int) -> bool:
         _is_verb(it) or it.has("add", "dir") for it in clause)
 
 
+def _read_told(clause: list[Item], slots: Slots, lang: Lang, last: str) -> None:
+    """What a clause that tells what happened set, when the student tells what they did ("cambié el lr a 0.1",
+    "I used lr 0.1", "antes tenía batch 64"; not "la anterior tenía lr 0.01", a run's); a clause that tells
+    and sets nothing ("… y divergió") is what happened."""
+    mine = any(t.type == "narrate" and t.value in ("me", "unsure") for it in clause for t in it.tags)
+    about_runs = any(it.has("run", "trials", "choice") or it.marker in ("back", "compare") for it in clause)
+    told = Slots()
+    if mine and not about_runs:
+        plain = [Item(it.text, tuple(t for t in it.tags if t.type != "narrate"), it.lang) for it in clause]
+        _read_clause(plain, told, lang, [], last, False)
+        _read_options(plain, told)
+    slots.told.update(told.changes)
+    slots.happened |= not told.changes
+
+
 def _narrated(clause: list[Item]) -> bool:
     """A clause that tells what happened ("the run with 100 epochs was slow") and asks no change; beside a time
     gone by, a verb that may be a past tense tells it too ("ayer use tanh": usé)."""
-    tells = [t for it in clause for t in it.tags if t.type == "narrate" and t.value != "maybe"]
+    tells = [t for it in clause for t in it.tags if t.type == "narrate" and t.value not in ("maybe", "unsure")]
     verbs = [it for it in clause if _is_verb(it) or it.has("add", "dir")]
     gone = any(t.value == "past" for t in tells)
     return bool(tells) and (not verbs or gone and all(it.has("narrate") for it in verbs))
@@ -361,8 +379,12 @@ def _build(name: str, ks: list[int], clause: list[Item], lang: Lang, mention: in
         return (lo, hi) if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) else None
     lists = [(k, clause[k].get("list").value) for k in ks if clause[k].has("list")]
     if lists:  # "1, 2 y 4 capas" are depths to choose from; "capas 64, 32" are widths
-        counts = name == "layers" and lists[0][0] < mention
-        return _alternatives(name, lists[0][1], integer, lang, choosing or counts)
+        first, listed = lists[0]
+        while first - 1 in ks and strong_value(clause[first - 1]) and clause[first - 1].num is not None:
+            first -= 1  # "lr 0.1 0.01 y 0.001": the numbers just before the list, without a comma, belong to it
+            listed = [clause[first].num, *listed]
+        counts = name == "layers" and first < mention
+        return _alternatives(name, listed, integer, lang, choosing or counts)
     nums = [(k, clause[k].num) for k in ks if clause[k].num is not None]
     nums = [(k, n) for k, n in nums if not n.weak] or nums
     ops = {kind: next((it.get(kind) for it in items if it.has(kind)), None) for kind in OPERATORS}

@@ -1,20 +1,24 @@
-"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), plurals of known words, known verbs
-with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past tenses ("usé", "bajó") and
-English -ing forms ("adding", "lowering").
+"""Small typos in keywords ("learnin rate", "epocs", "aprendisaje"), letters held down ("siiii", "whyyy"),
+plurals of known words, known verbs with a pronoun after them or in voseo ("sacale", "subí", "probá"), their past
+tenses ("usé", "bajó"; "changed", "set"), and English -ing forms ("adding", "lowering").
 
 Candidates come from a deletion index (the symmetric-delete method), so a lookup costs a few dict
 probes instead of a comparison with every keyword.
 """
 
+import re
 from functools import lru_cache
 from itertools import combinations
 
 from tutor.dialogue.lexicon import KEYWORDS, PHRASES, VOCABULARY
 
 MAX_WORD = 16  # longer words are left as they are
+SHORT = {"q": "que", "tb": "tambien", "tmb": "tambien", "pa": "para"}  # chat spellings: "en q lección voy"
+_REPEATS = re.compile(r"(.)\1{2,}")  # a letter typed three times or more
 ENCLITICS = ("les", "los", "las", "le", "lo", "la", "me", "nos")  # "sácale", "probalo", "subímelo" ends in "lo"
 VERB_TAGS = {"kind", "add", "mul", "div", "mult", "swap", "find", "keep"}
 # endings of the imperfect and the participle ("usaba", "subía", "he usado"), folded, by infinitive
+IRREGULAR = {"set": "set", "put": "put", "cut": "cut", "made": "make", "ran": "run", "had": "have"}  # English past
 PAST_ENDINGS = {"aba": ("ar",), "abas": ("ar",), "abamos": ("ar",), "aban": ("ar",), "ia": ("er", "ir"),
                 "iamos": ("er", "ir"), "ian": ("er", "ir"), "ado": ("ar",), "ido": ("er", "ir")}
 
@@ -86,6 +90,18 @@ def gerund(word: str) -> str | None:
     return next((form for form in (stem, stem + "e", doubled) if form in _VERBS), None)
 
 
+def past_en(word: str) -> str | None:
+    """The known English verb of a past form: "changed" -> "change", "lowered" -> "lower", "dropped" -> "drop",
+    "tried" -> "try", and the forms that do not change ("set", "put", "cut")."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if not word.endswith("ed") or len(word) < 4:
+        return None
+    stem = word[:-2]
+    forms = (stem, word[:-1], stem[:-1] if stem[-1] == stem[-2] else "", stem[:-1] + "y" if stem.endswith("i") else "")
+    return next((form for form in forms if form in _VERBS), None)
+
+
 def past(word: str, stressed: bool) -> bool:
     """Whether a word is a known Spanish verb in a past tense: an imperfect or a participle the lexicon does not
     know otherwise ("usaba", "subía", "he usado"; not "dividido"), or, `stressed` (written with its last "é" or
@@ -106,8 +122,14 @@ def past(word: str, stressed: bool) -> bool:
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The known word meant by `word`: itself, its singular, a known verb, or the nearest keyword within reach."""
+    word = SHORT.get(word, word)
     if word in VOCABULARY or not word.isalpha():
         return word
+    if _REPEATS.search(word):  # "siiii", "nooo", "whyyy", "porfaaa": the known word with a letter held down
+        fixed = [correct(_REPEATS.sub(r"\1" * n, word)) for n in (1, 2)]
+        known = [w for w in fixed if w in VOCABULARY and len(w) > 1]
+        if known:
+            return known[0]
     known = singular(word) or verb(word) or gerund(word)
     if known:
         return known

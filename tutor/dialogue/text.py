@@ -15,6 +15,7 @@ _TOKEN = re.compile(
     r"|(?P<dash>(?<=[0-9])-(?=[0-9]))"  # "64-32": kept, the widths of two layers
     r"|(?P<assign>[-+*/]=)"  # "epochs += 10", as in code
     r"|(?P<punct>[^\w\s])")
+_WITH = re.compile(r"\b[wW]/([oO]\b)?\s*")
 _JOINERS = set("-_()[]{}\"'`«»“”‘’")  # dropped: "leaky_relu", "Learning-Rate" and "[64, 32]" read as words
 _APOSTROPHES = str.maketrans("", "", "'’")
 
@@ -29,6 +30,7 @@ class Token(NamedTuple):
 def fold(text: str) -> str:
     """Lower case without accents or apostrophes: "¿Qué TAL?" -> "¿que tal?", "don't" -> "dont"."""
     text = _POWER.sub(lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), text)
+    text = _WITH.sub(lambda m: "without " if m.group(1) else "with ", text)  # "sgd w/ momentum", "w/o noise"
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return text.casefold().replace("×", "x").replace("−", "-").translate(_APOSTROPHES)
 

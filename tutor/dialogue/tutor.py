@@ -38,6 +38,7 @@ from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
 from tutor.lessons.render import item_text
+from tutor.progress import first_answers, steps_done
 from tutor.store import DIALOGUE_STATE, Store
 from tutor.tune.results import SweepResult
 
@@ -364,6 +365,8 @@ class Tutor:
         return self._reply(intent, "dialogue.help")
 
     def _on_clarify(self, intent: Intent, *_) -> Reply:
+        if intent.told:
+            return self._offer_told(intent)
         fields = [config_field(f) for f in intent.fields] or ["lr"]  # "make it deeper"
         fields = [f for f in fields if f in ExperimentConfig.model_fields] or ["lr"]
         name, asked = field_name(fields[0], self.lang), (intent.fields or ["lr"])[0]
@@ -375,6 +378,20 @@ class Tutor:
                             then=said(self.offered, step, self.lang), field=name,
                             range=accepted(fields[0], self.lang)), intent=intent, lang=self.lang,
                      suggestion=self.offered)
+
+    def _offer_told(self, intent: Intent) -> Reply:
+        """ "cambié el lr a 0.1", "cambie el lr a 0.1" (told as done, or asked): the change is offered, a yes
+        trains it."""
+        try:
+            cfg = self.changed(intent.model_copy(update={"changes": intent.told}))
+        except ConfigError as err:
+            return Reply(text=str(err), intent=intent, lang=self.lang)
+        now = said(intent.told, self.config, self.lang)
+        self.offered = {f: getattr(cfg, f) for f in self.config.diff(cfg)}
+        if not self.offered:
+            return self._reply(intent, "dialogue.more.told_same", now=now)
+        return Reply(text=t("dialogue.more.told", self.lang, then=said(self.offered, cfg, self.lang), now=now),
+                     intent=intent, lang=self.lang, suggestion=self.offered)
 
     def _on_unknown(self, intent: Intent, *_) -> Reply:
         return self._reply(intent, "dialogue.unknown")
@@ -518,10 +535,15 @@ class Tutor:
         return self.open_step(intent)
 
     def _on_back(self, intent: Intent, *_) -> Reply:
-        """The step before; from a lesson's first step, the last step of the lesson before it."""
+        """The step before; from a lesson's first step, the last step of the lesson before it. "Lección anterior"
+        (`skip` "lesson") opens the lesson before at its first step."""
         lessons = self.course.in_lang(self.lang)
         ids = [lesson.id for lesson in lessons]
-        if self.step == 0 and self.lesson_id in ids[1:]:
+        if intent.skip == "lesson":
+            if self.lesson_id not in ids[1:]:
+                return self._reply(intent, "dialogue.more.first_lesson")
+            self.lesson_id, self.step = ids[ids.index(self.lesson_id) - 1], 0
+        elif self.step == 0 and self.lesson_id in ids[1:]:
             previous = lessons[ids.index(self.lesson_id) - 1]
             self.lesson_id, self.step = previous.id, len(previous.steps) - 1
         else:
@@ -530,8 +552,9 @@ class Tutor:
 
     def _on_goto(self, intent: Intent, *_) -> Reply:
         """Open the lesson the message names (by its number as the course lists it, else its idea, else its
-        topic). A number outside the course is refused with the range; one that names none ("open a lesson")
-        starts a new student at the first lesson, and leaves one in a lesson where they are, listing the course."""
+        topic) at the step it names ("paso 3": of the current lesson when it names none). A number outside the
+        course or the lesson is refused with the range; one that names none ("open a lesson") starts a new student
+        at the first lesson, and leaves one in a lesson where they are, listing the course."""
         lessons = self.course.in_lang(self.lang)
         titles = ", ".join(f"{n}. {lesson.title}" for n, lesson in enumerate(lessons, 1))
         if intent.lesson is not None and lessons:
@@ -539,6 +562,8 @@ class Tutor:
                 return self._reply(intent, "dialogue.more.no_such_lesson", n=intent.lesson, of=len(lessons),
                                    lessons=titles)
             match = lessons[intent.lesson - 1]
+        elif intent.step is not None and not (intent.concept or intent.topic):  # "paso 3": in this lesson
+            match = self.lesson()
         else:
             match = (intent.concept and lesson_for(intent.concept, self.course, self.lang)) or next(
                 (lesson for lesson in lessons if intent.topic in lesson.topics), None)
@@ -547,23 +572,40 @@ class Tutor:
         match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
-        self.lesson_id, self.step = match.id, 0
+        step = 0 if intent.step is None else intent.step - 1
+        if not 0 <= step < len(match.steps):
+            return self._reply(intent, "dialogue.more.no_such_step", n=intent.step, lesson=match.title,
+                               of=len(match.steps))
+        self.lesson_id, self.step = match.id, step
         return self.open_step(intent)
 
     def _on_where(self, intent: Intent, *_) -> Reply:
-        """Where the student is: the lesson and its place in the course, the step, and what the step waits for
-        (the open question again, the experiment or search to launch)."""
+        """Where the student is ("¿dónde estaba?", "¿cómo voy?"): the lesson and its place in the course, the
+        step, how much of the course is done and how many answers were right at the first try, and what the step
+        waits for (the open question again, the experiment or search to launch)."""
         flow = self.flow
         if flow is None:  # a new student: the course opens at its first lesson
             return self._on_goto(intent)
         lesson, ids = flow.lesson, [x.id for x in self.course.in_lang(flow.lesson.lang)]
         place = t("dialogue.more.where", self.lang, lesson=lesson.title, number=ids.index(lesson.id) + 1,
                   lessons=len(ids), n=flow.index + 1, of=len(lesson.steps), title=flow.step.title)
+        place += " " + self.progress_text(flow.lesson.lang)
         if flow.question is not None:
             place += " " + t("dialogue.more.where_question", self.lang)
         elif flow.gate is None:
             place += " " + t("dialogue.more.no_question", self.lang)
         return self._lesson_reply(intent, Shown(said=place, block=flow.gate), recall=flow.gate)
+
+    def progress_text(self, lang: Lang) -> str:
+        """How much of the course (in `lang`) the student has done, and their answers right at the first try."""
+        lessons = self.course.in_lang(lang)
+        done = steps_done(self.store, self.student)
+        finished = sum(len(done.get(lesson.id, set()) & set(range(len(lesson.steps)))) for lesson in lessons)
+        first = first_answers(self.store, self.student)
+        text = t("dialogue.more.progress", self.lang, done=finished, total=sum(len(x.steps) for x in lessons))
+        if first:
+            text += " " + t("dialogue.more.first_tries", self.lang, right=sum(first.values()), answered=len(first))
+        return text
 
     def _on_answer(self, intent: Intent, on_epoch, should_stop) -> Reply:
         """An answer to the question the step waits for; a number also picks a what-if question."""
