@@ -1,7 +1,6 @@
 """Devices: auto picks tinygrad's default; unknown or unusable ones, and a missing clang, are clear errors."""
 
 import ast
-import os
 import subprocess
 import sys
 
@@ -41,16 +40,14 @@ def test_the_clang_command_uses_sudo_only_where_it_helps(monkeypatch, uid, sudo,
 
 
 def test_auto_without_a_gpu_opens_no_backend():
-    """Not even the CPU's: opening it costs about a second. How fast `auto` is, is train_speed's figure."""
+    """Not even the CPU's: opening it costs about a second (as DEV=CPU would make it: conftest unsets DEV). How
+    fast `auto` is, is train_speed's figure."""
     probe = (
         "import sys\n"
         "from tutor.engine import device\n"
         "print(device.resolve('auto'), sorted(m for m in sys.modules if m.startswith('tinygrad.runtime.ops_')))\n"
     )
-    # tinygrad puts DEV in this process's environment once a tensor takes the default device (a capture does):
-    # inherited, it names the device, which is then opened (the ops_cpu once seen here, and a second)
-    env = {name: value for name, value in os.environ.items() if name != "DEV"}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env).stdout
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     if any(device.present(b) for b in ("METAL", "AMD", "NV", "QCOM", "CL")):
         pytest.skip("this machine has a GPU")
     name, opened = out.split(" ", 1)
