@@ -203,7 +203,7 @@ async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, 
     app = TutorApp(Store(Settings.from_env().store), "ana", "es")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "¿y si el learning rate fuera 0.1?", wait=False)
-        assert await showing(pilot, "En la cola de la clase: puesto 1 de 1", 10)
+        assert await showing(pilot, "En la cola de la clase: puesto 1 de 1")
         await pilot.press("escape")
         await settle(pilot)
         assert await showing(pilot, "cancelada")
