@@ -152,11 +152,8 @@ async def test_training_waits_its_turn_tells_its_place_and_can_be_cancelled(queu
 
     queue.who.append("ben")
     waiting = asyncio.ensure_future(asyncio.to_thread(student_run))
-    for _ in range(100):
-        if places:
-            break
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(0.2)
+    assert await until(lambda: places)
+    await asyncio.sleep(0.2)  # time for a place it should not be told
     assert places == [(1, 1)] and not waiting.done()
     stop.set()  # cancelled while waiting: no training, a cancelled run
     result = await waiting
