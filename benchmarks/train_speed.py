@@ -8,6 +8,8 @@ step: the cost of one step over a whole run, evaluation and bookkeeping included
       epoch) is measured the same way. Target: ratio <= 1; moonshot <= 0.25.
 cold: whole processes, best of 3: `tutor run` of 20 epochs with the shape cached, against scikit-learn's
       MLPClassifier and a PyTorch script of the same job (each when installed). Target: ratio <= 1.
+auto: `--device auto` picked in a fresh process, tinygrad imported (best of 3; DEV unset). Target: <= 50 ms
+      on a machine without a GPU (no backend opened, not even the CPU's: that takes about a second).
 """
 
 import argparse
@@ -29,6 +31,15 @@ def process_seconds(args: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True, env=env)
     return time.perf_counter() - start
+
+
+def auto_seconds() -> float:
+    """Seconds `resolve('auto')` takes in a fresh process, best of 3."""
+    probe = ("import time; from tutor.engine import device; "
+             "s = time.perf_counter(); device.resolve('auto'); print(time.perf_counter() - s)")
+    env = {name: value for name, value in os.environ.items() if name != "DEV"}
+    return min(float(subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True,
+                                    env=env).stdout) for _ in range(3))
 
 
 def tutor_step(device: str) -> float:
@@ -147,6 +158,7 @@ def main() -> None:
           f"NumPy by hand {reference * 1e3:.3f} ms   ratio {step / reference:.2f} (target <= 1, moonshot <= 0.25)")
     print(f"cold tutor run, {SHORT} epochs, empty step cache   {uncached:6.2f} s  (whole process, captures the shape)")
     print(f"cold tutor run, {SHORT} epochs, cached shape       {cached:6.2f} s  (whole process, best of 3)")
+    print(f"--device auto picked in a fresh process      {auto_seconds() * 1e3:6.1f} ms (best of 3; target <= 50 ms)")
     for name, script, needs in (("scikit-learn", SKLEARN, ["sklearn"]), ("PyTorch", TORCH, ["torch", "sklearn"])):
         label, seconds = reference_process(name, script, needs)
         if seconds is None:

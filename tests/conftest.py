@@ -32,6 +32,9 @@ def isolated_home(tmp_path, jit_cache, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TUTOR_STUDENT", "test")
     monkeypatch.setenv("TUTOR_WARMUP", "0")  # apps and servers started as processes capture no course in the background
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    # tinygrad sets DEV in its process's environment once a tensor takes the default device (a capture does):
+    # a process a later test starts would inherit it and open that device at its start (a second, for the CPU)
+    monkeypatch.delenv("DEV", raising=False)
     for size in ("COLUMNS", "LINES"):  # xdist's workers set 80×24: every app a test starts would keep that size
         monkeypatch.delenv(size, raising=False)
     return tmp_path / "home"

@@ -21,6 +21,9 @@ import pyte
 from tutor.classroom.roster import Roster, User, hash_password, save
 
 PASSWORD = "secreto-1"
+# How long the server may take to start or a screen to come before a test fails: a guard against a hang, not a
+# speed goal (benchmarks/classroom_load.py times both). A loaded 2-core CI took over a minute to start one.
+PATIENCE = 300.0
 
 
 @functools.cache
@@ -51,7 +54,7 @@ class Server:
         self.extra = extra
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60) -> "Server":
+    def start(self, timeout: float = PATIENCE) -> "Server":
         env = {**os.environ, "TUTOR_HOME": str(self.data), "PYTHONUNBUFFERED": "1"}
         self.log = open(self.data / "serve.out", "ab")
         self.process = subprocess.Popen(
@@ -125,7 +128,7 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display) if self.screen else self.recent.decode(errors="ignore")
 
-    async def wait_for(self, pattern: str, timeout: float = 30) -> float:
+    async def wait_for(self, pattern: str, timeout: float = PATIENCE) -> float:
         """Seconds until `pattern` (a regular expression) is on screen; TimeoutError with the screen if never."""
         start = time.perf_counter()
         deadline = start + timeout

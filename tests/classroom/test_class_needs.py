@@ -113,21 +113,21 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
         assert await showing(pilot, only_connected)
         assert sorted(rows_shown(app)) == sorted(s for s in STUDENTS if kind(s) in ("idle", "working"))
         await pilot.press("f")  # everyone again
-        assert await until(lambda: table.row_count == 30, 2, pilot) and only_help not in screen_text(app)
+        assert await until(lambda: table.row_count == 30, pilot=pilot) and only_help not in screen_text(app)
 
         table.move_cursor(row=12)
         await pilot.press("s")  # by name, from the top
-        assert await until(lambda: rows_shown(app) == sorted(STUDENTS), 2, pilot)
+        assert await until(lambda: rows_shown(app) == sorted(STUDENTS), pilot=pilot)
         assert screen_lines(app)[2].split()[1] == "▼" and table.cursor_row == 0 and "s00" in screen_lines(app)[3]
         await pilot.press("s")  # furthest behind first: not started, then the first lesson; the finished last
-        assert await until(lambda: rows_shown(app)[:5] == ["s05", "s11", "s17", "s23", "s29"], 2, pilot)
+        assert await until(lambda: rows_shown(app)[:5] == ["s05", "s11", "s17", "s23", "s29"], pilot=pilot)
         assert kind(rows_shown(app)[-1]) == "finished" and "▼" in screen_lines(app)[2]
         await pilot.press("s")  # back to who needs help first
-        assert await until(lambda: rows_shown(app)[0] == "s01", 2, pilot)
+        assert await until(lambda: rows_shown(app)[0] == "s01", pilot=pilot)
 
         table.move_cursor(row=0)
         await pilot.press("enter")
-        assert isinstance(app.screen, StudentScreen) and await until(lambda: why in wrapped(app), 5, pilot)
+        assert isinstance(app.screen, StudentScreen) and await until(lambda: why in wrapped(app), pilot=pilot)
         assert question in wrapped(app)
         assert all(len(line) <= 80 for line in screen_lines(app)) and screen_lines(app)[-1].startswith(keys)
 

@@ -152,11 +152,8 @@ async def test_training_waits_its_turn_tells_its_place_and_can_be_cancelled(queu
 
     queue.who.append("ben")
     waiting = asyncio.ensure_future(asyncio.to_thread(student_run))
-    for _ in range(100):
-        if places:
-            break
-        await asyncio.sleep(0.1)
-    await asyncio.sleep(0.2)
+    assert await until(lambda: places)
+    await asyncio.sleep(0.2)  # time for a place it should not be told
     assert places == [(1, 1)] and not waiting.done()
     stop.set()  # cancelled while waiting: no training, a cancelled run
     result = await waiting
@@ -203,7 +200,7 @@ async def test_the_app_shows_the_place_in_the_queue_and_escape_leaves_it(queue, 
     app = TutorApp(Store(Settings.from_env().store), "ana", "es")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "¿y si el learning rate fuera 0.1?", wait=False)
-        assert await showing(pilot, "En la cola de la clase: puesto 1 de 1", 10)
+        assert await showing(pilot, "En la cola de la clase: puesto 1 de 1")
         await pilot.press("escape")
         await settle(pilot)
         assert await showing(pilot, "cancelada")

@@ -40,20 +40,18 @@ def test_the_clang_command_uses_sudo_only_where_it_helps(monkeypatch, uid, sudo,
 
 
 def test_auto_without_a_gpu_opens_no_backend():
+    """Not even the CPU's: opening it costs about a second (as DEV=CPU would make it: conftest unsets DEV). How
+    fast `auto` is, is train_speed's figure."""
     probe = (
-        "import sys, time\n"
+        "import sys\n"
         "from tutor.engine import device\n"
-        "start = time.perf_counter(); name = device.resolve('auto'); took = time.perf_counter() - start\n"
-        "opened = sorted(m for m in sys.modules if m.startswith('tinygrad.runtime.ops_'))\n"
-        "print(name, took, opened)\n"
+        "print(device.resolve('auto'), sorted(m for m in sys.modules if m.startswith('tinygrad.runtime.ops_')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split(" ", 2)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     if any(device.present(b) for b in ("METAL", "AMD", "NV", "QCOM", "CL")):
         pytest.skip("this machine has a GPU")
-    # no GPU backend opened (once, in a full CI run, ops_cpu was loaded too: not understood yet, see the
-    # closing note of stop 12); the time (well under 50 ms idle) is loose here: a loaded CI must not fail it
-    opened = [m for m in ast.literal_eval(out[2]) if m != "tinygrad.runtime.ops_cpu"]
-    assert out[0] == "CPU" and opened == [] and float(out[1]) < 1.0
+    name, opened = out.split(" ", 1)
+    assert name == "CPU" and ast.literal_eval(opened) == []
 
 
 @pytest.mark.parametrize(("backend", "node"), [("NV", "dev/nvidiactl"), ("CUDA", "dev/nvidiactl"), ("AMD", "dev/kfd"),

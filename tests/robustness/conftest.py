@@ -9,6 +9,7 @@ import pytest
 from tutor.cli import main
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "classroom"))  # remote: a real `tutor serve` and its clients
+sys.path.insert(0, str(Path(__file__).parents[1] / "ui"))  # pilot_tools' until
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ import subprocess
 import sys
 
 
-def run_tutor(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess:
-    """`python -m tutor ARGS...` as a real process (for what could block or take the process down)."""
+def run_tutor(*argv: str, stdin: str = "", timeout: float = 240) -> subprocess.CompletedProcess:
+    """`python -m tutor ARGS...` as a real process (for what could block or take the process down). `timeout`
+    tells a process that blocks from one that a loaded machine starts slowly: it is not a speed goal."""
     return subprocess.run([sys.executable, "-m", "tutor", *argv], input=stdin, capture_output=True, text=True,
                           timeout=timeout)
 

@@ -160,6 +160,6 @@ def test_valid_and_cheap_calls_succeed(tutor, argv, isolated_home):
     ["--lessons", "", "lessons"],
 ])
 def test_real_processes_refuse_bad_values_in_one_line(argv):
-    done = run_tutor(*argv, timeout=60)
+    done = run_tutor(*argv)
     acceptable(argv, done.returncode, done.stdout, done.stderr)
     assert done.returncode == 2

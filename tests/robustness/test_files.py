@@ -14,8 +14,7 @@ from tutor.files import read_text, write_atomically
 def test_a_fifo_given_as_roster_is_refused_and_left_a_fifo(tmp_path):
     fifo = tmp_path / "roster"
     os.mkfifo(fifo)
-    done = run_tutor("class", "add-student", "ana", "--password", "--roster", str(fifo), stdin="a-good-password\n",
-                     timeout=30)
+    done = run_tutor("class", "add-student", "ana", "--password", "--roster", str(fifo), stdin="a-good-password\n")
     one_clear_line(done.returncode, done.stderr)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -77,7 +76,7 @@ def test_the_host_key_is_made_whole_once_and_a_broken_one_is_one_clear_line(isol
     assert host_key(isolated_home).get_fingerprint() == key.get_fingerprint()
     path.write_text(path.read_text()[:100])  # cut short: a first start killed while an earlier version wrote it
     save(Roster(users=[User(name="ana", password=hash_password("a-good-password"))]), isolated_home / "roster.yaml")
-    done = run_tutor("--lang", "en", "serve", "--port", "2222", timeout=60)
+    done = run_tutor("--lang", "en", "serve", "--port", "2222")
     one_clear_line(done.returncode, done.stderr)
     assert f"{path}: not the server's SSH host key" in done.stderr
 

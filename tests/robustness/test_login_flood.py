@@ -1,13 +1,19 @@
 """Password guessing against a real `tutor serve`: held to one guess a second from one address, however
-many connections guess at once, and the right person is let in at once as soon as the guessing stops."""
+many connections guess at once, and the right person is let in at once as soon as the guessing stops.
+
+What is checked is what the server did (its log, the order of answers), never how long a login took: a
+loaded machine makes any login slow. How long logins take is benchmarks/classroom_load.py's."""
 
 import asyncio
+import functools
 import socket
 import time
 
 import asyncssh
 import pytest
+from pilot_tools import until
 from remote import PASSWORD, Server, hashed_password
+from test_roster import scrypt_hash
 
 from tutor.classroom.roster import Roster, User, save
 from tutor.classroom.throttle import Throttle
@@ -27,18 +33,26 @@ async def login(port: int, user: str, password: str | None = None, key: asyncssh
     return True
 
 
-async def timed(attempt) -> tuple[bool, float]:
-    start = time.perf_counter()
-    ok = await attempt
-    return ok, time.perf_counter() - start
+@functools.cache
+def old_hash() -> str:
+    """PASSWORD's hash as an earlier version wrote it: scrypt at N=2^17, a good part of a second a check."""
+    return scrypt_hash(PASSWORD, 2**17)
+
+
+def admitted(port: int) -> bool:
+    """Whether the server greets a new connection (one over its limit is closed unanswered)."""
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.settimeout(10)
+        return s.recv(64).startswith(b"SSH-")
 
 
 @pytest.fixture
 def classroom(isolated_home):
     key = asyncssh.generate_private_key("ssh-ed25519")
-    hashed = hashed_password()
+    hashed, old = hashed_password(), old_hash()
     save(Roster(users=[User(name="ana", password=hashed), User(name="bob", password=hashed),
-                       User(name="cara", keys=[key.export_public_key().decode().strip()])]),
+                       User(name="cara", keys=[key.export_public_key().decode().strip()]),
+                       *(User(name=f"old{i}", password=old) for i in range(8))]),
          isolated_home / "roster.yaml")
     with Server(isolated_home, []) as server:
         yield server, key
@@ -55,28 +69,36 @@ async def test_fifty_parallel_guessers_get_one_guess_a_second_and_the_right_pers
 
     await asyncio.gather(*(guess() for _ in range(50)))
     elapsed = time.monotonic() - start
-    checked = (server.data / "serve.log").read_text().count("failed password for 'ana'")
+    log = server.data / "serve.log"
+    guessed = log.read_text()
+    checked = guessed.count("failed password for 'ana'")
     print(f"{checked} wrong guesses checked in {elapsed:.1f} s from 50 parallel guessers")
-    assert checked >= FREE  # the guessing was real
+    assert checked >= FREE and "for its turn" in guessed  # the guessing was real: past the free ones, guesses waited
     assert checked <= FREE + elapsed / INTERVAL + 1, (checked, elapsed)
-    for attempt in (login(server.port, "ana", PASSWORD), login(server.port, "bob", PASSWORD),
-                    login(server.port, "cara", key=key)):
-        ok, took = await timed(attempt)
-        print(f"then a right login in {took:.2f} s")
-        assert ok and took < 1.0, took
+    assert await login(server.port, "ana", PASSWORD)
+    assert await login(server.port, "bob", PASSWORD)
+    assert await login(server.port, "cara", key=key)
+    assert "for its turn" not in log.read_text()[len(guessed):]  # once the guessing stopped, no right password waited
 
 
 async def test_a_key_login_is_not_held_behind_a_crowd_of_password_checks(classroom):
-    """Sixteen passwords at once keep the checking threads busy; a key login needs none of them, nor
-    anything queued behind them: it is in before half of them are checked (queued, it came after all)."""
+    """Eight wrong passwords against old hashes (a good part of a second each) keep the checking threads busy;
+    a key login needs none of them, nor anything queued behind them: of the checks not done when it asks,
+    half or more are still not done when it is in (queued, it came after all)."""
     server, key = classroom
-    crowd = [asyncio.ensure_future(timed(login(server.port, f"nobody{i}", "a-guess"))) for i in range(16)]
-    await asyncio.sleep(0.3)
-    ok, took = await timed(login(server.port, "cara", key=key))
-    checks = await asyncio.gather(*crowd)
-    print(f"a key login in {took:.2f} s; the last of 16 password checks in {max(s for _, s in checks):.2f} s")
-    assert ok and took < min(1.0, max(s for _, s in checks) / 2), (took, checks)
-    assert not any(ok for ok, _ in checks)
+    crowd = [asyncio.ensure_future(login(server.port, f"old{i}", "a-guess")) for i in range(8)]
+    log = server.data / "serve.log"
+
+    def unchecked() -> int:
+        return len(crowd) - log.read_text().count("failed password")
+
+    assert await until(lambda: unchecked() < len(crowd))  # the checks are under way
+    asked = unchecked()
+    assert await login(server.port, "cara", key=key)
+    left = unchecked()
+    print(f"password checks not done: {asked} when a key login asked, {left} when it was in")
+    assert 2 * left >= asked > 0
+    assert not any(await asyncio.gather(*crowd))
 
 
 async def test_connections_not_logged_in_are_capped_per_address(classroom):
@@ -92,9 +114,8 @@ async def test_connections_not_logged_in_are_capped_per_address(classroom):
     finally:
         for s in idle:
             s.close()
-    await asyncio.sleep(0.5)
-    ok, took = await timed(login(server.port, "cara", key=key))
-    assert ok and took < 1.0
+    assert await until(lambda: admitted(server.port))  # once the server has seen them close
+    assert await login(server.port, "cara", key=key)
 
 
 async def test_a_disconnect_leaves_no_traceback_in_the_log(classroom):

@@ -129,7 +129,7 @@ _take(shared, 1)
 @pytest.mark.slow
 def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, postgres):
     """Optuna fails a silent running trial only once it has beaten: the heartbeat comes before the trial runs."""
-    name, deadline = f"claimed-{time.monotonic_ns()}", time.monotonic() + 120
+    name, deadline = f"claimed-{time.monotonic_ns()}", time.monotonic() + 300  # a guard against a hang
     died = []
 
     def joined(_: str) -> None:

@@ -13,6 +13,10 @@ from tutor.ui.widgets.prompt import PromptInput
 
 _TEXT = re.compile(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>')
 CELL_WIDTH, LINE_HEIGHT = 12.2, 24.4  # pixels per column and per row in Textual's SVG export
+# How long a wait may last before the test fails: a guard against a hang, not a speed goal (those are
+# benchmarks'). A loaded 2-core CI repaints late, and a run whose shape the step cache lacks captures it first
+# (over a minute there); a wait ends as soon as its condition holds.
+PATIENCE = 300.0
 
 
 def screen_lines(app: TutorApp) -> list[str]:
@@ -37,8 +41,8 @@ def screen_text(app: TutorApp) -> str:
     return "\n".join(" ".join(line.split()) for line in screen_lines(app))
 
 
-async def until(check: Callable[[], object], timeout: float = 5.0, pilot: Pilot | None = None) -> bool:
-    """Whether `check()` comes to hold within `timeout` seconds (a loaded machine repaints late).
+async def until(check: Callable[[], object], timeout: float = PATIENCE, pilot: Pilot | None = None) -> bool:
+    """Whether `check()` comes to hold within `timeout` seconds.
 
     With a `pilot`, the app gets its turns between checks; without, the event loop does."""
     deadline = time.monotonic() + timeout
@@ -49,12 +53,12 @@ async def until(check: Callable[[], object], timeout: float = 5.0, pilot: Pilot 
     return True
 
 
-async def showing(pilot: Pilot, text: str, timeout: float = 5.0) -> bool:
+async def showing(pilot: Pilot, text: str, timeout: float = PATIENCE) -> bool:
     """Whether `text` comes on screen within `timeout` seconds."""
     return await until(lambda: text in screen_text(pilot.app), timeout, pilot)
 
 
-async def settle(pilot: Pilot, timeout: float = 60.0) -> None:
+async def settle(pilot: Pilot, timeout: float = PATIENCE) -> None:
     """Wait until no turn is training or queued, and the screen has caught up."""
     app = pilot.app
     assert isinstance(app, TutorApp)
@@ -67,15 +71,23 @@ async def settle(pilot: Pilot, timeout: float = 60.0) -> None:
     await pilot.pause()
 
 
+def hold(released: Callable[[], object]) -> None:
+    """In a worker thread: wait until `released()` holds. A test holds a run with an event of its own or the
+    run's stop, which the app also sets when it ends: a test that fails releases what it held."""
+    while not released():
+        time.sleep(0.01)
+
+
 async def say(pilot: Pilot, text: str, wait: bool = True) -> None:
-    """Put `text` in the input line and submit it; with `wait`, until the reply is in.
+    """Put `text` in the input line and submit it, until the screen has taken it (its turn has started or waits);
+    with `wait`, until the reply is in.
 
     (Pilot.press waits for the process to go idle, up to a second per call, which a training thread
     never lets happen; submitting directly keeps the tests fast.)
     """
     prompt = pilot.app.screen.query_one(PromptInput)
     prompt.value = text
-    await prompt.action_submit()
-    await asyncio.sleep(0.01)
+    await prompt.action_submit()  # posts the message: the screen takes it when its turn comes, and clears the line
+    assert await until(lambda: not prompt.value), f"{text!r} was not taken"
     if wait:
         await settle(pilot)

@@ -5,7 +5,7 @@ read while its fix is tried."""
 import threading
 
 import pytest
-from pilot_tools import say, screen_text, settle, showing, until
+from pilot_tools import hold, say, screen_text, settle, showing, until
 
 from tutor.dialogue.tutor import Tutor
 
@@ -56,7 +56,7 @@ async def test_escape_cancels_the_run_and_typing_stays_live(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 10000 epochs?", wait=False)  # seconds even for the compiled epoch
-        assert await until(lambda: len(app.main.panel.history) >= 3, 30)
+        assert await until(lambda: len(app.main.panel.history) >= 3)
         await pilot.press("w", "h", "y")
         assert app.main.busy is not None and app.main.query_one("#prompt").value == "why"
         assert await showing(pilot, "/10000")
@@ -71,7 +71,7 @@ async def test_quitting_mid_run_stores_the_run_and_the_state(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 10000 epochs?", wait=False)
-        assert await until(lambda: len(app.main.panel.history) >= 2, 30)
+        assert await until(lambda: len(app.main.panel.history) >= 2)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
     [run] = store.runs("ana")
@@ -83,10 +83,11 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
     app = make_app("en")
     typed, handle = threading.Event(), app.tutor.handle
     # the first run holds after its first epoch until the next message is typed, however fast it trains
-    app.tutor.handle = lambda text, on_epoch, stop: handle(text, lambda e: (on_epoch(e), typed.wait(30)), stop)
+    app.tutor.handle = lambda text, on_epoch, stop: handle(
+        text, lambda e: (on_epoch(e), hold(lambda: typed.is_set() or stop())), stop)
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "what if I train 50 epochs?", wait=False)
-        assert await until(lambda: len(app.main.panel.history) >= 1, 30)
+        assert await until(lambda: len(app.main.panel.history) >= 1)
         await say(pilot, "halve the learning rate", wait=False)
         assert app.main.busy is not None and len(app.main.jobs) == 1
         typed.set()
@@ -97,16 +98,20 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
 
 async def test_a_student_typing_many_what_ifs_queues_only_a_few(make_app, store):
     app = make_app("en")
+    handle = app.tutor.handle
+    # the run holds after its first epoch until Escape stops it, however fast it trains
+    app.tutor.handle = lambda text, on_epoch, stop: handle(text, lambda e: (on_epoch(e), hold(stop)), stop)
     async with app.run_test(size=(120, 40)) as pilot:
         await say(pilot, "what if I train 300 epochs?", wait=False)
-        assert await until(lambda: len(app.main.panel.history) >= 1, 30)
+        assert await until(lambda: len(app.main.panel.history) >= 1)
         for lr in (0.1, 0.2, 0.3, 0.4, 0.5):
             await say(pilot, f"what if the learning rate were {lr}?", wait=False)
         assert len(app.main.jobs) == 3
         assert await showing(pilot, "3 messages are already waiting")
         await pilot.press("escape")  # cancels the run and clears what waits
         await settle(pilot)
-    assert len(store.runs("ana")) == 1
+    [run] = store.runs("ana")
+    assert run.status == "cancelled" and len(run.result["history"]) < 300
 
 
 async def test_the_reply_shows_while_its_fix_is_tried_and_the_offer_completes_it(make_app, store):
@@ -114,9 +119,10 @@ async def test_the_reply_shows_while_its_fix_is_tried_and_the_offer_completes_it
     async with app.run_test(size=(120, 40)) as pilot:
         looked = threading.Event()
         show = app.tutor.answered
-        app.tutor.answered = lambda reply: (show(reply), looked.wait(30))  # the fix is tried once the test has looked
+        # the fix is tried once the test has looked
+        app.tutor.answered = lambda reply: (show(reply), hold(lambda: looked.is_set() or app.main.stop.is_set()))
         await say(pilot, "what if the learning rate were 50?", wait=False)
-        assert await until(lambda: app.main.trying is not None, 30, pilot)
+        assert await until(lambda: app.main.trying is not None, pilot=pilot)
         reply = app.main.trying
         early = str(reply.render())
         assert "blew up" in early and "trying a fix" in early and "I tried it" not in early
@@ -134,14 +140,12 @@ async def test_the_reply_shows_while_its_fix_is_tried_and_the_offer_completes_it
 async def test_a_new_message_while_the_fix_is_tried_stops_it_and_the_fix_is_offered_untried(make_app, store):
     app = make_app("en")
     async with app.run_test(size=(120, 40)) as pilot:
-        asked = threading.Event()
         show = app.tutor.answered
-        app.tutor.answered = lambda reply: (show(reply), asked.wait(30))  # the fix waits for the next message
+        app.tutor.answered = lambda reply: (show(reply), hold(lambda: app.main.stop.is_set()))  # until the next message
         await say(pilot, "what if the learning rate were 50?", wait=False)
-        assert await until(lambda: app.main.trying is not None, 30, pilot)
+        assert await until(lambda: app.main.trying is not None, pilot=pilot)
         reply = app.main.trying
         await say(pilot, "why?", wait=False)
-        asked.set()
         await settle(pilot)
         said = [str(w.render()) for w in app.main.talk.children]
         at = said.index(str(reply.render()))

@@ -2,7 +2,7 @@
 nothing hidden behind something else; the runs view, help and the command palette."""
 
 import pytest
-from pilot_tools import say, screen_lines, screen_text, settle, until
+from pilot_tools import say, screen_lines, screen_text, settle, showing, until
 from textual.widgets import DataTable
 
 from tutor.config import make_config
@@ -28,7 +28,7 @@ async def test_start_screen(make_app, size):
             lines = screen_lines(app)
             return len(lines) == size[1] and all(key in lines[-1] for key in FOOTER)
 
-        assert await until(laid_out, 5, pilot)
+        assert await until(laid_out, pilot=pilot)
         lines = screen_lines(app)
         assert all(len(line) <= size[0] for line in lines)
         assert lines[0].startswith(" tutor · What training a network means · 1/")
@@ -48,15 +48,16 @@ async def test_f2_switches_the_view_at_80_columns_and_back_after_a_resize(make_a
     app = make_app("en")
     async with app.run_test(size=(80, 24)) as pilot:
         talk, run = app.main.query_one("#talk"), app.main.query_one("#run")
-        assert await until(lambda: talk.display and not run.display, 5, pilot)
+        assert await until(lambda: talk.display and not run.display, pilot=pilot)
         await pilot.press("f2")
-        assert await until(lambda: run.display and not talk.display and "Run: none yet" in screen_text(app), 5, pilot)
+        assert await until(lambda: run.display and not talk.display, pilot=pilot)
+        assert await showing(pilot, "Run: none yet")
         await pilot.resize_terminal(120, 40)  # wide: both, whichever view was chosen
-        assert await until(lambda: run.display and talk.display, 5, pilot)
+        assert await until(lambda: run.display and talk.display, pilot=pilot)
         await pilot.resize_terminal(80, 24)
-        assert await until(lambda: run.display and not talk.display, 5, pilot)
+        assert await until(lambda: run.display and not talk.display, pilot=pilot)
         await pilot.press("f2")
-        assert await until(lambda: talk.display and not run.display, 5, pilot)
+        assert await until(lambda: talk.display and not run.display, pilot=pilot)
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -134,7 +135,7 @@ async def test_ctrl_r_is_offered_only_when_there_is_a_fix_to_try(make_app, store
     key = f"^r {t('ui.key.suggest', lang)}"
     app = make_app(lang)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: "f1" in screen_lines(app)[-1], 5, pilot)
+        assert await until(lambda: "f1" in screen_lines(app)[-1], pilot=pilot)
         assert key not in screen_lines(app)[-1] and not app.main.suggestion
     run = train(make_config({"epochs": 2, "samples": 100}, "en"))  # the teacher tests' tiny run
     fix = Diagnosis(code="too_few_epochs", confidence=0.6, evidence={}, message="Train longer.",
@@ -142,7 +143,7 @@ async def test_ctrl_r_is_offered_only_when_there_is_a_fix_to_try(make_app, store
     store.set_state("ana", "dialogue", {"runs": [store.add_run("ana", run, [fix.model_dump(mode="json")])]})
     again = make_app(lang)
     async with again.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: key in screen_lines(again)[-1], 5, pilot)
+        assert await until(lambda: key in screen_lines(again)[-1], pilot=pilot)
         lines = screen_lines(again)
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
 
@@ -200,18 +201,18 @@ async def test_the_command_palette_speaks_the_apps_language(make_app):
     English key panel is not offered (F1 is the help)."""
     app = make_app("es")
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: "^p paleta" in screen_lines(app)[-1], 5, pilot)
+        assert await until(lambda: "^p paleta" in screen_lines(app)[-1], pilot=pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Tema", "Salir", "Captura de pantalla", "Seguir la lección"} <= titles
         assert not titles & {"Keys", "Theme", "Quit", "Screenshot"}
         await pilot.press("ctrl+p")
-        assert await until(lambda: "Busca una orden…" in screen_text(app), 5, pilot)
+        assert await until(lambda: "Busca una orden…" in screen_text(app), pilot=pilot)
         await pilot.press(*"salir")
-        assert await until(lambda: "Cierra el tutor" in screen_text(app), 5, pilot)
+        assert await until(lambda: "Cierra el tutor" in screen_text(app), pilot=pilot)
         text = screen_text(app)
         assert "Search for commands" not in text and "Quit the application" not in text
         app.search_themes()
-        assert await until(lambda: "Busca un tema…" in screen_text(app), 5, pilot)
+        assert await until(lambda: "Busca un tema…" in screen_text(app), pilot=pilot)
 
 
 @pytest.mark.parametrize("written, reader", [("es", "en"), ("en", "es")])
@@ -224,12 +225,12 @@ async def test_a_stored_run_is_diagnosed_in_the_apps_language_and_again_after_f4
     app = make_app(reader)
     headline = {lang: sentences(explain(run, lang)[0].message)[0] for lang in (written, reader)}
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await until(lambda: "f1" in screen_lines(app)[-1], 5, pilot)
+        assert await until(lambda: "f1" in screen_lines(app)[-1], pilot=pilot)
         await pilot.press("f2")
-        assert await until(lambda: headline[reader] in " ".join(screen_text(app).split()), 5, pilot)
+        assert await until(lambda: headline[reader] in " ".join(screen_text(app).split()), pilot=pilot)
         assert headline[written] not in " ".join(screen_text(app).split())
         await pilot.press("f4")
-        assert await until(lambda: headline[written] in " ".join(screen_text(app).split()), 5, pilot)
+        assert await until(lambda: headline[written] in " ".join(screen_text(app).split()), pilot=pilot)
         assert headline[reader] not in " ".join(screen_text(app).split())
 
 
@@ -244,5 +245,5 @@ async def test_an_unexpected_failure_is_said_in_the_students_language(make_app, 
     app = make_app(lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "hola", wait=False)
-        assert await until(lambda: words in " ".join(screen_text(app).split()), 5, pilot)
+        assert await until(lambda: words in " ".join(screen_text(app).split()), pilot=pilot)
         assert "list index out of range" not in screen_text(app)

@@ -1,4 +1,4 @@
-"""The real app in a real terminal (tmux, 80×24): it starts, shows the first lesson within 2 s and exits 0
+"""The real app in a real terminal (tmux, 80×24): it starts, shows the first lesson and exits 0
 on ctrl+q; walking lesson 1, whenever the prompt says to choose with the number keys, every choice is on
 screen; a student who quits and comes back finds the question they had open, in view, and the page keys
 lead back to it."""
@@ -26,10 +26,11 @@ EDGE = "▁▂▃▄▅▆▇█▔▏▎▊▌ "  # scrollbar and box character
 
 
 def test_tmux_check(tmux):
-    # this interpreter running `tutor` with no command; the 2 s goal is the script's own default, checked by
-    # hand and by benchmarks/classroom_load.py — here only a bound no loaded machine should reach (CI once took 4 s)
-    env = {**os.environ, "TUTOR_CMD": f"{sys.executable} -m tutor --lang en", "TUTOR_FIRST_SCREEN_MS": "30000"}
-    done = subprocess.run([str(SCRIPT)], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    """This interpreter running `tutor` with no command. The script's 2 s to the first screen is a goal for
+    a run by hand: here its limits only guard against a hang (a loaded CI took over 4 s)."""
+    env = {**os.environ, "TUTOR_CMD": f"{sys.executable} -m tutor --lang en", "TUTOR_FIRST_SCREEN_MS": "120000",
+           "TUTOR_QUIT_MS": "60000"}
+    done = subprocess.run([str(SCRIPT)], cwd=ROOT, capture_output=True, text=True, timeout=240, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "exit status 0 after ctrl+q" in done.stdout
 
@@ -63,9 +64,10 @@ class Terminal:
     def rows(self) -> list[str]:
         return self.run("capture-pane", "-p", "-t", "app").splitlines()
 
-    def wait(self, check: Callable[[list[str]], object], timeout: float = 20) -> list[str]:
+    def wait(self, check: Callable[[list[str]], object], timeout: float = 240) -> list[str]:
         """The screen once `check(rows)` holds and it has stopped changing (the prompt is relabelled after
-        the view scrolls); a run in between may take a while on a loaded machine."""
+        the view scrolls). `timeout` only guards against a hang: on a loaded machine a start or a run in
+        between may take a minute."""
         deadline, before = time.monotonic() + timeout, None
         while not check(rows := self.rows()) or rows != before:
             assert time.monotonic() < deadline, "\n".join(rows)
@@ -140,11 +142,11 @@ def test_lesson_one_at_80x24_shows_every_choice_the_keys_choose_from(terminal, l
     terminal.keys("Enter")  # the next step opens on the prediction
     choices_on_screen(terminal.wait(has(predict.question)), predict)
     terminal.keys("1")  # the bet trains the step's experiment; at 80 columns the run panel comes in front
-    choices_on_screen(terminal.wait(in_prompt("hint.panel"), timeout=240), None)
+    choices_on_screen(terminal.wait(in_prompt("hint.panel")), None)
     terminal.keys("F2")  # back to the lesson: the what-if questions
     choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
     terminal.keys("2")  # one of them, by its number: it trains
-    choices_on_screen(terminal.wait(in_prompt("hint.panel"), timeout=240), None)
+    choices_on_screen(terminal.wait(in_prompt("hint.panel")), None)
     terminal.keys("F2")  # its long reply pushes the card up, and the prompt says so: PgUp brings it back
     choices_on_screen(terminal.wait(in_prompt("hint.scrolled")), None)
     terminal.keys("PPage")

@@ -16,7 +16,7 @@ async def test_the_status_line_shows_the_warmup_and_a_command_stops_it(store, sa
     app = TutorApp(store, "ana", "en", sample_course, warmup=warmup)
     async with app.run_test(size=(100, 24)) as pilot:
         status = app.main.query_one("#status", Static)
-        assert await until(lambda: "preparing networks 0/" in str(status.render()), timeout=30, pilot=pilot)
+        assert await until(lambda: "preparing networks 0/" in str(status.render()), pilot=pilot)
         stop = next(c for c in app.get_system_commands(app.screen) if c.title == "Stop preparing networks")
         stop.callback()
         assert not warmup.running

@@ -226,7 +226,9 @@ class Door(asyncssh.SSHServer):
         if attempt is None:
             log.warning("too many password attempts waiting from %s: refused %r unchecked", address, username)
             return False
-        await asyncio.sleep(attempt.wait)
+        if attempt.wait > 0:
+            log.info("password attempt for %r from %s waits %.1f s for its turn", username, address, attempt.wait)
+            await asyncio.sleep(attempt.wait)
         roster, opts = self.room.roster(), self.room.opts  # an outdated hash is upgraded on the way (log_in)
         ok = await asyncio.get_running_loop().run_in_executor(self.room.hashers, rosters.log_in, roster, opts.roster,
                                                               username, password, opts.lang)
