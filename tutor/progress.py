@@ -1,4 +1,5 @@
-"""A student's progress through the course: mastery per topic, from the first answer to each graded item."""
+"""A student's progress through the course: steps done, and mastery per topic from the first answer to each graded
+item."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,3 +55,11 @@ def mastery(store: Store, student: str, items: Iterable[GradedItem],
             right, attempted, total = tally.setdefault(topic, [0, 0, 0])
             tally[topic] = [right + bool(answer), attempted + (answer is not None), total + 1]
     return {topic: Mastery(topic, *counts) for topic, counts in sorted(tally.items())}
+
+
+def steps_done(store: Store, student: str, events: list[dict[str, Any]] | None = None) -> dict[str, set[int]]:
+    """Per lesson, the steps the student has finished; `events`: their progress, when already read."""
+    done: dict[str, set[int]] = {}
+    for event in store.progress(student) if events is None else events:
+        done.setdefault(event["lesson"], set()).add(event["step"])
+    return done

@@ -599,9 +599,10 @@ class Tutor:
     def progress_text(self, lang: Lang) -> str:
         """How much of the course (in `lang`) the student has done, and their answers right at the first try."""
         lessons = self.course.in_lang(lang)
-        done = steps_done(self.store, self.student)
+        events = self.store.progress(self.student)
+        done = steps_done(self.store, self.student, events)
         finished = sum(len(done.get(lesson.id, set()) & set(range(len(lesson.steps)))) for lesson in lessons)
-        first = first_answers(self.store, self.student)
+        first = first_answers(self.store, self.student, events)
         text = t("dialogue.more.progress", self.lang, done=finished, total=sum(len(x.steps) for x in lessons))
         if first:
             text += " " + t("dialogue.more.first_tries", self.lang, right=sum(first.values()), answered=len(first))
