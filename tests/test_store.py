@@ -82,7 +82,7 @@ def test_kill_9_mid_write_leaves_the_database_intact(isolated_home):
 
 
 def test_progress_and_mastery_count_first_tries(isolated_home):
-    from tutor.progress import GradedItem, mastery
+    from tutor.progress import GradedItem, mastery, steps_done
 
     store = Store(Settings.from_env().store)
     store.record("ana", "lr", 1, "done")
@@ -94,6 +94,7 @@ def test_progress_and_mastery_count_first_tries(isolated_home):
     m = mastery(store, "ana", items)
     assert (m["lr"].right_first, m["lr"].attempted, m["lr"].items) == (1, 2, 2) and m["lr"].score == 0.5
     assert m["training"].score == 1.0 and m["batch_size"].score == 0.0
+    assert steps_done(store, "ana") == {"lr": {1, 2, 3}}
     assert store.students() == ["ana"]
 
 
