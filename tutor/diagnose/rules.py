@@ -64,18 +64,23 @@ def _lrs(*values: float) -> list[Suggestion]:
 
 
 def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Below the blow-up, as far as the evidence says. A run that blew up inside its first epoch, or
-    whose first steps rewrote a tenth of its weights, was far above the edge: /30 and /100 come first
-    (and the optimiser's usual lr); one whose loss only wobbled back up while it still fitted was just
-    above it: /3 first (a tenth crawls); one that lasted longer but lost what it learned: /10, then /3.
-    A first step grows in proportion to the lr, so a cut that would still leave it above a tenth of the
-    weights (where steps throw the network around) comes after those that would not."""
+    """Below the blow-up, as far as the evidence says. One whose loss only wobbled back up while it
+    still fitted was just above the edge: /3 first (a tenth crawls); one that lasted but lost what it
+    learned: /10, then /3. A run whose first steps rewrote a tenth of its weights was far above it, and
+    a first step grows in proportion to the lr: the largest of /10, /30 and /100 that brings it under a
+    tenth comes first (a deeper cut crawls: sgd at lr 5 on moons trains at 0.5, underfits at 0.2). A run
+    that blew up inside its first epoch measured its steps as they exploded, far larger than the lr made
+    them: cuts from /30, the largest first (sgd at lr 100 on moons: its steps call for 0.003, which
+    crawls; 0.1 trains). A cut that would leave the first step above a tenth comes after the rest."""
     ratio = s.update_ratio_first or 0
-    far = (s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch) or ratio >= th.UPDATE_RATIO_HIGH
+    blew_up = s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch
+    far = blew_up or ratio >= th.UPDATE_RATIO_HIGH
     steady = [cfg.lr * th.UPDATE_RATIO_GOOD * 3 / ratio] if ratio > th.UPDATE_RATIO_GOOD * 10 else []
     usual = [USUAL_LR[cfg.optimizer]] if USUAL_LR[cfg.optimizer] < cfg.lr / 3 else []
-    cuts = (30, 100) if far else (3, 10, 30) if _just_above_edge(s) else (10, 3, 30)
+    cuts = (30, 100) if blew_up else (10, 30, 100) if far else (3, 10, 30) if _just_above_edge(s) else (10, 3, 30)
     candidates = _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
+    if far:
+        candidates.sort(key=lambda c: -c["lr"])
     return sorted(candidates, key=lambda c: ratio * c["lr"] / cfg.lr >= th.UPDATE_RATIO_HIGH)  # stable
 
 
