@@ -77,7 +77,7 @@ def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     far = blew_up or ratio >= th.UPDATE_RATIO_HIGH
     steady = [cfg.lr * th.UPDATE_RATIO_GOOD * 3 / ratio] if ratio > th.UPDATE_RATIO_GOOD * 10 else []
     usual = [USUAL_LR[cfg.optimizer]] if USUAL_LR[cfg.optimizer] < cfg.lr / 3 else []
-    cuts = (30, 100) if blew_up else (10, 30, 100) if far else (3, 10, 30) if _just_above_edge(s) else (10, 3, 30)
+    cuts = (30, 100) if blew_up else (10, 30, 100) if far else (3, 10, 30) if just_above_edge(s) else (10, 3, 30)
     candidates = _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
     if far:
         candidates.sort(key=lambda c: -c["lr"])
@@ -230,7 +230,7 @@ def _rose_and_hurt(s: Signals) -> bool:
     return s.rise_epoch > s.epochs_run / 2 or th.short_of_reference(s)
 
 
-def _just_above_edge(s: Signals) -> bool:
+def just_above_edge(s: Signals) -> bool:
     """The loss climbed back, but only part-way (under half the chance loss), in a run that neither blew
     up nor took huge first steps nor killed its units: it overshoots around a minimum it still holds."""
     return (s.status == "completed" and s.max_rise >= th.LOSS_RISE and s.rise_to is not None
