@@ -213,7 +213,19 @@ def test_a_far_divergence_cuts_the_lr_by_more_than_ten(run_of):
 
 
 
-def test_a_cut_that_would_leave_the_first_steps_huge_comes_last(run_of):
+def test_a_loss_that_wobbles_back_up_while_the_network_still_fits_is_cut_by_three(run_of):
+    """Just above the edge a tenth of the lr crawls; a climb back to chance, or units killed, is further above."""
+    fitted = decay(0.7, 0.02, 14)
+    near = run_of([*fitted, 0.18], train_acc=0.93, optimizer="sgd", lr=1.0, activation="tanh")
+    assert candidates(near, "lr_too_high")[:2] == [{"lr": 0.3}, {"lr": 0.1}]
+    assert "just above the edge: a third" in only(near, "lr_too_high").message  # why a third, in words
+    lost = run_of([*fitted, 0.6], train_acc=0.7, optimizer="sgd", lr=1.0, activation="tanh")
+    assert candidates(lost, "lr_too_high")[:2] == [{"lr": 0.1}, {"lr": 0.3}]
+    assert "a small cut will not do" in next(d for d in explain(lost, "en") if d.code == "lr_too_high").message
+    dead = run_of([*fitted, 0.18], train_acc=0.93, optimizer="sgd", lr=1.0, dead=0.8)
+    assert candidates(dead, "lr_too_high")[0] == {"lr": 0.1}
+
+
     run = run_of([0.6], train_acc=0.5, update_ratio=5.0, diverged_at=Divergence(epoch=1, step=2, reason="loss"),
                  optimizer="sgd", lr=50)
     lrs = [c["lr"] for c in candidates(run, "diverged")]

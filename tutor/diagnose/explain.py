@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from tutor.config import ExperimentConfig
 from tutor.diagnose import theory as th
-from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, Suggestion, lr_factor
+from tutor.diagnose.rules import CODES, HEALTHY, RULES, Code, Rule, Suggestion, just_above_edge, lr_factor
 from tutor.diagnose.signals import Signals, signals_of
 from tutor.engine import RunResult
 from tutor.errors import ConfigError
@@ -171,6 +171,7 @@ def view(s: Signals, lang: Lang) -> dict[str, str]:
         pace=t(f"diagnose.words.pace.{'early' if (s.near_best_epoch or 0) <= s.epochs_run / 2 else 'late'}", lang,
                epoch=s.near_best_epoch or s.epochs_run, epochs=s.epochs_run),
         usual_steps=str(math.ceil(s.n_train / min(th.USUAL_BATCH, s.n_train))),
+        distance=t(f"diagnose.words.distance.{'near' if just_above_edge(s) else 'far'}", lang, rise_to=num(s.rise_to)),
     )
     return out
 

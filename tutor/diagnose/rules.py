@@ -64,17 +64,23 @@ def _lrs(*values: float) -> list[Suggestion]:
 
 
 def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
-    """Below the blow-up, as far as the evidence says. A run that blew up inside its first epoch, or
-    whose first steps rewrote a tenth of its weights, was far above the edge: /30 and /100 come first
-    (and the optimiser's usual lr); one that lasted longer was just above it: /3 and /10. A first step
-    grows in proportion to the lr, so a cut that would still leave it above a tenth of the weights
-    (where steps throw the network around) comes after those that would not."""
+    """Below the blow-up, by as much as the run was above it. A run whose loss only wobbled back up while
+    it still fitted was just above the edge: /3 first (a tenth crawls); one that lost what it learned:
+    /10, then /3. A run whose first steps rewrote a tenth of its weights was far above it, and a first
+    step grows in proportion to the lr: the largest candidate (/10, /30, /100, the optimiser's usual lr)
+    that brings it under a tenth comes first, as a deeper cut crawls (sigmoid sgd at lr 30 on xor: 3
+    trains to 99%, 0.1 underfits at 56%). A run that blew up in its first epoch measured its steps as they exploded, far larger
+    than the lr made them: from /30 down, the largest first (sgd at lr 100 on moons: those steps call
+    for 0.003, a crawl; 0.1 trains). A cut that would leave the first step above a tenth comes last."""
     ratio = s.update_ratio_first or 0
-    far = (s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch) or ratio >= th.UPDATE_RATIO_HIGH
+    blew_up = s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch
+    far = blew_up or ratio >= th.UPDATE_RATIO_HIGH
     steady = [cfg.lr * th.UPDATE_RATIO_GOOD * 3 / ratio] if ratio > th.UPDATE_RATIO_GOOD * 10 else []
     usual = [USUAL_LR[cfg.optimizer]] if USUAL_LR[cfg.optimizer] < cfg.lr / 3 else []
-    cuts = (30, 100) if far else (10, 3, 30)
+    cuts = (30, 100) if blew_up else (10, 30, 100) if far else (3, 10, 30) if just_above_edge(s) else (10, 3, 30)
     candidates = _distinct(_lrs(*(cfg.lr / k for k in cuts), *steady, *usual, cfg.lr / 300))
+    if far:
+        candidates.sort(key=lambda c: -c["lr"])
     return sorted(candidates, key=lambda c: ratio * c["lr"] / cfg.lr >= th.UPDATE_RATIO_HIGH)  # stable
 
 
@@ -222,6 +228,14 @@ def _rose_and_hurt(s: Signals) -> bool:
     if s.max_rise < th.LOSS_RISE or s.rise_epoch is None or _decay_bound(s) or _overfit_first(s):
         return False
     return s.rise_epoch > s.epochs_run / 2 or th.short_of_reference(s)
+
+
+def just_above_edge(s: Signals) -> bool:
+    """The loss climbed back, but only part-way (under half the chance loss), in a run that neither blew
+    up nor took huge first steps nor killed its units: it overshoots around a minimum it still holds."""
+    return (s.status == "completed" and s.max_rise >= th.LOSS_RISE and s.rise_to is not None
+            and s.rise_to < th.NEAR_EDGE_LOSS * s.chance_loss and (s.dead_fraction or 0) < th.DEAD_FRACTION
+            and (s.update_ratio_first or 0) < th.UPDATE_RATIO_HIGH)
 
 
 def _huge_steps(s: Signals) -> bool:

@@ -20,6 +20,13 @@ UPDATE_RATIO_HIGH = 1e-1
 # mini-batch noise: the steps overshoot (Google's tuning playbook: instability above the best lr).
 LOSS_RISE = 0.1
 
+# Just above that edge the steps overshoot only along the sharpest directions: the loss wobbles
+# back up around the minimum it found but the network still fits (Cohen et al. 2021, "edge of
+# stability"); far above, the steps undo what was learned and the loss climbs back to chance or past
+# it. A climb that stays under half the chance loss, in a run whose first steps were not huge and
+# whose units are alive, is the first kind: a third of the lr is below the edge, a tenth crawls.
+NEAR_EDGE_LOSS = 0.5
+
 # A loss curve that has flattened gains almost nothing in its last third; one that still gives a
 # tenth of all its progress there, and at least 2% of the chance loss, has more to give. Whether a
 # curve has flattened can only be read from a curve: with fewer epochs than this, it is too early.
