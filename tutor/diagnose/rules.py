@@ -69,9 +69,10 @@ def lr_cut(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     /10, then /3. A run whose first steps rewrote a tenth of its weights was far above it, and a first
     step grows in proportion to the lr: the largest candidate (/10, /30, /100, the optimiser's usual lr)
     that brings it under a tenth comes first, as a deeper cut crawls (sigmoid sgd at lr 30 on xor: 3
-    trains to 99%, 0.1 underfits at 56%). A run that blew up in its first epoch measured its steps as they exploded, far larger
-    than the lr made them: from /30 down, the largest first (sgd at lr 100 on moons: those steps call
-    for 0.003, a crawl; 0.1 trains). A cut that would leave the first step above a tenth comes last."""
+    trains to 99%, 0.1 underfits at 56%). A run that blew up in its first epoch measured its steps as they
+    exploded, far larger than the lr made them: from /30 down, the largest first (sgd at lr 100 on moons:
+    those steps call for 0.003, a crawl; 0.1 trains). A cut that would leave the first step above a tenth
+    comes last."""
     ratio = s.update_ratio_first or 0
     blew_up = s.diverged_step is not None and s.diverged_step <= s.steps_per_epoch
     far = blew_up or ratio >= th.UPDATE_RATIO_HIGH
