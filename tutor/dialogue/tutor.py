@@ -33,7 +33,7 @@ from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
-from tutor.fmt import fixed, num, pct, rate
+from tutor.fmt import fixed, num, pct, rate, seconds
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
@@ -428,7 +428,7 @@ class Tutor:
         ranked = ", ".join(f"{field_name(k, self.lang)} {pct(v)}"
                            for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=t(f"tune.name.{method}", self.lang),
-                   trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+                   trials=len(result.trials), seconds=seconds(result.seconds),
                    params=said(best.params, best.config, self.lang), loss=fixed(best.val_loss),
                    acc=pct(best.val_acc))]
         if ranked:
