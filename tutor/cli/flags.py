@@ -13,5 +13,10 @@ def add_config_flags(p: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
+    """The config the flags ask for, its device checked; a TutorError names the flag, value and accepted range."""
+    from tutor.engine.device import resolve  # tinygrad: only once a command that trains has its config
+
     values = {k: getattr(args, k) for k in ExperimentConfig.model_fields if getattr(args, k, None) is not None}
-    return make_config(values, lang)
+    cfg = make_config(values, lang)
+    resolve(cfg.device, lang, named=flag)
+    return cfg

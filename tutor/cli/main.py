@@ -137,12 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.diagnose.verify import advise
-    from tutor.engine.device import resolve
     from tutor.engine.training import train
     from tutor.report import RunPrinter
 
     cfg = config_from(args, lang)
-    resolve(cfg.device, lang)
     store = Store(settings.store)
     printer = None if args.json else RunPrinter(cfg, lang)
     stop = threading.Event()

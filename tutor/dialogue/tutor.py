@@ -31,6 +31,7 @@ from tutor.dialogue.glossary import define, lesson_for
 from tutor.dialogue.intent import Change, FieldName, Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
+from tutor.engine.device import resolve
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
 from tutor.fmt import fixed, num, pct, rate, seconds
@@ -151,6 +152,7 @@ class Tutor:
     def run_config(self, cfg: ExperimentConfig, intent: Intent, on_epoch=None, should_stop=None) -> Reply:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
+        resolve(cfg.device, self.lang)  # a device that cannot be used, said in the student's language
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
         comparison = compare(previous, result, self.lang) if previous else None
         answered = self.answered
