@@ -2,14 +2,19 @@
 
 import argparse
 
-from tutor.config import ExperimentConfig, flag, make_config
-from tutor.i18n import Lang
+from tutor.config import ExperimentConfig, accepted, argument, flag, make_config
+from tutor.i18n import Lang, t
 
 
-def add_config_flags(p: argparse.ArgumentParser) -> None:
-    """One flag per ExperimentConfig field; values stay text until the config validates them."""
+def add_config_flags(p: argparse.ArgumentParser, lang: Lang) -> None:
+    """One flag per ExperimentConfig field, its help in `lang` (what it sets, the accepted range, the default);
+    values stay text until the config validates them."""
     for name, info in ExperimentConfig.model_fields.items():
-        p.add_argument(flag(name), dest=name, metavar=name.upper(), help=info.description)
+        said = f"{t(f'help.field.{name}', lang)}; {accepted(name, lang)}"
+        if info.default is not None:
+            said += f" ({t('help.default', lang, value=argument(info.default))})"
+        metavar = t(f"ui.field.{name}", lang).upper().replace(" ", "_")
+        p.add_argument(flag(name), dest=name, metavar=metavar, help=said.replace("%", "%%"))
 
 
 def config_from(args: argparse.Namespace, lang: Lang) -> ExperimentConfig:
