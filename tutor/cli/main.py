@@ -225,7 +225,8 @@ def cmd_lessons(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
         table.add_column(t(f"lessons.col.{column}", lang))
     for item in listing["lessons"]:
         topics = ", ".join(t(f"teacher.topic.{topic}", lang) for topic in item["topics"])  # words, not keys
-        table.add_row(item["id"], item["lang"], item["title"], topics, str(item["steps"]))
+        language = t(f"lessons.language.{item['lang']}", lang)
+        table.add_row(item["id"], language, item["title"], topics, str(item["steps"]))
     Console(highlight=False).print(table)
     return 0
 
