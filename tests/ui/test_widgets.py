@@ -109,8 +109,8 @@ def test_numbers_and_diffs_read_well():
     assert config_diff(base, base.changed(epochs=5, activation="leaky_relu"), "es") == \
         "activación ReLU→leaky ReLU · épocas 20→5"  # settings in words, never as the config's keys
     assert config_diff(base, base.changed(optimizer="sgd"), "en") == "optimizer Adam→SGD"
-    assert config_diff(None, base, "en") == "moons · 2 layers of 32, ReLU · Adam lr 0.01"  # as `tutor run` says it
-    assert config_diff(None, base.changed(hidden=(16,)), "es") == "moons · 1 capa de 16, ReLU · Adam lr 0.01"
+    assert config_diff(None, base, "en") == "2 layers of 32, ReLU · Adam lr 0.01"  # as `tutor run` says it
+    assert config_diff(None, base.changed(hidden=(16,)), "es") == "1 capa de 16, ReLU · Adam lr 0.01"
 
 
 def test_durations_read_one_way():

@@ -159,4 +159,5 @@ def print_lrfind(result: LRFind, lang: Lang) -> None:
     out.print(table)
     for line in explain(result, lang):
         out.print("• " + escape(line))
-    out.print(f"  → {t('run.try', lang)}: {escape(command(cfg.changed(lr=s.valley)))}")
+    valley = float(rate(s.valley))  # the lr the table shows, not 0.0102 beside its 0.01
+    out.print(f"  → {t('run.try', lang)}: {escape(command(cfg.changed(lr=valley)))}")

@@ -15,10 +15,9 @@ def ui(key: str, lang: Lang, **values: object) -> str:
 
 def config_diff(before: ExperimentConfig | None, after: ExperimentConfig, lang: Lang) -> str:
     """What changed from one config to the next ('lr 0.01→50', 'batch 32→1'), each setting by its short name;
-    for a first run, its data, network and optimiser ('moons · 2 layers of 32, ReLU · Adam lr 0.01')."""
+    for a first run, its network and optimiser as `tutor run` says them ('2 layers of 32, ReLU · Adam lr 0.01')."""
     if before is None:
-        optimizer = setting("optimizer", after.optimizer, lang)
-        return f"{after.dataset} · {network(after, lang)} · {optimizer} lr {num(after.lr)}"
+        return f"{network(after, lang)} · {setting('optimizer', after.optimizer, lang)} lr {num(after.lr)}"
 
     def shown(field: str, value: object) -> str:
         return setting(field, value, lang) if field in ("activation", "optimizer") else num(value)

@@ -25,9 +25,9 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
 OTHER_TRAIN, OTHER_VAL = "$success", "$error"  # run B beside run A's TRAIN and VAL
-COLUMNS = {"mark": 1, "id": 3, "changes": 16, "val_loss": 10, "val_acc": 11, "status": 10, "diagnosis": 14}
+COLUMNS = {"mark": 1, "id": 3, "changes": 14, "val_loss": 9, "val_acc": 10, "status": 10, "diagnosis": 18}
 # with a column of padding each side, 79 columns: the table fits 80 with its scrollbar; the changes end in …
-# (the run under the cursor is described in full below), a first run's description, a longer status or diagnosis wraps
+# (the run under the cursor is described in full below), a longer status or diagnosis wraps
 
 
 def rows(runs: list[int], tried: list[int]) -> list[tuple[int, bool]]:
@@ -83,9 +83,7 @@ class RunsScreen(LocalizedBindings, Screen):
             self.top[run_id] = name(stored.diagnoses[0]["code"], lang) if stored.diagnoses else "—"
             last = result.history[-1] if result.history else None
             status = t(f"run.status.{result.status}", lang)
-            # a first run's description wraps within the column; a change that does not fit ends in …
-            changes = Text(config_diff(previous, result.config, lang), overflow="ellipsis",
-                           no_wrap=previous is not None)
+            changes = Text(config_diff(previous, result.config, lang), overflow="ellipsis", no_wrap=True)
             table.add_row(" ", str(run_id), changes,
                           num(last.val_loss if last else None), pct(last.val_acc if last else None),
                           ui("runs.by_tutor", lang, status=status) if tried else status,
