@@ -77,12 +77,13 @@ def test_lessons_list_json_has_seven_per_language_and_every_topic():
         topic for item in doc["lessons"] for topic in item["topics"]}
 
 
-@pytest.mark.parametrize(("lang", "tuning"), [("es", "ajuste"), ("en", "tuning")])
-def test_lessons_list_names_topics_in_words(capsys, lang, tuning):
-    """The table's topics read in the reader's language: never keys such as batch_size."""
+@pytest.mark.parametrize(("lang", "tuning", "own"), [("es", "ajuste", "español"), ("en", "tuning", "English")])
+def test_lessons_list_names_topics_in_words(capsys, lang, tuning, own):
+    """The table's topics and languages read in the reader's language: never keys such as batch_size or es."""
     assert main(["--lang", lang, "lessons"]) == 0
     rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[1:] if line.strip()}
     assert rows["batch-size"][-2] == "batch" and rows["tuning"][-2] == tuning  # topics, then steps
+    assert rows["batch-size"][1] == own  # never es or en
 
 
 @pytest.mark.slow

@@ -117,7 +117,7 @@ def test_list_and_show(store, capsys):
     assert shown.startswith(f"#{diverged} · test") and "diverged" in shown and "val loss" in shown
 
 
-@pytest.mark.parametrize("lang, best", [("en", "best val acc"), ("es", "mejor acc. val.")])
+@pytest.mark.parametrize("lang, best", [("en", "best val acc"), ("es", "mejor exact. val.")])
 def test_accuracies_are_percentages_and_blown_up_losses_short(store, capsys, lang, best):
     """As everywhere else: '87.5%', not 0.88; a loss of 18616300 as 1.9e+07, no wider than 0.693 is."""
     assert main(["--lang", lang, "runs"]) == 0

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tutor.cli import main
 from tutor.cli.usage import lang_in
+from tutor.i18n import catalogue, t
 
 
 @pytest.mark.parametrize(("argv", "es", "en"), [
@@ -42,3 +43,22 @@ def test_the_language_asked_is_found_before_argparse_reads_it(argv, lang):
 @given(st.lists(st.text(max_size=8), max_size=6))
 def test_any_command_line_yields_a_language_or_none(argv):
     assert lang_in(argv) in ("es", "en", None)
+
+
+COMMANDS = [[], ["run"], ["ask"], ["sweep"], ["worker"], ["lr-find"], ["lessons"], ["runs"], ["class"],
+            ["class", "add-student"], ["class", "remove-student"], ["class", "list"], ["class", "export"], ["serve"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_is_in_the_readers_language(capsys, monkeypatch, command):
+    """Every command's --help, argparse's own words too, in the language asked for (or the settings' one);
+    none of the other language's help."""
+    for lang, other in (("es", "en"), ("en", "es")):
+        monkeypatch.setenv("TUTOR_LANG", lang)
+        for argv in (["--lang", lang, *command, "--help"], [*command, "--help"]):
+            assert main(argv) == 0
+            said = capsys.readouterr().out
+            assert said.startswith(t("help.usage", lang)) and t("help.help", lang) in said, said
+            foreign = {text for key, text in catalogue(other).items()
+                       if key.startswith("help.") and len(text) > 8 and text != catalogue(lang)[key]}
+            assert not [text for text in foreign if text in said], said

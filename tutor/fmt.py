@@ -57,3 +57,19 @@ def ratio(x: float) -> str:
 def exact(x: float) -> str:
     """A bound as it is written: whole numbers without a point (1000, 0.0001, 2.5)."""
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def seconds(x: float) -> str:
+    """A duration with its unit, as precise as a reader needs: 0.07 s, 0.4 s, 3.2 s, 12 s, 3 min 5 s, 1 h 2 min
+    (the units' symbols, the same in every language)."""
+    if x < 1:
+        return f"{x:.1g} s" if x > 0 else "0 s"
+    if x < 9.95:
+        return f"{x:.1f}".removesuffix(".0") + " s"
+    whole = round(x)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min" + (f" {whole % 60} s" if whole % 60 else "")
+    minutes = round(x / 60)
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")

@@ -10,7 +10,7 @@ from rich.text import Text
 from tutor.config import ExperimentConfig, argument, flag
 from tutor.diagnose.explain import listed, name, setting
 from tutor.engine import Epoch, RunResult
-from tutor.fmt import exact, fixed, pct
+from tutor.fmt import exact, fixed, pct, seconds
 from tutor.i18n import Lang, t
 
 BAR = 24  # characters of a text progress bar (tutor sweep's)
@@ -44,7 +44,7 @@ class Eta(ProgressColumn):
 
     def render(self, task: Task) -> Text:
         left = task.time_remaining
-        return Text("" if left is None else t("run.eta", self.lang, eta=f"{left:.1f}"))
+        return Text("" if left is None else t("run.eta", self.lang, eta=seconds(left)))
 
 
 class RunPrinter:
@@ -90,7 +90,7 @@ class RunPrinter:
 
 def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> None:
     """A finished run: its history (at most 12 epochs), status, divergence and diagnoses."""
-    table = Table(box=None, header_style="bold")
+    table = Table(box=None, header_style="bold", pad_edge=False)  # 76 columns in Spanish, room for a wider number
     for key in ("epoch", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "update_ratio"):
         table.add_column(t(f"run.col.{key}", lang), justify="right")
     for e in sampled(run.history, 12):
@@ -98,7 +98,7 @@ def summary(out: Console, run: RunResult, diagnoses: list[dict], lang: Lang) -> 
                       fixed(e.grad_norm), fixed(e.update_ratio, 4))
     out.print(table)
     status = t(f"run.status.{run.status}", lang)
-    out.print(t("run.done", lang, status=status, seconds=f"{run.seconds:.2f}",
+    out.print(t("run.done", lang, status=status, seconds=seconds(run.seconds),
                 updates=run.history[-1].step if run.history else 0))
     if run.diverged_at:
         d = run.diverged_at

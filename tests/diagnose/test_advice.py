@@ -26,7 +26,7 @@ from tutor.diagnose.verify import (
 from tutor.dialogue.tutor import Tutor
 from tutor.engine import Divergence, RunResult
 from tutor.engine.training import train
-from tutor.fmt import num
+from tutor.fmt import num, seconds
 from tutor.i18n import catalogue, t
 from tutor.settings import Settings
 from tutor.store import Store
@@ -259,7 +259,8 @@ def test_a_what_if_explains_the_change_with_numbers_from_both_runs(lang):
         for side in (0, 1):
             run_numbers = {str(m["steps_per_epoch"][side]), str(m["total_updates"][side]),
                            f"{100 * m['best_val_acc'][side]:.1f}".removesuffix(".0") + "%",
-                           f"{m['seconds'][side]:.2f}", num(m["best_val_loss"][side]), num(m["final_val_loss"][side])}
+                           seconds(m["seconds"][side]).removesuffix(" s"), num(m["best_val_loss"][side]),
+                           num(m["final_val_loss"][side])}
             assert len(run_numbers & said) >= 2, (text, side, run_numbers, reply.text)
         assert t(f"diagnose.compare.idea.{field}", lang) in reply.text
         assert_words_of_a_teacher(reply.text, lang)

@@ -197,7 +197,7 @@ def test_settings_read_as_words_not_keys(tutor, lang, texts):
 
 
 @pytest.mark.parametrize(("text", "said"), [
-    ("busca el learning rate entre 0.1 y 5000", "la tasa de aprendizaje (lr) 5000: debe ser > 0 y ≤ 1000"),
+    ("busca el learning rate entre 0.1 y 5000", "el learning rate (lr) 5000: debe ser > 0 y ≤ 1000"),
     ("search the learning rate between 0.1 and 5000", "the learning rate (lr) 5000: must be > 0 and ≤ 1000"),
     ("busca el batch entre 0 y 10", "el tamaño del batch 0: debe ser un número entero ≥ 1 y ≤ 100000"),
     ("busca el ancho entre 1 y 5000", "el ancho de las capas de esa forma (debe ser un número entero ≥ 1 y ≤ 1024)"),

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tutor.config import flag
 from tutor.engine import device
 from tutor.errors import DeviceError
 
@@ -16,8 +17,14 @@ def test_auto_and_cpu_resolve_here():
 
 @pytest.mark.parametrize("name", ["NOPE", "cuda:banana", "METAL"])
 def test_unusable_devices_say_so(name):
-    with pytest.raises(DeviceError, match="--device"):
+    """In words for the app and the replies, by its flag on the command line."""
+    with pytest.raises(DeviceError, match=f"^the device {name}: ") as err:
         device.resolve(name)
+    assert "--" not in str(err.value)
+    with pytest.raises(DeviceError, match=f"^el dispositivo {name}: .*(uno de|prueba el dispositivo auto)"):
+        device.resolve(name, "es")
+    with pytest.raises(DeviceError, match=f"^--device {name}: "):
+        device.resolve(name, "en", named=flag)
 
 
 def test_missing_clang_names_the_package(monkeypatch):

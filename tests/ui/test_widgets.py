@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from tutor.config import ExperimentConfig
 from tutor.dialogue.tutor import what_if
-from tutor.fmt import num, pct
+from tutor.fmt import num, pct, seconds
 from tutor.lessons import Experiment, Predict, Quiz, WhatIf
 from tutor.lessons.flow import StepFlow
 from tutor.lessons.model import Prose
@@ -108,7 +108,14 @@ def test_numbers_and_diffs_read_well():
     assert config_diff(base, base.changed(lr=0.1, batch_size=8), "en") == "lr 0.01→0.1 · batch 32→8"
     assert config_diff(base, base.changed(epochs=5, activation="leaky_relu"), "es") == \
         "activación ReLU→leaky ReLU · épocas 20→5"  # settings in words, never as the config's keys
-    assert config_diff(None, base, "en") == "moons 32,32 adam lr 0.01"
+    assert config_diff(base, base.changed(optimizer="sgd"), "en") == "optimizer Adam→SGD"
+    assert config_diff(None, base, "en") == "2 layers of 32, ReLU · Adam lr 0.01"  # as `tutor run` says it
+    assert config_diff(None, base.changed(hidden=(16,)), "es") == "1 capa de 16, ReLU · Adam lr 0.01"
+
+
+def test_durations_read_one_way():
+    shown = [seconds(x) for x in (0, 0.07, 0.43, 3.25, 9.96, 12.4, 59.6, 185, 3725)]
+    assert shown == ["0 s", "0.07 s", "0.4 s", "3.2 s", "10 s", "12 s", "1 min", "3 min 5 s", "1 h 2 min"]
 
 
 def test_launched_runs_name_what_changed():

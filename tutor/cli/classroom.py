@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tutor.cli.usage import add_command, helps
 from tutor.errors import ConfigError, TutorError
 from tutor.files import named, shown_path
 from tutor.i18n import LANGS, Lang, t
@@ -24,40 +25,36 @@ KEY_FILE_BYTES = 2**20  # an authorized_keys file of many keys; one public key l
 SERVE_FLAGS = {"port": "--port", "idle_timeout": "--idle-timeout", "slots": "--slots", "max_queued": "--max-queued"}
 
 
-def add_parsers(sub: Any) -> None:
-    """Add `class` (with its actions) and `serve` to the subparsers of `tutor`."""
-    room = sub.add_parser("class", help="the class: its roster, its export, and (with no action) the teacher's view")
-    actions = room.add_subparsers(dest="action", parser_class=type(room))
-    add = actions.add_parser("add-student", help="add someone to the roster, or update them")
-    add.add_argument("name", help="login name, like a unix login: ana, j.perez, ...")
-    add.add_argument("--key", metavar="FILE", action="append", default=[], type=Path,
-                     help="an OpenSSH public key file (e.g. their id_ed25519.pub); repeat for more")
-    add.add_argument("--password", action="store_true",
-                     help="set a password: asked twice, or read from standard input when it is not a terminal")
-    add.add_argument("--teacher", action="store_true", help="a teacher: also gets the class view")
-    remove = actions.add_parser("remove-student", help="take someone off the roster")
-    remove.add_argument("name")
-    listing = actions.add_parser("list", help="who is on the roster")
-    listing.add_argument("--json", action="store_true", help="print one JSON object")
-    export = actions.add_parser("export", help="every student's progress as CSV")
-    export.add_argument("file", nargs="?", help="where to write (default: class-YYYY-MM-DD.csv; -: standard output)")
-    export.add_argument("--excel", action="store_true",
-                        help="for spreadsheets in Spanish locales: fields separated by ';', decimal commas")
+def add_parsers(sub: Any, lang: Lang = "en") -> None:
+    """Add `class` (with its actions) and `serve` to the subparsers of `tutor`, their help in `lang`."""
+    said, file = helps(lang), helps(lang)("metavar.file")
+    room = add_command(sub, "class", "class.help", lang)
+    actions = room.add_subparsers(dest="action", parser_class=type(room), title=said("class.actions"))
+    add = add_command(actions, "add-student", "class.add", lang)
+    add.add_argument("name", metavar=t("cli.arg.name", lang), help=said("class.name"))
+    add.add_argument("--key", metavar=file, action="append", default=[], type=Path, help=said("class.key"))
+    add.add_argument("--password", action="store_true", help=said("class.password"))
+    add.add_argument("--teacher", action="store_true", help=said("class.teacher"))
+    remove = add_command(actions, "remove-student", "class.remove", lang)
+    remove.add_argument("name", metavar=t("cli.arg.name", lang), help=said("class.remove_name"))
+    listing = add_command(actions, "list", "class.list", lang)
+    listing.add_argument("--json", action="store_true", help=said("class.list_json"))
+    export = add_command(actions, "export", "class.export", lang)
+    export.add_argument("file", nargs="?", metavar=t("cli.arg.file", lang), help=said("class.file"))
+    export.add_argument("--excel", action="store_true", help=said("class.excel"))
     for p in (room, add, remove, listing, export):  # an action's own default would hide `class --roster FILE`
-        p.add_argument("--roster", metavar="FILE", type=Path, default=None if p is room else argparse.SUPPRESS,
-                       help="the roster file (default: DATA/roster.yaml)")
-    serve = sub.add_parser("serve", help="the classroom: an SSH server where each student gets their own tutor")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--public", action="store_true", help="allow listening on an address other than loopback")
-    serve.add_argument("--port", default="2222", help="TCP port (default: 2222)")
-    serve.add_argument("--roster", metavar="FILE", type=Path, help="the roster file (default: DATA/roster.yaml)")
-    serve.add_argument("--idle-timeout", metavar="MINUTES", default="30",
-                       help="close a session after this many minutes without input (default: 30)")
-    serve.add_argument("--slots", metavar="N", help="trainings at once across the class (default: the CPU cores)")
-    serve.add_argument("--max-queued", metavar="N", default="2",
-                       help="trainings one student may have waiting or running (default: 2)")
+        p.add_argument("--roster", metavar=file, type=Path, default=None if p is room else argparse.SUPPRESS,
+                       help=said("class.roster"))
+    serve = add_command(sub, "serve", "serve.help", lang)
+    serve.add_argument("--host", default="127.0.0.1", help=said("serve.host"))
+    serve.add_argument("--public", action="store_true", help=said("serve.public"))
+    serve.add_argument("--port", default="2222", help=said("serve.port"))
+    serve.add_argument("--roster", metavar=file, type=Path, help=said("class.roster"))
+    serve.add_argument("--idle-timeout", metavar=said("metavar.minutes"), default="30", help=said("serve.idle_timeout"))
+    serve.add_argument("--slots", metavar="N", help=said("serve.slots"))
+    serve.add_argument("--max-queued", metavar="N", default="2", help=said("serve.max_queued"))
     for p in (room, add, remove, listing, export, serve):
-        p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
+        p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lang"))
 
 
 def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:

@@ -17,7 +17,7 @@ from tutor.cli import classroom
 from tutor.cli.flags import add_config_flags, config_from
 from tutor.cli.tune import COMMANDS as TUNE_COMMANDS
 from tutor.cli.tune import add_parsers, run_command
-from tutor.cli.usage import Parser, UsageError, lang_in
+from tutor.cli.usage import Parser, UsageError, add_command, helps, lang_in
 from tutor.config import shown
 from tutor.errors import ConfigError, TutorError, printable
 from tutor.export import FORMATS
@@ -27,41 +27,43 @@ from tutor.settings import Settings
 from tutor.store import Store, StoredRun
 
 
-def build_parser() -> Parser:
-    root = Parser(prog="tutor", description="A terminal tutor for training neural networks and tuning them. "
-                                            "With no command it opens the tutor app.")
-    root.add_argument("--lang", choices=LANGS, help="language of every message (default: your locale)")
-    root.add_argument("--lessons", metavar="DIR", action="append", default=[], help="a folder of extra lessons")
-    root.add_argument("--version", action="version", version=f"tutor {__version__}")
-    sub = root.add_subparsers(dest="command", parser_class=Parser)
-    run = sub.add_parser("run", help="train one network and explain how it went")
-    add_config_flags(run)
-    run.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    run.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
+def build_parser(lang: Lang = "en") -> Parser:
+    """`tutor` and its commands, their help in `lang`."""
+    said = helps(lang)
+    root = Parser(prog="tutor", description=said("tutor.description"), lang=lang)
+    root.add_argument("--lang", choices=LANGS, help=said("tutor.lang"))
+    root.add_argument("--lessons", metavar=said("metavar.dir"), action="append", default=[], help=said("tutor.lessons"))
+    root.add_argument("--version", action="version", version=f"tutor {__version__}", help=said("version"))
+    sub = root.add_subparsers(dest="command", parser_class=Parser, title=said("commands"))
+    run = add_command(sub, "run", "run.help", lang)
+    add_config_flags(run, lang)
+    run.add_argument("--json", action="store_true", help=said("json"))
+    run.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lang"))
 
-    ask = sub.add_parser("ask", help="one turn of the conversation: a question, a what-if, a command")
-    ask.add_argument("text", nargs="+", help='what the student says, e.g. "¿y si el learning rate fuera 10?"')
-    ask.add_argument("--no-run", action="store_true", help="only parse: say what would be done")
-    ask.add_argument("--json", action="store_true", help='print {"intent", "reply", "run"} as JSON')
-    ask.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="answer in this language")
+    ask = add_command(sub, "ask", "ask.help", lang)
+    ask.add_argument("text", nargs="+", metavar=t("cli.arg.text", lang), help=said("ask.text"))
+    ask.add_argument("--no-run", action="store_true", help=said("ask.no_run"))
+    ask.add_argument("--json", action="store_true", help=said("ask.json"))
+    ask.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("ask.lang"))
 
-    add_parsers(sub)
+    add_parsers(sub, lang)
 
-    lessons = sub.add_parser("lessons", help="list, show or check lessons")
-    lessons.add_argument("--json", action="store_true", help="list as JSON")
-    lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="only lessons in this language")
-    lessons.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
-    lessons.add_argument("target", nargs="?", help="a lesson id (show) or a folder (check)")
-    runs = sub.add_parser("runs", help="your stored runs: list them, show one, export them with one row per epoch")
-    runs.add_argument("action", nargs="?", choices=("list", "show", "export"), default="list")
-    runs.add_argument("ids", nargs="*", metavar="ID", help="run numbers (show: one; export: default all)")
-    runs.add_argument("--format", choices=FORMATS, default="csv", help="export format (default: csv)")
-    runs.add_argument("-o", "--output", metavar="FILE", default="-", help="export to FILE (default -: standard output)")
-    runs.add_argument("--student", metavar="NAME", help="another student's runs (roster teachers only)")
-    runs.add_argument("--all", action="store_true", help="everyone's runs (roster teachers only)")
-    runs.add_argument("--json", action="store_true", help="list as JSON")
-    runs.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
-    classroom.add_parsers(sub)
+    lessons = add_command(sub, "lessons", "lessons.help", lang)
+    lessons.add_argument("--json", action="store_true", help=said("lessons.json"))
+    lessons.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lessons.lang"))
+    lessons.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list",
+                         help=said("lessons.action"))
+    lessons.add_argument("target", nargs="?", help=said("lessons.target"))
+    runs = add_command(sub, "runs", "runs.help", lang)
+    runs.add_argument("action", nargs="?", choices=("list", "show", "export"), default="list", help=said("runs.action"))
+    runs.add_argument("ids", nargs="*", metavar="ID", help=said("runs.ids"))
+    runs.add_argument("--format", choices=FORMATS, default="csv", help=said("runs.format"))
+    runs.add_argument("-o", "--output", metavar=said("metavar.file"), default="-", help=said("runs.output"))
+    runs.add_argument("--student", metavar=said("metavar.name"), help=said("runs.student"))
+    runs.add_argument("--all", action="store_true", help=said("runs.all"))
+    runs.add_argument("--json", action="store_true", help=said("runs.json"))
+    runs.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lang"))
+    classroom.add_parsers(sub, lang)
     return root
 
 
@@ -83,8 +85,10 @@ FLAGS_WITHOUT_VALUE = {"--json", "--no-run", "--help", "--password", "--teacher"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, words = build_parser(), list(sys.argv[1:] if argv is None else argv)
+    words = list(sys.argv[1:] if argv is None else argv)
     settings = Settings.from_env()  # the one read of the environment; what follows gets it passed
+    asked: Lang = lang_in(words) or settings.lang  # before argparse has read --lang: its help and errors say it
+    parser = build_parser(asked)
     try:
         args, extra = parser.parse_known_args(attach_values(words))
         if extra and args.command == "runs":  # `runs export --format jsonl 3 4`: argparse leaves ids after options
@@ -94,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     except UsageError as err:
-        print(f"{err.prog}: {err.said(lang_in(words) or settings.lang)}", file=sys.stderr)
+        print(f"{err.prog}: {err.said(asked)}", file=sys.stderr)
         return 2
     lang: Lang = args.lang or settings.lang
     before = Settings.use(settings)  # and the engine, deep in every command that trains, finds it in force
@@ -137,12 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_run(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:
     from tutor.diagnose.verify import advise
-    from tutor.engine.device import resolve
     from tutor.engine.training import train
     from tutor.report import RunPrinter
 
     cfg = config_from(args, lang)
-    resolve(cfg.device, lang)
     store = Store(settings.store)
     printer = None if args.json else RunPrinter(cfg, lang)
     stop = threading.Event()
@@ -223,7 +225,8 @@ def cmd_lessons(args: argparse.Namespace, settings: Settings, lang: Lang) -> int
         table.add_column(t(f"lessons.col.{column}", lang))
     for item in listing["lessons"]:
         topics = ", ".join(t(f"teacher.topic.{topic}", lang) for topic in item["topics"])  # words, not keys
-        table.add_row(item["id"], item["lang"], item["title"], topics, str(item["steps"]))
+        language = t(f"lessons.language.{item['lang']}", lang)
+        table.add_row(item["id"], language, item["title"], topics, str(item["steps"]))
     Console(highlight=False).print(table)
     return 0
 

@@ -21,31 +21,31 @@ from tutor.settings import Settings
 COMMANDS = ("sweep", "lr-find", "worker")
 
 
-def add_parsers(sub: Any) -> None:
-    """Add `sweep` and `lr-find` to the subparsers of `tutor`, with the config flags of `tutor run`."""
+def add_parsers(sub: Any, lang: Lang = "en") -> None:
+    """Add `sweep`, `worker` and `lr-find` to the subparsers of `tutor`, with the config flags of `tutor run`;
+    their help in `lang`."""
     from tutor.cli.flags import add_config_flags
+    from tutor.cli.usage import add_command, helps
 
-    sweep = sub.add_parser("sweep", help="search hyperparameters: grid, random or Bayesian (Optuna TPE)")
-    add_config_flags(sweep)
-    sweep.add_argument("--grid", nargs="+", metavar="FIELD=V1,V2", help="every combination, e.g. lr=0.001,0.01")
-    sweep.add_argument("--random", metavar="N", help="N trials sampled at random from --space")
-    sweep.add_argument("--bayes", metavar="N", help="N trials suggested by Optuna's TPE from --space, pruning")
-    sweep.add_argument("--space", nargs="+", metavar="FIELD=KIND:...",
-                       help="ranges to sample: lr=log:1e-4:1 width=int:4:256 momentum=float:0.8:0.99 "
-                            "activation=choice:relu,tanh")
-    sweep.add_argument("--budget", metavar="SECONDS", help="launch no trial after this many seconds")
-    sweep.add_argument("--storage", metavar="URL", help="share the search through Optuna storage, for tutor worker: "
-                                                        "journal:PATH or a database URL (postgresql+psycopg://…)")
-    sweep.add_argument("--study", metavar="NAME", help="the study's name in --storage (default: one per search)")
-    worker = sub.add_parser("worker", help="train trials of a search shared through --storage, until it is done")
-    worker.add_argument("--storage", metavar="URL", required=True, help="the coordinating tutor sweep's --storage")
-    worker.add_argument("--study", metavar="NAME", required=True, help="the study's name")
-    worker.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
-    lr_find = sub.add_parser("lr-find", help="the learning-rate range test: which lr to start from")
-    add_config_flags(lr_find)
+    said = helps(lang)
+    sweep = add_command(sub, "sweep", "sweep.help", lang)
+    add_config_flags(sweep, lang)
+    sweep.add_argument("--grid", nargs="+", metavar=said("metavar.grid"), help=said("sweep.grid"))
+    sweep.add_argument("--random", metavar="N", help=said("sweep.random"))
+    sweep.add_argument("--bayes", metavar="N", help=said("sweep.bayes"))
+    sweep.add_argument("--space", nargs="+", metavar=said("metavar.space"), help=said("sweep.space"))
+    sweep.add_argument("--budget", metavar=said("metavar.seconds"), help=said("sweep.budget"))
+    sweep.add_argument("--storage", metavar="URL", help=said("sweep.storage"))
+    sweep.add_argument("--study", metavar=said("metavar.name"), help=said("sweep.study"))
+    worker = add_command(sub, "worker", "worker.help", lang)
+    worker.add_argument("--storage", metavar="URL", required=True, help=said("worker.storage"))
+    worker.add_argument("--study", metavar=said("metavar.name"), required=True, help=said("worker.study"))
+    worker.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lang"))
+    lr_find = add_command(sub, "lr-find", "lr_find.help", lang)
+    add_config_flags(lr_find, lang)
     for p in (sweep, lr_find):
-        p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-        p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of every message")
+        p.add_argument("--json", action="store_true", help=said("json"))
+        p.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=said("lang"))
 
 
 def run_command(args: argparse.Namespace, settings: Settings, lang: Lang) -> int:

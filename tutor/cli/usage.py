@@ -1,9 +1,11 @@
-"""Command-line usage errors in one line of the reader's language: argparse's own English, said again."""
+"""The command line in the reader's language: help from the catalogue, and usage errors in one line
+(argparse's own English, said again)."""
 
 import argparse
 import re
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, NoReturn
 
 from tutor.errors import ConfigError, printable
 from tutor.i18n import LANGS, Lang, catalogue, t
@@ -37,11 +39,41 @@ class UsageError(ConfigError):
         return self.message
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, its usage line led by `usage` ("uso: ")."""
+
+    def __init__(self, prog: str, usage: str) -> None:
+        super().__init__(prog)
+        self.usage = usage
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, self.usage if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as a UsageError (one line, exit 2), without the usage dump."""
+    """argparse that writes its help in `lang`, its own words too ("usage:", "options"), and reports a usage
+    error as a UsageError (one line, exit 2), without the usage dump."""
+
+    def __init__(self, *args: Any, lang: Lang = "en", **kwargs: Any) -> None:
+        super().__init__(*args, add_help=False, formatter_class=partial(_Formatter, usage=t("help.usage", lang)),
+                         **kwargs)
+        self._positionals.title = t("help.positionals", lang)
+        self._optionals.title = t("help.options", lang)
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("help.help", lang))
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(self.prog, printable(message))
+
+
+def helps(lang: Lang) -> Callable[[str], str]:
+    """The help text `key` of the `[help]` catalogue in `lang`: helps("es")("run.help")."""
+    return lambda key: t(f"help.{key}", lang)
+
+
+def add_command(sub: Any, name: str, key: str, lang: Lang) -> Parser:
+    """A command of `sub` whose line in the list of commands and whose own --help say `help.KEY`."""
+    text = t(f"help.{key}", lang)
+    return sub.add_parser(name, help=text, description=text, lang=lang)
 
 
 def lang_in(argv: Sequence[str]) -> Lang | None:

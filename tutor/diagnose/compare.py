@@ -9,7 +9,7 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import signals
 from tutor.diagnose.explain import explain, setting
 from tutor.engine import RunResult
-from tutor.fmt import num, pct, ratio
+from tutor.fmt import num, pct, ratio, seconds
 from tutor.i18n import Lang, catalogue, t
 
 SAME_WITHIN = 0.02  # relative change in a loss that counts as "about the same"
@@ -115,7 +115,7 @@ def _pair(a: Any, b: Any, lang: Lang) -> str:
 
 def _speed(a: float, b: float, lang: Lang) -> str:
     """The training times, and how many times longer the second took when neither was too quick to measure."""
-    shown = [f"{s:.2f} s" if s >= QUICK else t("diagnose.compare.quick", lang, limit=QUICK) for s in (a, b)]
+    shown = [seconds(s) if s >= QUICK else t("diagnose.compare.quick", lang, limit=seconds(QUICK)) for s in (a, b)]
     if min(a, b) < QUICK or shown[0] == shown[1]:
         return t("diagnose.compare.speed", lang, times=_pair(*shown, lang))
     return t("diagnose.compare.speed_ratio", lang, times=_pair(*shown, lang), k=ratio(b / a))

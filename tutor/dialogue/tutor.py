@@ -31,9 +31,10 @@ from tutor.dialogue.glossary import define, lesson_for
 from tutor.dialogue.intent import Change, FieldName, Search
 from tutor.dialogue.parse import Intent, parse
 from tutor.engine import Epoch, RunResult
+from tutor.engine.device import resolve
 from tutor.engine.training import train
 from tutor.errors import ConfigError, TutorError
-from tutor.fmt import fixed, num, pct, rate
+from tutor.fmt import fixed, num, pct, rate, seconds
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
 from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
@@ -151,6 +152,7 @@ class Tutor:
     def run_config(self, cfg: ExperimentConfig, intent: Intent, on_epoch=None, should_stop=None) -> Reply:
         """Train `cfg`, store it, explain it and compare it with the previous run."""
         previous = self.last_run()
+        resolve(cfg.device, self.lang)  # a device that cannot be used, said in the student's language
         result = train(cfg, on_epoch=on_epoch, should_stop=should_stop)
         comparison = compare(previous, result, self.lang) if previous else None
         answered = self.answered
@@ -428,7 +430,7 @@ class Tutor:
         ranked = ", ".join(f"{field_name(k, self.lang)} {pct(v)}"
                            for k, v in sorted(result.importances.items(), key=lambda kv: -kv[1]))
         parts = [t("dialogue.search.best", self.lang, method=t(f"tune.name.{method}", self.lang),
-                   trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+                   trials=len(result.trials), seconds=seconds(result.seconds),
                    params=said(best.params, best.config, self.lang), loss=fixed(best.val_loss),
                    acc=pct(best.val_acc))]
         if ranked:

@@ -3,6 +3,7 @@
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -16,18 +17,21 @@ from tutor.i18n import Lang, t
 NOT_FOR_TRAINING = ("DISK", "NPY", "TINYFS", "PYTHON", "NULL")  # tinygrad's storage and test backends
 
 
-def resolve(name: str, lang: Lang = "en") -> str:
-    """The canonical tinygrad device for `name` ('auto': tinygrad's default); DeviceError if unusable."""
+def resolve(name: str, lang: Lang = "en", named: Callable[[str], str] | None = None) -> str:
+    """The canonical tinygrad device for `name` ('auto': tinygrad's default); DeviceError if unusable, naming
+    the setting as the reader knows it (`named`; default: in words, as the app and the replies do)."""
+    device = (named or (lambda field: t(f"diagnose.field.{field}", lang)))("device")
     if name.lower() == "auto":
         try:
             return _default()
         except RuntimeError:
-            message = t("device.no_clang", lang, install=install_clang()) if not has_clang() else t("device.none", lang)
-            raise DeviceError(message) from None
+            if not has_clang():
+                raise DeviceError(t("device.no_clang", lang, install=install_clang())) from None
+            raise DeviceError(t("device.none", lang, device=device)) from None
     canonical = name.upper()
     known = sorted(d for d in Device._devices if d not in NOT_FOR_TRAINING)
     if canonical.split(":")[0] not in known:
-        raise DeviceError(t("device.unknown", lang, device=shown(name), known=", ".join(known)))
+        raise DeviceError(t("device.unknown", lang, device=device, value=shown(name), known=", ".join(known)))
     if canonical.startswith("CPU") and not has_clang():
         raise DeviceError(t("device.no_clang", lang, install=install_clang()))
     if canonical == "CPU":
@@ -36,7 +40,7 @@ def resolve(name: str, lang: Lang = "en") -> str:
         return _open(canonical)
     except Exception as err:  # tinygrad raises anything from ImportError to RuntimeError here
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DeviceError(t("device.unavailable", lang, device=shown(name), reason=reason)) from None
+        raise DeviceError(t("device.unavailable", lang, device=device, value=shown(name), reason=reason)) from None
 
 
 def has_clang() -> bool:

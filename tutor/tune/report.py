@@ -13,7 +13,7 @@ from rich.table import Table
 
 from tutor.config import ExperimentConfig, argument, flag, short_name
 from tutor.diagnose.explain import setting
-from tutor.fmt import fixed, pct, rate, value
+from tutor.fmt import fixed, pct, rate, seconds, value
 from tutor.i18n import Lang, t
 from tutor.report import BAR, describe, network
 from tutor.tune.plot import scatter
@@ -65,7 +65,7 @@ class SweepPrinter:
         filled = round(self.done / planned * BAR)
         best = self.best and f"{fixed(self.best.val_loss)} ({params_text(self.best.params, self.lang)})"
         line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
-                 best=best or "—", seconds=f"{time.perf_counter() - self.start:.1f}")
+                 best=best or "—", seconds=seconds(time.perf_counter() - self.start))
         if len(self.by) > 1:
             line += " · " + ", ".join(f"{worker} {n}" for worker, n in self.by.most_common())
         sys.stderr.write("\r" + line[: shutil.get_terminal_size().columns - 1] + "\x1b[K")
@@ -98,7 +98,7 @@ class SweepPrinter:
         if result.stopped:
             out.print("\n" + t(f"tune.stopped.{result.stopped}", lang, done=len(result.trials), planned=self.planned))
         ids = [tr.run_id for tr in result.trials]
-        out.print(t("tune.done", lang, trials=len(result.trials), seconds=f"{result.seconds:.1f}",
+        out.print(t("tune.done", lang, trials=len(result.trials), seconds=seconds(result.seconds),
                     first=min(ids, default="—"), last=max(ids, default="—")))
 
     def _table(self, result: SweepResult) -> Table:
@@ -159,4 +159,5 @@ def print_lrfind(result: LRFind, lang: Lang) -> None:
     out.print(table)
     for line in explain(result, lang):
         out.print("• " + escape(line))
-    out.print(f"  → {t('run.try', lang)}: {escape(command(cfg.changed(lr=s.valley)))}")
+    valley = float(rate(s.valley))  # the lr the table shows, not 0.0102 beside its 0.01
+    out.print(f"  → {t('run.try', lang)}: {escape(command(cfg.changed(lr=valley)))}")

@@ -1,9 +1,11 @@
 """Words and numbers as the app shows them: catalogue look-ups and compact formatting."""
 
 from tutor.config import ExperimentConfig
+from tutor.diagnose.explain import setting
 from tutor.fmt import num
 from tutor.i18n import Lang, t
 from tutor.lessons.parse import WIKILINK
+from tutor.report import network
 
 
 def ui(key: str, lang: Lang, **values: object) -> str:
@@ -13,12 +15,12 @@ def ui(key: str, lang: Lang, **values: object) -> str:
 
 def config_diff(before: ExperimentConfig | None, after: ExperimentConfig, lang: Lang) -> str:
     """What changed from one config to the next ('lr 0.01→50', 'batch 32→1'), each setting by its short name;
-    the key settings for a first run."""
+    for a first run, its network and optimiser as `tutor run` says them ('2 layers of 32, ReLU · Adam lr 0.01')."""
     if before is None:
-        return f"{after.dataset} {num(after.hidden)} {after.optimizer} lr {num(after.lr)}"
+        return f"{network(after, lang)} · {setting('optimizer', after.optimizer, lang)} lr {num(after.lr)}"
 
     def shown(field: str, value: object) -> str:
-        return t(f"diagnose.activation.{value}", lang) if field == "activation" else num(value)
+        return setting(field, value, lang) if field in ("activation", "optimizer") else num(value)
 
     return " · ".join(f"{ui(f'field.{k}', lang)} {shown(k, a)}→{shown(k, b)}"
                       for k, (a, b) in before.diff(after).items() if k != "device") or "="

@@ -25,7 +25,7 @@ from tutor.ui.widgets.footer import Footer
 from tutor.ui.widgets.run_panel import TRAIN, VAL, curve
 
 OTHER_TRAIN, OTHER_VAL = "$success", "$error"  # run B beside run A's TRAIN and VAL
-COLUMNS = {"mark": 1, "id": 3, "changes": 17, "val_loss": 9, "val_acc": 7, "status": 10, "diagnosis": 18}
+COLUMNS = {"mark": 1, "id": 3, "changes": 14, "val_loss": 9, "val_acc": 10, "status": 10, "diagnosis": 18}
 # with a column of padding each side, 79 columns: the table fits 80 with its scrollbar; the changes end in …
 # (the run under the cursor is described in full below), a longer status or diagnosis wraps
 

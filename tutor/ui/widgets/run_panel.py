@@ -14,7 +14,7 @@ from tutor.config import ExperimentConfig
 from tutor.diagnose import Diagnosis
 from tutor.diagnose.explain import action, name, retold, stopped_at
 from tutor.engine import Epoch, Metrics, RunResult
-from tutor.fmt import num, pct
+from tutor.fmt import num, pct, seconds
 from tutor.i18n import Lang, t
 from tutor.report import describe
 from tutor.ui.text import ui
@@ -148,7 +148,7 @@ class RunPanel(VerticalScroll):
         if self.result is not None:
             status = t(f"run.status.{self.result.status}", lang)
             return ui("panel.ended", lang, status=status, epoch=len(self.history), epochs=cfg.epochs,
-                      seconds=f"{self.result.train_seconds:.2f}")
+                      seconds=seconds(self.result.train_seconds))
         if not self.history:
             if self.place:
                 return t("queue.place", lang, place=self.place[0], of=self.place[1])
@@ -156,7 +156,7 @@ class RunPanel(VerticalScroll):
         done = self.history[-1].epoch
         per_epoch = (time.perf_counter() - self.first_epoch_at) / max(done - 1, 1)
         last = self.history[-1]
-        return ui("panel.epoch", lang, epoch=done, epochs=cfg.epochs, eta=f"{per_epoch * (cfg.epochs - done):.1f}",
+        return ui("panel.epoch", lang, epoch=done, epochs=cfg.epochs, eta=seconds(per_epoch * (cfg.epochs - done)),
                   loss=num(last.val_loss), acc=pct(last.val_acc))
 
     def diagnosis_text(self) -> Content:
