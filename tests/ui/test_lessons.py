@@ -285,7 +285,8 @@ async def test_going_on_or_asking_where_with_a_question_open_names_the_number_ke
 @pytest.mark.parametrize("lang", ["es", "en"])
 async def test_the_search_card_says_in_words_what_enter_launches(make_app, store, lang):
     tutor = Tutor(store, "ana", lang, COURSE)
-    tutor.lesson_id, tutor.step = "tuning", 4  # a step opening on its search
+    tutor.lesson_id = "tuning"
+    tutor.step = len(COURSE.get("tuning", lang).steps) - 1  # the lab task: a step opening on its search
     tutor.save()
     app = make_app(lang, COURSE)
     async with app.run_test(size=(80, 24)) as pilot:
