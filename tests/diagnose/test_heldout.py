@@ -12,7 +12,8 @@ CASES = {c["name"]: c for c in scenarios()}
 # Scenarios whose training and advice take half a minute to four minutes of a core (wide networks for hundreds
 # of epochs): `python tests/diagnose/heldout.py advice` scores them; here only their stored signals are checked.
 LONG = {"overfit-noisy-moons-big-net", "digits-all-big-net-long", "digits-200-overfit", "deep-tanh-sgd-crawls",
-        "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data"}
+        "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data",
+        "vanishing-sigmoid-ten-circles-adam", "deep-tanh-twelve-spiral-sgd-underfits", "vanishing-sigmoid-six-digits"}
 # Known misses, scored by heldout.py too: a run just above the edge is cut by 10 first (lr_cut), which falls short
 # of its accuracy in its epochs, so the untested /3 is offered and stops too early (/3 for 30 epochs would be healthy).
 MISSES = {"tanh-sgd-lr-1-moons-near-the-edge": "lr_cut tries /10 before /3 just above the edge"}
