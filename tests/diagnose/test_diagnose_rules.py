@@ -183,6 +183,17 @@ def test_dead_relus_explain_a_stuck_network_and_silence_vanishing(run_of):
     assert {"activation": "leaky_relu"} in candidates(run, "dead_relu")
 
 
+def test_units_dead_in_narrow_layers_after_ordinary_steps_are_revived_not_slowed(run_of):
+    narrow = run_of([0.69] * 15, train_acc=0.5, dead=0.7, update_ratio=3e-3, hidden=(3,) * 6, n_params=77)
+    d = only(narrow, "dead_relu")
+    assert d.route == "dead_relu_narrow" and d.suggestion == {"activation": "leaky_relu"}, d.message
+    assert {"hidden": (16,) * 6} in candidates(narrow, "dead_relu")
+    assert not any("lr" in c for c in candidates(narrow, "dead_relu"))  # a smaller step would not save them
+    assert "3,3,3,3,3,3" in d.message and "70%" in d.message
+    killed = run_of([0.69] * 15, train_acc=0.5, dead=0.7, update_ratio=0.05, hidden=(3,) * 6, n_params=77)
+    assert [d.route for d in explain(killed, "en")] == ["dead_relu"]  # steps 50x the rule: the lr comes first
+
+
 def test_units_killed_by_huge_steps_put_the_lr_first_even_when_surer_of_the_dead_units(run_of):
     run = run_of([0.69] * 15, train_acc=0.5, dead=0.95, update_ratio=0.2, optimizer="sgd", lr=5.0)
     found = explain(run, "en")

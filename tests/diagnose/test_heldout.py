@@ -13,7 +13,8 @@ CASES = {c["name"]: c for c in scenarios()}
 # Scenarios whose training and advice take half a minute to four minutes of a core (wide networks for hundreds
 # of epochs): `python tests/diagnose/heldout.py advice` scores them; here only their stored signals are checked.
 LONG = {"overfit-noisy-moons-big-net", "digits-all-big-net-long", "digits-200-overfit", "deep-tanh-sgd-crawls",
-        "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data"}
+        "digits-96-train-wide-layer", "vanishing-sigmoid-deep-moons", "overfit-noisy-spiral-tiny-data",
+        "vanishing-sigmoid-ten-circles-adam", "deep-tanh-twelve-spiral-sgd-underfits", "vanishing-sigmoid-six-digits"}
 # Learning rates just above the edge and far above it: their advice is followed from scratch, not judged by its trial.
 EDGE = [name for name in CASES if name.endswith("the-edge")]
 

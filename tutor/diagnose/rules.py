@@ -167,7 +167,7 @@ def more_capacity(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     more. Not just longer: the loss has flattened, more of the same epochs will not close the gap."""
     hidden, out = cfg.hidden, []
     relu = {"activation": "relu"} if cfg.activation in ("sigmoid", "tanh") else {}
-    if not hidden or min(hidden) < 16:
+    if not hidden or min(hidden) < th.NARROW:
         out += [{"hidden": (64, 64), **relu}, {"hidden": (64, 64), **relu, "epochs": min(10_000, 3 * cfg.epochs)},
                 {"hidden": tuple(min(MAX_WIDTH, max(32, 4 * w)) for w in hidden) or (32,)}]
     if relu:
@@ -197,6 +197,12 @@ def leaky(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
     """Dead units come from steps that were too large: a smaller lr keeps them alive; leaky ReLU lets them recover."""
     return _distinct([*_lrs(cfg.lr / 10, cfg.lr / 30), {"activation": "leaky_relu"},
                       {"activation": "leaky_relu", "lr": _sig(cfg.lr / 10, 1)}])
+
+
+def revive(s: Signals, cfg: ExperimentConfig) -> list[Suggestion]:
+    """Units that died at ordinary steps: leaky ReLU lets them recover, wider layers leave more alive."""
+    wider = {"hidden": tuple(min(MAX_WIDTH, max(th.NARROW, 4 * w)) for w in cfg.hidden)}
+    return _distinct([{"activation": "leaky_relu"}, wider, {"activation": "leaky_relu", **wider}])
 
 
 def _distinct(candidates: list[Suggestion]) -> list[Suggestion]:
@@ -307,6 +313,12 @@ def _dead(s: Signals) -> bool:
     return s.activation == "relu" and (s.dead_fraction or 0) >= th.DEAD_FRACTION and not _decay_bound(s)
 
 
+def _dead_narrow(s: Signals) -> bool:
+    """Dead units in narrow layers after steps of ordinary size: a smaller lr would not have saved them."""
+    return (_dead(s) and min(s.hidden, default=th.NARROW) < th.NARROW
+            and (s.update_ratio_first or 0) < 10 * th.UPDATE_RATIO_GOOD)
+
+
 def _small_batch_hurt(s: Signals) -> bool:
     unstable = s.status == "diverged" or s.max_rise >= th.LOSS_RISE or _dead(s)
     return s.batch_size <= th.SMALL_BATCH and unstable and (s.status == "diverged" or th.short_of_reference(s))
@@ -361,6 +373,11 @@ RULES: tuple[Rule, ...] = (
          {"grad_ratio": th.VANISHING_RATIO}, relu_or_shallower,
          strength=lambda s: th.strength(s.grad_ratio, th.VANISHING_RATIO, 1e-6),
          confidence=(0.6, 0.9), suppressed_by=DIVERGED),  # depth and saturating units: no lr cut revives them
+    Rule("dead_relu", "dead_relu_narrow", _dead_narrow,
+         ("dead_fraction", "update_ratio_first", "hidden", "last_train_acc"),
+         {"dead_fraction": th.DEAD_FRACTION, "update_ratio_first": 10 * th.UPDATE_RATIO_GOOD}, revive,
+         strength=lambda s: min(1.0, max(0.0, ((s.dead_fraction or 0) - th.DEAD_FRACTION) / 0.4)),
+         confidence=(0.6, 0.9), suppressed_by=DIVERGED, caused_by=FROM_LARGE_STEPS),
     Rule("dead_relu", "dead_relu", _dead,
          ("dead_fraction", "update_ratio_first", "last_train_acc", "lr"),
          {"dead_fraction": th.DEAD_FRACTION}, leaky,

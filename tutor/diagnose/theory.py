@@ -75,8 +75,11 @@ MIN_DEPTH_VANISHING = 3
 DECAY_MIN = 1e-4
 STUCK_AT_CHANCE = 0.9
 
-# More than half of the ReLU units never firing on any training example (Lu et al., "Dying ReLU").
+# More than half of the ReLU units never firing on any training example (Lu et al., "Dying ReLU"). Steps
+# within ten times the ~1e-3 rule did not kill them: in layers this narrow a unit whose weighted sum turns
+# negative for every example stays off by itself (the fewer units, the likelier a whole layer goes off).
 DEAD_FRACTION = 0.5
+NARROW = 16
 
 # Gradient noise shrinks as 1/sqrt(batch): at 8 it is twice that of the usual 32, at 1 nearly six
 # times; the lr that batch can bear shrinks with it (Goyal et al. 2017, linear scaling rule).
