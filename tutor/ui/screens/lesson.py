@@ -14,6 +14,7 @@ from tutor.dialogue.tutor import Reply, Tutor, choice_index
 from tutor.i18n import Lang
 from tutor.lessons import Experiment, Predict, Quiz, Sweep
 from tutor.lessons.flow import Shown, StepFlow
+from tutor.lessons.model import Item
 from tutor.ui.jobs import Job
 from tutor.ui.text import plain_links, ui
 from tutor.ui.widgets.cards import turn_for
@@ -124,10 +125,13 @@ class LessonSteps:
         if shown is None:
             self.say(reply.text)
         else:
-            self.mark(shown)
+            if not shown.recalled:
+                self.mark(shown)
             if shown.said:
                 self.say(shown.said, "tutor" if shown.correct is None else "verdict" if shown.correct else "wrong")
             self.reveal(shown)
+            if shown.recalled:
+                self.bring_back(shown.block)
             self.keep_question_in_view()
         self.relabel()
         self.talk.call_after_refresh(self.relabel)  # once scrolled: are the choices in view?
@@ -169,6 +173,20 @@ class LessonSteps:
             self.talk.follow()  # the student's place: the end of what they had seen
         if turns:
             self.talk.add(*turns, top=not shown.resumed)
+
+    def bring_back(self, block: Item | None) -> None:
+        """After a digression, the card the lesson is in the middle of comes below it, as it was (its marks
+        kept): the student reads the reply, then finds the question, or the experiment, where they are."""
+        if block is None:
+            return
+        card = self.cards.get(id(block))
+        if card is None or card.parent is not self.talk:  # its turn dropped from a long talk: drawn again
+            flow = self.flow
+            ran = isinstance(block, Experiment) and flow is not None and block.config in flow.ran
+            card = self.cards[id(block)] = turn_for(block, self.lang, ran)
+            self.talk.add(card)
+        elif card is not self.talk.children[-1]:
+            self.talk.move_child(card, after=self.talk.children[-1])
 
     def keep_question_in_view(self) -> None:
         """The card the number keys choose from stays on screen whole (the text above may scroll off)."""
