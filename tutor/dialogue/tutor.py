@@ -683,13 +683,13 @@ class Tutor:
             wrong = [c for c in question.choices if not (getattr(c, "correct", False)
                                                           or expected & set(getattr(c, "codes", ())))]
             untried = [c for c in wrong if c.text not in flow.tries]
-            out = untried[:min(flow.hints, len(untried) - 1)]
+            out = untried[:flow.hints] if flow.hints < len(untried) else []  # one wrong choice left at least
             if out:
                 named = ", ".join(t("thread.hint.quoted", self.lang, text=c.text) for c in out)
                 said = " ".join(p for p in (t("thread.hint.not", self.lang, choices=named),
                                             " ".join(getattr(out[-1], "feedback", "").split())) if p)
             else:
-                said = t("thread.hint.narrow", self.lang, n=len(question.choices) - len(wrong) + len(untried))
+                said = t("thread.hint.narrow", self.lang)
         return self._lesson_reply(intent, Shown(said=said, block=question, recalled=True), recall=question)
 
     def recalled(self, reply: Reply) -> Reply:
