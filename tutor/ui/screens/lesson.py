@@ -168,6 +168,8 @@ class LessonSteps:
             answer = shown.answered.get(place)
             if answer is not None and isinstance(turn, ChoiceCard):
                 turn.mark(answer.chosen, set(answer.right), ui("card.answered", self.lang))
+            elif shown.resumed and isinstance(turn, ChoiceCard) and flow is not None and item is flow.gate:
+                self.mark_tried(turn, flow)
             turns.append(turn)
         if shown.resumed:
             self.talk.follow()  # the student's place: the end of what they had seen
@@ -187,6 +189,12 @@ class LessonSteps:
             self.talk.add(card)
         elif card is not self.talk.children[-1]:
             self.talk.move_child(card, after=self.talk.children[-1])
+
+    def mark_tried(self, card: ChoiceCard, flow: StepFlow) -> None:
+        """The open question's card resumed: its last wrong try marked, as the student left it."""
+        choices = [c.text for c in getattr(flow.gate, "choices", ())]
+        if flow.tries and flow.tries[-1] in choices:
+            card.mark(choices.index(flow.tries[-1]), hint=ui("card.try_again", self.lang))
 
     def keep_question_in_view(self) -> None:
         """The card the number keys choose from stays on screen whole (the text above may scroll off)."""
