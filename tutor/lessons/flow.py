@@ -3,7 +3,7 @@
 A step is revealed item by item up to a *gate*, a block the student must act on: a prediction to
 choose, a quiz to answer, an experiment or a search to launch. What-if questions are a *menu*
 (chosen with the number keys) but never block the way. The cursor is plain data, so the conversation can store it
-and a later `tutor ask` resumes at the same question.
+and a later `tutor ask` resumes at the same question, its wrong tries and hints kept.
 """
 
 from typing import Any
