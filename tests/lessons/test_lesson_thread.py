@@ -12,6 +12,7 @@ import pytest
 from tutor.classroom.exercise import Exercise, set_exercise
 from tutor.dialogue.intent import Intent
 from tutor.dialogue.tutor import Tutor
+from tutor.fmt import pct
 from tutor.i18n import Lang, t
 from tutor.lessons import Course, Experiment, Predict, Quiz, Sweep, WhatIf
 from tutor.lessons.flow import Answer, StepFlow
@@ -254,6 +255,9 @@ def test_a_run_quit_midway_leaves_the_experiment_open_and_the_exercise_counts_th
         assert_back(back.handle(text), block, lang)
     ran = back.handle({"es": "pon lr 0,05 y 20 épocas", "en": "set lr 0.05 and 20 epochs"}[lang])
     assert ran.run.status == "completed" and ran.run.config.n_samples == 200 and back.flow.open == block
+    acc = ran.run.history[-1].val_acc  # the run is checked against the exercise as it ends
+    assert t("thread.exercise.met", lang, place=1, of=1, metric=t("run.col.val_acc", lang), value=pct(acc), op="≥",
+             target="60%") in ran.text
     placed = back.handle(SAID["exercise"][lang])
     assert f"#{ran.run_id})" in placed.text  # on the leaderboard, by that run
     assert_back(placed, block, lang)

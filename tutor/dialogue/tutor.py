@@ -12,7 +12,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from tutor.classroom.exercise import current_exercise, leaderboard
+from tutor.classroom.exercise import METRICS, current_exercise, leaderboard
 from tutor.config import (
     DEFAULT_WIDTH,
     MAX_LAYERS,
@@ -162,7 +162,9 @@ class Tutor:
         self.remember(result)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
-        return self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+        reply = self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+        scored = self.scored(result)
+        return reply.model_copy(update={"text": f"{reply.text}\n\n{scored}"}) if scored else reply
 
     def ran(self, intent: Intent, cfg: ExperimentConfig, result: RunResult, diagnoses: list[Diagnosis],
             comparison: Comparison | None, run_id: int | None) -> Reply:
@@ -241,6 +243,23 @@ class Tutor:
                       metric=t(f"run.col.{exercise.metric}", self.lang), value=exercise.shown(mine.value),
                       run=mine.run_id)
         return f"{t('teacher.exercise_line', self.lang, exercise=exercise.describe(self.lang))}\n\n{place}"
+
+    def scored(self, run: RunResult) -> str:
+        """A completed run against the class exercise, if the teacher set one: its target reached (and the
+        student's place), not yet, or not counted (a lesson's run that changes the fixed settings)."""
+        exercise = current_exercise(self.store)
+        if exercise is None or run.status != "completed" or not run.history:
+            return ""
+        value = getattr(run.history[-1], exercise.metric)
+        values = {"metric": t(f"run.col.{exercise.metric}", self.lang), "value": exercise.shown(value),
+                  "op": METRICS[exercise.metric], "target": exercise.shown(exercise.threshold)}
+        if exercise.broken(run.config.model_dump(mode="json")):
+            return t("thread.exercise.uncounted", self.lang, **values)
+        if not exercise.met(value):
+            return t("thread.exercise.short", self.lang, **values)
+        board = leaderboard(self.store, exercise)
+        place = next((entry.place for entry in board if entry.student == self.student), len(board))
+        return t("thread.exercise.met", self.lang, place=place, of=len(board), **values)
 
     def planned(self, text: str) -> ExperimentConfig | None:
         """The config `text` would train, if it asks for a run the tutor accepts (for a live panel)."""
