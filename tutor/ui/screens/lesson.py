@@ -7,6 +7,7 @@ of the block they deal with, and the step's items that follow, with the open que
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.widget import Widget
 
 from tutor.dialogue.intent import Intent
@@ -18,7 +19,7 @@ from tutor.lessons.model import Item
 from tutor.ui.jobs import Job
 from tutor.ui.text import plain_links, ui
 from tutor.ui.widgets.cards import turn_for
-from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, StepHeading
+from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, Said, StepHeading
 
 
 class LessonSteps:
@@ -119,16 +120,19 @@ class LessonSteps:
         self.submit(Job(call=lambda on_epoch, stop: self.tutor.turn(intent, on_epoch, stop),
                         plan=lambda: self.tutor.plan(intent)))
 
-    def show_reply(self, reply: Reply) -> None:
-        """Show a reply: its words, its mark on the card it answers, then the lesson's next items."""
+    def show_reply(self, reply: Reply, into: Said | None = None) -> None:
+        """Show a reply: its words (`into`: completing a turn already shown), its mark on the card it answers,
+        then the lesson's next items."""
         shown = reply.shown
-        if shown is None:
-            self.say(reply.text)
-        else:
+        said = reply.text if shown is None else shown.said
+        if into is not None:
+            into.update(Text(said))
+        elif said:
+            self.say(said, "tutor" if shown is None or shown.correct is None else
+                     "verdict" if shown.correct else "wrong")
+        if shown is not None:
             if not shown.recalled:
                 self.mark(shown)
-            if shown.said:
-                self.say(shown.said, "tutor" if shown.correct is None else "verdict" if shown.correct else "wrong")
             self.reveal(shown)
             if shown.recalled:
                 self.bring_back(shown.block)
