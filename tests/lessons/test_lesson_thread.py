@@ -190,7 +190,7 @@ def test_hints_rule_out_one_thing_more_each_time_and_never_give_the_answer_away(
         assert all(f"{block.answer:g}" not in s for s in said)
         return
     right = next(c for c in block.choices if c.correct)
-    untried = [c for c in block.choices if not c.correct and c.text not in tutor.flow.tries]
+    untried = [c for i, c in enumerate(block.choices) if not c.correct and str(i) not in tutor.flow.tries]
     assert all(right.text not in s and not all(c.text in s for c in untried) for s in said)
     assert said[-1] == t("thread.hint.narrow", lang)  # the right one and a wrong one left, never fewer
 
@@ -226,6 +226,19 @@ def test_a_restart_finds_the_block_open_as_it_was(opened, store, lang, which):
     assert_back(asked.handle(SAID["where"][lang]), block, lang)
     assert thread(asked) == before
     assert_goes_on(asked, block, lang)
+
+
+@pytest.mark.parametrize("which", KINDS)
+def test_switching_language_keeps_the_block_open_with_its_tries_and_hints(opened, which):
+    """F4 in the app: the same place in the other language's lesson, the wrong tries and hints kept."""
+    tutor = opened("es", which)
+    before = thread(tutor)
+    tutor.fixed_lang = tutor.lang = "en"
+    reply = tutor.start()
+    after = thread(tutor)
+    assert after[:3] == before[:3] and after[4:] == before[4:] and kind(after[3]) == which
+    assert reply.shown.resumed and shows(reply.text, after[3], "en")
+    assert_goes_on(tutor, after[3], "en")
 
 
 @pytest.mark.slow  # trains a what-if of the student's own (small data), and the fixes it proposes

@@ -666,7 +666,7 @@ class Tutor:
         words = " ".join(p for p in (verdict, " ".join(feedback.split()), again) if p)
         said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
-            flow.tries.append(choice.text if choice else str(intent.answer))
+            flow.tries.append(str(intent.answer) if chosen is None else str(chosen))  # a choice by place: any language
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
         if right is None:
             right = tuple(i for i, c in enumerate(block.choices) if getattr(c, "correct", False))
@@ -699,9 +699,8 @@ class Tutor:
                          value=flow.tries[-1])
         else:
             expected = set(question.experiment.expect.any) if isinstance(question, Predict) else set()
-            wrong = [c for c in question.choices if not (getattr(c, "correct", False)
-                                                          or expected & set(getattr(c, "codes", ())))]
-            untried = [c for c in wrong if c.text not in flow.tries]
+            untried = [c for i, c in enumerate(question.choices) if str(i) not in flow.tries
+                       and not (getattr(c, "correct", False) or expected & set(getattr(c, "codes", ())))]
             out = untried[:flow.hints] if flow.hints < len(untried) else []  # one wrong choice left at least
             if out:
                 named = ", ".join(t("thread.hint.quoted", self.lang, text=c.text) for c in out)

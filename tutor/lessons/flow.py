@@ -54,7 +54,7 @@ class StepFlow:
         self.menu: Menu | None = None
         self.ran: list[ExperimentConfig] = []  # configs trained in this step
         self.answers: dict[int, Answer] = {}  # the step's questions settled, by place in the step
-        self.tries: list[str] = []  # the wrong answers to the open question, oldest first
+        self.tries: list[str] = []  # the wrong answers to the open question, oldest first (a choice: its place)
         self.hints = 0  # the hints given for the open question
 
     @property

@@ -196,9 +196,8 @@ class LessonSteps:
 
     def mark_tried(self, card: ChoiceCard, flow: StepFlow) -> None:
         """The open question's card resumed: its last wrong try marked, as the student left it."""
-        choices = [c.text for c in getattr(flow.gate, "choices", ())]
-        if flow.tries and flow.tries[-1] in choices:
-            card.mark(choices.index(flow.tries[-1]), hint=ui("card.try_again", self.lang))
+        if flow.tries and flow.tries[-1].isdigit() and int(flow.tries[-1]) < len(card.options):
+            card.mark(int(flow.tries[-1]), hint=ui("card.try_again", self.lang))
 
     def keep_question_in_view(self) -> None:
         """The card the number keys choose from stays on screen whole (the text above may scroll off)."""
