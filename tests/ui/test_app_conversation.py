@@ -89,7 +89,8 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
         await say(pilot, "what if I train 50 epochs?", wait=False)
         assert await until(lambda: len(app.main.panel.history) >= 1, 30)
         await say(pilot, "halve the learning rate", wait=False)
-        assert app.main.busy is not None and len(app.main.jobs) == 1
+        assert await until(lambda: len(app.main.jobs) == 1, 10, pilot)  # once the screen has read it (late, loaded)
+        assert app.main.busy is not None
         typed.set()
         await settle(pilot)
     newest, first = store.runs("ana")
