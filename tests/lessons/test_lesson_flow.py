@@ -27,11 +27,14 @@ def right_choice(quiz: Quiz) -> int:
 
 def digress(tutor: Tutor, lang: str, kind: str) -> None:
     """A question in the middle of the lesson: an idea explained, or a what-if trained on small data."""
+    gate = tutor.flow.gate
     if kind == "concept":
-        assert tutor.handle(CONCEPT[lang]).shown is None
+        reply = tutor.handle(CONCEPT[lang])
     else:
         tutor.config = tutor.config.changed(samples=200, epochs=3)
-        assert tutor.handle({"es": "y si pongo lr 5?", "en": "what if the lr were 5?"}[lang]).run is not None
+        reply = tutor.handle({"es": "y si pongo lr 5?", "en": "what if the lr were 5?"}[lang])
+        assert reply.run is not None
+    assert reply.shown.recalled and reply.shown.block is gate  # the reply ends with the open question again
 
 
 @pytest.mark.parametrize("kind", ["concept", pytest.param("what_if", marks=pytest.mark.slow)])
@@ -91,7 +94,7 @@ def test_a_goto_that_names_no_lesson_keeps_the_student_s_place(tutor, lang, vagu
     tutor.handle(str(right_choice(tutor.flow.gate) + 1))
     place = (tutor.lesson_id, tutor.step, tutor.flow.shown)
     listed = tutor.handle(vague)
-    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown is None
+    assert (tutor.lesson_id, tutor.step, tutor.flow.shown) == place and listed.shown.recalled
     assert all(lesson.title in listed.text for lesson in course)
     assert tutor.handle(named).shown.heading and "epochs" in tutor.lesson().topics
 
@@ -107,7 +110,7 @@ def test_a_lesson_by_its_number_as_the_course_lists_it(tutor, lang, third, ninth
     refused = tutor.handle(ninth)  # past the course's end: its range, and the student stays where they were
     assert refused.text.startswith(t("dialogue.more.no_such_lesson", lang, n=9, of=len(course),
                                      lessons=", ".join(f"{n}. {x.title}" for n, x in enumerate(course, 1))))
-    assert refused.shown is None and (tutor.lesson_id, tutor.step, tutor.flow.shown) == place
+    assert refused.shown.recalled and (tutor.lesson_id, tutor.step, tutor.flow.shown) == place
     assert f"1 {'a la' if lang == 'es' else 'to'} {len(course)}" in refused.text
 
 

@@ -8,6 +8,7 @@ import pytest
 from pilot_tools import hold, say, screen_text, settle, showing, until
 
 from tutor.dialogue.tutor import Tutor
+from tutor.ui.widgets.conversation import Said
 
 pytestmark = pytest.mark.slow  # trains while driving the app
 
@@ -39,7 +40,7 @@ async def test_what_if_diverges_is_explained_fixed_and_compared(make_app, store,
         assert f"● {diverged}" in shown and f"{evidence}: " in shown
         assert "diverged_epoch" not in shown and "--lr" not in shown  # a student reads words, not keys or flags
         assert "lr 50" in shown and "ctrl+r" in shown
-        reply = str(app.main.talk.children[-1].render())
+        reply = str(app.main.talk.query(Said).last().render())  # the open question's card follows it
         assert blew_up in reply and "0.6" in reply  # the loss it started from, quoted
 
         await say(pilot, halve)
@@ -89,7 +90,8 @@ async def test_messages_typed_during_a_run_wait_their_turn(make_app, store):
         await say(pilot, "what if I train 50 epochs?", wait=False)
         assert await until(lambda: len(app.main.panel.history) >= 1)
         await say(pilot, "halve the learning rate", wait=False)
-        assert app.main.busy is not None and len(app.main.jobs) == 1
+        assert await until(lambda: len(app.main.jobs) == 1, 10, pilot)  # once the screen has read it (late, loaded)
+        assert app.main.busy is not None
         typed.set()
         await settle(pilot)
     newest, first = store.runs("ana")

@@ -75,7 +75,10 @@ async def test_run_panel_after_a_diverged_run(make_app, size):
         assert panel.max_scroll_y == 0  # and none of it scrolled out of sight
         if size[0] < 120:
             await pilot.press("f2")
-            assert not panel.display and "I trained with a learning rate of 50." in screen_text(app)
+            assert not panel.display and "Which of these is a parameter" in screen_text(app)  # the question open
+            await pilot.press("pageup")  # below the reply, whose start is a page up
+            assert "I trained with a learning rate of 50." in screen_text(app)
+            await pilot.press("pagedown")
             await pilot.press("f2")
             assert panel.display
 

@@ -147,9 +147,11 @@ def test_lesson_one_at_80x24_shows_every_choice_the_keys_choose_from(terminal, l
     choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
     terminal.keys("2")  # one of them, by its number: it trains
     choices_on_screen(terminal.wait(in_prompt("hint.panel")), None)
-    terminal.keys("F2")  # its long reply pushes the card up, and the prompt says so: PgUp brings it back
-    choices_on_screen(terminal.wait(in_prompt("hint.scrolled")), None)
-    terminal.keys("PPage")
+    terminal.keys("F2")  # its long reply, then the what-if questions brought back below it, in view
+    choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
+    terminal.keys("PPage")  # the reply's start, a page up: the prompt says the questions are below
+    choices_on_screen(terminal.wait(in_prompt("hint.scrolled_down")), None)
+    terminal.keys("NPage")
     choices_on_screen(terminal.wait(in_prompt("hint.choose", n=len(whatif.questions))), whatif)
 
     terminal.quit()  # a student who comes back finds the what-if questions they had open, in view

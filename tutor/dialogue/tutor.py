@@ -12,7 +12,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from tutor.classroom.exercise import current_exercise, leaderboard
+from tutor.classroom.exercise import METRICS, current_exercise, leaderboard
 from tutor.config import (
     DEFAULT_WIDTH,
     MAX_LAYERS,
@@ -87,7 +87,10 @@ class Tutor:
         self.numbered = False  # a question's choices are on screen by number (the app), not by letter (`tutor ask`)
         self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
-        self._stored_flow: dict[str, Any] = saved.get("flow", {})
+        # where the student is in each lesson they have opened and not finished: {id: {"step", flow state}}
+        self.places: dict[str, dict[str, Any]] = saved.get("places") or {}
+        if saved.get("flow", {}).get("lesson"):  # stored before places were: the current lesson's only
+            self.places.setdefault(saved["flow"]["lesson"], saved["flow"])
         self.made: list[RunResult] = []  # this conversation's latest runs, the fixes tried included (MADE at most)
         # sees a run's reply once it is explained, before the fix it proposes is tried (the app shows it
         # meanwhile); what `handle` returns is still the whole reply, the fix tried
@@ -102,12 +105,10 @@ class Tutor:
     def save(self) -> None:
         """Store the conversation. Runs that another process (a second `tutor ask`, a second session of
         the same student) stored meanwhile are kept, in the order they were made."""
-        flow = {"lesson": self._flow.lesson.id, "step": self._flow.index, **self._flow.state()} if self._flow else \
-            self._stored_flow
-        self._stored_flow = flow
+        self.keep_place()
         state = {"config": self.config.model_dump(mode="json"), "lesson": self.lesson_id, "step": self.step,
-                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang, "flow": flow,
-                 "tried": self.tried[-50:], "offered": self.offered}
+                 "last_text": self.last_text, "last_fields": self.last_fields, "lang": self.lang,
+                 "places": self.places, "tried": self.tried[-50:], "offered": self.offered}
 
         def merged(saved: dict[str, Any] | None) -> dict[str, Any]:
             elsewhere = set((saved or {}).get("runs", [])) - self._saved_runs
@@ -135,6 +136,9 @@ class Tutor:
             reply = handler(intent, on_epoch, should_stop)
         else:
             reply = self._plan(intent)
+        lesson_run = not run and intent.kind in ("next", "answer")  # planned: the step's own run, no digression
+        if reply.shown is None and intent.kind != "repeat" and not lesson_run:
+            reply = self.recalled(reply)  # a digression: the lesson's thread picked up again
         if intent.kind != "repeat":
             self.last_text = reply.text
         self.save()
@@ -161,7 +165,9 @@ class Tutor:
         self.remember(result)
         run_id = self.store.add_run(self.student, result, [d.model_dump(mode="json") for d in diagnoses])
         self.config, self.run_ids = cfg, [*self.run_ids, run_id]
-        return self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+        reply = self.ran(intent, cfg, result, diagnoses, comparison, run_id)
+        scored = self.scored(result)
+        return reply.model_copy(update={"text": f"{reply.text}\n\n{scored}"}) if scored else reply
 
     def ran(self, intent: Intent, cfg: ExperimentConfig, result: RunResult, diagnoses: list[Diagnosis],
             comparison: Comparison | None, run_id: int | None) -> Reply:
@@ -240,6 +246,23 @@ class Tutor:
                       metric=t(f"run.col.{exercise.metric}", self.lang), value=exercise.shown(mine.value),
                       run=mine.run_id)
         return f"{t('teacher.exercise_line', self.lang, exercise=exercise.describe(self.lang))}\n\n{place}"
+
+    def scored(self, run: RunResult) -> str:
+        """A completed run against the class exercise, if the teacher set one: its target reached (and the
+        student's place), not yet, or not counted (a lesson's run that changes the fixed settings)."""
+        exercise = current_exercise(self.store)
+        if exercise is None or run.status != "completed" or not run.history:
+            return ""
+        value = getattr(run.history[-1], exercise.metric)
+        values = {"metric": t(f"run.col.{exercise.metric}", self.lang), "value": exercise.shown(value),
+                  "op": METRICS[exercise.metric], "target": exercise.shown(exercise.threshold)}
+        if exercise.broken(run.config.model_dump(mode="json")):
+            return t("thread.exercise.uncounted", self.lang, **values)
+        if not exercise.met(value):
+            return t("thread.exercise.short", self.lang, **values)
+        board = leaderboard(self.store, exercise)
+        place = next((entry.place for entry in board if entry.student == self.student), len(board))
+        return t("thread.exercise.met", self.lang, place=place, of=len(board), **values)
 
     def planned(self, text: str) -> ExperimentConfig | None:
         """The config `text` would train, if it asks for a run the tutor accepts (for a live panel)."""
@@ -339,6 +362,10 @@ class Tutor:
         return Reply(text=comparison.message, intent=intent, lang=self.lang, comparison=comparison)
 
     def _on_hint(self, intent: Intent, *_) -> Reply:
+        """A hint for the question open, else the change the latest run calls for."""
+        flow = self.flow
+        if flow is not None and flow.question is not None:
+            return self._question_hint(intent, flow, flow.question)
         run = self.last_run()
         if run is None:
             return self._reply(intent, "dialogue.hint_first")
@@ -468,12 +495,17 @@ class Tutor:
             return None
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
         flow = self._flow
-        if flow is None or flow.lesson is not lesson or flow.index != self.step:
-            here = flow is not None and (flow.lesson.id, flow.index) == (lesson.id, self.step)  # F4: same place
-            stored = self._stored_flow if (self._stored_flow.get("lesson"), self._stored_flow.get("step")) == (
-                lesson.id, self.step) else {}
-            self._flow = StepFlow.resume(lesson, self.step, flow.state() if here and flow else stored)
+        if flow is None or flow.lesson is not lesson or flow.index != self.step:  # F4: the same place, resumed
+            self.keep_place()
+            stored = self.places.get(lesson.id, {})
+            self._flow = StepFlow.resume(lesson, self.step, stored if stored.get("step") == self.step else {})
         return self._flow
+
+    def keep_place(self) -> None:
+        """Note where the student is in the lesson open, to resume it there (after a restart, or another lesson)."""
+        flow = self._flow
+        if flow is not None:
+            self.places[flow.lesson.id] = {"lesson": flow.lesson.id, "step": flow.index, **flow.state()}
 
     def start(self) -> Reply:
         """The student's place: a new student starts the first lesson of the course, and their place (and
@@ -488,9 +520,12 @@ class Tutor:
             self.save()
         return reply
 
-    def open_lesson(self, lesson_id: str) -> Reply:
-        self.lesson_id, self.step = lesson_id, 0
-        return self.open_step(Intent(kind="goto", lang=self.lang))
+    def open_lesson(self, lesson_id: str, intent: Intent | None = None) -> Reply:
+        """Open a lesson where the student left it (its step as they left it), else at its top."""
+        self.keep_place()
+        place = self.places.get(lesson_id)
+        self.lesson_id, self.step = lesson_id, place.get("step", 0) if place else 0
+        return self.open_step(intent or Intent(kind="goto", lang=self.lang), resume=place is not None)
 
     def open_step(self, intent: Intent, resume: bool = False) -> Reply:
         """Show the current step from its top, up to its first question or experiment; with `resume`, as
@@ -501,6 +536,7 @@ class Tutor:
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
         flow = self.flow if resume else None
         if flow is None or not flow.shown:
+            self.keep_place()
             flow = self._flow = StepFlow(lesson, self.step)
             shown = Shown(items=flow.reveal())
         else:
@@ -533,8 +569,10 @@ class Tutor:
         following = ids[ids.index(flow.lesson.id) + 1:] if flow.lesson.id in ids else []
         if not following:
             return self._reply(intent, "dialogue.more.course_done")
-        self.lesson_id, self.step = following[0], 0
-        return self.open_step(intent)
+        if intent.skip is None:  # the lesson is done: opened again, it starts from its top
+            self._flow = None
+            self.places.pop(flow.lesson.id, None)
+        return self.open_lesson(following[0], intent)
 
     def _on_back(self, intent: Intent, *_) -> Reply:
         """The step before; from a lesson's first step, the last step of the lesson before it. "Lección anterior"
@@ -574,11 +612,12 @@ class Tutor:
         match = match or next(iter(lessons), None)
         if match is None:
             return self._reply(intent, "dialogue.no_lesson")
-        step = 0 if intent.step is None else intent.step - 1
-        if not 0 <= step < len(match.steps):
+        if intent.step is None:
+            return self.open_lesson(match.id, intent)
+        if not 1 <= intent.step <= len(match.steps):
             return self._reply(intent, "dialogue.more.no_such_step", n=intent.step, lesson=match.title,
                                of=len(match.steps))
-        self.lesson_id, self.step = match.id, step
+        self.lesson_id, self.step = match.id, intent.step - 1
         return self.open_step(intent)
 
     def _on_where(self, intent: Intent, *_) -> Reply:
@@ -594,9 +633,11 @@ class Tutor:
         place += " " + self.progress_text(flow.lesson.lang)
         if flow.question is not None:
             place += " " + t("dialogue.more.where_question", self.lang)
+            if flow.tries or flow.hints:
+                place += " " + t("thread.where.tries", self.lang, n=len(flow.tries), hints=flow.hints)
         elif flow.gate is None:
             place += " " + t("dialogue.more.no_question", self.lang)
-        return self._lesson_reply(intent, Shown(said=place, block=flow.gate), recall=flow.gate)
+        return self._lesson_reply(intent, Shown(said=place, block=flow.open, recalled=True), recall=flow.open)
 
     def progress_text(self, lang: Lang) -> str:
         """How much of the course (in `lang`) the student has done, and their answers right at the first try."""
@@ -672,6 +713,7 @@ class Tutor:
         words = " ".join(p for p in (verdict, " ".join(feedback.split()), again) if p)
         said = "\n\n".join(p for p in (words, run.text if run else "") if p)
         if again:
+            flow.tries.append(str(intent.answer) if chosen is None else str(chosen))  # a choice by place: any language
             return self._lesson_reply(intent, Shown(said=said, block=block, chosen=chosen, correct=False))
         if right is None:
             right = tuple(i for i, c in enumerate(block.choices) if getattr(c, "correct", False))
@@ -689,10 +731,45 @@ class Tutor:
             said = t("dialogue.more.pick_number", self.lang, n=len(question.choices))
         else:
             said = t("dialogue.more.pick_letter", self.lang, last=chr(ord("a") + len(question.choices) - 1))
-        return self._lesson_reply(intent, Shown(said=said, block=question), recall=question)
+        return self._lesson_reply(intent, Shown(said=said, block=question, recalled=True), recall=question)
+
+    def _question_hint(self, intent: Intent, flow: StepFlow, question: Quiz | Predict) -> Reply:
+        """A hint for the open question, one more each time: a wrong choice ruled out (never the last one, which
+        would give the answer away), or, for a number, whether the last try was too high or too low."""
+        flow.hints += 1
+        if isinstance(question, Quiz) and not question.choices:
+            last = _as_number(flow.tries[-1]) if flow.tries else None
+            if last is None or question.answer is None:
+                said = t("thread.hint.number", self.lang)
+            else:
+                said = t("thread.hint.high" if last > question.answer else "thread.hint.low", self.lang,
+                         value=flow.tries[-1])
+        else:
+            expected = set(question.experiment.expect.any) if isinstance(question, Predict) else set()
+            untried = [c for i, c in enumerate(question.choices) if str(i) not in flow.tries
+                       and not (getattr(c, "correct", False) or expected & set(getattr(c, "codes", ())))]
+            out = untried[:flow.hints] if flow.hints < len(untried) else []  # one wrong choice left at least
+            if out:
+                named = ", ".join(t("thread.hint.quoted", self.lang, text=c.text) for c in out)
+                said = " ".join(p for p in (t("thread.hint.not", self.lang, choices=named),
+                                            " ".join(getattr(out[-1], "feedback", "").split())) if p)
+            else:
+                said = t("thread.hint.narrow", self.lang)
+        return self._lesson_reply(intent, Shown(said=said, block=question, recalled=True), recall=question)
+
+    def recalled(self, reply: Reply) -> Reply:
+        """A reply off the lesson's path (an idea explained, a what-if trained, help), followed by what the lesson
+        is in the middle of, as it was: the open question, the experiment or search to launch, the what-ifs."""
+        flow = self.flow
+        block = flow.open if flow is not None else None
+        if block is None:
+            return reply
+        kind = "question" if isinstance(block, (Quiz, Predict)) else block.kind
+        said = f"{reply.text}\n\n{t(f'thread.back.{kind}', self.lang)}"
+        return self._lesson_reply(reply.intent, Shown(said=said, block=block, recalled=True), reply, recall=block)
 
     def _lesson_reply(self, intent: Intent, shown: Shown, run: Reply | None = None,
-                      recall: Gate | None = None) -> Reply:
+                      recall: Gate | WhatIf | None = None) -> Reply:
         """A reply that shows part of the lesson; its text is the whole of it, as `tutor ask` prints it
         (with `recall`, the open question or the block to launch again: a screen keeps its card in view
         instead)."""

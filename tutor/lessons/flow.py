@@ -3,7 +3,7 @@
 A step is revealed item by item up to a *gate*, a block the student must act on: a prediction to
 choose, a quiz to answer, an experiment or a search to launch. What-if questions are a *menu*
 (chosen with the number keys) but never block the way. The cursor is plain data, so the conversation can store it
-and a later `tutor ask` resumes at the same question.
+and a later `tutor ask` resumes at the same question, its wrong tries and hints kept.
 """
 
 from typing import Any
@@ -31,7 +31,7 @@ class Shown(BaseModel):
     items the student had seen, its questions already answered marked (by place in `items`)."""
 
     said: str = ""
-    block: Gate | None = None
+    block: Gate | WhatIf | None = None
     chosen: int | None = None
     correct: bool | None = None  # None: no answer was graded
     settled: bool = False
@@ -41,6 +41,7 @@ class Shown(BaseModel):
     items: list[Item] = []
     answered: dict[int, Answer] = {}
     resumed: bool = False  # the step as the student left it: read from where they were, not from its top
+    recalled: bool = False  # `block` is still open after a digression: brought back as it was, marks kept
 
 
 class StepFlow:
@@ -53,6 +54,8 @@ class StepFlow:
         self.menu: Menu | None = None
         self.ran: list[ExperimentConfig] = []  # configs trained in this step
         self.answers: dict[int, Answer] = {}  # the step's questions settled, by place in the step
+        self.tries: list[str] = []  # the wrong answers to the open question, oldest first (a choice: its place)
+        self.hints = 0  # the hints given for the open question
 
     @property
     def step(self) -> Step:
@@ -99,6 +102,13 @@ class StepFlow:
                 latest = item.config if isinstance(item, Experiment) else item.experiment.config
         return None
 
+    @property
+    def open(self) -> Gate | WhatIf | None:
+        """What the student is in the middle of: the gate, else the what-if questions on offer."""
+        if self.gate is not None:
+            return self.gate
+        return self.menu if isinstance(self.menu, WhatIf) else None
+
     def options(self) -> int:
         """How many numbered options the number keys choose from now."""
         if isinstance(self.menu, WhatIf):
@@ -113,13 +123,14 @@ class StepFlow:
             self.answers[self.shown - 1] = answer  # the gate is the last item shown
         if self.menu is self.gate:
             self.menu = None
-        self.gate = None
+        self.gate, self.tries, self.hints = None, [], 0
 
     # -- stored between sessions -----------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:
-        """What to store to resume here: items shown, whether the last is still open, runs made, answers."""
-        return {"shown": self.shown, "open": self.gate is not None,
+        """What to store to resume here: items shown, whether the last is still open (and its tries and hints),
+        runs made, answers."""
+        return {"shown": self.shown, "open": self.gate is not None, "tries": self.tries, "hints": self.hints,
                 "ran": [cfg.model_dump(mode="json") for cfg in self.ran],
                 "answers": {str(place): answer.model_dump() for place, answer in self.answers.items()}}
 
@@ -131,6 +142,7 @@ class StepFlow:
             ran = [ExperimentConfig(**cfg) for cfg in state.get("ran", [])]
             shown = int(state.get("shown", 0))
             answers = {int(place): Answer.model_validate(a) for place, a in state.get("answers", {}).items()}
+            tries, hints = [str(x) for x in state.get("tries", [])], int(state.get("hints", 0))
         except (AttributeError, TypeError, ValueError):
             return flow
         flow.ran, flow.answers = ran, answers
@@ -140,4 +152,6 @@ class StepFlow:
                 break
         if not state.get("open"):
             flow.settle()
+        elif flow.gate is not None:
+            flow.tries, flow.hints = tries, hints
         return flow

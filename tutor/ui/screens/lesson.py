@@ -7,6 +7,7 @@ of the block they deal with, and the step's items that follow, with the open que
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.widget import Widget
 
 from tutor.dialogue.intent import Intent
@@ -14,10 +15,11 @@ from tutor.dialogue.tutor import Reply, Tutor, choice_index
 from tutor.i18n import Lang
 from tutor.lessons import Experiment, Predict, Quiz, Sweep
 from tutor.lessons.flow import Shown, StepFlow
+from tutor.lessons.model import Item
 from tutor.ui.jobs import Job
 from tutor.ui.text import plain_links, ui
 from tutor.ui.widgets.cards import turn_for
-from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, StepHeading
+from tutor.ui.widgets.conversation import ChoiceCard, Conversation, ExperimentCard, LessonText, Said, StepHeading
 
 
 class LessonSteps:
@@ -118,16 +120,22 @@ class LessonSteps:
         self.submit(Job(call=lambda on_epoch, stop: self.tutor.turn(intent, on_epoch, stop),
                         plan=lambda: self.tutor.plan(intent)))
 
-    def show_reply(self, reply: Reply) -> None:
-        """Show a reply: its words, its mark on the card it answers, then the lesson's next items."""
+    def show_reply(self, reply: Reply, into: Said | None = None) -> None:
+        """Show a reply: its words (`into`: completing a turn already shown), its mark on the card it answers,
+        then the lesson's next items."""
         shown = reply.shown
-        if shown is None:
-            self.say(reply.text)
-        else:
-            self.mark(shown)
-            if shown.said:
-                self.say(shown.said, "tutor" if shown.correct is None else "verdict" if shown.correct else "wrong")
+        said = reply.text if shown is None else shown.said
+        if into is not None:
+            into.update(Text(said))
+        elif said:
+            self.say(said, "tutor" if shown is None or shown.correct is None else
+                     "verdict" if shown.correct else "wrong")
+        if shown is not None:
+            if not shown.recalled:
+                self.mark(shown)
             self.reveal(shown)
+            if shown.recalled:
+                self.bring_back(shown.block)
             self.keep_question_in_view()
         self.relabel()
         self.talk.call_after_refresh(self.relabel)  # once scrolled: are the choices in view?
@@ -164,11 +172,32 @@ class LessonSteps:
             answer = shown.answered.get(place)
             if answer is not None and isinstance(turn, ChoiceCard):
                 turn.mark(answer.chosen, set(answer.right), ui("card.answered", self.lang))
+            elif shown.resumed and isinstance(turn, ChoiceCard) and flow is not None and item is flow.gate:
+                self.mark_tried(turn, flow)
             turns.append(turn)
         if shown.resumed:
             self.talk.follow()  # the student's place: the end of what they had seen
         if turns:
             self.talk.add(*turns, top=not shown.resumed)
+
+    def bring_back(self, block: Item | None) -> None:
+        """After a digression, the card the lesson is in the middle of comes below it, as it was (its marks
+        kept): the student reads the reply, then finds the question, or the experiment, where they are."""
+        if block is None:
+            return
+        card = self.cards.get(id(block))
+        if card is None or card.parent is not self.talk:  # its turn dropped from a long talk: drawn again
+            flow = self.flow
+            ran = isinstance(block, Experiment) and flow is not None and block.config in flow.ran
+            card = self.cards[id(block)] = turn_for(block, self.lang, ran)
+            self.talk.add(card)
+        elif card is not self.talk.children[-1]:
+            self.talk.move_child(card, after=self.talk.children[-1])
+
+    def mark_tried(self, card: ChoiceCard, flow: StepFlow) -> None:
+        """The open question's card resumed: its last wrong try marked, as the student left it."""
+        if flow.tries and flow.tries[-1].isdigit() and int(flow.tries[-1]) < len(card.options):
+            card.mark(int(flow.tries[-1]), hint=ui("card.try_again", self.lang))
 
     def keep_question_in_view(self) -> None:
         """The card the number keys choose from stays on screen whole (the text above may scroll off)."""

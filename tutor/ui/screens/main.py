@@ -13,7 +13,6 @@ from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -269,9 +268,8 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         elif reply.suggestion:
             self.suggestion = reply.suggestion
         self.show_view(reply.run is not None)
-        if trying is not None and reply.shown is None:
-            trying.update(Text(reply.text))  # the reply being read, with the fix tried
-            self.relabel()
+        if trying is not None and (reply.shown is None or reply.shown.recalled):
+            self.show_reply(reply, into=trying)  # the reply being read, with the fix tried
         else:
             if trying is not None:  # a lesson's reply says it again in the lesson's place
                 trying.remove()
