@@ -14,10 +14,11 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -86,6 +87,7 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.watching = False
         self.suggestion: dict | None = None
         self.warmed: tuple[int, int] | None = None  # the background warm-up's shapes done and in all
+        self.sized: Size | None = None  # the size of the last resize handled
 
     @property
     def lang(self) -> Lang:
@@ -347,6 +349,16 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.talk.scroll_page_up()
         else:
             self.talk.scroll_page_down()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A resize to the size last handled is dropped: a session's start brings three of one size (the
+        app's, the terminal's, the first layout's), each handled by laying the whole screen out again."""
+        if isinstance(event, events.Resize):
+            if event.size == self.sized:
+                event.stop()
+                return
+            self.sized = event.size
+        await super().on_event(event)
 
     def on_resize(self) -> None:
         self.relabel()
