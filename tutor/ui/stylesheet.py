@@ -21,15 +21,15 @@ class SharedStylesheet(Stylesheet):
 
     def __init__(self, *, variables: dict[str, str] | None = None) -> None:
         super().__init__(variables=variables)
-        self.variables = tuple(sorted((variables or {}).items()))
+        self.variables_key = tuple(sorted((variables or {}).items()))
 
     def set_variables(self, variables: dict[str, str]) -> None:
         super().set_variables(variables)
-        self.variables = tuple(sorted(variables.items()))
+        self.variables_key = tuple(sorted(variables.items()))
 
     def _parse_rules(self, css: str, read_from: CSSLocation, is_default_rules: bool = False,
                      tie_breaker: int = 0, scope: str = "") -> list[RuleSet]:
-        key = (css, read_from, is_default_rules, tie_breaker, scope, self.variables)
+        key = (css, read_from, is_default_rules, tie_breaker, scope, self.variables_key)
         rules = self.parsed.get(key)
         if rules is None:
             rules = self.parsed[key] = super()._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)
