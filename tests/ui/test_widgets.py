@@ -20,6 +20,7 @@ from tutor.ui.widgets.chart import BRAILLE, LineChart, Series
 from tutor.ui.widgets.conversation import MAX_TURNS, Conversation, Said
 from tutor.ui.widgets.datamap import DataMap
 from tutor.ui.widgets.footer import Footer
+from tutor.ui.widgets.prompt import PromptInput
 from tutor.ui.widgets.run_panel import RunPanel
 
 
@@ -187,3 +188,28 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change():
         app.more = True
         app.refresh_bindings()
         assert await until(lambda: [k.description for k in footer.query(FooterKey)] == ["Two", "Three"], pilot=pilot)
+
+
+async def test_a_long_line_scrolls_within_the_prompt(make_app):
+    """A key repaints the prompt without laying the screen out: the line still scrolls to the cursor."""
+    app = make_app()
+    text = "what if the learning rate were much smaller and the batch size larger and we trained longer"
+    async with app.run_test(size=(80, 24)) as pilot:
+        prompt = app.main.query_one(PromptInput)
+        await pilot.press(*(c if c != " " else "space" for c in text))
+        assert await until(lambda: prompt.value == text, pilot=pilot)
+        assert prompt.scroll_x > 0 and prompt.render_line(0).text.rstrip().endswith(text[-30:])
+        await pilot.press("home")
+        assert await until(lambda: prompt.scroll_x == 0, pilot=pilot)
+        assert prompt.render_line(0).text.startswith(text[:30])
+
+
+async def test_the_css_is_parsed_once_per_process(make_app):
+    """A second app (a second session forked from the server) reuses the rules the first one parsed."""
+    rules = []
+    for student in ("ana", "bea"):
+        app = make_app(student=student)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            rules.append(app.stylesheet.rules)
+    assert len(rules[0]) == len(rules[1]) > 0 and all(a is b for a, b in zip(*rules))

@@ -23,6 +23,7 @@ from tutor.ui.keys import LocalizedApp, localized
 from tutor.ui.screens.help import HelpScreen
 from tutor.ui.screens.main import MainScreen
 from tutor.ui.screens.runs import RunsScreen
+from tutor.ui.stylesheet import SharedStylesheet
 from tutor.ui.text import ui
 
 SETTINGS_KEY = "ui"  # the student's app settings in the store: {"theme": NAME}
@@ -49,6 +50,7 @@ class TutorApp(LocalizedApp):
         `warmup`: the course's shapes being captured in the background; the status line shows its progress.
         """
         super().__init__()
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.remote, self.warmup = remote, warmup
         # tinygrad compiles in a process pool, whose start needs a real stderr to pass to the resource
         # tracker; inside the app stderr is Textual's capture (fileno -1), so start the tracker now.

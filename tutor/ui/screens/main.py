@@ -13,10 +13,11 @@ from collections import deque
 from contextlib import suppress
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -85,12 +86,19 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
         self.watching = False
         self.suggestion: dict | None = None
         self.warmed: tuple[int, int] | None = None  # the background warm-up's shapes done and in all
+        self.sized: Size | None = None  # the size it was composed for or last resized to
 
     @property
     def lang(self) -> Lang:
         return self.tutor.lang
 
     def compose(self) -> ComposeResult:
+        # the width's class (-narrow, -wide) as Textual's first resize would set it, but before anything is
+        # styled: that resize, of this size, then has nothing to do (see on_event)
+        self.sized, breakpoints = self.app.size, self.app.HORIZONTAL_BREAKPOINTS
+        _, current = max(b for b in breakpoints if b[0] <= self.sized.width)
+        for _, name in breakpoints:
+            self.set_class(name == current, name, update=False)
         yield Static(id="status")
         with Horizontal(id="body"):
             yield Conversation(id="talk")
@@ -345,6 +353,17 @@ class MainScreen(LessonSteps, LocalizedBindings, Screen):
             self.talk.scroll_page_up()
         else:
             self.talk.scroll_page_down()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A resize to the size last handled is dropped: a session's start brings three of the size the screen
+        was composed for (the app's, the terminal's, the first layout's), each handled by styling and laying
+        the whole screen out again."""
+        if isinstance(event, events.Resize):
+            if event.size == self.sized:
+                event.stop()
+                return
+            self.sized = event.size
+        await super().on_event(event)
 
     def on_resize(self) -> None:
         self.relabel()

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 
@@ -17,6 +19,10 @@ class PromptInput(Input):
         number: int
 
     options = 0  # how many numbered options are on offer; set by the screen
+    # Each key press gives the line a new scrollable width, which Textual's widgets declare as a change of
+    # layout: the whole screen was laid out again per key. The line scrolls within its own fixed box (the
+    # layout never reads that width: the box is 100% wide, not auto), so here a key only repaints the line.
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
     def on_key(self, event: events.Key) -> None:
         char = event.character or ""

@@ -58,7 +58,8 @@ class RunPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(id="run-config")
         with Horizontal(id="run-progress"):
-            yield ProgressBar(show_eta=False, show_percentage=False, id="run-bar")
+            # an empty bar until a run starts: without a total it would pulse, redrawn 15 times a second for nothing
+            yield ProgressBar(total=1, show_eta=False, show_percentage=False, id="run-bar")
             yield Static(id="run-epoch")
         with Horizontal(id="run-charts"):
             yield LineChart(id="loss-chart")
