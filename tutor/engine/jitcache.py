@@ -18,14 +18,17 @@ import hashlib
 import os
 import pickle
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from importlib.metadata import version
 from pathlib import Path
 
 from tinygrad import TinyJit
-from tinygrad.codegen import to_program_config
+from tinygrad.codegen import do_to_program, to_program_config
 from tinygrad.codegen.opt import heuristic
+from tinygrad.device import Compiler
 from tinygrad.engine import realize
+from tinygrad.engine.jit import CapturedJit
 from tinygrad.renderer import Renderer
 from tinygrad.uop.ops import Ops, UOp
 
@@ -40,6 +43,8 @@ _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
                                   for f in ("model.py", "optim.py", "training.py", "program.py", "kernelopts.py")))
 _KERNELOPTS = hashlib.sha256((Path(__file__).parent / "kernelopts.py").read_bytes()).hexdigest()  # kernels' layouts
 MAX_KERNELS = 2000  # compiled kernels kept on disk (~15 kB each); the least recently used go first
+# while set, new kernels are rendered to C but not compiled, and captured graphs are not run (`rendering`)
+_rendering: ContextVar[bool] = ContextVar("rendering", default=False)
 
 
 def cache_dir() -> Path:
@@ -53,24 +58,30 @@ def key_of(*parts: object) -> str:
 
 
 def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:
-    """The captured step for `key` (from memory or disk) and True, or a fresh TinyJit of `fn` and False."""
-    if key in _loaded:
-        return _loaded[key], True
+    """The captured step for `key` (from memory or disk; `runnable` unless `rendering`) and True, or a fresh
+    TinyJit of `fn` and False."""
+    jit = _loaded.get(key) or _unpickled(key)
+    if jit is None:
+        return TinyJit(fn), False
+    _loaded[key] = jit
+    return (jit if _rendering.get() else runnable(jit)), True
+
+
+def _unpickled(key: str) -> "TinyJit | None":
     path = cache_dir() / f"{key}.pkl"
     if not _private(path.parent):
-        return TinyJit(fn), False
+        return None
     try:
         with open(path, "rb") as f:
             jit = pickle.load(f)
         if getattr(jit, "captured", None) is None:
             raise ValueError("not a captured TinyJit")
-        _loaded[key] = jit
-        return jit, True
+        return jit
     except FileNotFoundError:
         pass
     except Exception:  # unreadable, truncated, or from another tinygrad: rebuild it
         _remove(path)
-    return TinyJit(fn), False
+    return None
 
 
 def put(key: str, jit: TinyJit) -> None:
@@ -88,26 +99,42 @@ def forget(key: str) -> None:
     _remove(cache_dir() / f"{key}.pkl")
 
 
+@contextlib.contextmanager
+def rendering() -> Iterator[None]:
+    """Capture without clang: each new kernel gets its C source only, and a captured graph is not run (its
+    run would need every kernel's object). The epoch program then compiles all the sources in one clang
+    call instead of one a kernel (a process each: ~35 ms of CPU, most of it clang starting); `runnable`
+    compiles them one by one when the graph must be replayed after all."""
+    token = _rendering.set(True)
+    try:
+        yield
+    finally:
+        _rendering.reset(token)
+
+
+def runnable(jit: TinyJit) -> TinyJit:
+    """`jit` with an object for every kernel (one captured while `rendering` has its C source only)."""
+    c = jit.captured
+    linear = realize.lower_and_compile(c._linear)  # compiles the PROGRAMs without a BINARY, nothing else
+    if linear is not c._linear:
+        jit.captured = CapturedJit(c.ret, linear, c.expected_names, c.expected_input_info)
+    return jit
+
+
 def compiled(ast: UOp, renderer: Renderer) -> UOp:
-    """tinygrad's compiled PROGRAM of a kernel's `ast`, from the disk cache or generated and cached now."""
+    """tinygrad's PROGRAM of a kernel's `ast` (compiled, or only rendered while `rendering`), from the disk
+    cache or generated and cached now."""
+    if ast.op is Ops.PROGRAM:  # rendered while `rendering`: compile it now
+        return _to_program(ast, renderer)
     layouts = heuristic.hand_coded_optimizations.__module__  # kernelopts' or tinygrad's
     key = (_TINYGRAD, _KERNELOPTS, layouts, MACHINE, ast.key.hex(), repr(ast.tag), type(renderer).__qualname__,
            repr(renderer.target), *[v.value for v in to_program_config])
     folder = cache_dir() / "kernels"
     path = folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.pkl"
-    if _private(folder):
-        try:
-            with open(path, "rb") as f:
-                prg = pickle.load(f)
-            if not (isinstance(prg, UOp) and prg.op is Ops.PROGRAM and prg.src[-1].op is Ops.BINARY):
-                raise ValueError("not a compiled kernel")
-            os.utime(path)  # recently used
-            return prg
-        except FileNotFoundError:
-            pass
-        except Exception:  # unreadable, truncated, or from another tinygrad: generate it again
-            _remove(path)
-    prg = _to_program(ast, renderer)
+    prg = _kept_kernel(path)
+    if prg is not None and (_rendering.get() or prg.src[-1].op is Ops.BINARY):
+        return prg
+    prg = _rendered(ast, renderer) if prg is None and _rendering.get() else _to_program(prg or ast, renderer)
     try:
         write_atomically(path, pickle.dumps(prg), folder_mode=0o700)
         _prune(folder)
@@ -116,9 +143,44 @@ def compiled(ast: UOp, renderer: Renderer) -> UOp:
     return prg
 
 
+def _kept_kernel(path: Path) -> UOp | None:
+    """The kernel cached at `path` (rendered, and perhaps compiled), marked recently used; None if there is none."""
+    if not _private(path.parent):
+        return None
+    try:
+        with open(path, "rb") as f:
+            prg = pickle.load(f)
+        if not (isinstance(prg, UOp) and prg.op is Ops.PROGRAM and prg.src[2:3] and prg.src[2].op is Ops.SOURCE):
+            raise ValueError("not a rendered kernel")
+        os.utime(path)  # recently used
+        return prg
+    except FileNotFoundError:
+        return None
+    except Exception:  # unreadable, truncated, or from another tinygrad: generate it again
+        _remove(path)
+        return None
+
+
+def _rendered(ast: UOp, renderer: Renderer) -> UOp:
+    """The PROGRAM of `ast` up to its C source, without its object (not in tinygrad's cache of programs)."""
+    clang, renderer.compiler = renderer.compiler, Compiler()  # tinygrad's null compiler: an "object" of the source
+    try:
+        prg = do_to_program(ast, renderer)
+    finally:
+        renderer.compiler = clang
+    return prg.replace(src=prg.src[:-1])
+
+
+def _run_captured(jit: CapturedJit, input_uops: list[UOp], var_vals: dict[str, int]):
+    """A captured graph's run, skipped while `rendering`."""
+    return jit.ret if _rendering.get() else _run(jit, input_uops, var_vals)
+
+
 def install() -> None:
-    """Compile every kernel tinygrad lowers from now on through `compiled`."""
+    """Compile every kernel tinygrad lowers from now on through `compiled`, and run captured graphs through
+    `_run_captured`."""
     realize.to_program = compiled
+    CapturedJit.__call__ = _run_captured
 
 
 def _prune(folder: Path) -> None:
@@ -156,3 +218,4 @@ def _machine() -> str:
 
 MACHINE = _machine()
 _to_program = realize.to_program  # tinygrad's own
+_run = CapturedJit.__call__
