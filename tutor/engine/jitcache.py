@@ -2,10 +2,11 @@
 
 Capturing a step costs seconds; reloading a pickled one in a fresh process costs a fraction of one.
 Most of a capture is tinygrad's Python codegen, ~0.1 s a kernel, and a new shape shares many kernels
-with the shapes captured before (the loss's softmax, the data's columns...): each compiled kernel
-(tinygrad's PROGRAM: its source and its object) is pickled in `kernels`, keyed by the kernel's AST and
-everything else its code depends on, so that no kernel is generated twice. That folder keeps the
-`MAX_KERNELS` most recently used (~30 MB); the per-shape files (a few MB a shape) are never pruned.
+with the shapes captured before (the loss's softmax, the data's columns...): each kernel (tinygrad's
+PROGRAM: its source, and its object once compiled) is pickled in `kernels`, keyed by the kernel's AST and
+everything else its code depends on (the clang that compiles it included), so that no kernel is generated
+twice. That folder keeps the `MAX_KERNELS` most recently used (~30 MB), the shapes' own files (captured
+steps, epoch programs: ~0.7 MB a shape) the `MAX_SHAPE_FILES` most recently used.
 Every buffer that holds weights or optimiser state is an input of the step, never captured inside it,
 so a cached step carries no trace of an earlier run. A corrupt or stale file is rebuilt, and a cache
 that cannot be read or written (a folder where a file should be, a path under a file) is skipped:
@@ -14,17 +15,20 @@ somewhere only you can write.
 """
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import platform
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from importlib.metadata import version
 from pathlib import Path
 
 from tinygrad import TinyJit
-from tinygrad.codegen import do_to_program, to_program_config
+from tinygrad.codegen import do_to_program, to_program_cache, to_program_config
 from tinygrad.codegen.opt import heuristic
 from tinygrad.device import Compiler
 from tinygrad.engine import realize
@@ -43,6 +47,7 @@ _SOURCE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
                                   for f in ("model.py", "optim.py", "training.py", "program.py", "kernelopts.py")))
 _KERNELOPTS = hashlib.sha256((Path(__file__).parent / "kernelopts.py").read_bytes()).hexdigest()  # kernels' layouts
 MAX_KERNELS = 2000  # compiled kernels kept on disk (~15 kB each); the least recently used go first
+MAX_SHAPE_FILES = 800  # captured steps and epoch programs kept on disk (~200 shapes, ~150 MB), likewise
 # while set, new kernels are rendered to C but not compiled, and captured graphs are not run (`rendering`)
 _rendering: ContextVar[bool] = ContextVar("rendering", default=False)
 
@@ -53,8 +58,8 @@ def cache_dir() -> Path:
 
 
 def key_of(*parts: object) -> str:
-    """A file-safe key for a shape, tied to the tinygrad version that compiled it."""
-    return hashlib.sha256(repr((_TINYGRAD, _SOURCE.hexdigest(), *parts)).encode()).hexdigest()[:24]
+    """A file-safe key for a shape, tied to the tinygrad and the clang that compiled it."""
+    return hashlib.sha256(repr((_TINYGRAD, _SOURCE.hexdigest(), clang(), *parts)).encode()).hexdigest()[:24]
 
 
 def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:
@@ -63,6 +68,7 @@ def get(key: str, fn: Callable) -> tuple[TinyJit, bool]:
     jit = _loaded.get(key) or _unpickled(key)
     if jit is None:
         return TinyJit(fn), False
+    used(cache_dir() / f"{key}.pkl")
     _loaded[key] = jit
     return (jit if _rendering.get() else runnable(jit)), True
 
@@ -89,8 +95,31 @@ def put(key: str, jit: TinyJit) -> None:
     _loaded[key] = jit
     try:
         write_atomically(cache_dir() / f"{key}.pkl", pickle.dumps(jit), folder_mode=0o700)
+        prune_shapes()
     except (TutorError, pickle.PicklingError):
         pass  # the in-memory copy still serves this process
+
+
+def used(path: Path) -> None:
+    """Mark a cached file recently used, so that pruning spares it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune_shapes() -> None:
+    """Delete the least recently used shape files beyond `MAX_SHAPE_FILES`; an epoch program's manifest goes
+    before its object (`program.load` trusts a manifest's object), and a file being written is left alone."""
+    try:
+        files = [f for f in cache_dir().iterdir() if f.suffix in (".pkl", ".so", ".json")]
+        if len(files) <= MAX_SHAPE_FILES:
+            return
+        files.sort(key=lambda f: f.stat().st_mtime)
+    except OSError:  # no folder yet, or a file gone meanwhile: next time
+        return
+    for old in files[: len(files) - MAX_SHAPE_FILES]:
+        if old.suffix == ".so":
+            _remove(old.with_suffix(".json"))
+        _remove(old)
 
 
 def forget(key: str) -> None:
@@ -110,6 +139,8 @@ def rendering() -> Iterator[None]:
         yield
     finally:
         _rendering.reset(token)
+        for key in [k for k, prg in to_program_cache.items() if prg.src[-1].op is not Ops.BINARY]:
+            del to_program_cache[key]  # tinygrad kept them as compiled: it would hand them out to a replay
 
 
 def runnable(jit: TinyJit) -> TinyJit:
@@ -127,8 +158,8 @@ def compiled(ast: UOp, renderer: Renderer) -> UOp:
     if ast.op is Ops.PROGRAM:  # rendered while `rendering`: compile it now
         return _to_program(ast, renderer)
     layouts = heuristic.hand_coded_optimizations.__module__  # kernelopts' or tinygrad's
-    key = (_TINYGRAD, _KERNELOPTS, layouts, MACHINE, ast.key.hex(), repr(ast.tag), type(renderer).__qualname__,
-           repr(renderer.target), *[v.value for v in to_program_config])
+    key = (_TINYGRAD, _KERNELOPTS, layouts, MACHINE, clang(), ast.key.hex(), repr(ast.tag),
+           type(renderer).__qualname__, repr(renderer.target), *[v.value for v in to_program_config])
     folder = cache_dir() / "kernels"
     path = folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}.pkl"
     prg = _kept_kernel(path)
@@ -152,7 +183,7 @@ def _kept_kernel(path: Path) -> UOp | None:
             prg = pickle.load(f)
         if not (isinstance(prg, UOp) and prg.op is Ops.PROGRAM and prg.src[2:3] and prg.src[2].op is Ops.SOURCE):
             raise ValueError("not a rendered kernel")
-        os.utime(path)  # recently used
+        used(path)
         return prg
     except FileNotFoundError:
         return None
@@ -214,6 +245,34 @@ def _machine() -> str:
     except (OSError, StopIteration):
         flags = platform.machine() + platform.processor()
     return hashlib.sha256(flags.encode()).hexdigest()[:8]
+
+
+def clang() -> str:
+    """What `clang --version` says of the clang that compiles kernels (`CC`, else clang on the PATH): objects
+    of another clang are not reused. It is asked once per binary (its path, size and time), the answer kept
+    in the cache folder: a process does not pay for starting clang to look up a shape compiled before."""
+    path = shutil.which(os.environ.get("CC", "clang"))
+    if path is None:
+        return ""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ""
+    return _clang_version(os.path.realpath(path), info.st_size, info.st_mtime_ns)
+
+
+@functools.cache
+def _clang_version(path: str, size: int, mtime: int) -> str:
+    kept = cache_dir() / f"clang-{hashlib.sha256(repr((path, size, mtime)).encode()).hexdigest()[:16]}.txt"
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return kept.read_text()
+    try:
+        said = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    with contextlib.suppress(TutorError):
+        write_atomically(kept, said.encode(), folder_mode=0o700)
+    return said
 
 
 MACHINE = _machine()

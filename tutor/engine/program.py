@@ -32,7 +32,7 @@ from tinygrad.engine.realize import resolve_params
 from tinygrad.renderer.cstyle import ClangRenderer
 from tinygrad.uop.ops import Ops
 
-from tutor.engine.jitcache import MACHINE, cache_dir
+from tutor.engine.jitcache import MACHINE, cache_dir, prune_shapes, used
 from tutor.settings import Settings
 
 # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
@@ -102,6 +102,8 @@ def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
             lib = ctypes.CDLL(str(manifest.with_suffix(".so")))
         except (OSError, ValueError, KeyError):
             continue
+        used(manifest)
+        used(manifest.with_suffix(".so"))
         arrays = {name: _aligned(a.size * 4).view(np.float32).reshape(a.shape) for name, a in start.items()}
         for name, a in start.items():
             arrays[name][...] = a
@@ -185,7 +187,8 @@ def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[Call
             args.append(var if v.expr == var else "c")
         if len(sources) != 1 or len(objects) > 1 or not all(o.startswith(b"\x7fELF\x02\x01") for o in objects):
             raise Unsupported("no C source, or not compiled to a 64-bit little-endian ELF object")
-        out.append((sources[0], objects[0] if objects else None, prg.arg.function_name, args, int(prg.arg.global_size[0])))
+        obj = objects[0] if objects else None
+        out.append((sources[0], obj, prg.arg.function_name, args, int(prg.arg.global_size[0])))
     return out
 
 
@@ -279,6 +282,7 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
         (Path(tmp) / "epoch.json").write_text(json.dumps(manifest))
         os.replace(Path(tmp) / "epoch.so", path)
         os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object
+    prune_shapes()
     return path
 
 
