@@ -104,6 +104,8 @@ def test_a_new_shape_runs_clang_once_and_a_forced_replay_compiles_its_kernels(tm
     jitcache._loaded.clear()  # the captured steps come back from disk, their kernels not compiled yet
     assert train(cfg).history == want
     assert len(kernels) > 2
+    _forget_shapes(tmp_path / "jit")  # captured again to be replayed: its kernels, rendered before, compiled now
+    assert train(cfg).history == want
 
 
 def test_a_new_clang_compiles_every_kernel_again_and_is_asked_once(tmp_path, monkeypatch):

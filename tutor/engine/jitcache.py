@@ -165,8 +165,12 @@ def compiled(ast: UOp, renderer: Renderer) -> UOp:
     prg = _kept_kernel(path)
     if prg is not None and (_rendering.get() or prg.src[-1].op is Ops.BINARY):
         return prg
-    prg = _rendered(ast, renderer) if prg is None and _rendering.get() else _to_program(prg or ast, renderer)
+    if prg is None:
+        prg = _rendered(ast, renderer) if _rendering.get() else _to_program(ast, renderer)
+    else:  # rendered by an earlier capture: compiled now
+        prg = _to_program(prg, renderer)
     try:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as `put` makes it
         write_atomically(path, pickle.dumps(prg), folder_mode=0o700)
         _prune(folder)
     except (TutorError, pickle.PicklingError, OSError):

@@ -270,7 +270,7 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
     path = folder / f"{key}-{MACHINE}-{digest[:16]}.so"
     if path.exists() and path.with_suffix(".json").exists():
         return path
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for stale in folder.glob(f"{key}-{MACHINE}-*"):  # linked by an earlier version of this code
         stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
