@@ -32,7 +32,7 @@ from tinygrad.engine.realize import resolve_params
 from tinygrad.renderer.cstyle import ClangRenderer
 from tinygrad.uop.ops import Ops
 
-from tutor.engine.jitcache import MACHINE, cache_dir
+from tutor.engine.jitcache import MACHINE, cache_dir, prune_shapes, used
 from tutor.settings import Settings
 
 # the Variables of a captured step and evaluation: which mini-batch, which chunk of examples
@@ -63,6 +63,11 @@ class EpochProgram:
 
 
 Inputs = dict[str, Tensor]  # a captured function's input tensors by name, in the order it takes them
+
+
+def applies(device: str) -> bool:
+    """Whether a run on `device` may train through an epoch program (the CPU, unless the settings say no)."""
+    return device == "CPU" and Settings.current().epoch_program
 
 
 def build(key: str, step: tuple[CapturedJit, Inputs], evaluation: tuple[CapturedJit, Inputs]) -> EpochProgram | None:
@@ -97,6 +102,8 @@ def load(key: str, start: dict[str, np.ndarray]) -> EpochProgram | None:
             lib = ctypes.CDLL(str(manifest.with_suffix(".so")))
         except (OSError, ValueError, KeyError):
             continue
+        used(manifest)
+        used(manifest.with_suffix(".so"))
         arrays = {name: _aligned(a.size * 4).view(np.float32).reshape(a.shape) for name, a in start.items()}
         for name, a in start.items():
             arrays[name][...] = a
@@ -147,7 +154,8 @@ def _aligned(nbytes: int) -> np.ndarray:
     return raw[start : start + nbytes]
 
 
-Call = tuple[str, bytes, str, list[str], int]  # a kernel's C source, its object, function name, arguments, cores
+Call = tuple[str, bytes | None, str, list[str], int]  # a kernel's C source, its object if compiled, function name,
+# arguments, cores
 
 
 def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[Call]:
@@ -177,22 +185,27 @@ def _calls(jit: CapturedJit, inputs: Inputs, table: list, var: str) -> list[Call
             if v.expr not in (var, "core_id"):
                 raise Unsupported(f"variable {v.expr}")
             args.append(var if v.expr == var else "c")
-        if len(sources) != 1 or len(objects) != 1 or not objects[0].startswith(b"\x7fELF\x02\x01"):
-            raise Unsupported("no C source compiled to a 64-bit little-endian ELF object")
-        out.append((sources[0], objects[0], prg.arg.function_name, args, int(prg.arg.global_size[0])))
+        if len(sources) != 1 or len(objects) > 1 or not all(o.startswith(b"\x7fELF\x02\x01") for o in objects):
+            raise Unsupported("no C source, or not compiled to a 64-bit little-endian ELF object")
+        obj = objects[0] if objects else None
+        out.append((sources[0], obj, prg.arg.function_name, args, int(prg.arg.global_size[0])))
     return out
 
 
 def _render(step_calls: list[Call], eval_calls: list[Call]) -> tuple[str, list[bytes]]:
-    """The two drivers' C source, and the object of each distinct kernel with its function renamed kN
-    (padded with '_' to the old name's length, so that the object's string table keeps its layout)."""
+    """The drivers' C source, and the object of each distinct compiled kernel, its function renamed kN (padded
+    with '_' to the old name's length, so that the object's string table keeps its layout). A kernel not
+    compiled yet (captured while `jitcache.rendering`) has its source, so renamed, in the drivers' source."""
     names: dict[str, str] = {}
-    objects, prototypes = [], []
+    objects, prototypes, sources = [], [], []
     for src, obj, fn, _, _ in step_calls + eval_calls:
         if src not in names:
             names[src] = name = f"k{len(names)}".ljust(len(fn), "_")
-            objects.append(_renamed(obj, fn, name))
-            prototypes.append(f"void {name}({_parameters(src, fn)});")
+            if obj is None:
+                sources.append(re.sub(rf"\bvoid {re.escape(fn)}\(", f"void {name}(", src, count=1))
+            else:
+                objects.append(_renamed(obj, fn, name))
+                prototypes.append(f"void {name}({_parameters(src, fn)});")
 
     def body(calls: list[Call], indent: str) -> list[str]:
         lines = []
@@ -202,6 +215,7 @@ def _render(step_calls: list[Call], eval_calls: list[Call]) -> tuple[str, list[b
         return lines
 
     driver = [
+        *sources,
         *prototypes,
         "void steps(void **b, int first, int last) {",
         "  for (int step = first; step < last; step++) {",
@@ -250,13 +264,13 @@ def _renamed(obj: bytes, old: str, new: str) -> bytes:
 
 def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Path:
     """The shared object of `driver` and the kernels' `objects`, from the disk cache or linked now: the
-    driver is compiled with tinygrad's own clang command, the kernels are already."""
+    driver (with the sources of the kernels not compiled yet) is compiled with tinygrad's own clang command."""
     folder = cache_dir()
     digest = hashlib.sha256(driver.encode() + b"".join(hashlib.sha256(o).digest() for o in objects)).hexdigest()
     path = folder / f"{key}-{MACHINE}-{digest[:16]}.so"
     if path.exists() and path.with_suffix(".json").exists():
         return path
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for stale in folder.glob(f"{key}-{MACHINE}-*"):  # linked by an earlier version of this code
         stale.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
@@ -268,6 +282,7 @@ def _compiled(key: str, driver: str, objects: list[bytes], manifest: dict) -> Pa
         (Path(tmp) / "epoch.json").write_text(json.dumps(manifest))
         os.replace(Path(tmp) / "epoch.so", path)
         os.replace(Path(tmp) / "epoch.json", path.with_suffix(".json"))  # last: `load` trusts a manifest's object
+    prune_shapes()
     return path
 
 

@@ -9,6 +9,7 @@ an epoch buffer. The host reads that buffer once per epoch, so steps never wait 
 import math
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 
 import numpy as np
 from tinygrad import Tensor, TinyJit, Variable, dtypes
@@ -125,7 +126,7 @@ class _Batch:
         shape = (self.device, trials, self.layout.sizes, cfg.activation, self.n_train, self.n_val)
         step_key = jitcache.key_of("step", self.kind, self.batch, self.rows, self.chunk, *shape)  # the program's too
         # a shape compiled before runs at once, without tinygrad; else capture it (and compile it, on the CPU)
-        self.program = program.load(step_key, start) if self.device == "CPU" else None
+        self.program = program.load(step_key, start) if program.applies(self.device) else None
         if self.program is None:
             self.capture(step_key, shape, start)
 
@@ -135,13 +136,19 @@ class _Batch:
             Tensor(a, device=self.device).realize() for a in start.values())
         self.i = Variable("step", 0, self.rows - 1)
         self.c = Variable("chunk", 0, max(self.chunks, 2) - 1)
-        self.step_jit = self._captured(step_key, self._step,
-                                       lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
-        self.eval_jit = self._captured(jitcache.key_of("eval", self.chunk, *shape), self._evaluate,
-                                       lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
+        keys = step_key, jitcache.key_of("eval", self.chunk, *shape)
+        # for the epoch program, kernels are only rendered: it compiles them all at once
+        with jitcache.rendering() if program.applies(self.device) else nullcontext():
+            self.step_jit = self._captured(keys[0], self._step,
+                                           lambda: (*self._scratch(), self.batches, self.stats, self.i.bind(0)))
+            self.eval_jit = self._captured(keys[1], self._evaluate,
+                                           lambda: (self.theta, self.examples, self.partials, self.c.bind(0)))
         names = list(start)
         self.program = program.build(step_key, (self.step_jit.captured, dict(zip(names[:5], self.step_inputs))),
                                      (self.eval_jit.captured, dict(zip(["theta", *names[5:]], self.eval_inputs))))
+        if self.program is None:  # replayed: every kernel needs its own object
+            for key, jit in zip(keys, (self.step_jit, self.eval_jit)):
+                jitcache.put(key, jitcache.runnable(jit))
 
     @property
     def step_inputs(self) -> tuple[Tensor, ...]:
