@@ -15,7 +15,7 @@ from optuna.trial import TrialState
 
 from tutor.store import Store
 from tutor.tune.space import parse_grid, parse_space
-from tutor.tune.study import PULL, Plan, _take, begin, open_storage
+from tutor.tune.study import PULL, RETRIES, Plan, _take, begin, open_storage, settled, work
 from tutor.tune.sweep import sweep
 
 SPACE = ["lr=log:1e-3:1"]
@@ -152,3 +152,57 @@ def test_an_interrupted_coordinator_resumes_its_study(base, store, tmp_path):
     assert again.stopped is None and sorted(tr.number for tr in again.trials) == list(range(6))
     assert {tr.run_id for tr in first.trials} <= {tr.run_id for tr in again.trials}
     assert len(store.runs(limit=100)) == 6 and len(trials_of(url, names[0])) == 6
+
+
+def test_a_trial_given_up_after_its_retries_leaves_nobody_waiting(base, tmp_path):
+    """A trial whose process died RETRIES + 1 times is enqueued no more: the processes stop waiting for it."""
+    space = parse_grid(["lr=0.1"], base)
+    shared = begin(f"journal:{tmp_path / 'study.log'}", "given-up", Plan.of(space, "grid", 1), "en")
+    [trial] = _take(shared, PULL)
+    assert not settled(shared.study, 1)
+    shared.storage.set_trial_system_attr(trial._trial_id, "retry_history", list(range(RETRIES)))  # Optuna's record
+    shared.storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+    assert settled(shared.study, 1)
+    work(shared, halt=lambda: False)  # returns: nothing is left to wait for
+
+
+@pytest.mark.slow
+def test_a_study_finished_elsewhere_is_reported_not_trained_again(base, store, tmp_path):
+    """`tutor sweep` on a study already complete trains nothing: it reports the study's trials, saved in the store
+    of whoever coordinated it (the same runs, when that is this store); a worker joining late leaves at once."""
+    space, url = parse_grid(GRID, base), f"journal:{tmp_path / 'study.log'}"
+    first = sweep(space, "grid", store=store, storage=url, study="done")
+    elsewhere = Store(tmp_path / "elsewhere.db")
+    late = sweep(space, "grid", store=elsewhere, storage=url, study="done")
+    assert elsewhere.runs(limit=100) == [] and [tr.run_id for tr in late.trials] == [None] * 6
+    assert [tr.val_loss for tr in late.ranked()] == [tr.val_loss for tr in first.ranked()]
+    assert late.best.params == first.best.params and late.stopped is None
+    again = sweep(space, "grid", store=store, storage=url, study="done")
+    assert sorted(tr.run_id for tr in again.trials) == sorted(tr.run_id for tr in first.trials)
+    assert len(store.runs(limit=100)) == 6 and len(trials_of(url, "done")) == 6  # nothing trained twice
+    joined = subprocess.run([sys.executable, "-m", "tutor", "--lang", "en", "worker", "--storage", url, "--study",
+                             "done"], capture_output=True, text=True, timeout=120)
+    assert joined.returncode == 0 and joined.stderr == "", joined.stderr
+    assert joined.stdout.splitlines()[-1] == "The study is complete (6 trials): 0 were trained here."
+
+
+@pytest.mark.slow
+def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolated_home, doomed_postgres):
+    """PostgreSQL stopped while the coordinator trains its second round: it says so in one line (no traceback),
+    exit 2, and the first round's trials stay in the local store."""
+    url, stop = doomed_postgres
+    proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
+                             "16", "--epochs", "300", "--random", "8", "--space", "lr=log:1e-3:1", "--storage", url,
+                             "--study", "gone"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    store = Store(isolated_home / "tutor.db")
+    deadline = time.monotonic() + 240
+    while len(store.runs(limit=10)) < PULL and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    stop()
+    out, err = proc.communicate(timeout=120)
+    joined, lost = err.strip().splitlines()  # the line that joins the study, the line that says it is gone
+    assert proc.returncode == 2 and joined.startswith("Study gone.") and "Traceback" not in err, err
+    assert lost.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres") and "stopped answering (" in lost
+    assert lost.endswith("4 of 8 trials are saved here (runs 1–4), and the same command continues the study once it "
+                         "answers again")
+    assert len(store.runs(limit=10)) == PULL

@@ -27,14 +27,14 @@ from typing import Any
 
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
-from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.exceptions import ExperimentalWarning, StorageInternalError, UpdateFinishedTrialError
 from optuna.storages import BaseStorage, JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 from pydantic import BaseModel
 
 from tutor import __version__
-from tutor.config import ExperimentConfig
+from tutor.config import ExperimentConfig, argument, short_name
 from tutor.engine import RunResult
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
@@ -46,7 +46,8 @@ HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
 RETRIES = 3  # times one trial is enqueued again after its process died
 PULL = 4  # trials one process takes at a time (a grid or random search)
-POLL = 0.05  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
+POLL = 0.05  # seconds between the coordinator's looks at the study while others train its last trials (it saves them)
+IDLE = 1.0  # seconds between a worker's looks while nothing waits: a class of workers polling a server costs it
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 
 
@@ -73,6 +74,25 @@ class Plan(BaseModel):
         return Space(self.base, tuple(Param(p["field"], json_to_distribution(p["distribution"]), tuple(p["grid"]))
                                       for p in self.params), lang)
 
+    def difference(self, other: "Plan", lang: Lang) -> str:
+        """What `other` (a search asked for here) changes of this plan (the study's), in words: 'data moons
+        in the study, digits here; lr over other values'."""
+        said = [t("tune.study.differs", lang, field=short_name(field, lang), theirs=argument(theirs),
+                  ours=argument(ours)) for field, (theirs, ours) in self.base.diff(other.base).items()]
+        if self.method != other.method:
+            said.append(t("tune.study.differs_method", lang, theirs=t(f"tune.name.{self.method}", lang),
+                          ours=t(f"tune.name.{other.method}", lang)))
+        if self.planned != other.planned:
+            said.append(t("tune.study.differs_planned", lang, theirs=self.planned, ours=other.planned))
+        mine, yours = ({p["field"]: p for p in plan.params} for plan in (self, other))
+        if mine.keys() != yours.keys():
+            said.append(t("tune.study.differs_fields", lang, theirs=", ".join(short_name(f, lang) for f in mine),
+                          ours=", ".join(short_name(f, lang) for f in yours)))
+        else:
+            said += [t("tune.study.differs_range", lang, field=short_name(f, lang))
+                     for f in mine if mine[f] != yours[f]]
+        return "; ".join(said)
+
     def name(self) -> str:
         """A name that one search always gets: the same command again resumes its study."""
         return "tutor-" + hashlib.sha256(self.model_dump_json(exclude={"version"}).encode()).hexdigest()[:10]
@@ -89,11 +109,6 @@ class Done(BaseModel):
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError)
-    if not url.startswith("journal:"):  # SQLAlchemy is imported for a database only: a journal's processes start sooner
-        from sqlalchemy.exc import SQLAlchemyError
-
-        failures += (SQLAlchemyError,)
     try:
         if url.startswith("journal:"):
             path = Path(url.removeprefix("journal:")).expanduser()
@@ -102,13 +117,51 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
             if path.exists() and not path.is_file():  # a device or a pipe: appending to it fails, or waits forever
                 raise OSError(t("files.special", lang))
             return JournalStorage(JournalFileBackend(str(path)))
-        connect = {"connect_args": {"connect_timeout": 5}} if url.startswith("postgresql") else {}
         with _quiet():
-            return RDBStorage(url, engine_kwargs=connect, heartbeat_interval=HEARTBEAT, grace_period=GRACE,
+            return RDBStorage(url, engine_kwargs=_connect(url), heartbeat_interval=HEARTBEAT, grace_period=GRACE,
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
-    except failures as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=reason)) from None
+    except _failures(url) as err:
+        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=_reason(err))) from None
+
+
+def _connect(url: str) -> dict[str, Any]:
+    """PostgreSQL's connection: a server that does not answer in 5 s is unusable, and a connection whose host
+    vanished (a cable, a switched-off machine) is given up after GRACE seconds, not TCP's quarter of an hour."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {"connect_args": {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": HEARTBEAT,
+                             "keepalives_interval": HEARTBEAT, "keepalives_count": 3, "tcp_user_timeout": GRACE * 1000}}
+
+
+def _failures(url: str) -> tuple[type[Exception], ...]:
+    """What a storage raises when it cannot be reached or written: SQLAlchemy is imported for a database only
+    (a journal's processes start sooner)."""
+    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError, StorageInternalError)
+    if not url.startswith("journal:"):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        failures += (SQLAlchemyError,)
+    return failures
+
+
+def _reason(err: BaseException) -> str:
+    """The first line of the deepest cause: the driver's own words ('connection refused'), not the SQL."""
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return next((line for line in str(err).splitlines() if line.strip()), type(err).__name__).strip()
+
+
+class StorageLost(StudyError):
+    """The storage stopped answering in the middle of a search."""
+
+
+@contextmanager
+def reachable(url: str, lang: Lang) -> Iterator[None]:
+    """Turn a storage that stops answering (a server stopped, a network gone, a journal's disk) into one line."""
+    try:
+        yield
+    except _failures(url) as err:
+        raise StorageLost(t("tune.storage.lost", lang, url=shown(url), reason=_reason(err))) from None
 
 
 @contextmanager
@@ -171,7 +224,7 @@ def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
             raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
     shared = join(url, name, lang, storage)
     if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
-        raise StudyError(t("tune.study.other", lang, name=name))
+        raise StudyError(t("tune.study.other", lang, name=name, difference=shared.plan.difference(plan, lang)))
     if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
         for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
             _requeue(shared, trial)
@@ -194,11 +247,24 @@ def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
     return {tr.user_attrs["n"]: tr for tr in trials if "done" in tr.user_attrs}
 
 
+def given_up(study: optuna.Study) -> set[int]:
+    """The planned trials that no process will train: their process died RETRIES + 1 times (a trial that kills
+    whoever trains it, such as one that runs out of memory), so Optuna enqueued no retry."""
+    failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
+    return {tr.user_attrs["n"] for tr in failed if len(tr.system_attrs.get("retry_history", ())) >= RETRIES}
+
+
+def settled(study: optuna.Study, planned: int) -> bool:
+    """Whether every planned trial finished or was given up: nothing is left to wait for."""
+    return len(finished(study).keys() | given_up(study)) >= planned
+
+
 def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
          between: Callable[[], None] = lambda: None,
-         on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None) -> None:
-    """Take waiting trials and train them until every planned trial is done (or `halt`, or no more
-    launches); `between` runs after each round and each look at the study."""
+         on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None,
+         poll: float = POLL) -> None:
+    """Take waiting trials and train them until every planned trial is done or given up (or `halt`, or no more
+    launches); `between` runs after each round and each look at the study, looks `poll` seconds apart."""
     worker, most = here(), 1 if shared.plan.method == "bayes" else PULL
     while not halt():
         with _quiet():
@@ -210,9 +276,9 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
                     on_trained(trial.user_attrs["n"], trial.params, run, pruned)
         between()
         if not taken:
-            if len(finished(shared.study)) >= shared.plan.planned or not may_launch():
+            if not may_launch() or settled(shared.study, shared.plan.planned):
                 return
-            time.sleep(POLL)
+            time.sleep(poll)
 
 
 def _take(shared: Shared, most: int) -> list[optuna.Trial]:
@@ -281,8 +347,11 @@ def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]
 
     def beat() -> None:
         while True:
-            for trial in trials:
-                storage.record_heartbeat(trial._trial_id)  # Optuna's own heartbeat uses the same id
+            try:
+                for trial in trials:
+                    storage.record_heartbeat(trial._trial_id)  # Optuna's own heartbeat uses the same id
+            except _failures(storage.url):  # a server gone away: the next call of the trial's process says so
+                pass
             if done.wait(HEARTBEAT):
                 return
 
