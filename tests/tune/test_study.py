@@ -62,8 +62,15 @@ def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, m
     space = (parse_grid if method == "grid" else parse_space)(specs, base)
     name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
     procs = []
-    result = sweep(space, method, n, store=store, storage=url, study=name,
-                   on_join=lambda _: procs.append(worker(url, name)))
+
+    def joined(_: str) -> None:
+        """The worker starts once this process has loaded the engine: on a loaded machine, a worker started while
+        the coordinator loads tinygrad could take every round before the coordinator takes one."""
+        import tutor.engine.training  # noqa: F401
+
+        procs.append(worker(url, name))
+
+    result = sweep(space, method, n, store=store, storage=url, study=name, on_join=joined)
     out, err = procs[0].communicate(timeout=300)
     assert procs[0].returncode == 0 and err == "", err
     assert sorted(tr.number for tr in result.trials) == list(range(n))

@@ -120,7 +120,7 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
         with _quiet():
             return RDBStorage(url, engine_kwargs=_connect(url), heartbeat_interval=HEARTBEAT, grace_period=GRACE,
                               heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
-    except _failures(url) as err:
+    except (ImportError, ValueError, *_failures(url)) as err:
         raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=_reason(err))) from None
 
 
@@ -134,14 +134,13 @@ def _connect(url: str) -> dict[str, Any]:
 
 
 def _failures(url: str) -> tuple[type[Exception], ...]:
-    """What a storage raises when it cannot be reached or written: SQLAlchemy is imported for a database only
-    (a journal's processes start sooner)."""
-    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError, StorageInternalError)
-    if not url.startswith("journal:"):
-        from sqlalchemy.exc import SQLAlchemyError
+    """What a storage raises when it cannot be reached or written: a journal, an OSError; a database, SQLAlchemy's
+    errors (imported for a database only: a journal's processes start sooner)."""
+    if url.startswith("journal:"):
+        return OSError, StorageInternalError
+    from sqlalchemy.exc import SQLAlchemyError
 
-        failures += (SQLAlchemyError,)
-    return failures
+    return SQLAlchemyError, StorageInternalError
 
 
 def _reason(err: BaseException) -> str:

@@ -181,6 +181,8 @@ def _coordinate(space: Space, method: Method, planned: int, url: str, name: str 
             save()
     except StorageLost as lost:
         ids = [tr.run_id for tr in trials.values() if tr.run_id is not None]
+        if not ids:  # nothing of this search is here to keep
+            raise
         raise StudyError(t("tune.storage.kept", lang, lost=str(lost), kept=len(ids), planned=planned,
                            first=min(ids, default="—"), last=max(ids, default="—"))) from None
     return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
