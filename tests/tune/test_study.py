@@ -85,23 +85,24 @@ def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, m
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres):
+def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, url):
+    """On a database by Optuna's heartbeat, on a journal by tutor's: failed after the grace period, trained again."""
     space, name = parse_space(SPACE, base.changed(samples=1000, epochs=30)), f"killed-{time.monotonic_ns()}"
     killed = []
 
     def joined(_: str) -> None:
         """The coordinator trains once this returns: a trial running now is the worker's."""
-        proc, study = worker(postgres, name), optuna.load_study(study_name=name, storage=postgres)
+        proc, study = worker(url, name), optuna.load_study(study_name=name, storage=open_storage(url, "en"))
         while not any(tr.params for tr in study.get_trials(states=(TrialState.RUNNING,))):  # taken, about to train
             time.sleep(0.05)
         proc.kill()
         killed.append(proc.wait())
 
-    result = sweep(space, "random", 8, store=store, storage=postgres, study=name, on_join=joined)
+    result = sweep(space, "random", 8, store=store, storage=url, study=name, on_join=joined)
     assert killed == [-signal.SIGKILL]
     assert sorted(tr.number for tr in result.trials) == list(range(8)) and len(store.runs(limit=100)) == 8
     assert all(tr.status == "completed" and tr.epochs_run == 30 for tr in result.trials)
-    trials = trials_of(postgres, name)
+    trials = trials_of(url, name)
     failed = [tr.number for tr in trials if tr.state == TrialState.FAIL]
     retried = [tr.system_attrs.get("failed_trial") for tr in trials if tr.state == TrialState.COMPLETE]  # set by
     # Optuna's RetryHeartbeatStaleTrialCallback on each retry: the number of the trial it repeats
@@ -134,18 +135,18 @@ _take(shared, 1)
 
 
 @pytest.mark.slow
-def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, postgres):
+def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, url):
     """Optuna fails a silent running trial only once it has beaten: the heartbeat comes before the trial runs."""
     name, deadline = f"claimed-{time.monotonic_ns()}", time.monotonic() + 120
     died = []
 
     def joined(_: str) -> None:
-        died.append(subprocess.run([sys.executable, "-c", CLAIMS_AND_DIES, postgres, name]).returncode)
+        died.append(subprocess.run([sys.executable, "-c", CLAIMS_AND_DIES, url, name]).returncode)
 
-    result = sweep(parse_space(SPACE, base), "random", 2, store=store, storage=postgres, study=name, on_join=joined,
+    result = sweep(parse_space(SPACE, base), "random", 2, store=store, storage=url, study=name, on_join=joined,
                    should_stop=lambda: time.monotonic() > deadline)
     assert died == [-signal.SIGKILL] and result.stopped is None and len(result.trials) == 2
-    assert [tr.state for tr in trials_of(postgres, name)].count(TrialState.FAIL) == 1
+    assert [tr.state for tr in trials_of(url, name)].count(TrialState.FAIL) == 1
 
 
 @pytest.mark.slow

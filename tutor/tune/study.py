@@ -9,10 +9,10 @@ trial to one process. The coordinator then trains like any `tutor worker`, and i
 trials into the local store (its search is `tutor.tune.sweep`'s; this module is the study's side).
 
 Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
-sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
-running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
-and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
-running as abandoned and enqueues them again.
+sends each run back in its trial's attributes and leaves when every planned trial is done (or given up).
+Running trials beat a heartbeat (Optuna's on a database; on a journal, which Optuna gives none, the time in
+the trial's attributes): the trials of a process killed mid-way are failed after GRACE seconds of silence
+and enqueued again, up to RETRIES times.
 """
 
 import hashlib
@@ -49,6 +49,7 @@ PULL = 4  # trials one process takes at a time (a grid or random search)
 POLL = 0.05  # seconds between the coordinator's looks at the study while others train its last trials (it saves them)
 IDLE = 1.0  # seconds between a worker's looks while nothing waits: a class of workers polling a server costs it
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+BEAT = "tutor:beat"  # a journal's running trial: when its process last beat (seconds since the epoch)
 
 
 class StudyError(TutorError):
@@ -224,9 +225,6 @@ def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
     shared = join(url, name, lang, storage)
     if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
         raise StudyError(t("tune.study.other", lang, name=name, difference=shared.plan.difference(plan, lang)))
-    if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
-        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            _requeue(shared, trial)
     return shared
 
 
@@ -266,8 +264,7 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
     launches); `between` runs after each round and each look at the study, looks `poll` seconds apart."""
     worker, most = here(), 1 if shared.plan.method == "bayes" else PULL
     while not halt():
-        with _quiet():
-            fail_stale_trials(shared.study)
+        _fail_stale(shared)
         taken = _take(shared, most) if may_launch() else []
         if taken:
             with _beating(shared.storage, taken):
@@ -296,9 +293,9 @@ def _take(shared: Shared, most: int) -> list[optuna.Trial]:
         key = batch_key(shared.space.config(waiting.system_attrs.get("fixed_params", {})))  # as enqueued
         if taken and key != shape:
             continue
-        if isinstance(shared.storage, RDBStorage):  # before the trial runs: Optuna never fails a running trial
-            shared.storage.record_heartbeat(waiting._trial_id)  # without a heartbeat, however long it is silent
-        try:  # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
+        try:
+            _beat(shared.storage, waiting._trial_id)  # before it runs: Optuna never fails a running trial without one
+            # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
             if not shared.storage.set_trial_state_values(waiting._trial_id, state=TrialState.RUNNING):
                 continue
         except UpdateFinishedTrialError:
@@ -336,20 +333,48 @@ def _train(shared: Shared, taken: list[optuna.Trial], halt: Callable[[], bool],
         yield trial, run, pruned
 
 
+def _beat(storage: BaseStorage, trial_id: int) -> None:
+    """One heartbeat of a trial: Optuna's own on a database; on a journal (Optuna has none there), the time in the
+    trial's system attributes."""
+    if isinstance(storage, RDBStorage):
+        storage.record_heartbeat(trial_id)
+    else:
+        storage.set_trial_system_attr(trial_id, BEAT, time.time())
+
+
+def _fail_stale(shared: Shared) -> None:
+    """Fail the running trials silent for GRACE seconds and enqueue each again, up to RETRIES times: Optuna's own
+    on a database; on a journal, the same from the beats in the trials' attributes (a trial left running by an
+    older tutor counts from its start)."""
+    with _quiet():
+        if isinstance(shared.storage, RDBStorage):
+            fail_stale_trials(shared.study)
+            return
+        retry, now = RetryHeartbeatStaleTrialCallback(RETRIES), time.time()
+        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            if now - trial.system_attrs.get(BEAT, trial.datetime_start.timestamp()) < GRACE:
+                continue
+            try:
+                shared.storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+            except UpdateFinishedTrialError:  # failed by another process, or finished meanwhile
+                continue
+            retry(shared.study, shared.storage.get_trial(trial._trial_id))
+
+
 @contextmanager
 def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]:
-    """A heartbeat for each running trial (databases), as Optuna's `optimize` beats one."""
-    if not isinstance(storage, RDBStorage):
-        yield
-        return
+    """A heartbeat for each running trial, as Optuna's `optimize` beats one."""
     done = threading.Event()
+    failures = _failures(storage.url if isinstance(storage, RDBStorage) else "journal:")
 
     def beat() -> None:
         while True:
             try:
                 for trial in trials:
-                    storage.record_heartbeat(trial._trial_id)  # Optuna's own heartbeat uses the same id
-            except _failures(storage.url):  # a server gone away: the next call of the trial's process says so
+                    _beat(storage, trial._trial_id)  # Optuna's own heartbeat uses the same id
+            except UpdateFinishedTrialError:  # told meanwhile (a journal): the round ends
+                pass
+            except failures:  # a storage gone away: the next call of the trial's process says so
                 pass
             if done.wait(HEARTBEAT):
                 return
