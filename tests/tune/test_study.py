@@ -196,21 +196,26 @@ def test_a_study_finished_elsewhere_is_reported_not_trained_again(base, store, t
 
 @pytest.mark.slow
 def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolated_home, doomed_postgres):
-    """PostgreSQL stopped while the coordinator trains its second round: it says so in one line (no traceback),
-    exit 2, and the first round's trials stay in the local store."""
+    """PostgreSQL stopped while the second round trains: the coordinator and the worker each say so in one line (no
+    traceback), exit 2, and the coordinator's line counts the trials it had saved, which stay in the local store."""
     url, stop = doomed_postgres
     proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
-                             "16", "--epochs", "300", "--random", "8", "--space", "lr=log:1e-3:1", "--storage", url,
+                             "16", "--epochs", "300", "--random", "12", "--space", "lr=log:1e-3:1", "--storage", url,
                              "--study", "gone"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    store = Store(isolated_home / "tutor.db")
+    joined = proc.stderr.readline()  # the line that joins the study
+    helper, store = worker(url, "gone"), Store(isolated_home / "tutor.db")
     deadline = time.monotonic() + 240
-    while len(store.runs(limit=10)) < PULL and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    while len(store.runs(limit=20)) < 2 * PULL and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first round of each process is saved: the second trains
     stop()
     out, err = proc.communicate(timeout=120)
-    joined, lost = err.strip().splitlines()  # the line that joins the study, the line that says it is gone
+    [lost] = err.strip().splitlines()
     assert proc.returncode == 2 and joined.startswith("Study gone.") and "Traceback" not in err, err
     assert lost.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres") and "stopped answering (" in lost
-    assert lost.endswith("4 of 8 trials are saved here (runs 1–4), and the same command continues the study once it "
-                         "answers again")
-    assert len(store.runs(limit=10)) == PULL
+    kept = len(store.runs(limit=20))
+    assert kept >= 2 * PULL and lost.endswith(f"{kept} of 12 trials are saved here (runs 1–{kept}), and the same "
+                                              "command continues the study once it answers again"), lost
+    assert helper.wait(60) == 2
+    said = helper.stderr.read()
+    assert len(said.splitlines()) == 1 and said.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres?")
+    assert "stopped answering (" in said, said

@@ -109,7 +109,7 @@ class Done(BaseModel):
 
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # a server gone away is one line of tutor's, not Optuna's log
     try:
         if url.startswith("journal:"):
             path = Path(url.removeprefix("journal:")).expanduser()
@@ -118,9 +118,18 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
             if path.exists() and not path.is_file():  # a device or a pipe: appending to it fails, or waits forever
                 raise OSError(t("files.special", lang))
             return JournalStorage(JournalFileBackend(str(path)))
-        with _quiet():
-            return RDBStorage(url, engine_kwargs=_connect(url), heartbeat_interval=HEARTBEAT, grace_period=GRACE,
-                              heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
+        from sqlalchemy.exc import IntegrityError
+
+        for tries_left in reversed(range(3)):
+            try:
+                with _quiet():
+                    return RDBStorage(url, engine_kwargs=_connect(url), heartbeat_interval=HEARTBEAT,
+                                      grace_period=GRACE,
+                                      heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
+            except IntegrityError:  # a new database: another process is creating Optuna's tables at this moment
+                if not tries_left:
+                    raise
+                time.sleep(0.2)
     except (ImportError, ValueError, *_failures(url)) as err:
         raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=_reason(err))) from None
 
