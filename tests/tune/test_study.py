@@ -15,7 +15,7 @@ from optuna.trial import TrialState
 
 from tutor.store import Store
 from tutor.tune.space import parse_grid, parse_space
-from tutor.tune.study import PULL, RETRIES, Plan, _take, begin, open_storage, settled, work
+from tutor.tune.study import FINISHED, PULL, RETRIES, Plan, _take, begin, open_storage, settled, work
 from tutor.tune.sweep import sweep
 
 SPACE = ["lr=log:1e-3:1"]
@@ -59,16 +59,19 @@ def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("method", "specs", "n"), [("random", SPACE, 8), ("grid", GRID, 6)])
 def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, method, specs, n):
-    space = (parse_grid if method == "grid" else parse_space)(specs, base)
+    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(epochs=20))  # a round outlasts a take
     name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
     procs = []
 
     def joined(_: str) -> None:
-        """The worker starts once this process has loaded the engine: on a loaded machine, a worker started while
-        the coordinator loads tinygrad could take every round before the coordinator takes one."""
+        """The coordinator, its engine loaded, trains once the worker has taken its first round: on a loaded machine,
+        either process could otherwise take every round (of a few tenths of a second) before the other takes one."""
         import tutor.engine.training  # noqa: F401
 
         procs.append(worker(url, name))
+        study = optuna.load_study(study_name=name, storage=open_storage(url, "en"))
+        while not study.get_trials(states=(TrialState.RUNNING, *FINISHED)):
+            time.sleep(0.02)
 
     result = sweep(space, method, n, store=store, storage=url, study=name, on_join=joined)
     out, err = procs[0].communicate(timeout=300)

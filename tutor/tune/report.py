@@ -79,7 +79,7 @@ class SweepPrinter:
         self._status()
 
     def waiting(self, running: int) -> None:
-        """How many trials other processes are training, seen while this one has none to train."""
+        """How many trials other processes are training, at each look of this one at the study."""
         if running != self.running:
             self.running = running
             self._status()
