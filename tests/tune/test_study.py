@@ -59,18 +59,20 @@ def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("method", "specs", "n"), [("random", SPACE, 8), ("grid", GRID, 6)])
 def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, method, specs, n):
-    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(epochs=20))  # a round outlasts a take
+    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(samples=1000, epochs=20))  # a round
+    # outlasts the other process's take
     name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
     procs = []
 
     def joined(_: str) -> None:
-        """The coordinator, its engine loaded, trains once the worker has taken its first round: on a loaded machine,
-        either process could otherwise take every round (of a few tenths of a second) before the other takes one."""
+        """The coordinator, its engine loaded, trains once the worker has taken its first round (PULL trials, fewer
+        than planned): on a loaded machine, either process could otherwise take every round before the other took
+        one."""
         import tutor.engine.training  # noqa: F401
 
         procs.append(worker(url, name))
         study = optuna.load_study(study_name=name, storage=open_storage(url, "en"))
-        while not study.get_trials(states=(TrialState.RUNNING, *FINISHED)):
+        while len(study.get_trials(states=(TrialState.RUNNING, *FINISHED))) < PULL:
             time.sleep(0.02)
 
     result = sweep(space, method, n, store=store, storage=url, study=name, on_join=joined)
