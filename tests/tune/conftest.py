@@ -8,7 +8,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,11 @@ shutil.rmtree(root, ignore_errors=True)
 """
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[str]:
-    """A private PostgreSQL server on a Unix socket, for the session: its URL. PostgreSQL refuses to run as
-    root, so under root it runs as `postgres` (or `nobody`), in a folder of its own outside pytest's. A watcher
-    in its own session stops it when the tests end without their teardown."""
+@contextmanager
+def _server() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A private PostgreSQL server on a Unix socket: its URL, and what stops it at once (a server gone away).
+    PostgreSQL refuses to run as root, so under root it runs as `postgres` (or `nobody`), in a folder of its own
+    outside pytest's. A watcher in its own session stops it when the tests end without their teardown."""
     initdb = _initdb()
     if initdb is None:
         if os.environ.get("CI"):
@@ -62,9 +63,12 @@ def postgres() -> Iterator[str]:
         as_user = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": []}
     data, log = root / "data", root / "log"
 
-    def pg(*argv: str) -> None:
-        subprocess.run(argv, cwd=root, check=True, capture_output=True, env={"PATH": os.environ["PATH"], "LC_ALL": "C"},
-                       **as_user)
+    def pg(*argv: str, check: bool = True) -> None:
+        subprocess.run(argv, cwd=root, check=check, capture_output=True,
+                       env={"PATH": os.environ["PATH"], "LC_ALL": "C"}, **as_user)
+
+    def stop() -> None:
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop", check=False)
 
     pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "tutor", "--auth=trust", "--no-sync", "-E", "UTF8",
        "--locale=C")
@@ -74,12 +78,26 @@ def postgres() -> Iterator[str]:
     pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-o",
        f"-k {root} -c listen_addresses='' -F", "start")
     try:
-        yield f"postgresql+psycopg://tutor@/postgres?host={root}"
+        yield f"postgresql+psycopg://tutor@/postgres?host={root}", stop
     finally:
         watcher.kill()
         watcher.wait()
-        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A private PostgreSQL server for the session: its URL."""
+    with _server() as (url, _):
+        yield url
+
+
+@pytest.fixture
+def doomed_postgres() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A private PostgreSQL server for one test that stops it: its URL, and what stops it."""
+    with _server() as server:
+        yield server
 
 
 def _account(name: str) -> pwd.struct_passwd | None:

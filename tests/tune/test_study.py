@@ -15,7 +15,7 @@ from optuna.trial import TrialState
 
 from tutor.store import Store
 from tutor.tune.space import parse_grid, parse_space
-from tutor.tune.study import PULL, Plan, _take, begin, open_storage
+from tutor.tune.study import FINISHED, PULL, RETRIES, Plan, _take, begin, open_storage, settled, work
 from tutor.tune.sweep import sweep
 
 SPACE = ["lr=log:1e-3:1"]
@@ -59,11 +59,23 @@ def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("method", "specs", "n"), [("random", SPACE, 8), ("grid", GRID, 6)])
 def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, method, specs, n):
-    space = (parse_grid if method == "grid" else parse_space)(specs, base)
+    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(samples=1000, epochs=20))  # a round
+    # outlasts the other process's take
     name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
     procs = []
-    result = sweep(space, method, n, store=store, storage=url, study=name,
-                   on_join=lambda _: procs.append(worker(url, name)))
+
+    def joined(_: str) -> None:
+        """The coordinator, its engine loaded, trains once the worker has taken its first round (PULL trials, fewer
+        than planned): on a loaded machine, either process could otherwise take every round before the other took
+        one."""
+        import tutor.engine.training  # noqa: F401
+
+        procs.append(worker(url, name))
+        study = optuna.load_study(study_name=name, storage=open_storage(url, "en"))
+        while len(study.get_trials(states=(TrialState.RUNNING, *FINISHED))) < PULL:
+            time.sleep(0.02)
+
+    result = sweep(space, method, n, store=store, storage=url, study=name, on_join=joined)
     out, err = procs[0].communicate(timeout=300)
     assert procs[0].returncode == 0 and err == "", err
     assert sorted(tr.number for tr in result.trials) == list(range(n))
@@ -78,23 +90,24 @@ def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, m
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, postgres):
+def test_a_worker_killed_mid_trial_has_its_trials_retried(base, store, url):
+    """On a database by Optuna's heartbeat, on a journal by tutor's: failed after the grace period, trained again."""
     space, name = parse_space(SPACE, base.changed(samples=1000, epochs=30)), f"killed-{time.monotonic_ns()}"
     killed = []
 
     def joined(_: str) -> None:
         """The coordinator trains once this returns: a trial running now is the worker's."""
-        proc, study = worker(postgres, name), optuna.load_study(study_name=name, storage=postgres)
+        proc, study = worker(url, name), optuna.load_study(study_name=name, storage=open_storage(url, "en"))
         while not any(tr.params for tr in study.get_trials(states=(TrialState.RUNNING,))):  # taken, about to train
             time.sleep(0.05)
         proc.kill()
         killed.append(proc.wait())
 
-    result = sweep(space, "random", 8, store=store, storage=postgres, study=name, on_join=joined)
+    result = sweep(space, "random", 8, store=store, storage=url, study=name, on_join=joined)
     assert killed == [-signal.SIGKILL]
     assert sorted(tr.number for tr in result.trials) == list(range(8)) and len(store.runs(limit=100)) == 8
     assert all(tr.status == "completed" and tr.epochs_run == 30 for tr in result.trials)
-    trials = trials_of(postgres, name)
+    trials = trials_of(url, name)
     failed = [tr.number for tr in trials if tr.state == TrialState.FAIL]
     retried = [tr.system_attrs.get("failed_trial") for tr in trials if tr.state == TrialState.COMPLETE]  # set by
     # Optuna's RetryHeartbeatStaleTrialCallback on each retry: the number of the trial it repeats
@@ -127,18 +140,18 @@ _take(shared, 1)
 
 
 @pytest.mark.slow
-def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, postgres):
+def test_a_worker_killed_as_it_takes_a_trial_leaves_none_stuck(base, store, url):
     """Optuna fails a silent running trial only once it has beaten: the heartbeat comes before the trial runs."""
     name, deadline = f"claimed-{time.monotonic_ns()}", time.monotonic() + 300  # a guard against a hang
     died = []
 
     def joined(_: str) -> None:
-        died.append(subprocess.run([sys.executable, "-c", CLAIMS_AND_DIES, postgres, name]).returncode)
+        died.append(subprocess.run([sys.executable, "-c", CLAIMS_AND_DIES, url, name]).returncode)
 
-    result = sweep(parse_space(SPACE, base), "random", 2, store=store, storage=postgres, study=name, on_join=joined,
+    result = sweep(parse_space(SPACE, base), "random", 2, store=store, storage=url, study=name, on_join=joined,
                    should_stop=lambda: time.monotonic() > deadline)
     assert died == [-signal.SIGKILL] and result.stopped is None and len(result.trials) == 2
-    assert [tr.state for tr in trials_of(postgres, name)].count(TrialState.FAIL) == 1
+    assert [tr.state for tr in trials_of(url, name)].count(TrialState.FAIL) == 1
 
 
 @pytest.mark.slow
@@ -152,3 +165,62 @@ def test_an_interrupted_coordinator_resumes_its_study(base, store, tmp_path):
     assert again.stopped is None and sorted(tr.number for tr in again.trials) == list(range(6))
     assert {tr.run_id for tr in first.trials} <= {tr.run_id for tr in again.trials}
     assert len(store.runs(limit=100)) == 6 and len(trials_of(url, names[0])) == 6
+
+
+def test_a_trial_given_up_after_its_retries_leaves_nobody_waiting(base, tmp_path):
+    """A trial whose process died RETRIES + 1 times is enqueued no more: the processes stop waiting for it."""
+    space = parse_grid(["lr=0.1"], base)
+    shared = begin(f"journal:{tmp_path / 'study.log'}", "given-up", Plan.of(space, "grid", 1), "en")
+    [trial] = _take(shared, PULL)
+    assert not settled(shared.study, 1)
+    shared.storage.set_trial_system_attr(trial._trial_id, "retry_history", list(range(RETRIES)))  # Optuna's record
+    shared.storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+    assert settled(shared.study, 1)
+    work(shared, halt=lambda: False)  # returns: nothing is left to wait for
+
+
+@pytest.mark.slow
+def test_a_study_finished_elsewhere_is_reported_not_trained_again(base, store, tmp_path):
+    """`tutor sweep` on a study already complete trains nothing: it reports the study's trials, saved in the store
+    of whoever coordinated it (the same runs, when that is this store); a worker joining late leaves at once."""
+    space, url = parse_grid(GRID, base), f"journal:{tmp_path / 'study.log'}"
+    first = sweep(space, "grid", store=store, storage=url, study="done")
+    elsewhere = Store(tmp_path / "elsewhere.db")
+    late = sweep(space, "grid", store=elsewhere, storage=url, study="done")
+    assert elsewhere.runs(limit=100) == [] and [tr.run_id for tr in late.trials] == [None] * 6
+    assert [tr.val_loss for tr in late.ranked()] == [tr.val_loss for tr in first.ranked()]
+    assert late.best.params == first.best.params and late.stopped is None
+    again = sweep(space, "grid", store=store, storage=url, study="done")
+    assert sorted(tr.run_id for tr in again.trials) == sorted(tr.run_id for tr in first.trials)
+    assert len(store.runs(limit=100)) == 6 and len(trials_of(url, "done")) == 6  # nothing trained twice
+    joined = subprocess.run([sys.executable, "-m", "tutor", "--lang", "en", "worker", "--storage", url, "--study",
+                             "done"], capture_output=True, text=True, timeout=120)
+    assert joined.returncode == 0 and joined.stderr == "", joined.stderr
+    assert joined.stdout.splitlines()[-1] == "The study is complete (6 trials): 0 were trained here."
+
+
+@pytest.mark.slow
+def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolated_home, doomed_postgres):
+    """PostgreSQL stopped while the second round trains: the coordinator and the worker each say so in one line (no
+    traceback), exit 2, and the coordinator's line counts the trials it had saved, which stay in the local store."""
+    url, stop = doomed_postgres
+    proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
+                             "16", "--epochs", "300", "--random", "12", "--space", "lr=log:1e-3:1", "--storage", url,
+                             "--study", "gone"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    joined = proc.stderr.readline()  # the line that joins the study
+    helper, store = worker(url, "gone"), Store(isolated_home / "tutor.db")
+    deadline = time.monotonic() + 240
+    while len(store.runs(limit=20)) < 2 * PULL and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first round of each process is saved: the second trains
+    stop()
+    out, err = proc.communicate(timeout=120)
+    [lost] = err.strip().splitlines()
+    assert proc.returncode == 2 and joined.startswith("Study gone.") and "Traceback" not in err, err
+    assert lost.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres") and "stopped answering (" in lost
+    kept = len(store.runs(limit=20))
+    assert kept >= 2 * PULL and lost.endswith(f"{kept} of 12 trials are saved here (runs 1–{kept}), and the same "
+                                              "command continues the study once it answers again"), lost
+    assert helper.wait(60) == 2
+    said = helper.stderr.read()
+    assert len(said.splitlines()) == 1 and said.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres?")
+    assert "stopped answering (" in said, said

@@ -109,3 +109,25 @@ def test_shared_search_problems_exit_2_with_one_line(capsys, tmp_path):
         assert part in err and len(err.strip().splitlines()) == 1 and "secret" not in err, err
     assert invoke("--lang", "es", "worker", "--storage", journal, "--study", "nobody") == 2
     assert "no hay ningún estudio" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "parts"), [
+    ("en", ["data moons in the study, circles here", "2 trials in the study, 3 here", "lr over other values"]),
+    ("es", ["datos moons en el estudio, circles aquí", "2 pruebas en el estudio, 3 aquí", "lr en otros valores"]),
+])
+def test_a_search_unlike_its_study_is_refused_naming_the_difference(capsys, tmp_path, lang, parts):
+    """A late machine started with another data set or space joins no study: one line says what differs."""
+    from tutor.config import ExperimentConfig
+    from tutor.tune.space import parse_grid
+    from tutor.tune.study import Plan, begin
+
+    journal = f"journal:{tmp_path / 'study.log'}"
+    base = ExperimentConfig(samples=200, hidden=(16,), epochs=3)
+    begin(journal, "lab", Plan.of(parse_grid(["lr=0.1,0.01"], base), "grid", 2), "en")
+    capsys.readouterr()
+    assert invoke("--lang", lang, "sweep", *SMALL, "--dataset", "circles", "--grid", "lr=0.1,0.01,0.001",
+                  "--storage", journal, "--study", "lab") == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err
+    for part in parts:
+        assert part in err, err

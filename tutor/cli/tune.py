@@ -79,14 +79,24 @@ def _sweep(base: Any, args: argparse.Namespace, settings: Settings, lang: Lang) 
         from tutor.tune.report import SweepPrinter
 
         printer = SweepPrinter(space, method, len(space.points()) if method == "grid" else n, lang)
+        if not args.storage:
+            printer.start()
 
     def joined(name: str) -> None:
+        """The study holds this search: its header (a study holding another is one line, and nothing else)."""
         print(t("tune.study.joined", lang, name=name, storage=args.storage), file=sys.stderr)
+        if printer:
+            printer.start()
 
-    with _stopping() as stop:  # Ctrl+C or SIGTERM: finish cleanly, keeping the trials already done
-        result = sweep(space, method, n, budget=budget, should_stop=stop.is_set, on_trial=printer and printer.trial,
-                       store=Store(settings.store), student=settings.student_id, storage=args.storage,
-                       study=args.study, on_join=joined)
+    try:
+        with _stopping() as stop:  # Ctrl+C or SIGTERM: finish cleanly, keeping the trials already done
+            result = sweep(space, method, n, budget=budget, should_stop=stop.is_set,
+                           on_trial=printer and printer.trial, store=Store(settings.store),
+                           student=settings.student_id, storage=args.storage, study=args.study, on_join=joined,
+                           on_wait=printer and printer.waiting)
+    finally:
+        if printer:  # the live bar off the terminal before the summary, or before an error's line
+            printer.close()
     if printer:
         printer.summary(result)
     else:
@@ -98,9 +108,10 @@ def _worker(args: argparse.Namespace, lang: Lang) -> int:
     import tutor.engine.training  # noqa: F401  (loaded before joining: a worker that has joined takes trials at once)
     from tutor.fmt import fixed
     from tutor.tune.report import params_text
-    from tutor.tune.study import finished, join, work
+    from tutor.tune.study import IDLE, finished, join, reachable, work
 
-    shared = join(args.storage, args.study, lang)
+    with reachable(args.storage, lang):
+        shared = join(args.storage, args.study, lang)
     plan = shared.plan
     print(t("tune.worker.start", lang, name=args.study, method=t(f"tune.name.{plan.method}", lang),
             planned=plan.planned), flush=True)
@@ -113,11 +124,12 @@ def _worker(args: argparse.Namespace, lang: Lang) -> int:
                 params=params_text(params, lang), status=t(f"tune.status.{'pruned' if pruned else run.status}", lang),
                 loss=fixed(loss)), flush=True)
 
-    with _stopping() as stop:
-        work(shared, stop.is_set, on_trained=done)
+    with _stopping() as stop, reachable(args.storage, lang):
+        work(shared, stop.is_set, on_trained=done, poll=IDLE)
+        total = len(finished(shared.study))
     if stop.signal:
         return 128 + stop.signal
-    print(t("tune.worker.done", lang, trials=len(trained), total=len(finished(shared.study))))
+    print(t("tune.worker.done", lang, trials=len(trained), total=total))
     return 0
 
 

@@ -1,15 +1,13 @@
 """Searches and range tests for a terminal: a live progress line, then a table, plots and advice."""
 
-import shutil
-import sys
-import time
 from collections import Counter
 from typing import Any
 
 from optuna.distributions import IntDistribution
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
 
 from tutor.config import ExperimentConfig, argument, flag, short_name
 from tutor.diagnose.explain import setting
@@ -43,44 +41,74 @@ def command(cfg: ExperimentConfig) -> str:
 
 
 class SweepPrinter:
-    """A search as it runs (a progress line on stderr, terminals only), then its summary on stdout."""
+    """A search as it runs (a live progress bar on stderr, terminals only: trials done, the best so far, the
+    processes that trained them, the trials that other machines are training while this one waits, the time),
+    then its summary on stdout."""
 
     def __init__(self, space: Space, method: Method, planned: int, lang: Lang) -> None:
         self.space, self.planned, self.lang = space, planned, lang
-        self.live, self.start, self.done, self.best = sys.stderr.isatty(), time.perf_counter(), 0, None
+        self.best: Trial | None = None
         self.by: Counter[str] = Counter()  # trials done by each process (host:pid)
-        self.out = Console(highlight=False)
-        self.out.print(escape(describe(space.base, lang)))
-        self.out.print(t("tune.header", lang, method=t(f"tune.name.{method}", lang), trials=planned,
-                         space=escape("; ".join(describe_param(p, lang) for p in space.params))))
+        self.method, self.out = method, Console(highlight=False)
+        self.bar = Progress(TextColumn("{task.description}", table_column=Column(no_wrap=True)),
+                            BarColumn(bar_width=BAR), TimeElapsedColumn(),
+                            TextColumn("{task.fields[status]}", table_column=Column(no_wrap=True, overflow="ellipsis")),
+                            console=Console(stderr=True, highlight=False), transient=True, expand=True)
+        self.task = self.bar.add_task(self._title(0), total=planned, status="")
+        self.running = 0  # trials other processes are training, at the last look
+        self.live = self.bar.console.is_terminal
+
+    def start(self) -> None:
+        """The search's header, and the live bar (redrawn ten times a second: the time runs on while it waits)."""
+        self.out.print(escape(describe(self.space.base, self.lang)))
+        self.out.print(t("tune.header", self.lang, method=t(f"tune.name.{self.method}", self.lang),
+                         trials=self.planned, space=escape("; ".join(describe_param(p, self.lang)
+                                                                     for p in self.space.params))))
+        if self.live:
+            self.bar.start()
+
+    def _title(self, done: int) -> str:
+        return t("tune.progress", self.lang, done=done, planned=self.planned)
 
     def trial(self, trial: Trial, planned: int) -> None:
-        self.done += 1
         self.by[trial.worker] += 1
         if trial.status == "completed" and trial.val_loss is not None:
             if self.best is None or trial.val_loss < self.best.val_loss:
                 self.best = trial
-        if not self.live:
-            return
-        filled = round(self.done / planned * BAR)
-        best = self.best and f"{fixed(self.best.val_loss)} ({params_text(self.best.params, self.lang)})"
-        line = t("tune.progress", self.lang, done=self.done, planned=planned, bar="█" * filled + "░" * (BAR - filled),
-                 best=best or "—", seconds=seconds(time.perf_counter() - self.start))
+        self.bar.update(self.task, completed=self.by.total(), total=planned, description=self._title(self.by.total()))
+        self._status()
+
+    def waiting(self, running: int) -> None:
+        """How many trials other processes are training, at each look of this one at the study."""
+        if running != self.running:
+            self.running = running
+            self._status()
+
+    def _status(self) -> None:
+        said = []
+        if self.best:
+            said.append(t("tune.progress_best", self.lang, loss=fixed(self.best.val_loss),
+                          params=params_text(self.best.params, self.lang)))
         if len(self.by) > 1:
-            line += " · " + ", ".join(f"{worker} {n}" for worker, n in self.by.most_common())
-        sys.stderr.write("\r" + line[: shutil.get_terminal_size().columns - 1] + "\x1b[K")
-        sys.stderr.flush()
+            said.append(", ".join(f"{worker} {n}" for worker, n in self.by.most_common()))
+        if self.running:
+            said.append(t("tune.waiting", self.lang, running=self.running))
+        self.bar.update(self.task, status=escape(" · ".join(said)))
+
+    def close(self) -> None:
+        """Take the live bar off the terminal (the search ended, or failed)."""
+        if self.live:
+            self.bar.stop()
 
     def summary(self, result: SweepResult) -> None:
-        if self.live:
-            sys.stderr.write("\r\x1b[K")
+        self.close()
         lang, out = self.lang, self.out
         out.print(self._table(result))
         if result.best:
             b = result.best
-            out.print(t("tune.best", lang, params=escape(params_text(b.params, lang)), loss=fixed(b.val_loss),
-                        acc=pct(b.val_acc),
-                        run=b.run_id))
+            key, run = ("tune.best", {"run": b.run_id}) if b.run_id is not None else ("tune.best_unsaved", {})
+            out.print(t(key, lang, params=escape(params_text(b.params, lang)), loss=fixed(b.val_loss),
+                        acc=pct(b.val_acc), **run))
             out.print(f"  → {t('run.try', lang)}: {escape(command(b.config))}")
         else:
             out.print(t("tune.no_best", lang))
@@ -97,9 +125,15 @@ class SweepPrinter:
             out.print(f"\n[yellow]⚠ {warning}[/yellow]")
         if result.stopped:
             out.print("\n" + t(f"tune.stopped.{result.stopped}", lang, done=len(result.trials), planned=self.planned))
-        ids = [tr.run_id for tr in result.trials]
-        out.print(t("tune.done", lang, trials=len(result.trials), seconds=seconds(result.seconds),
-                    first=min(ids, default="—"), last=max(ids, default="—")))
+        elif len(result.trials) < self.planned:
+            out.print("\n" + t("tune.given_up", lang, trials=self.planned - len(result.trials)))
+        ids = [tr.run_id for tr in result.trials if tr.run_id is not None]
+        if result.trials and not ids:
+            workers = ", ".join(sorted({escape(tr.worker) for tr in result.trials}))
+            out.print(t("tune.elsewhere", lang, trials=len(result.trials), workers=workers))
+        else:
+            out.print(t("tune.done", lang, trials=len(result.trials), seconds=seconds(result.seconds),
+                        first=min(ids, default="—"), last=max(ids, default="—")))
 
     def _table(self, result: SweepResult) -> Table:
         table = Table(box=None, header_style="bold")

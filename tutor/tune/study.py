@@ -9,10 +9,10 @@ trial to one process. The coordinator then trains like any `tutor worker`, and i
 trials into the local store (its search is `tutor.tune.sweep`'s; this module is the study's side).
 
 Each process takes up to PULL waiting trials of one network shape at a time (one batched model),
-sends each run back in its trial's attributes and leaves when every planned trial is done. On a database,
-running trials beat a heartbeat: the trials of a process killed mid-way are failed after GRACE seconds
-and enqueued again. A journal file has no heartbeat: a coordinator started again takes the trials still
-running as abandoned and enqueues them again.
+sends each run back in its trial's attributes and leaves when every planned trial is done (or given up).
+Running trials beat a heartbeat (Optuna's on a database; on a journal, which Optuna gives none, the time in
+the trial's attributes): the trials of a process killed mid-way are failed after GRACE seconds of silence
+and enqueued again, up to RETRIES times.
 """
 
 import hashlib
@@ -27,14 +27,14 @@ from typing import Any
 
 import optuna
 from optuna.distributions import distribution_to_json, json_to_distribution
-from optuna.exceptions import ExperimentalWarning, UpdateFinishedTrialError
+from optuna.exceptions import ExperimentalWarning, StorageInternalError, UpdateFinishedTrialError
 from optuna.storages import BaseStorage, JournalStorage, RDBStorage, RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 from pydantic import BaseModel
 
 from tutor import __version__
-from tutor.config import ExperimentConfig
+from tutor.config import ExperimentConfig, argument, short_name
 from tutor.engine import RunResult
 from tutor.errors import TutorError
 from tutor.i18n import Lang, t
@@ -46,8 +46,10 @@ HEARTBEAT = 2  # seconds between heartbeats of a running trial (databases)
 GRACE = 10  # a running trial silent this long is failed and enqueued again
 RETRIES = 3  # times one trial is enqueued again after its process died
 PULL = 4  # trials one process takes at a time (a grid or random search)
-POLL = 0.05  # seconds between looks at the study while others train its last trials (the coordinator then saves them)
+POLL = 0.05  # seconds between the coordinator's looks at the study while others train its last trials (it saves them)
+IDLE = 1.0  # seconds between a worker's looks while nothing waits: a class of workers polling a server costs it
 FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+BEAT = "tutor:beat"  # a journal's running trial: when its process last beat (seconds since the epoch)
 
 
 class StudyError(TutorError):
@@ -73,6 +75,25 @@ class Plan(BaseModel):
         return Space(self.base, tuple(Param(p["field"], json_to_distribution(p["distribution"]), tuple(p["grid"]))
                                       for p in self.params), lang)
 
+    def difference(self, other: "Plan", lang: Lang) -> str:
+        """What `other` (a search asked for here) changes of this plan (the study's), in words: 'data moons
+        in the study, digits here; lr over other values'."""
+        said = [t("tune.study.differs", lang, field=short_name(field, lang), theirs=argument(theirs),
+                  ours=argument(ours)) for field, (theirs, ours) in self.base.diff(other.base).items()]
+        if self.method != other.method:
+            said.append(t("tune.study.differs_method", lang, theirs=t(f"tune.name.{self.method}", lang),
+                          ours=t(f"tune.name.{other.method}", lang)))
+        if self.planned != other.planned:
+            said.append(t("tune.study.differs_planned", lang, theirs=self.planned, ours=other.planned))
+        mine, yours = ({p["field"]: p for p in plan.params} for plan in (self, other))
+        if mine.keys() != yours.keys():
+            said.append(t("tune.study.differs_fields", lang, theirs=", ".join(short_name(f, lang) for f in mine),
+                          ours=", ".join(short_name(f, lang) for f in yours)))
+        else:
+            said += [t("tune.study.differs_range", lang, field=short_name(f, lang))
+                     for f in mine if mine[f] != yours[f]]
+        return "; ".join(said)
+
     def name(self) -> str:
         """A name that one search always gets: the same command again resumes its study."""
         return "tutor-" + hashlib.sha256(self.model_dump_json(exclude={"version"}).encode()).hexdigest()[:10]
@@ -88,12 +109,7 @@ class Done(BaseModel):
 
 def open_storage(url: str, lang: Lang) -> BaseStorage:
     """`journal:PATH` (Optuna's journal file) or a database URL, with heartbeats and retries."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    failures: tuple[type[Exception], ...] = (ImportError, OSError, ValueError)
-    if not url.startswith("journal:"):  # SQLAlchemy is imported for a database only: a journal's processes start sooner
-        from sqlalchemy.exc import SQLAlchemyError
-
-        failures += (SQLAlchemyError,)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # a server gone away is one line of tutor's, not Optuna's log
     try:
         if url.startswith("journal:"):
             path = Path(url.removeprefix("journal:")).expanduser()
@@ -102,13 +118,59 @@ def open_storage(url: str, lang: Lang) -> BaseStorage:
             if path.exists() and not path.is_file():  # a device or a pipe: appending to it fails, or waits forever
                 raise OSError(t("files.special", lang))
             return JournalStorage(JournalFileBackend(str(path)))
-        connect = {"connect_args": {"connect_timeout": 5}} if url.startswith("postgresql") else {}
-        with _quiet():
-            return RDBStorage(url, engine_kwargs=connect, heartbeat_interval=HEARTBEAT, grace_period=GRACE,
-                              heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
-    except failures as err:
-        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=reason)) from None
+        from sqlalchemy.exc import IntegrityError
+
+        for tries_left in reversed(range(3)):
+            try:
+                with _quiet():
+                    return RDBStorage(url, engine_kwargs=_connect(url), heartbeat_interval=HEARTBEAT,
+                                      grace_period=GRACE,
+                                      heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(RETRIES))
+            except IntegrityError:  # a new database: another process is creating Optuna's tables at this moment
+                if not tries_left:
+                    raise
+                time.sleep(0.2)
+    except (ImportError, ValueError, *_failures(url)) as err:
+        raise StudyError(t("tune.storage.unusable", lang, url=shown(url), reason=_reason(err))) from None
+
+
+def _connect(url: str) -> dict[str, Any]:
+    """PostgreSQL's connection: a server that does not answer in 5 s is unusable, and a connection whose host
+    vanished (a cable, a switched-off machine) is given up after GRACE seconds, not TCP's quarter of an hour."""
+    if not url.startswith("postgresql"):
+        return {}
+    return {"connect_args": {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": HEARTBEAT,
+                             "keepalives_interval": HEARTBEAT, "keepalives_count": 3, "tcp_user_timeout": GRACE * 1000}}
+
+
+def _failures(url: str) -> tuple[type[Exception], ...]:
+    """What a storage raises when it cannot be reached or written: a journal, an OSError; a database, SQLAlchemy's
+    errors (imported for a database only: a journal's processes start sooner)."""
+    if url.startswith("journal:"):
+        return OSError, StorageInternalError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError, StorageInternalError
+
+
+def _reason(err: BaseException) -> str:
+    """The first line of the deepest cause: the driver's own words ('connection refused'), not the SQL."""
+    while err.__cause__ is not None:
+        err = err.__cause__
+    return next((line for line in str(err).splitlines() if line.strip()), type(err).__name__).strip()
+
+
+class StorageLost(StudyError):
+    """The storage stopped answering in the middle of a search."""
+
+
+@contextmanager
+def reachable(url: str, lang: Lang) -> Iterator[None]:
+    """Turn a storage that stops answering (a server stopped, a network gone, a journal's disk) into one line."""
+    try:
+        yield
+    except _failures(url) as err:
+        raise StorageLost(t("tune.storage.lost", lang, url=shown(url), reason=_reason(err))) from None
 
 
 @contextmanager
@@ -171,10 +233,7 @@ def begin(url: str, name: str, plan: Plan, lang: Lang) -> Shared:
             raw.enqueue_trial(points[n] if plan.method != "bayes" else {}, user_attrs={"n": n})
     shared = join(url, name, lang, storage)
     if shared.plan.model_dump(exclude={"version"}) != plan.model_dump(exclude={"version"}):
-        raise StudyError(t("tune.study.other", lang, name=name))
-    if isinstance(storage, JournalStorage):  # no heartbeat: what still runs was left by a process that ended
-        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            _requeue(shared, trial)
+        raise StudyError(t("tune.study.other", lang, name=name, difference=shared.plan.difference(plan, lang)))
     return shared
 
 
@@ -194,15 +253,27 @@ def finished(study: optuna.Study) -> dict[int, FrozenTrial]:
     return {tr.user_attrs["n"]: tr for tr in trials if "done" in tr.user_attrs}
 
 
+def given_up(study: optuna.Study) -> set[int]:
+    """The planned trials that no process will train: their process died RETRIES + 1 times (a trial that kills
+    whoever trains it, such as one that runs out of memory), so Optuna enqueued no retry."""
+    failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
+    return {tr.user_attrs["n"] for tr in failed if len(tr.system_attrs.get("retry_history", ())) >= RETRIES}
+
+
+def settled(study: optuna.Study, planned: int) -> bool:
+    """Whether every planned trial finished or was given up: nothing is left to wait for."""
+    return len(finished(study).keys() | given_up(study)) >= planned
+
+
 def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool] = lambda: True,
          between: Callable[[], None] = lambda: None,
-         on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None) -> None:
-    """Take waiting trials and train them until every planned trial is done (or `halt`, or no more
-    launches); `between` runs after each round and each look at the study."""
+         on_trained: Callable[[int, dict[str, Any], RunResult, bool], None] = lambda *_: None,
+         poll: float = POLL) -> None:
+    """Take waiting trials and train them until every planned trial is done or given up (or `halt`, or no more
+    launches); `between` runs after each round and each look at the study, looks `poll` seconds apart."""
     worker, most = here(), 1 if shared.plan.method == "bayes" else PULL
     while not halt():
-        with _quiet():
-            fail_stale_trials(shared.study)
+        _fail_stale(shared)
         taken = _take(shared, most) if may_launch() else []
         if taken:
             with _beating(shared.storage, taken):
@@ -210,9 +281,9 @@ def work(shared: Shared, halt: Callable[[], bool], may_launch: Callable[[], bool
                     on_trained(trial.user_attrs["n"], trial.params, run, pruned)
         between()
         if not taken:
-            if len(finished(shared.study)) >= shared.plan.planned or not may_launch():
+            if not may_launch() or settled(shared.study, shared.plan.planned):
                 return
-            time.sleep(POLL)
+            time.sleep(poll)
 
 
 def _take(shared: Shared, most: int) -> list[optuna.Trial]:
@@ -231,9 +302,9 @@ def _take(shared: Shared, most: int) -> list[optuna.Trial]:
         key = batch_key(shared.space.config(waiting.system_attrs.get("fixed_params", {})))  # as enqueued
         if taken and key != shape:
             continue
-        if isinstance(shared.storage, RDBStorage):  # before the trial runs: Optuna never fails a running trial
-            shared.storage.record_heartbeat(waiting._trial_id)  # without a heartbeat, however long it is silent
-        try:  # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
+        try:
+            _beat(shared.storage, waiting._trial_id)  # before it runs: Optuna never fails a running trial without one
+            # Optuna's own pop (`ask` without its fallback to a new, unplanned trial): one process wins
             if not shared.storage.set_trial_state_values(waiting._trial_id, state=TrialState.RUNNING):
                 continue
         except UpdateFinishedTrialError:
@@ -271,18 +342,49 @@ def _train(shared: Shared, taken: list[optuna.Trial], halt: Callable[[], bool],
         yield trial, run, pruned
 
 
+def _beat(storage: BaseStorage, trial_id: int) -> None:
+    """One heartbeat of a trial: Optuna's own on a database; on a journal (Optuna has none there), the time in the
+    trial's system attributes."""
+    if isinstance(storage, RDBStorage):
+        storage.record_heartbeat(trial_id)
+    else:
+        storage.set_trial_system_attr(trial_id, BEAT, time.time())
+
+
+def _fail_stale(shared: Shared) -> None:
+    """Fail the running trials silent for GRACE seconds and enqueue each again, up to RETRIES times: Optuna's own
+    on a database; on a journal, the same from the beats in the trials' attributes (a trial left running by an
+    older tutor counts from its start)."""
+    with _quiet():
+        if isinstance(shared.storage, RDBStorage):
+            fail_stale_trials(shared.study)
+            return
+        retry, now = RetryHeartbeatStaleTrialCallback(RETRIES), time.time()
+        for trial in shared.study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            if now - trial.system_attrs.get(BEAT, trial.datetime_start.timestamp()) < GRACE:
+                continue
+            try:
+                shared.storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+            except UpdateFinishedTrialError:  # failed by another process, or finished meanwhile
+                continue
+            retry(shared.study, shared.storage.get_trial(trial._trial_id))
+
+
 @contextmanager
 def _beating(storage: BaseStorage, trials: list[optuna.Trial]) -> Iterator[None]:
-    """A heartbeat for each running trial (databases), as Optuna's `optimize` beats one."""
-    if not isinstance(storage, RDBStorage):
-        yield
-        return
+    """A heartbeat for each running trial, as Optuna's `optimize` beats one."""
     done = threading.Event()
+    failures = _failures(storage.url if isinstance(storage, RDBStorage) else "journal:")
 
     def beat() -> None:
         while True:
-            for trial in trials:
-                storage.record_heartbeat(trial._trial_id)  # Optuna's own heartbeat uses the same id
+            try:
+                for trial in trials:
+                    _beat(storage, trial._trial_id)  # Optuna's own heartbeat uses the same id
+            except UpdateFinishedTrialError:  # told meanwhile (a journal): the round ends
+                pass
+            except failures:  # a storage gone away: the next call of the trial's process says so
+                pass
             if done.wait(HEARTBEAT):
                 return
 

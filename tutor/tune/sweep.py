@@ -29,13 +29,13 @@ from optuna.trial import TrialState, create_trial
 
 from tutor.config import ExperimentConfig
 from tutor.engine import RunResult
-from tutor.i18n import Lang
+from tutor.i18n import Lang, t
 from tutor.priority import cores
 from tutor.settings import Settings
 from tutor.store import Store
 from tutor.tune.results import Edge, Method, SweepResult, Trial
 from tutor.tune.space import Space
-from tutor.tune.study import Done, Plan, begin, finished, work
+from tutor.tune.study import Done, Plan, StorageLost, StudyError, begin, finished, reachable, settled, work
 from tutor.tune.trials import here, median, random_points, tell, tpe, train_pruned
 
 MAX_BATCH = 16  # trials per batched model; chunks are padded to 1, 2, 4, 8 or 16
@@ -99,18 +99,19 @@ def sweep(
     storage: str | None = None,
     study: str | None = None,
     on_join: Callable[[str], None] | None = None,
+    on_wait: Callable[[int], None] | None = None,
 ) -> SweepResult:
     """Run a search over `space` (n_trials for random and bayes); `on_trial(trial, planned)` sees each
     trial as it ends. Ctrl+C (KeyboardInterrupt) or `should_stop` ends it early, keeping finished trials.
     With a `storage` URL the search is an Optuna study that `tutor worker`s join (tutor.tune.study);
-    `on_join(name)` hears its name."""
+    `on_join(name)` hears its name, `on_wait(running)` how many trials others train while this process waits."""
     control = Control(budget, should_stop)
     points = space.points() if method == "grid" else []
     planned = len(points) or n_trials
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     if storage:
         return _coordinate(space, method, planned, storage, study, control=control, store=store, student=student,
-                          on_trial=on_trial, on_join=on_join)
+                          on_trial=on_trial, on_join=on_join, on_wait=on_wait)
     trials: list[Trial] = []
 
     def record(number: int, params: dict[str, Any], run: RunResult, pruned: bool = False, worker: str = "") -> None:
@@ -132,37 +133,58 @@ def sweep(
 
 def _coordinate(space: Space, method: Method, planned: int, url: str, name: str | None, *, control: Control,
                store: Store, student: str, on_trial: Callable[[Trial, int], None] | None = None,
-               on_join: Callable[[str], None] | None = None) -> SweepResult:
+               on_join: Callable[[str], None] | None = None,
+               on_wait: Callable[[int], None] | None = None) -> SweepResult:
     """The coordinator's search: begin or resume the study, train its trials alongside the workers, and
-    save each finished trial (by whichever process) into the local store, once."""
-    plan = Plan.of(space, method, planned)
+    save each finished trial (by whichever process) into the local store, once; `on_wait(running)` hears, at
+    each look while this process has nothing to train, how many trials other processes are training.
+
+    A study that others completed before this coordinator met it (none of its runs is in this store) is only
+    reported: nothing is trained, and its runs stay in the store of whoever coordinated it."""
+    plan, lang = Plan.of(space, method, planned), space.lang
     name = name or plan.name()
-    shared = begin(url, name, plan, space.lang)
-    study = shared.study
-    if on_join:
-        on_join(name)
     trials: dict[int, Trial] = {}
-    saved: dict[str, int] = study.user_attrs.get("runs", {})  # each trial's run id in the store, by number
+    try:
+        with reachable(url, lang):
+            shared = begin(url, name, plan, lang)
+            study = shared.study
+            if on_join:
+                on_join(name)
+            mine = f"runs {here().partition(':')[0]}:{store.path.resolve()}"  # this store's run ids, by number
+            saved: dict[str, int] = study.user_attrs.get(mine, {})
+            elsewhere = not saved and settled(study, planned)
 
-    def save() -> None:
-        new = {}
-        for n, frozen in sorted(finished(study).items()):
-            if n in trials:
-                continue
-            done = Done.model_validate_json(frozen.user_attrs["done"])
-            run_id = saved.get(str(n))
-            if run_id is None:  # not saved by an earlier coordinator of this study
-                run_id = new[str(n)] = stored(store, student, done.run, space.lang)
-            pruned = frozen.state == TrialState.PRUNED
-            trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
-            if on_trial:
-                on_trial(trials[n], planned)
-        if new:  # one write a round (each costs the journal an fsync)
-            saved.update(new)
-            study.set_user_attr("runs", saved)
+            def save() -> None:
+                new = {}
+                for n, frozen in sorted(finished(study).items()):
+                    if n in trials:
+                        continue
+                    done = Done.model_validate_json(frozen.user_attrs["done"])
+                    run_id = saved.get(str(n))
+                    if run_id is None and not elsewhere:  # not saved by an earlier coordinator with this store
+                        run_id = new[str(n)] = stored(store, student, done.run, lang)
+                    pruned = frozen.state == TrialState.PRUNED
+                    trials[n] = trial_of(n, frozen.params, done.run, pruned, run_id, done.worker)
+                    if on_trial:
+                        on_trial(trials[n], planned)
+                if new:  # one write a round (each costs the journal an fsync)
+                    saved.update(new)
+                    study.set_user_attr(mine, saved)
 
-    work(shared, control.halt, control.may_launch, between=save)
-    save()
+            def look() -> None:
+                save()
+                if on_wait and len(trials) < planned:
+                    on_wait(len(study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))))
+
+            if not elsewhere:
+                work(shared, control.halt, control.may_launch, between=look)
+            save()
+    except StorageLost as lost:
+        ids = [tr.run_id for tr in trials.values() if tr.run_id is not None]
+        if not ids:  # nothing of this search is here to keep
+            raise
+        raise StudyError(t("tune.storage.kept", lang, lost=str(lost), kept=len(ids), planned=planned,
+                           first=min(ids, default="—"), last=max(ids, default="—"))) from None
     return summed(space, method, list(trials.values()), control.stopped if len(trials) < planned else None,
                   time.perf_counter() - control.start)
 
