@@ -46,7 +46,7 @@ def test_a_range_reads_as_words(base, capsys, lang, header):
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("es", ["Mejor: lr 0.1, batch 8 → pérdida val. 0.200, acc. val. 90% →", "aquí no se entrenó ni se guardó nada",
+    ("es", ["Mejor: lr 0.1, batch 8 → pérdida val. 0.200, exact. val. 90% →", "aquí no se entrenó ni se guardó nada",
             "sus 2 pruebas las entrenaron ana:1, bea:2"]),
     ("en", ["Best: lr 0.1, batch 8 → val loss 0.200, val acc 90% →", "nothing was trained or saved here",
             "its 2 trials were trained by ana:1, bea:2"]),
