@@ -43,7 +43,8 @@ def test_each_epoch_stays_on_one_line_at_80_columns(tmux, tmp_path, lang, title_
         assert len(lines) <= 1, "\n".join(rows)  # no stale progress lines
         for i in lines:
             # the whole record on its row: nothing wrapped onto the next one
-            assert re.search(r"\d\.\d\d( |…|$)", rows[i]) or progress.fullmatch(rows[i].split(" ━")[0]), rows[i]
+            # (it ends on a number, or on the time left: "~1 s left", "faltan 1 s")
+            assert re.search(r"(\d\.\d\d|\d s)( |…|$)", rows[i]) or progress.fullmatch(rows[i].split(" ━")[0]), rows[i]
             assert i + 1 == len(rows) or not rows[i + 1], "\n".join(rows)
             drawn.add(int(progress.match(rows[i])[1]))
     assert drawn >= set(range(1, EPOCHS + 1))  # every epoch was drawn, in place
