@@ -8,6 +8,7 @@ from pilot_tools import screen_lines, screen_text, showing, until
 from textual.widgets import DataTable, Static
 
 from tutor.classroom.board import IDLE_SECONDS, class_rows, common_problems, need
+from tutor.lessons import Course
 from tutor.store import Store
 from tutor.ui.teacher import ClassApp
 from tutor.ui.teacher.student import StudentScreen
@@ -36,14 +37,15 @@ def kind(student: str) -> str:
     return KINDS[int(student[1:]) % len(KINDS)]
 
 
-def a_class(store: Store) -> None:
+def a_class(store: Store, course: Course) -> None:
     """Five students of each kind; the idle and those at work connected, the idle 25 minutes ago and quiet
     since."""
+    last = len(course.get("tuning", "en").steps) - 1  # the course's last step
     for student in STUDENTS:
         match kind(student):
             case "finished":
-                store.set_state(student, "dialogue", {"lesson": "tuning", "step": 4})
-                store.record(student, "tuning", 4, "done")
+                store.set_state(student, "dialogue", {"lesson": "tuning", "step": last})
+                store.record(student, "tuning", last, "done")
             case "stuck":  # the first quiz of the batch lesson: 15 updates an epoch
                 store.set_state(student, "dialogue", {"lesson": "batch-size", "step": 0})
                 for answer in ("480", "19", "30"):
@@ -73,7 +75,7 @@ def rows_shown(app: ClassApp) -> list[str]:
 
 
 def test_what_each_student_needs(store, course):
-    a_class(store)
+    a_class(store, course)
     now = time.time()
     rows = {row.student: row for row in class_rows(store, course, STUDENTS)}
     assert {student: need(row, now) for student, row in rows.items()} == {s: kind(s) for s in STUDENTS}
@@ -90,7 +92,7 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
     """Those stuck on a question, then the idle, head the table, each with the reason in words; `f` shows
     only them, then only the connected; `s` orders by name, then by progress; Enter on a stuck student
     shows the question and the wrong answers."""
-    a_class(store)
+    a_class(store, course)
     words = WORDS[lang]
     title, only_help, only_connected, common, why, question, keys = SEEN[lang]
     app = ClassApp(store, lang, course, roster=STUDENTS)
@@ -135,7 +137,7 @@ async def test_the_teacher_sees_who_needs_help_first_at_80_by_24(store, course, 
 async def test_an_unchanged_class_repaints_nothing(store, course, monkeypatch):
     """A poll that finds the class as it was changes no cell, no line and no order: nothing flickers, and
     30 students cost a few queries a second."""
-    a_class(store)
+    a_class(store, course)
     app = ClassApp(store, "en", course, roster=STUDENTS)
     async with app.run_test(size=(80, 24)) as pilot:
         assert await until(lambda: app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count == 30,
