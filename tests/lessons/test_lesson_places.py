@@ -1,8 +1,8 @@
 """A student's saved place survives edits to the lessons: it follows its step by title (in the language it was
 saved in), and a step that is gone starts over rather than take another step's answers."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
