@@ -37,7 +37,7 @@ from tutor.errors import ConfigError, TutorError
 from tutor.fmt import fixed, num, pct, rate, seconds
 from tutor.i18n import Lang, catalogue, t
 from tutor.lessons import Course, Experiment, Lesson, Predict, Quiz, Sweep, WhatIf, load_lessons
-from tutor.lessons.flow import Answer, Gate, Shown, StepFlow
+from tutor.lessons.flow import Answer, Gate, Shown, StepFlow, relocated
 from tutor.lessons.render import item_text
 from tutor.progress import first_answers, steps_done
 from tutor.store import DIALOGUE_STATE, Store
@@ -87,7 +87,8 @@ class Tutor:
         self.numbered = False  # a question's choices are on screen by number (the app), not by letter (`tutor ask`)
         self._course, self._lessons = course, lessons
         self._flow: StepFlow | None = None
-        # where the student is in each lesson they have opened and not finished: {id: {"step", flow state}}
+        # where the student is in each lesson they have opened and not finished:
+        # {id: {"step", "title" and "lang" (to find the step again after the lesson is edited), flow state}}
         self.places: dict[str, dict[str, Any]] = saved.get("places") or {}
         if saved.get("flow", {}).get("lesson"):  # stored before places were: the current lesson's only
             self.places.setdefault(saved["flow"]["lesson"], saved["flow"])
@@ -493,11 +494,14 @@ class Tutor:
         lesson = self.lesson()
         if lesson is None or not lesson.steps:
             return None
-        self.step = max(0, min(self.step, len(lesson.steps) - 1))
         flow = self._flow
         if flow is None or flow.lesson is not lesson or flow.index != self.step:  # F4: the same place, resumed
             self.keep_place()
-            stored = self.places.get(lesson.id, {})
+            before = self.places.get(lesson.id, {}).get("step")
+            stored = self.place(lesson)
+            if before == self.step:  # the current step is the place stored: it moves with it
+                self.step = stored["step"]
+            self.step = max(0, min(self.step, len(lesson.steps) - 1))
             self._flow = StepFlow.resume(lesson, self.step, stored if stored.get("step") == self.step else {})
         return self._flow
 
@@ -505,7 +509,18 @@ class Tutor:
         """Note where the student is in the lesson open, to resume it there (after a restart, or another lesson)."""
         flow = self._flow
         if flow is not None:
-            self.places[flow.lesson.id] = {"lesson": flow.lesson.id, "step": flow.index, **flow.state()}
+            self.places[flow.lesson.id] = {"lesson": flow.lesson.id, "step": flow.index, "title": flow.step.title,
+                                           "lang": flow.lesson.lang, **flow.state()}
+
+    def place(self, lesson: Lesson) -> dict[str, Any]:
+        """The student's stored place in `lesson` ({} if none), moved to where its step now is if the lesson
+        was edited since (see `relocated`); compared in the language it was stored in."""
+        stored = self.places.get(lesson.id, {})
+        lang = stored.get("lang", lesson.lang)
+        saved = self.course.get(lesson.id, lang)
+        if stored and saved is not None and saved.lang == lang:
+            stored = self.places[lesson.id] = relocated(stored, [step.title for step in saved.steps])
+        return stored
 
     def start(self) -> Reply:
         """The student's place: a new student starts the first lesson of the course, and their place (and
@@ -533,8 +548,8 @@ class Tutor:
         lesson = self.lesson()
         if lesson is None or not lesson.steps:
             return self._reply(intent, "dialogue.no_lesson")
+        flow = self.flow if resume else None  # before clamping: a stored place moves with its step
         self.step = max(0, min(self.step, len(lesson.steps) - 1))
-        flow = self.flow if resume else None
         if flow is None or not flow.shown:
             self.keep_place()
             flow = self._flow = StepFlow(lesson, self.step)

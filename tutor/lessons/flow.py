@@ -6,6 +6,7 @@ choose, a quiz to answer, an experiment or a search to launch. What-if questions
 and a later `tutor ask` resumes at the same question, its wrong tries and hints kept.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -155,3 +156,17 @@ class StepFlow:
         elif flow.gate is not None:
             flow.tries, flow.hints = tries, hints
         return flow
+
+
+def relocated(place: dict[str, Any], titles: Sequence[str]) -> dict[str, Any]:
+    """A stored place (`{"step", "title", flow state}`) after its lesson was edited, given the step titles of
+    the lesson in the language it was stored in: at the step that still has its title (the nearest one, if
+    several do); without such a step, at its index clamped, its flow state dropped (the step starts over,
+    never with another step's answers). A place stored without a title is kept as it is."""
+    index, title = int(place.get("step", 0)), place.get("title")
+    if title is None or 0 <= index < len(titles) and titles[index] == title:
+        return place
+    same = [i for i, x in enumerate(titles) if x == title]
+    if same:
+        return {**place, "step": min(same, key=lambda i: abs(i - index))}
+    return {"lesson": place.get("lesson"), "step": max(0, min(index, len(titles) - 1))}
