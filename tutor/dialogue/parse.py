@@ -32,7 +32,7 @@ from tutor.i18n import Lang
 
 __all__ = ["Change", "Intent", "Search", "names", "parse"]
 
-NAVIGATION = ("reset", "hint", "exercise", "help", "where", "repeat", "back", "next")
+NAVIGATION = ("quit", "reset", "hint", "exercise", "help", "where", "repeat", "undo", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is
