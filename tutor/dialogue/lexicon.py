@@ -162,8 +162,8 @@ KINDS = {
              "revertir | revierte el cambio | los valores de antes | valores de antes | los valores anteriores | "
              "valores anteriores | los ajustes de antes | los ajustes anteriores | la configuración de antes | "
              "la configuración anterior"),
-    "quit": ("quit | exit | bye | goodbye | good bye | log out | logout | how do i quit | how do i exit | "
-             "how do i leave | see you",
+    "quit": ("quit | exit | bye bye | ok bye | goodbye | good bye | log out | logout | how do i quit | "
+             "how do i exit | how do i leave | see you",
              "salir | adiós | chao | chau | hasta luego | hasta mañana | me voy | cómo salgo | cómo salir | "
              "quiero salir"),
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
