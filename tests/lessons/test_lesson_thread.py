@@ -1,9 +1,9 @@
 """The lesson never loses the thread. For every kind of block a built-in lesson can leave open (a quiz, a
 numeric question, a prediction, an experiment or a search to launch, what-if questions on offer), in both
 languages, each kind of digression (an idea asked about, help, a hint, nonsense, "where am I?", the class
-exercise, a what-if of one's own, another lesson opened and left, a restart) is answered and then followed
-by what was open, as it was: the same block, its question and choices in the reply, the wrong tries and
-hints kept, nothing graded by accident; and the student's next answer goes to it."""
+exercise, the question asked for again, an undo, leaving, a what-if of one's own, another lesson opened and left, a
+restart) is answered and then followed by what was open, as it was: the same block, its question and choices in
+the reply, the wrong tries and hints kept, nothing graded by accident; and the student's next answer goes to it."""
 
 from collections.abc import Callable
 
@@ -28,6 +28,9 @@ SAID = {  # digressions asked in words, by kind
     "nonsense": {"es": "asdf qwerty zxcv", "en": "asdf qwerty zxcv"},
     "where": {"es": "¿dónde estoy?", "en": "where am I?"},
     "exercise": {"es": "¿cuál es el ejercicio?", "en": "what's the exercise?"},
+    "question": {"es": "volvamos a la pregunta", "en": "back to the question"},
+    "undo": {"es": "deshaz el último cambio", "en": "undo"},
+    "quit": {"es": "salir", "en": "quit"},
 }
 WHAT_IF = {"es": "¿y si el lr fuera 10?", "en": "what if the lr were 10?"}
 # numbers that belong to a setting, not to the question open: never graded as its answer
@@ -157,7 +160,7 @@ def test_after_a_digression_the_block_open_is_back(opened, store, lang, which, d
     reply = tutor.handle(SAID[digression][lang])
     assert_back(reply, block, lang)
     hinted = digression == "hint" and which in ("quiz", "number", "predict")
-    if digression not in ("hint", "where"):
+    if digression not in ("hint", "where", "question"):
         assert t(f"thread.back.{'question' if which in ('quiz', 'number', 'predict') else which}", lang) in reply.text
     after = thread(tutor)
     assert after[:5] == before[:5] and after[6:] == before[6:] and after[5] == before[5] + hinted

@@ -8,7 +8,8 @@ from tutor.config import Setting as FieldName
 from tutor.i18n import Lang
 
 Kind = Literal["what_if", "why", "compare", "next", "back", "repeat", "hint", "help", "answer", "goto",
-               "reset", "clarify", "unknown", "sweep", "lr_find", "exercise", "where"]
+               "reset", "clarify", "unknown", "sweep", "lr_find", "exercise", "where",
+               "undo", "quit"]
 Topic = Literal["training", "lr", "batch_size", "epochs", "architecture", "tuning"]
 Concept = Literal["lr", "batch_size", "epochs", "hidden", "layers", "width", "activation", "optimizer", "sgd", "adam",
                   "momentum", "weight_decay", "dataset", "samples", "noise", "training", "parameters", "hyperparameter",

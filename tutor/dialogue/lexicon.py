@@ -139,16 +139,33 @@ KINDS = {
               "where did we leave off | what lesson am i on | which lesson am i on | what lesson am i in | "
               "which lesson am i in | what lesson is this | which lesson is this | what step am i on | "
               "which step am i on | what step is this | which step is this | how am i doing | how am i going | "
-              "how is it going | hows it going | how far am i | how far along am i | my progress | show my progress",
+              "how is it going | hows it going | how far am i | how far along am i | my progress | show my progress | "
+              "back to the question | go back to the question | return to the question | what was the question | "
+              "whats the question | what is the question | repeat the question | the question again | "
+              "show me the question | show the question",
               "dónde estaba | dónde estoy | dónde estábamos | dónde estamos | dónde me quedé | dónde lo dejé | "
               "dónde nos quedamos | dónde lo dejamos | por dónde iba | por dónde voy | por dónde íbamos | "
               "por dónde vamos | en qué lección voy | en qué lección estoy | en qué lección estamos | "
               "en qué lección vamos | qué lección es esta | en qué paso voy | en qué paso estoy | "
               "en qué paso estamos | en qué paso vamos | qué paso es este | cómo voy | cómo vamos | qué tal voy | "
-              "qué tal vamos | cómo lo llevo | cómo lo estoy haciendo | mi progreso | cuánto me falta"),
-    "back": ("back | go back | previous | previous step | return | undo | step back | rewind",
+              "qué tal vamos | cómo lo llevo | cómo lo estoy haciendo | mi progreso | cuánto me falta | "
+              "volvamos a la pregunta | vuelve a la pregunta | volver a la pregunta | regresa a la pregunta | "
+              "regresemos a la pregunta | cuál era la pregunta | cuál es la pregunta | repite la pregunta | "
+              "repíteme la pregunta | la pregunta otra vez | muéstrame la pregunta"),
+    "back": ("back | go back | previous | previous step | return | step back | rewind",
              "atrás | vuelve | volver | volvamos | regresa | regresar | regresemos | retrocede | retroceder | "
-             "anterior | paso anterior | deshacer | deshaz"),
+             "anterior | paso anterior"),
+    "undo": ("undo | undo that | undo it | undo the change | undo the last change | undo my last change | revert | "
+             "revert that | revert the change | previous settings | the previous settings | the settings before | "
+             "the old settings | the settings i had",
+             "deshacer | deshaz | deshazlo | deshaz eso | deshaz el cambio | deshaz el último cambio | revierte | "
+             "revertir | revierte el cambio | los valores de antes | valores de antes | los valores anteriores | "
+             "valores anteriores | los ajustes de antes | los ajustes anteriores | la configuración de antes | "
+             "la configuración anterior"),
+    "quit": ("quit | exit | bye bye | ok bye | goodbye | good bye | log out | logout | how do i quit | "
+             "how do i exit | how do i leave | see you",
+             "salir | adiós | chao | chau | hasta luego | hasta mañana | me voy | cómo salgo | cómo salir | "
+             "quiero salir"),
     "repeat": ("repeat | again | say that again | say again | come again | once more | one more time | pardon | "
                "didnt understand | i didnt get that | didnt get it | run it again | i dont understand | "
                "dont understand | what did you say | what was that",

@@ -5,9 +5,10 @@ fields (`slots`), and the kind comes from the markers found, in a fixed order of
 goto (a lesson or "teach me" with a topic, or a lesson's number; a step's number, "paso 3") > why (unless "why not
 try ..." with changes; or a setting judged, "¿el momentum ayuda con sgd?") > compare (also "which run diverged?";
 but exercise for "how do I compare on the leaderboard?") > sweep / lr_find > what_if (any change) > clarify (a
-change asked without its value) > hint ("what should I change?") > reset, hint, exercise (the class exercise or
-its leaderboard), help, where ("¿dónde estaba?", "¿cómo voy?"), repeat, back (not in a sentence that tells:
-"the previous lesson was easier"), next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
+change asked without its value) > hint ("what should I change?") > quit ("salir", "exit"), reset, hint, exercise
+(the class exercise or its leaderboard), help, where ("¿dónde estaba?", "¿cómo voy?", "volvamos a la pregunta"),
+repeat, undo ("deshaz el último cambio", "the previous settings"), back (not in a sentence that tells: "the previous
+lesson was easier"), next (also "skip", "next lesson") > goto ("open ..." with a topic) > why
 ("what is ...", "define ...", or a question naming an idea: "is it overfitting?") > answer > clarify (a field
 named alone) > answer (a predicted outcome) > unknown.
 
@@ -32,7 +33,7 @@ from tutor.i18n import Lang
 
 __all__ = ["Change", "Intent", "Search", "names", "parse"]
 
-NAVIGATION = ("reset", "hint", "exercise", "help", "where", "repeat", "back", "next")
+NAVIGATION = ("quit", "reset", "hint", "exercise", "help", "where", "repeat", "undo", "back", "next")
 SPANISH_MARKS = set("¿¡ñÑáéíóúÁÉÍÓÚ")
 CHOICES = set("abcdef")
 ASKS = {"whatis", "define"}  # markers of a question about what something is

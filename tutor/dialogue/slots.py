@@ -468,7 +468,7 @@ def _with_number(name: str, value: Number, num: Num, prep: str | None, ops: dict
         return Change(op="set", value=value)  # noise is usually off; "noise += 0.1" adds
     if add:
         return Change(op="add", value=add.value * value)
-    if num.signed:
+    if num.signed and not (prep == "by" and direction is None):  # "lr +0.1"; "pon el lr en -3" sets it
         return Change(op="add", value=value)
     if direction and direction.extra == "qty":
         return Change(op="add", value=sign * value)

@@ -388,6 +388,20 @@ class Tutor:
         self.config, self.run_ids = fresh, []
         return self._reply(intent, "dialogue.reset", config=said(ExperimentConfig.model_fields, fresh, self.lang))
 
+    def _on_undo(self, intent: Intent, *_) -> Reply:
+        """ "deshaz el último cambio", "back to the previous settings": the settings before the last change (the
+        latest run's, when they were changed since it ran; else the run's before it), restored, nothing trained."""
+        last = self.last_run()
+        before = last if last is not None and self.config.diff(last.config) else self.last_run(2)
+        if before is None or not self.config.diff(before.config):
+            return self._reply(intent, "dialogue.more.nothing_to_undo")
+        fields = list(self.config.diff(before.config))
+        self.config = self._locked(before.config)
+        return self._reply(intent, "dialogue.more.undone", config=said(fields, self.config, self.lang))
+
+    def _on_quit(self, intent: Intent, *_) -> Reply:
+        return self._reply(intent, "dialogue.more.quit")
+
     def _on_exercise(self, intent: Intent, *_) -> Reply:
         return Reply(text=self.exercise_text(), intent=intent, lang=self.lang)
 
