@@ -204,9 +204,11 @@ def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolate
     """PostgreSQL stopped while the second round trains: the coordinator and the worker each say so in one line (no
     traceback), exit 2, and the coordinator's line counts the trials it had saved, which stay in the local store."""
     url, stop = doomed_postgres
+    # rounds of seconds (2 000 epochs of 100 steps): the server stops while one trains, however fast the engine
     proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
-                             "16", "--epochs", "300", "--random", "12", "--space", "lr=log:1e-3:1", "--storage", url,
-                             "--study", "gone"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "16", "--epochs", "2000", "--batch-size", "8", "--random", "12", "--space",
+                             "lr=log:1e-3:1", "--storage", url, "--study", "gone"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     joined = proc.stderr.readline()  # the line that joins the study
     helper, store = worker(url, "gone"), Store(isolated_home / "tutor.db")
     deadline = time.monotonic() + 240
@@ -220,7 +222,7 @@ def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolate
     kept = len(store.runs(limit=20))
     assert kept >= 2 * PULL and lost.endswith(f"{kept} of 12 trials are saved here (runs 1–{kept}), and the same "
                                               "command continues the study once it answers again"), lost
-    assert helper.wait(60) == 2
+    assert helper.wait(60) == 2, helper.communicate()
     said = helper.stderr.read()
     assert len(said.splitlines()) == 1 and said.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres?")
     assert "stopped answering (" in said, said
