@@ -204,9 +204,10 @@ def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolate
     """PostgreSQL stopped while the second round trains: the coordinator and the worker each say so in one line (no
     traceback), exit 2, and the coordinator's line counts the trials it had saved, which stay in the local store."""
     url, stop = doomed_postgres
-    # rounds of seconds (2 000 epochs of 100 steps): the server stops while one trains, however fast the engine
+    # rounds of ~10 s (6 000 epochs of 100 steps), longer than the worker takes to join after the coordinator: the
+    # server stops while the third round trains, however fast the engine (the second one ends as the worker's does)
     proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
-                             "16", "--epochs", "2000", "--batch-size", "8", "--random", "12", "--space",
+                             "16", "--epochs", "6000", "--batch-size", "8", "--random", "12", "--space",
                              "lr=log:1e-3:1", "--storage", url, "--study", "gone"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     joined = proc.stderr.readline()  # the line that joins the study
