@@ -59,8 +59,9 @@ def trials_of(url: str, name: str) -> list[optuna.trial.FrozenTrial]:
 @pytest.mark.slow
 @pytest.mark.parametrize(("method", "specs", "n"), [("random", SPACE, 8), ("grid", GRID, 6)])
 def test_a_coordinator_and_a_worker_share_a_search(base, store, url, tmp_path, method, specs, n):
-    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(samples=1000, epochs=20))  # a round
-    # outlasts the other process's take
+    # a round (400 epochs: ~10 000 steps, a fraction of a second on a cached shape) outlasts the other process's
+    # take; at 20 epochs the worker trained both rounds of the grid before the coordinator took one
+    space = (parse_grid if method == "grid" else parse_space)(specs, base.changed(samples=1000, epochs=400))
     name = f"{method}-{time.monotonic_ns()}"  # the session's PostgreSQL serves every test
     procs = []
 
