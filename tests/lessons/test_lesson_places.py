@@ -12,12 +12,8 @@ from tutor.i18n import Lang
 from tutor.lessons import Course, Quiz, load_lessons
 from tutor.store import DIALOGUE_STATE, Store
 
-STEP = """## {title}
-
-Texto de {title}.
-
-```quiz
-question: ¿Primera de {title}?
+QUIZ = """```quiz
+question: ¿{which} de {{title}}?
 choices:
   - text: Falso
     feedback: No.
@@ -25,20 +21,9 @@ choices:
     correct: true
     feedback: Eso.
 ```
-
-Después.
-
-```quiz
-question: ¿Segunda de {title}?
-choices:
-  - text: Falso
-    feedback: No.
-  - text: Cierto
-    correct: true
-    feedback: Eso.
-```
-
 """
+STEP = (f"## {{title}}\n\nTexto de {{title}}.\n\n{QUIZ.format(which='Primera')}\nDespués.\n\n"
+        f"{QUIZ.format(which='Segunda')}\n")
 BEFORE = {"es": ["Uno", "Dos", "Tres"], "en": ["One", "Two", "Three"]}
 
 
