@@ -202,11 +202,11 @@ def test_a_study_finished_elsewhere_is_reported_not_trained_again(base, store, t
 
 @pytest.mark.slow
 def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolated_home, doomed_postgres):
-    """PostgreSQL stopped while the second round trains: the coordinator and the worker each say so in one line (no
-    traceback), exit 2, and the coordinator's line counts the trials it had saved, which stay in the local store."""
+    """PostgreSQL stopped as soon as a first round is saved, while the other process's round trains (the study
+    cannot be complete then, whichever process is faster): the coordinator and the worker each say so in one line
+    (no traceback), exit 2, and the coordinator's line counts the trials saved, which stay in the local store."""
     url, stop = doomed_postgres
-    # rounds of ~10 s (6 000 epochs of 100 steps), longer than the worker takes to join after the coordinator: the
-    # server stops while the third round trains, however fast the engine (the second one ends as the worker's does)
+    # rounds of seconds (6 000 epochs of 100 steps): the round in flight is far from done when the server stops
     proc = subprocess.Popen([sys.executable, "-m", "tutor", "--lang", "en", "sweep", "--samples", "1000", "--hidden",
                              "16", "--epochs", "6000", "--batch-size", "8", "--random", "12", "--space",
                              "lr=log:1e-3:1", "--storage", url, "--study", "gone"],
@@ -214,15 +214,15 @@ def test_a_server_gone_mid_search_is_one_line_and_keeps_the_trials_saved(isolate
     joined = proc.stderr.readline()  # the line that joins the study
     helper, store = worker(url, "gone"), Store(isolated_home / "tutor.db")
     deadline = time.monotonic() + 240
-    while len(store.runs(limit=20)) < 2 * PULL and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)  # the first round of each process is saved: the second trains
+    while len(store.runs(limit=20)) < PULL and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # a first round is saved: at most 2 of the 3 rounds can end before the server is gone
     stop()
     out, err = proc.communicate(timeout=120)
     [lost] = err.strip().splitlines()
     assert proc.returncode == 2 and joined.startswith("Study gone.") and "Traceback" not in err, err
     assert lost.startswith("tutor: --storage postgresql+psycopg://tutor@/postgres") and "stopped answering (" in lost
     kept = len(store.runs(limit=20))
-    assert kept >= 2 * PULL and lost.endswith(f"{kept} of 12 trials are saved here (runs 1–{kept}), and the same "
+    assert kept >= PULL and lost.endswith(f"{kept} of 12 trials are saved here (runs 1–{kept}), and the same "
                                               "command continues the study once it answers again"), lost
     assert helper.wait(60) == 2, helper.communicate()
     said = helper.stderr.read()
